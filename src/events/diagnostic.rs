@@ -1,0 +1,102 @@
+//! Problems found in event pages. An error rejects one page; a warning is
+//! doubtful data on a page that still serves. Both name the file and line so
+//! an organizer can go straight to it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A located message: `file:line[:column]: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(file: &Path, line: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            file: file.to_path_buf(),
+            line,
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{}:{}", self.file.display(), self.line)?;
+        if let Some(column) = self.column {
+            write!(f, ":{column}")?;
+        }
+        write!(f, ": {kind}: {}", self.message)
+    }
+}
+
+/// Why a page was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.diagnostic())]
+pub struct PageError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: Option<usize>,
+    pub kind: PageErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageErrorKind {
+    #[error("the page has no front matter: it must start with a `---` line")]
+    NoFrontMatter,
+    #[error("the front matter opened here is never closed{}", closing_hint(.suspect))]
+    Unclosed { suspect: Option<(usize, String)> },
+    #[error("the front matter is not valid YAML: {0}")]
+    Yaml(String),
+    #[error("`{key}` {problem}")]
+    Field { key: String, problem: String },
+    #[error("the page has no `date`: herald cannot tell when the event is")]
+    MissingDate,
+    #[error("the file cannot be read: {0}")]
+    Io(String),
+}
+
+fn closing_hint(suspect: &Option<(usize, String)>) -> String {
+    match suspect {
+        Some((line, text)) => format!(" (line {line} reads `{text}`; the closing line must be exactly `---`)"),
+        None => " (add a line `---` after the last key)".to_string(),
+    }
+}
+
+impl PageError {
+    pub fn new(file: &Path, line: usize, kind: PageErrorKind) -> Self {
+        PageError {
+            file: file.to_path_buf(),
+            line,
+            column: None,
+            kind,
+        }
+    }
+
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            message: self.kind.to_string(),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Event pages: from markdown files to [`Event`]s.
+//!
+//! `parse` works on a string and is where all the understanding lives;
+//! `load_dir` is the only part that touches the disk.
+
+pub mod agenda;
+pub mod catalog;
+pub mod diagnostic;
+pub mod front_matter;
+pub mod load;
+pub mod model;
+pub mod rich;
+
+pub use diagnostic::{Diagnostic, PageError, Severity};
+pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};
+pub use rich::Rich;

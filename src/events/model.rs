@@ -1,0 +1,128 @@
+//! What herald understood of an event page. Everything downstream (commands,
+//! rendering, the scheduler, the JSON export) reads these types only, never
+//! markdown or YAML, so the page formats can grow without touching them.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::rich::Rich;
+
+/// A point in time as the organizer wrote it: the offset is kept so that a
+/// talk time like `14:00` stays on the event's own wall clock.
+pub type Instant = DateTime<FixedOffset>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The slug: folder name for `<slug>/index.md`, file stem for `<slug>.md`.
+    pub id: String,
+    pub file: PathBuf,
+    pub title: String,
+    pub start: Instant,
+    /// `None` where the page gives no end, or an end before the start.
+    pub end: Option<Instant>,
+    pub all_day: bool,
+    pub summary: Option<Rich>,
+    pub description: Option<Rich>,
+    pub venue: Venue,
+    pub links: Links,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    /// herald's own front-matter key: the event will not take place.
+    pub cancelled: bool,
+    pub agenda: Vec<AgendaItem>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Venue {
+    /// `location`: a room or place name, possibly with a link.
+    pub location: Option<Rich>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postcode: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Links {
+    /// `event_url`: where members register.
+    pub register: Option<String>,
+    pub slides: Option<String>,
+    pub video: Option<String>,
+    pub pdf: Option<String>,
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaItem {
+    Talk(Talk),
+    Break(Break),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Talk {
+    pub title: Rich,
+    pub speakers: Vec<Speaker>,
+    pub slot: Option<Slot>,
+    pub abstract_: Option<Rich>,
+    pub takeaways: Option<Rich>,
+    /// A recording of this talk alone (the corpus links list items to videos).
+    pub video: Option<String>,
+    /// Where the talk starts in its page, for messages about it.
+    pub line: usize,
+}
+
+/// A pause in the programme: coffee, lunch, a group photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Break {
+    pub title: String,
+    pub slot: Option<Slot>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub start: Instant,
+    pub end: Option<Instant>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Speaker {
+    pub name: String,
+    pub company: Option<String>,
+    pub bio: Option<Rich>,
+}
+
+impl Event {
+    pub fn talks(&self) -> impl Iterator<Item = &Talk> {
+        self.agenda.iter().filter_map(|item| match item {
+            AgendaItem::Talk(talk) => Some(talk),
+            AgendaItem::Break(_) => None,
+        })
+    }
+
+    /// The end used for "is it over yet": the given end, else the last known
+    /// talk end, else the start.
+    pub fn effective_end(&self) -> Instant {
+        self.end
+            .or_else(|| {
+                self.agenda
+                    .iter()
+                    .filter_map(|item| item.slot())
+                    .filter_map(|slot| slot.end.or(Some(slot.start)))
+                    .max()
+            })
+            .unwrap_or(self.start)
+            .max(self.start)
+    }
+}
+
+impl AgendaItem {
+    pub fn slot(&self) -> Option<Slot> {
+        match self {
+            AgendaItem::Talk(talk) => talk.slot,
+            AgendaItem::Break(pause) => pause.slot,
+        }
+    }
+}

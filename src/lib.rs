@@ -1,0 +1,14 @@
+//! herald: a Telegram bot for tech communities, driven by the Hugo / Wowchemy
+//! event pages organizers already keep.
+//!
+//! The core is pure: [`events`] turns pages into [`events::Event`]s,
+//! [`commands`] answers a chat command from events and a clock, [`render`]
+//! is the one place messages are written. Adapters (the CLI console, and
+//! Telegram) only move text in and out.
+
+pub mod commands;
+pub mod config;
+pub mod events;
+pub mod export;
+pub mod lang;
+pub mod render;
