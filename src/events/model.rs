@@ -27,6 +27,10 @@ pub struct Event {
     pub venue: Venue,
     pub links: Links,
     pub authors: Vec<String>,
+    /// People of the event outside any one talk: a speakers list on the page
+    /// (with bios where given), else the `authors` of a page with no agenda,
+    /// so `/speaker` still finds them.
+    pub speakers: Vec<Speaker>,
     pub tags: Vec<String>,
     /// herald's own front-matter key: the event will not take place.
     pub cancelled: bool,
@@ -73,7 +77,8 @@ pub struct Talk {
     pub line: usize,
 }
 
-/// A pause in the programme: coffee, lunch, a group photo.
+/// A programme item that is not a talk: coffee, lunch, a group photo,
+/// registration, a session opening. Kept so the agenda reads as the day runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Break {
     pub title: String,
@@ -90,6 +95,9 @@ pub struct Slot {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Speaker {
     pub name: String,
+    /// A nickname written in parentheses (`赵新（于雨）`): shown and searched,
+    /// but never mistaken for a company.
+    pub alias: Option<String>,
     pub company: Option<String>,
     pub bio: Option<Rich>,
 }
