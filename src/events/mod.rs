@@ -12,5 +12,6 @@ pub mod model;
 pub mod rich;
 
 pub use diagnostic::{Diagnostic, PageError, Severity};
+pub use load::{load_dir, parse, Loaded, Parsed};
 pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};
 pub use rich::Rich;

@@ -446,7 +446,8 @@ impl<'a> Inliner<'a> {
 
     fn closing(&self, delim: &str) -> Option<usize> {
         let rest = self.rest();
-        let mut from = delim.len() + 1;
+        let first = rest[delim.len()..].chars().next().map_or(1, char::len_utf8);
+        let mut from = delim.len() + first;
         while from <= rest.len() {
             let at = from + rest.get(from..)?.find(delim)?;
             let before = rest[..at].chars().last();
@@ -537,20 +538,47 @@ mod tests {
 
     #[test]
     fn snake_case_is_not_emphasis() {
-        assert_eq!(Rich::inline("use snake_case_names here").plain(), "use snake_case_names here");
-        assert_eq!(Rich::inline("use snake_case_names here").html(), "use snake_case_names here");
+        assert_eq!(
+            Rich::inline("use snake_case_names here").plain(),
+            "use snake_case_names here"
+        );
+        assert_eq!(
+            Rich::inline("use snake_case_names here").html(),
+            "use snake_case_names here"
+        );
     }
 
     #[test]
     fn lists_and_wrapped_lines() {
-        let rich = Rich::from_lines(&["first line", "second line", "", "1. one", "   1. nested", "- two", "中文", "续行"]);
-        assert_eq!(rich.plain(), "first line second line\n1. one\n  1. nested\n• two\n中文续行");
+        let rich = Rich::from_lines(&[
+            "first line",
+            "second line",
+            "",
+            "1. one",
+            "   1. nested",
+            "- two",
+            "中文",
+            "续行",
+        ]);
+        assert_eq!(
+            rich.plain(),
+            "first line second line\n1. one\n  1. nested\n• two\n中文续行"
+        );
     }
 
     #[test]
     fn links_with_shortcode_targets_keep_their_text() {
         let rich = Rich::inline("[Carla Cisternas]({{< relref \"../authors/x\" >}}) taught");
         assert_eq!(rich.html(), "Carla Cisternas taught");
-        assert_eq!(Rich::inline("<https://a.b/c>").links(), vec!["https://a.b/c"]);
+        assert_eq!(
+            Rich::inline("<https://a.b/c>").links(),
+            vec!["https://a.b/c"]
+        );
+    }
+
+    #[test]
+    fn emphasis_around_cjk() {
+        assert_eq!(Rich::inline("**云原生技术**").html(), "<b>云原生技术</b>");
+        assert_eq!(Rich::inline("*注：敬请谅解。*").plain(), "注：敬请谅解。");
     }
 }

@@ -1,0 +1,265 @@
+//! One line of a programme — a list item, a table row's title, a timed line —
+//! read as a talk, a break, or nothing in particular.
+//!
+//! The forms, tried in order:
+//! - `[Title - Speaker，Speaker](video)` and `[Title](video)，Speaker，Company`
+//! - `**Name** (Affiliation): Title`
+//! - `Name: Title`
+//! - `Title — Speaker (Company)`
+//! - `Name, Affiliation` (the title comes later, from an abstract)
+//! - a break (`Coffee`, `合影`), or else unknown.
+
+use crate::events::model::Speaker;
+use crate::events::rich::{Block, Inline, Rich};
+
+use super::labels::is_break;
+use super::people::{
+    is_latin_name, is_person, parenthesised, plain, speaker, speakers, trailing_speakers,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Talk {
+        /// Markdown text of the title; empty when the line names only people.
+        title: String,
+        speakers: Vec<Speaker>,
+        video: Option<String>,
+    },
+    Break(String),
+    Unknown(String),
+}
+
+pub fn entry(text: &str, authors: &[String]) -> Entry {
+    let text = text.trim();
+    if let Some(talk) = linked(text, authors) {
+        return talk;
+    }
+    if let Some(talk) = bold_name_first(text, authors) {
+        return talk;
+    }
+    let plain_text = plain(text);
+    // `Software Textbooks:` over a nested list names no talk.
+    let named = name_colon_title(&plain_text, authors).filter(|(_, title)| !title.is_empty());
+    if let Some((who, title)) = named {
+        return Entry::Talk {
+            title: title.to_string(),
+            speakers: vec![speaker(who)],
+            video: None,
+        };
+    }
+    if let Some((title, speakers)) = trailing_speakers(&plain_text, authors) {
+        return talk(title, speakers);
+    }
+    if let Some(speakers) = name_comma_affiliation(&plain_text) {
+        return talk(String::new(), speakers);
+    }
+    if is_break(&plain_text) {
+        return Entry::Break(plain_text);
+    }
+    Entry::Unknown(plain_text)
+}
+
+fn talk(title: String, speakers: Vec<Speaker>) -> Entry {
+    Entry::Talk {
+        title,
+        speakers,
+        video: None,
+    }
+}
+
+/// A line that opens with a link: the link text is the talk (possibly with
+/// its speakers), the target its recording, and text after it the speakers.
+fn linked(text: &str, authors: &[String]) -> Option<Entry> {
+    if !text.starts_with('[') {
+        return None;
+    }
+    let rich = Rich::inline(text);
+    let Some(Block::Paragraph(inlines)) = rich.blocks.first() else {
+        return None;
+    };
+    let (Inline::Link { text: label, url }, rest) = inlines.split_first()? else {
+        return None;
+    };
+    let label = Rich {
+        blocks: vec![Block::Paragraph(label.clone())],
+    }
+    .plain();
+    let after = Rich {
+        blocks: vec![Block::Paragraph(rest.to_vec())],
+    }
+    .plain();
+    let after = after
+        .trim()
+        .trim_start_matches(['，', ',', '、', '-', '—', ' ']);
+    let video = url.starts_with("http").then(|| url.clone());
+    let (title, who) = if !after.is_empty() && is_person(first_part(after), authors) {
+        (label, speakers(after))
+    } else {
+        trailing_speakers(&label, authors).unwrap_or((label, Vec::new()))
+    };
+    Some(Entry::Talk {
+        title,
+        speakers: who,
+        video,
+    })
+}
+
+fn first_part(text: &str) -> &str {
+    text.split(['，', ',', '、']).next().unwrap_or(text).trim()
+}
+
+/// `**Carlo Nicolai** (KCL): Internal and External Theories`
+fn bold_name_first(text: &str, authors: &[String]) -> Option<Entry> {
+    let inner = text.strip_prefix("**")?;
+    let end = inner.find("**")?;
+    let name = inner[..end].trim();
+    if !is_person(name, authors) {
+        return None;
+    }
+    let after = inner[end + 2..].trim_start();
+    let (affiliation, after) = match after.strip_prefix(['(', '（']) {
+        Some(inside) => {
+            let close = inside.find([')', '）'])?;
+            (
+                Some(inside[..close].trim()),
+                inside[close..].get(close_len(&inside[close..])..)?,
+            )
+        }
+        None => (None, after),
+    };
+    let title = after.trim_start().strip_prefix([':', '：'])?.trim();
+    Some(talk(
+        title.to_string(),
+        vec![Speaker {
+            name: name.to_string(),
+            company: affiliation.map(str::to_string),
+            ..Speaker::default()
+        }],
+    ))
+}
+
+fn close_len(text: &str) -> usize {
+    text.chars().next().map_or(0, char::len_utf8)
+}
+
+/// `Alan Wing: Welcome and overview`, `Martin Fischer (LMU Munich): Title`:
+/// the person and the title, split at the first colon outside parentheses.
+pub fn name_colon_title<'a>(text: &'a str, authors: &[String]) -> Option<(&'a str, &'a str)> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            ':' | '：' if depth == 0 => {
+                let who = text[..at].trim();
+                let title = text[at + c.len_utf8()..].trim();
+                return is_person(who, authors).then_some((who, title));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `Jingwei Hu, UW Applied Math`: a schedule line naming only who speaks.
+fn name_comma_affiliation(text: &str) -> Option<Vec<Speaker>> {
+    let (first, _) = text.split_once(", ")?;
+    let first = parenthesised(first).map_or(first, |(name, _)| name);
+    is_latin_name(first.trim()).then(|| speakers(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(entry: Entry) -> (String, Vec<(String, Option<String>)>, Option<String>) {
+        match entry {
+            Entry::Talk {
+                title,
+                speakers,
+                video,
+            } => (
+                title,
+                speakers.into_iter().map(|s| (s.name, s.company)).collect(),
+                video,
+            ),
+            other => panic!("not a talk: {other:?}"),
+        }
+    }
+
+    fn who(name: &str, company: Option<&str>) -> (String, Option<String>) {
+        (name.to_string(), company.map(str::to_string))
+    }
+
+    #[test]
+    fn linked_items() {
+        let (title, speakers, video) = summary(entry(
+            "[云原生场景下的开发和调试 - 汪晟杰，黄金浩](https://www.bilibili.com/video/BV1hf4y1E7KJ)",
+            &[],
+        ));
+        assert_eq!(title, "云原生场景下的开发和调试");
+        assert_eq!(speakers, [who("汪晟杰", None), who("黄金浩", None)]);
+        assert_eq!(
+            video.as_deref(),
+            Some("https://www.bilibili.com/video/BV1hf4y1E7KJ")
+        );
+
+        let (title, speakers, _) = summary(entry(
+            "[Layotto: 开启服务网格 + 应用运行时新篇章](https://b.tv/x)，石建伟（卓与），蚂蚁集团高级技术专家",
+            &[],
+        ));
+        assert_eq!(title, "Layotto: 开启服务网格 + 应用运行时新篇章");
+        assert_eq!(speakers, [who("石建伟", Some("蚂蚁集团高级技术专家"))]);
+
+        let (title, speakers, _) =
+            summary(entry("[欢迎来到云原生社区大连站](https://b.tv/y)", &[]));
+        assert_eq!(title, "欢迎来到云原生社区大连站");
+        assert!(speakers.is_empty());
+    }
+
+    #[test]
+    fn english_programme_lines() {
+        let (title, speakers, _) = summary(entry(
+            "**Carlo Nicolai** (KCL): Internal and External Theories",
+            &[],
+        ));
+        assert_eq!(title, "Internal and External Theories");
+        assert_eq!(speakers, [who("Carlo Nicolai", Some("KCL"))]);
+
+        let (title, speakers, _) = summary(entry("Alan Wing: Welcome and overview (5 mins)", &[]));
+        assert_eq!(title, "Welcome and overview (5 mins)");
+        assert_eq!(speakers, [who("Alan Wing", None)]);
+
+        let (title, speakers, _) = summary(entry("Jingwei Hu, UW Applied Math", &[]));
+        assert_eq!(title, "");
+        assert_eq!(speakers, [who("Jingwei Hu", Some("UW Applied Math"))]);
+
+        let (title, speakers, _) = summary(entry("Chaos in practice — Jane Doe (Acme)", &[]));
+        assert_eq!(title, "Chaos in practice");
+        assert_eq!(speakers, [who("Jane Doe", Some("Acme"))]);
+    }
+
+    #[test]
+    fn breaks_and_prose() {
+        assert_eq!(
+            entry("Lunch Break", &[]),
+            Entry::Break("Lunch Break".into())
+        );
+        assert!(matches!(
+            entry("活动介绍：<https://hdxu.cn/ysqsP>", &[]),
+            Entry::Unknown(_)
+        ));
+        assert!(matches!(
+            entry("**Venue:** Protea Hotel", &[]),
+            Entry::Unknown(_)
+        ));
+        assert!(matches!(
+            entry("1) Becca Hirst Open Science Tools Foyer", &[]),
+            Entry::Unknown(_)
+        ));
+        assert!(matches!(
+            entry("[回顾文章](https://mp.weixin.qq.com/s/x)", &[]),
+            Entry::Talk { .. }
+        ));
+    }
+}

@@ -1,0 +1,353 @@
+//! The labels organizers put before a talk's parts: `讲师：`, `**演讲概要**`,
+//! `Speaker:`. A label names the field its value fills; the value may start
+//! on the label's line or in the paragraphs below it.
+
+/// What a label's value fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Speaker,
+    Company,
+    Bio,
+    Abstract,
+    Takeaways,
+    Time,
+    Title,
+}
+
+const LABELS: &[(Field, &[&str])] = &[
+    (
+        Field::Speaker,
+        &[
+            "讲师",
+            "主讲人",
+            "主讲",
+            "嘉宾",
+            "演讲嘉宾",
+            "分享嘉宾",
+            "分享人",
+            "演讲者",
+            "讲者",
+            "演讲人",
+            "主持人",
+            "主持",
+            "speaker",
+            "speakers",
+            "presenter",
+            "presenters",
+            "moderator",
+            "host",
+        ],
+    ),
+    (
+        Field::Company,
+        &[
+            "公司",
+            "单位",
+            "所在公司",
+            "company",
+            "affiliation",
+            "organization",
+            "organisation",
+        ],
+    ),
+    (
+        Field::Bio,
+        &[
+            "讲师介绍",
+            "嘉宾介绍",
+            "个人介绍",
+            "讲师简介",
+            "嘉宾简介",
+            "个人简介",
+            "讲者介绍",
+            "讲者简介",
+            "bio",
+            "about the speaker",
+            "speaker bio",
+        ],
+    ),
+    (
+        Field::Abstract,
+        &[
+            "演讲概要",
+            "议题简介",
+            "内容简介",
+            "演讲简介",
+            "议题大纲",
+            "议题介绍",
+            "演讲大纲",
+            "话题简介",
+            "议题概要",
+            "内容概要",
+            "大纲",
+            "概要",
+            "摘要",
+            "topic 摘要",
+            "abstract",
+            "summary",
+            "description",
+        ],
+    ),
+    (
+        Field::Takeaways,
+        &["听众收益", "收益", "takeaways", "takeaway"],
+    ),
+    (Field::Time, &["时间", "time"]),
+    (
+        Field::Title,
+        &["议题", "主题", "题目", "话题", "topic", "title"],
+    ),
+];
+
+/// A label at the start of a line, and the value after it (possibly empty).
+/// Accepts `讲师：x`, `Speaker: x`, `**讲师**：x`, `**讲师：** x`, and a bold
+/// label alone on its line (`**演讲概要**`).
+pub fn label(line: &str) -> Option<(Field, &str)> {
+    let line = line.trim();
+    if let Some(inner) = line.strip_prefix("**") {
+        if let Some(end) = inner.find("**") {
+            let (bold, after) = (&inner[..end], &inner[end + 2..]);
+            let after = after.trim_start();
+            // `**讲师：** value`
+            if let Some(name) = bold.trim().strip_suffix(['：', ':']) {
+                return field(name).map(|f| (f, after));
+            }
+            // `**讲师**：value` or `**演讲概要**` alone
+            if let Some(value) = after.strip_prefix(['：', ':']) {
+                return field(bold).map(|f| (f, value.trim()));
+            }
+            if after.is_empty() {
+                return field(bold).map(|f| (f, ""));
+            }
+            return None;
+        }
+    }
+    let at = line.find(['：', ':'])?;
+    let name = &line[..at];
+    let separator = line[at..].chars().next().expect("found a separator");
+    field(name).map(|f| (f, line[at + separator.len_utf8()..].trim()))
+}
+
+fn field(name: &str) -> Option<Field> {
+    let name = name.trim().to_lowercase();
+    LABELS
+        .iter()
+        .find(|(_, names)| names.contains(&name.as_str()))
+        .map(|(field, _)| *field)
+}
+
+/// Column headers of an agenda table.
+pub fn column(header: &str) -> Option<Field> {
+    let header = header.trim().trim_matches('*').trim().to_lowercase();
+    let by_name = field(&header);
+    if by_name.is_some() {
+        return by_name;
+    }
+    match header.as_str() {
+        "talk" | "session" | "演讲" | "演讲主题" | "议题名称" => Some(Field::Title),
+        "time slot" | "时段" | "日程" => Some(Field::Time),
+        _ => None,
+    }
+}
+
+/// A heading or bold line that introduces the list of speakers rather than
+/// a talk: `**嘉宾及讲师介绍**`, `Confirmed Speakers`, `Instructors`.
+pub fn is_roster_heading(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let english = [
+        "speakers",
+        "instructors",
+        "keynote speakers",
+        "presenters",
+        "lecturers",
+    ]
+    .iter()
+    .any(|w| lower.trim_end_matches(':').ends_with(w));
+    let chinese = (lower.contains("嘉宾") || lower.contains("讲师"))
+        && (lower.contains("介绍") || lower.contains("简介"))
+        && !lower.contains("话题");
+    english || chinese
+}
+
+/// A heading over the whole programme (`## 讲师与演讲话题`, `# Schedule`):
+/// it groups talks, it is not one.
+pub fn is_agenda_heading(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let lower = lower.trim_end_matches([':', '：']).trim();
+    const WORDS: &[&str] = &[
+        "话题",
+        "议题",
+        "议程",
+        "日程",
+        "讲师分享",
+        "讲师与演讲话题",
+        "演讲话题",
+        "演讲嘉宾与话题",
+        "schedule",
+        "programme",
+        "program",
+        "agenda",
+        "talks",
+        "sessions",
+        "draft programme",
+    ];
+    WORDS.contains(&lower) || lower.ends_with("schedule") || lower.ends_with("programme")
+}
+
+/// A heading over talks' abstracts (`### Abstracts:`): what follows adds to
+/// the talks already listed.
+pub fn is_abstracts_heading(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    matches!(
+        lower.trim_end_matches([':', '：']).trim(),
+        "abstracts" | "abstract" | "talk abstracts" | "摘要" | "议题介绍" | "议题简介"
+    )
+}
+
+/// `Day 2`, `第二天`: the day of a multi-day event that follows.
+pub fn day_heading(text: &str) -> Option<i64> {
+    let lower = text.trim().to_lowercase();
+    if let Some(rest) = lower.strip_prefix("day") {
+        return rest
+            .trim()
+            .trim_end_matches(':')
+            .parse::<i64>()
+            .ok()
+            .map(|n| n - 1);
+    }
+    let inner = lower.strip_prefix('第')?.strip_suffix('天')?;
+    let numerals = ["一", "二", "三", "四", "五", "六", "七"];
+    numerals
+        .iter()
+        .position(|n| *n == inner)
+        .map(|i| i as i64)
+        .or_else(|| inner.parse::<i64>().ok().map(|n| n - 1))
+}
+
+/// A pause in the day: coffee, lunch, a group photo. Strict enough for
+/// headings, where `### Registration` is usually prose about registering.
+pub fn is_pause(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    const CJK: &[&str] = &[
+        "合影",
+        "休息",
+        "茶歇",
+        "签到",
+        "午餐",
+        "午休",
+        "签售",
+        "自由交流",
+        "抽奖",
+        "晚餐",
+    ];
+    if CJK.iter().any(|w| lower.contains(w)) {
+        return lower.chars().count() <= 24;
+    }
+    has_word(
+        &lower,
+        &[
+            "coffee",
+            "tea",
+            "lunch",
+            "break",
+            "dinner",
+            "reception",
+            "breakfast",
+        ],
+    )
+}
+
+/// A programme line that is not a talk: a pause, or the running of the day
+/// (registration, a session's opening line, a panel, the lab tours).
+pub fn is_break(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "registration",
+        "opens",
+        "posters",
+        "depart",
+        "departure",
+        "networking",
+        "session",
+        "chair",
+        "tours",
+        "demos",
+        "discussion",
+        "panel",
+        "closing",
+    ];
+    is_pause(text) || has_word(&text.to_lowercase(), WORDS)
+}
+
+fn has_word(lower: &str, words: &[&str]) -> bool {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| words.contains(&word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_forms() {
+        assert_eq!(label("讲师：周强"), Some((Field::Speaker, "周强")));
+        assert_eq!(label("主讲人：贾岛 "), Some((Field::Speaker, "贾岛")));
+        assert_eq!(label("**讲师**：周强"), Some((Field::Speaker, "周强")));
+        assert_eq!(label("**讲师：** 周强"), Some((Field::Speaker, "周强")));
+        assert_eq!(label("**演讲概要**"), Some((Field::Abstract, "")));
+        assert_eq!(label("演讲概要："), Some((Field::Abstract, "")));
+        assert_eq!(label("Topic 摘要：随着"), Some((Field::Abstract, "随着")));
+        assert_eq!(label("Speaker: Jane"), Some((Field::Speaker, "Jane")));
+        assert_eq!(label("听众收益："), Some((Field::Takeaways, "")));
+        assert_eq!(label("个人简介：张亮"), Some((Field::Bio, "张亮")));
+        assert_eq!(label("PPT：见 GitHub"), None);
+        assert_eq!(label("张晓辉："), None);
+        assert_eq!(label("**张亮（京东）：Service Mesh**"), None);
+    }
+
+    #[test]
+    fn headings() {
+        assert!(is_roster_heading("嘉宾及讲师介绍"));
+        assert!(is_roster_heading("Confirmed Speakers"));
+        assert!(is_roster_heading("Instructors"));
+        assert!(!is_roster_heading("讲师与演讲话题"));
+        assert!(is_agenda_heading("讲师与演讲话题"));
+        assert!(is_agenda_heading("Schedule"));
+        assert!(!is_agenda_heading("开场致辞"));
+        assert!(is_abstracts_heading("Abstracts:"));
+        assert_eq!(day_heading("Day 2"), Some(1));
+        assert_eq!(day_heading("第二天"), Some(1));
+        assert_eq!(day_heading("Dayton talk"), None);
+    }
+
+    #[test]
+    fn pauses_are_stricter_than_breaks() {
+        assert!(is_pause("合影、中场休息、签售"));
+        assert!(!is_pause(
+            "Registration for online and in-person attendance"
+        ));
+        assert!(!is_pause("Session 1: Introduction to Graphical Models"));
+        assert!(is_break("Session 1: Introduction to Graphical Models"));
+    }
+
+    #[test]
+    fn breaks() {
+        for text in [
+            "合影、中场休息、签售",
+            "Coffee.",
+            "Lunch Break",
+            "Room opens.",
+            "Talks session A (chair: Tina)",
+            "Depart",
+        ] {
+            assert!(is_break(text), "{text}");
+        }
+        for text in [
+            "使用 Chaos Mesh 来保障云原生系统的健壮性",
+            "Truth up to definability",
+            "Breaking changes in Rust",
+        ] {
+            assert!(!is_break(text), "{text}");
+        }
+    }
+}

@@ -1,0 +1,769 @@
+//! The body of an event page read as its programme.
+//!
+//! Organizers write agendas in many ways (a heading per talk with labelled
+//! lines, a bold line per talk, a list or a table of talks, timed lines,
+//! theme shortcodes) and often several on one page, around prose that is not
+//! an agenda at all. The reader walks the page's blocks once, keeping a
+//! little context (are we under a programme heading? a speakers list?
+//! abstracts?) and a draft of the talk being read; a heading becomes a talk
+//! only when something under it says so (a speaker, a labelled part, a
+//! time), so prose sections and grouping headings never turn into phantom
+//! talks.
+
+mod blocks;
+mod entry;
+mod labels;
+mod people;
+mod shortcodes;
+mod times;
+
+use crate::events::model::{AgendaItem, Break, Instant, Slot, Speaker, Talk};
+use crate::events::rich::Rich;
+
+use blocks::{Block, Item, Line};
+use entry::{name_colon_title, Entry};
+use labels::Field;
+use people::{is_person, parenthesised, plain};
+use times::Timeline;
+
+pub use people::speaker;
+
+/// What the page's front matter tells the agenda reader.
+#[derive(Debug, Clone)]
+pub struct Frame<'a> {
+    /// The event's start: talk times are on its date, in its offset.
+    pub start: Instant,
+    pub authors: &'a [String],
+}
+
+/// The programme of a page, and the people listed apart from it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Agenda {
+    pub items: Vec<AgendaItem>,
+    /// A speakers list (`**嘉宾及讲师介绍**`, `### Confirmed Speakers`).
+    pub roster: Vec<Speaker>,
+    /// Doubtful data, by file line.
+    pub warnings: Vec<(usize, String)>,
+}
+
+/// Reads `body`, whose first line is line `first_line` of its file.
+pub fn read(body: &str, first_line: usize, frame: &Frame) -> Agenda {
+    let mut reader = Reader::new(frame);
+    for block in blocks::blocks(body, first_line) {
+        reader.block(block);
+    }
+    reader.finish(shortcodes::abstracts(body, first_line))
+}
+
+/// Where in the page we are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Prose,
+    /// Under `## 话题`, `# Schedule`: lists are talks.
+    Programme,
+    /// Under a speakers list: entries are people.
+    Roster,
+    /// Under `### Abstracts`: headings add to talks already read.
+    Abstracts,
+}
+
+/// A programme item before the page is fully read.
+enum Pending {
+    Talk(Talk),
+    Break(Break),
+    /// A break heading that only stays if talks follow it (so `### Registration`
+    /// at the end of a page is not a break).
+    MaybeBreak(Break),
+}
+
+/// Where the draft came from, which decides how much evidence it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Heading,
+    BoldLine,
+    /// Adds to the talk at this index of `items`.
+    Existing(usize),
+}
+
+/// The talk being read, with its labelled parts still as markdown lines.
+struct Draft {
+    talk: Talk,
+    origin: Origin,
+    /// Something under it says it is a talk.
+    confirmed: bool,
+    field: Option<Open>,
+    abstract_lines: Vec<String>,
+    takeaway_lines: Vec<String>,
+    bios: Vec<(usize, Vec<String>)>,
+    /// `Name bio` paragraphs may still name speakers.
+    names_open: bool,
+}
+
+/// The labelled part collecting lines, and whether it ends with its paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    field: Field,
+    /// A value begun on the label's line (`个人简介：…`) ends with that
+    /// paragraph, except abstracts and takeaways which run on.
+    inline: bool,
+}
+
+struct Reader<'a> {
+    frame: &'a Frame<'a>,
+    timeline: Timeline,
+    context: Context,
+    context_level: u8,
+    items: Vec<Pending>,
+    draft: Option<Draft>,
+    roster: Vec<Speaker>,
+    /// A roster entry still waiting for its affiliation or bio.
+    roster_open: Option<usize>,
+    warnings: Vec<(usize, String)>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(frame: &'a Frame<'a>) -> Self {
+        Reader {
+            frame,
+            timeline: Timeline::new(frame.start),
+            context: Context::Prose,
+            context_level: 0,
+            items: Vec::new(),
+            draft: None,
+            roster: Vec::new(),
+            roster_open: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn block(&mut self, block: Block) {
+        match block {
+            Block::Heading { level, text, line } => self.heading(level, &text, line),
+            Block::Paragraph { lines } => self.paragraph(&lines),
+            Block::List { items } => self.list(&items),
+            Block::Table { rows, line } => self.table(&rows, line),
+            Block::Rule => {}
+        }
+    }
+
+    // ----- headings -------------------------------------------------------
+
+    fn heading(&mut self, level: u8, text: &str, line: usize) {
+        self.finish_draft();
+        self.roster_open = None;
+        let title = plain(text);
+        if let Some(day) = labels::day_heading(&title) {
+            self.timeline.set_day(day);
+            return;
+        }
+        if self.context != Context::Prose && level <= self.context_level {
+            self.context = Context::Prose;
+        }
+        for (is, context) in [
+            (
+                labels::is_roster_heading as fn(&str) -> bool,
+                Context::Roster,
+            ),
+            (labels::is_abstracts_heading, Context::Abstracts),
+            (labels::is_agenda_heading, Context::Programme),
+        ] {
+            if is(&title) {
+                self.context = context;
+                self.context_level = level;
+                return;
+            }
+        }
+        if self.abstract_heading(&title, line) {
+            return;
+        }
+        let (slot, title) = self.timed(&title);
+        if labels::is_pause(&title) {
+            let pause = Break { title, slot, line };
+            self.items.push(match slot {
+                Some(_) => Pending::Break(pause),
+                None => Pending::MaybeBreak(pause),
+            });
+            return;
+        }
+        let mut draft = Draft::new(Rich::inline(&title), line, Origin::Heading);
+        draft.talk.slot = slot;
+        draft.confirmed = slot.is_some();
+        self.draft = Some(draft);
+    }
+
+    /// A time leading or trailing a title, placed on the event's timeline.
+    fn timed(&mut self, title: &str) -> (Option<Slot>, String) {
+        match times::leading(title).or_else(|| times::trailing(title)) {
+            Some((range, rest)) if !rest.is_empty() => {
+                (Some(self.timeline.slot(range)), rest.to_string())
+            }
+            _ => (None, title.to_string()),
+        }
+    }
+
+    /// `#### Martin Fischer (LMU Munich): Title` under abstracts, or naming a
+    /// speaker already on the programme: the text below is that talk's abstract.
+    fn abstract_heading(&mut self, title: &str, line: usize) -> bool {
+        let Some((who, talk_title)) = name_colon_title(title, self.frame.authors) else {
+            return false;
+        };
+        let person = people::speaker(who);
+        if let Some(index) = self.talk_by(&person.name) {
+            if let Pending::Talk(talk) = &mut self.items[index] {
+                if talk.title.is_empty() && !talk_title.is_empty() {
+                    talk.title = Rich::inline(talk_title);
+                }
+            }
+            let mut draft = Draft::new(Rich::default(), line, Origin::Existing(index));
+            draft.names_open = false;
+            self.draft = Some(draft);
+            return true;
+        }
+        if self.context != Context::Abstracts {
+            return false;
+        }
+        let mut draft = Draft::new(Rich::inline(talk_title), line, Origin::Heading);
+        draft.talk.speakers.push(person);
+        draft.confirmed = true;
+        draft.names_open = false;
+        self.draft = Some(draft);
+        true
+    }
+
+    fn talk_by(&self, name: &str) -> Option<usize> {
+        self.items.iter().position(|item| match item {
+            Pending::Talk(talk) => talk.speakers.iter().any(|s| s.name == name),
+            _ => false,
+        })
+    }
+
+    // ----- paragraphs -----------------------------------------------------
+
+    fn paragraph(&mut self, lines: &[Line]) {
+        let single_bold = match lines {
+            [only] => whole_bold(&only.text),
+            _ => None,
+        };
+        if let Some(inner) = single_bold {
+            if labels::is_roster_heading(inner) {
+                self.finish_draft();
+                self.context = Context::Roster;
+                self.context_level = 7;
+                return;
+            }
+            if let Some(draft) = self.bold_line_talk(inner, lines[0].line) {
+                self.finish_draft();
+                self.draft = Some(draft);
+                return;
+            }
+        }
+        if self.context == Context::Roster && self.draft.is_none() {
+            self.roster_paragraph(lines);
+        } else if self.draft.is_some() {
+            self.talk_paragraph(lines);
+        } else if lines.iter().any(|l| times::leading(&l.text).is_some()) {
+            // Timed lines make a programme of what follows, up to the next heading.
+            self.context = Context::Programme;
+            self.context_level = 7;
+            for line in lines {
+                self.timed_line(line);
+            }
+        }
+    }
+
+    /// `**张亮（京东金融）：Service Mesh 的延伸**` or `**张超盟（华为）——Title**`.
+    fn bold_line_talk(&self, inner: &str, line: usize) -> Option<Draft> {
+        let (who, title) = split_who_title(inner)?;
+        if !is_person(who, self.frame.authors) || title.is_empty() {
+            return None;
+        }
+        let mut draft = Draft::new(Rich::inline(title), line, Origin::BoldLine);
+        draft.talk.speakers.push(people::speaker(who));
+        draft.confirmed = true;
+        draft.names_open = false;
+        Some(draft)
+    }
+
+    fn talk_paragraph(&mut self, lines: &[Line]) {
+        let authors = self.frame.authors;
+        let draft = self.draft.as_mut().expect("called with a draft");
+        if draft
+            .field
+            .is_some_and(|open| open.inline && !open.field.runs_on())
+        {
+            draft.field = None;
+        }
+        let mut named = false;
+        for line in lines {
+            if let Some((field, value)) = labels::label(&line.text) {
+                draft.label(field, value, &mut self.timeline);
+                continue;
+            }
+            if draft.field.is_none() && draft.names_open && draft.name_line(&line.text, authors) {
+                named = true;
+                continue;
+            }
+            draft.push_line(&line.text);
+        }
+        draft.names_open = named;
+        draft.push_line("");
+    }
+
+    fn timed_line(&mut self, line: &Line) {
+        if let Some((range, rest)) = times::leading(&line.text) {
+            let slot = self.timeline.slot(range);
+            self.entry(rest, Some(slot), line.line);
+        }
+    }
+
+    fn roster_paragraph(&mut self, lines: &[Line]) {
+        let first = &lines[0].text;
+        if let Some(entry) = roster_entry(first, self.frame.authors) {
+            let has_bio = entry.bio.is_some();
+            self.roster.push(entry);
+            self.roster_open = (!has_bio).then_some(self.roster.len() - 1);
+            return;
+        }
+        let Some(index) = self.roster_open.take() else {
+            return;
+        };
+        let person = &mut self.roster[index];
+        let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        match whole_italic(first) {
+            Some(affiliation) if lines.len() == 1 && person.company.is_none() => {
+                person.company = Some(plain(affiliation));
+            }
+            _ => person.bio = Some(Rich::from_lines(&text)),
+        }
+    }
+
+    // ----- lists and tables -----------------------------------------------
+
+    fn list(&mut self, items: &[Item]) {
+        if let Some(draft) = &mut self.draft {
+            let is_group = draft.origin == Origin::Heading && !draft.confirmed && draft.is_empty();
+            if draft.field.is_some() || !is_group || !self.is_programme_list(items) {
+                let draft = self.draft.as_mut().expect("checked above");
+                for item in items {
+                    for raw in &item.raw {
+                        draft.push_line(raw);
+                    }
+                }
+                return;
+            }
+            // The heading only grouped the talks listed under it.
+            self.draft = None;
+        }
+        if self.context == Context::Roster {
+            let authors = self.frame.authors;
+            self.roster
+                .extend(items.iter().filter(|i| !i.nested).filter_map(|i| {
+                    let person = people::speaker(&i.text);
+                    is_person(&person.name, authors).then_some(person)
+                }));
+            return;
+        }
+        for item in items.iter().filter(|item| !item.nested) {
+            match times::leading(&item.text) {
+                Some((range, rest)) => {
+                    let slot = self.timeline.slot(range);
+                    self.entry(rest, Some(slot), item.line);
+                }
+                None => self.entry(&item.text, None, item.line),
+            }
+        }
+    }
+
+    fn is_programme_list(&self, items: &[Item]) -> bool {
+        items.iter().any(|item| {
+            times::leading(&item.text).is_some()
+                || matches!(entry::entry(&item.text, self.frame.authors), Entry::Talk { ref speakers, .. } if !speakers.is_empty())
+        })
+    }
+
+    /// One programme line, timed or not. Outside a programme section only
+    /// timed lines and recorded talks with speakers count: a list of links
+    /// or `Label: value` lines in prose is not an agenda.
+    fn entry(&mut self, text: &str, slot: Option<Slot>, line: usize) {
+        let in_programme = self.context == Context::Programme;
+        match entry::entry(text, self.frame.authors) {
+            Entry::Talk {
+                title,
+                speakers,
+                video,
+            } if in_programme || slot.is_some() || (video.is_some() && !speakers.is_empty()) => {
+                self.items.push(Pending::Talk(Talk {
+                    title: Rich::inline(&title),
+                    speakers,
+                    slot,
+                    video,
+                    line,
+                    ..Talk::default()
+                }));
+            }
+            Entry::Break(title) if in_programme || slot.is_some() => {
+                self.items.push(Pending::Break(Break { title, slot, line }));
+            }
+            Entry::Unknown(title) if slot.is_some() => {
+                self.items.push(Pending::Talk(Talk {
+                    title: Rich::inline(&title),
+                    slot,
+                    line,
+                    ..Talk::default()
+                }));
+            }
+            _ => {}
+        }
+    }
+
+    fn table(&mut self, rows: &[Vec<String>], line: usize) {
+        self.finish_draft();
+        let Some((header, body)) = rows.split_first() else {
+            return;
+        };
+        let columns: Vec<Option<Field>> = header.iter().map(|h| labels::column(h)).collect();
+        if !columns.contains(&Some(Field::Title)) {
+            return;
+        }
+        for (offset, row) in body.iter().enumerate() {
+            self.table_row(&columns, row, line + offset + 2);
+        }
+    }
+
+    fn table_row(&mut self, columns: &[Option<Field>], row: &[String], line: usize) {
+        let cell = |field: Field| {
+            columns
+                .iter()
+                .position(|c| *c == Some(field))
+                .and_then(|i| row.get(i))
+                .map(|text| text.trim())
+                .filter(|text| !text.is_empty())
+        };
+        let title = cell(Field::Title).unwrap_or_default();
+        let slot = cell(Field::Time)
+            .and_then(times::whole)
+            .map(|range| self.timeline.slot(range));
+        let mut speakers = cell(Field::Speaker)
+            .map(people::speakers)
+            .unwrap_or_default();
+        if let Some(company) = cell(Field::Company) {
+            for speaker in speakers.iter_mut().filter(|s| s.company.is_none()) {
+                speaker.company = Some(plain(company));
+            }
+        }
+        if speakers.is_empty() && labels::is_break(&plain(title)) {
+            let title = plain(title);
+            self.items.push(Pending::Break(Break { title, slot, line }));
+            return;
+        }
+        self.items.push(Pending::Talk(Talk {
+            title: Rich::inline(title),
+            speakers,
+            slot,
+            abstract_: cell(Field::Abstract).map(Rich::inline),
+            line,
+            ..Talk::default()
+        }));
+    }
+
+    // ----- the end ----------------------------------------------------------
+
+    fn finish_draft(&mut self) {
+        let Some(draft) = self.draft.take() else {
+            return;
+        };
+        match draft.origin {
+            Origin::Existing(index) => {
+                if let Some(Pending::Talk(talk)) = self.items.get_mut(index) {
+                    let extra = draft.into_talk();
+                    talk.abstract_ = talk.abstract_.take().or(extra.abstract_);
+                }
+            }
+            _ if draft.confirmed || !draft.talk.speakers.is_empty() => {
+                self.items.push(Pending::Talk(draft.into_talk()));
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(mut self, abstracts: Vec<shortcodes::AbstractCode>) -> Agenda {
+        self.finish_draft();
+        let mut items = Vec::with_capacity(self.items.len());
+        let mut pending = self.items.into_iter().peekable();
+        while let Some(item) = pending.next() {
+            let talk_next = matches!(pending.peek(), Some(Pending::Talk(_)));
+            match item {
+                Pending::Talk(talk) => items.push(AgendaItem::Talk(talk)),
+                Pending::Break(pause) => items.push(AgendaItem::Break(pause)),
+                Pending::MaybeBreak(pause) if talk_next => items.push(AgendaItem::Break(pause)),
+                Pending::MaybeBreak(_) => {}
+            }
+        }
+        let mut agenda = Agenda {
+            items,
+            roster: self.roster,
+            warnings: self.warnings,
+        };
+        agenda.attach_abstracts(abstracts);
+        agenda.complete_talks();
+        agenda
+    }
+}
+
+impl Agenda {
+    /// Theme abstracts go to the talk of the same speaker; one with no such
+    /// talk is a talk of its own.
+    fn attach_abstracts(&mut self, abstracts: Vec<shortcodes::AbstractCode>) {
+        for code in abstracts {
+            let author = code.author.clone().unwrap_or_default();
+            let text = Rich::from_lines(&code.text);
+            let talk = self.items.iter_mut().find_map(|item| match item {
+                AgendaItem::Talk(talk)
+                    if talk
+                        .speakers
+                        .iter()
+                        .any(|s| !s.name.is_empty() && author.contains(&s.name)) =>
+                {
+                    Some(talk)
+                }
+                _ => None,
+            });
+            match talk {
+                Some(talk) => {
+                    if talk.title.is_empty() {
+                        talk.title = Rich::inline(code.title.as_deref().unwrap_or_default());
+                    }
+                    talk.abstract_ = Some(text);
+                }
+                None => {
+                    let mut speakers = people::speakers(&author);
+                    for speaker in speakers.iter_mut().filter(|s| s.company.is_none()) {
+                        speaker.company = code.affiliation.clone();
+                    }
+                    self.items.push(AgendaItem::Talk(Talk {
+                        title: Rich::inline(code.title.as_deref().unwrap_or_default()),
+                        speakers,
+                        abstract_: Some(text),
+                        line: code.line,
+                        ..Talk::default()
+                    }));
+                }
+            }
+        }
+    }
+
+    /// Roster details reach the talks' speakers; talks that still lack a title
+    /// are named by their speakers; talks with no speaker are reported.
+    fn complete_talks(&mut self) {
+        for item in &mut self.items {
+            let AgendaItem::Talk(talk) = item else {
+                continue;
+            };
+            for speaker in &mut talk.speakers {
+                if let Some(known) = self.roster.iter().find(|r| r.name == speaker.name) {
+                    speaker.company = speaker.company.take().or_else(|| known.company.clone());
+                    speaker.bio = speaker.bio.take().or_else(|| known.bio.clone());
+                }
+            }
+            if talk.title.is_empty() {
+                let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+                talk.title = Rich::inline(&names.join(", "));
+            }
+            if talk.speakers.is_empty() {
+                self.warnings.push((
+                    talk.line,
+                    format!("the talk “{}” names no speaker", talk.title.plain()),
+                ));
+            }
+        }
+    }
+}
+
+impl Field {
+    /// Abstracts and takeaways often run over several paragraphs even when
+    /// they begin on the label's line.
+    fn runs_on(self) -> bool {
+        matches!(self, Field::Abstract | Field::Takeaways)
+    }
+}
+
+impl Draft {
+    fn new(title: Rich, line: usize, origin: Origin) -> Self {
+        Draft {
+            talk: Talk {
+                title,
+                line,
+                ..Talk::default()
+            },
+            origin,
+            confirmed: false,
+            field: None,
+            abstract_lines: Vec::new(),
+            takeaway_lines: Vec::new(),
+            bios: Vec::new(),
+            names_open: true,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.talk.speakers.is_empty() && self.abstract_lines.iter().all(|l| l.trim().is_empty())
+    }
+
+    fn label(&mut self, field: Field, value: &str, timeline: &mut Timeline) {
+        self.confirmed = true;
+        self.names_open = false;
+        self.field = None;
+        match field {
+            Field::Speaker => self.talk.speakers.extend(people::speakers(value)),
+            Field::Company => {
+                for speaker in self
+                    .talk
+                    .speakers
+                    .iter_mut()
+                    .filter(|s| s.company.is_none())
+                {
+                    speaker.company = Some(plain(value));
+                }
+            }
+            Field::Time => {
+                if let Some(range) = times::whole(value) {
+                    self.talk.slot = Some(timeline.slot(range));
+                }
+            }
+            Field::Title => self.talk.title = Rich::inline(value),
+            Field::Bio | Field::Abstract | Field::Takeaways => {
+                self.field = Some(Open {
+                    field,
+                    inline: !value.is_empty(),
+                });
+                if field == Field::Bio {
+                    let target = self.bio_target(value);
+                    self.bios.push((target, Vec::new()));
+                }
+                self.push_line(value);
+            }
+        }
+    }
+
+    /// The speaker a bio is about: the one it names first, else the first
+    /// without a bio.
+    fn bio_target(&self, value: &str) -> usize {
+        let speakers = &self.talk.speakers;
+        speakers
+            .iter()
+            .position(|s| !s.name.is_empty() && value.starts_with(&s.name))
+            .or_else(|| (0..speakers.len()).find(|i| !self.bios.iter().any(|(t, _)| t == i)))
+            .unwrap_or(0)
+    }
+
+    /// `郑德惠 唯品会 Java 资深开发工程师…` or `赵化冰（中兴通讯网管软件资深专家）`.
+    fn name_line(&mut self, text: &str, authors: &[String]) -> bool {
+        let text = text.trim();
+        if let Some((name, _)) = parenthesised(text) {
+            if is_person(name, authors) && people::is_cjk_name(name) {
+                self.talk.speakers.push(people::speaker(text));
+                self.confirmed = true;
+                return true;
+            }
+        }
+        let Some((name, bio)) = text.split_once(' ') else {
+            return false;
+        };
+        if !(people::is_cjk_name(name) && is_person(name, authors)) {
+            return false;
+        }
+        self.talk.speakers.push(Speaker {
+            name: name.to_string(),
+            bio: Some(Rich::inline(bio)),
+            ..Speaker::default()
+        });
+        self.confirmed = true;
+        true
+    }
+
+    fn push_line(&mut self, text: &str) {
+        let lines = match self.field.map(|open| open.field) {
+            Some(Field::Bio) => match self.bios.last_mut() {
+                Some((_, lines)) => lines,
+                None => return,
+            },
+            Some(Field::Takeaways) => &mut self.takeaway_lines,
+            _ => &mut self.abstract_lines,
+        };
+        if !(text.is_empty() && lines.is_empty()) {
+            lines.push(text.to_string());
+        }
+    }
+
+    fn into_talk(self) -> Talk {
+        let mut talk = self.talk;
+        for (target, lines) in self.bios {
+            let bio = rich(&lines);
+            if let (Some(speaker), Some(bio)) = (talk.speakers.get_mut(target), bio) {
+                speaker.bio = Some(bio);
+            }
+        }
+        talk.abstract_ = rich(&self.abstract_lines);
+        talk.takeaways = rich(&self.takeaway_lines);
+        talk
+    }
+}
+
+fn rich(lines: &[String]) -> Option<Rich> {
+    Some(Rich::from_lines(lines)).filter(|rich| !rich.is_empty())
+}
+
+/// The text of a line that is bold from end to end.
+fn whole_bold(text: &str) -> Option<&str> {
+    let inner = text.trim().strip_prefix("**")?.strip_suffix("**")?;
+    (!inner.contains("**")).then_some(inner.trim())
+}
+
+fn whole_italic(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let inner = text
+        .strip_prefix('*')
+        .and_then(|t| t.strip_suffix('*'))
+        .or_else(|| text.strip_prefix('_').and_then(|t| t.strip_suffix('_')))?;
+    (!inner.starts_with('*')).then_some(inner.trim())
+}
+
+/// `Name（Company）：Title` or `Name（Company）——Title`, split outside parentheses.
+fn split_who_title(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            '：' | ':' if depth == 0 => {
+                return Some((text[..at].trim(), text[at + c.len_utf8()..].trim()))
+            }
+            '—' if depth == 0 => {
+                let title = text[at..].trim_start_matches(['—', ' ']);
+                return Some((text[..at].trim(), title.trim()));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A roster line: `**Name**`, `Name：`, or `Name：bio`.
+fn roster_entry(text: &str, authors: &[String]) -> Option<Speaker> {
+    let text = text.trim();
+    if let Some(name) = whole_bold(text) {
+        return is_person(name, authors).then(|| people::speaker(name));
+    }
+    let at = text.find(['：', ':'])?;
+    let name = text[..at].trim();
+    let rest = text[at..].trim_start_matches(['：', ':']).trim();
+    if !is_person(name, authors) {
+        return None;
+    }
+    let mut person = people::speaker(name);
+    person.bio = (!rest.is_empty()).then(|| Rich::inline(rest));
+    Some(person)
+}
+
+#[cfg(test)]
+mod tests;

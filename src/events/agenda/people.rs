@@ -1,0 +1,525 @@
+//! Who speaks: names as pages write them. `周强（PingCAP）` carries a company,
+//! `赵新（于雨）` a nickname; `汪晟杰，黄金浩` is two people, while
+//! `宋净超，ServiceMesher 社区联合创始人` is one person and what they do.
+
+use crate::events::model::Speaker;
+use crate::events::rich::{is_cjk, Rich};
+
+/// Speakers in a value such as `鲁直、涵畅、张超盟` or
+/// `Raghav Somani, UW CSE, and Raghav Tripathi, UW Math`. A part that is
+/// not a name describes the speaker before it.
+pub fn speakers(value: &str) -> Vec<Speaker> {
+    let value = plain(value);
+    let mut out: Vec<Speaker> = Vec::new();
+    for (group_index, group) in split_top(&value, &[", and ", " and ", " & ", "&", "/", "／"])
+        .into_iter()
+        .enumerate()
+    {
+        // `UW Aeronautics and Astronautics`: an `and` inside an affiliation.
+        if group_index > 0 && !is_strong_name(first_part(group)) {
+            if let Some(last) = out.last_mut() {
+                append_company(last, group.trim(), " and ");
+                continue;
+            }
+        }
+        let parts = split_top(group, &["、", "，", ",", "；", ";"]);
+        let mut company_from: Option<usize> = None;
+        for (index, part) in parts.iter().enumerate() {
+            let trimmed = part.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if index > 0 && !looks_like_name(trimmed) => {
+                    // What a person does runs to the next name, separators kept.
+                    let from = *company_from.get_or_insert(offset(group, part));
+                    let to = offset(group, part) + part.len();
+                    last.company = Some(group[from..to].trim().to_string());
+                }
+                _ => {
+                    company_from = None;
+                    out.extend(split_on_he(trimmed).into_iter().map(speaker));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn offset(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
+}
+
+fn first_part(group: &str) -> &str {
+    split_top(group, &["、", "，", ","])[0].trim()
+}
+
+/// A name beyond doubt: Chinese, or at least two capitalised Latin words.
+fn is_strong_name(text: &str) -> bool {
+    let bare = parenthesised(text).map_or(text, |(name, _)| name).trim();
+    is_cjk_name(bare) || (is_latin_name(bare) && bare.split_whitespace().count() >= 2)
+}
+
+/// One person, with what parentheses after the name hold.
+pub fn speaker(text: &str) -> Speaker {
+    let text = plain(text);
+    let text = text.trim();
+    let Some((name, inside)) = parenthesised(text) else {
+        return Speaker {
+            name: text.to_string(),
+            ..Speaker::default()
+        };
+    };
+    let mut speaker = Speaker {
+        name: name.to_string(),
+        ..Speaker::default()
+    };
+    if let Some(alias) = inside
+        .strip_prefix("花名")
+        .map(|a| a.trim_start_matches(['：', ':', ' ']))
+    {
+        speaker.alias = Some(alias.to_string());
+    } else if is_nickname(name, inside) {
+        speaker.alias = Some(inside.to_string());
+    } else {
+        speaker.company = Some(inside.to_string());
+    }
+    speaker
+}
+
+/// `name（inside）` or `name (inside)`, with mixed full- and half-width marks.
+pub fn parenthesised(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let inner = text.strip_suffix(')').or_else(|| text.strip_suffix('）'))?;
+    let open = top_open(inner)?;
+    let name = inner[..open].trim();
+    let inside = inner[open..].trim_start_matches(['(', '（']).trim();
+    (!name.is_empty() && !inside.is_empty()).then_some((name, inside))
+}
+
+/// The opening parenthesis matching the final closing one.
+fn top_open(inner: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in inner.char_indices().rev() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' if depth == 0 => return Some(at),
+            '(' | '（' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A nickname is a short Chinese word after a Chinese name (`于雨`, `卓与`,
+/// `涵畅`); a company is anything longer, Latin, or a known short company.
+fn is_nickname(name: &str, inside: &str) -> bool {
+    let count = inside.chars().count();
+    is_cjk_name(name)
+        && (2..=3).contains(&count)
+        && inside.chars().all(is_han)
+        && !SHORT_COMPANIES.contains(&inside)
+        && !COMPANY_MARKS.iter().any(|mark| inside.ends_with(mark))
+}
+
+const SHORT_COMPANIES: &[&str] = &[
+    "华为",
+    "网易",
+    "百度",
+    "腾讯",
+    "阿里",
+    "京东",
+    "美团",
+    "字节",
+    "小米",
+    "滴滴",
+    "快手",
+    "蚂蚁",
+    "携程",
+    "新浪",
+    "搜狐",
+    "联想",
+    "中兴",
+    "浪潮",
+    "七牛",
+    "青云",
+    "谐云",
+    "有赞",
+    "知乎",
+    "微博",
+    "爱奇艺",
+    "唯品会",
+    "拼多多",
+    "微软",
+    "谷歌",
+    "亚马逊",
+    "英特尔",
+    "阿里云",
+    "腾讯云",
+    "华为云",
+    "百度云",
+    "京东云",
+    "金山云",
+    "虎牙",
+    "斗鱼",
+    "陌陌",
+    "饿了么",
+    "招行",
+    "平安",
+    "中信",
+];
+
+const COMPANY_MARKS: &[&str] = &[
+    "科技",
+    "集团",
+    "公司",
+    "银行",
+    "大学",
+    "学院",
+    "研究院",
+    "实验室",
+    "社区",
+    "云",
+    "网",
+];
+
+/// Does this read as a person's name rather than a title or a description?
+pub fn looks_like_name(text: &str) -> bool {
+    let text = text.trim();
+    let bare = parenthesised(text).map_or(text, |(name, _)| name);
+    is_cjk_name(bare) || is_latin_name(bare)
+}
+
+/// A name where free text might hold anything (`活动介绍：<link>` is not a
+/// talk by 活动介绍): a Chinese name must be one of the page's `authors` or
+/// start with a common surname; a Latin name must read as one.
+pub fn is_person(text: &str, authors: &[String]) -> bool {
+    let text = text.trim();
+    let bare = parenthesised(text).map_or(text, |(name, _)| name);
+    if authors.iter().any(|author| author == bare) {
+        return true;
+    }
+    if is_cjk_name(bare) {
+        return bare.chars().next().is_some_and(|c| SURNAMES.contains(c));
+    }
+    is_strong_name(bare)
+}
+
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝粟宣朵";
+
+/// Two to four Han characters, or a transliterated name with `·`.
+pub fn is_cjk_name(text: &str) -> bool {
+    let count = text.chars().filter(|&c| c != '·').count();
+    (2..=4).contains(&count) && text.chars().all(|c| is_han(c) || c == '·')
+        || (5..=12).contains(&count)
+            && text.contains('·')
+            && text.chars().all(|c| is_han(c) || c == '·')
+}
+
+/// `Jane Doe`, `Paul Égré`, `J.L. Austin`, `Anelda van der Walt`: capitalised
+/// words (with the usual particles), no acronyms, no institution words.
+pub fn is_latin_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 || text.chars().count() > 40 {
+        return false;
+    }
+    let capitalised = words.iter().filter(|w| is_capitalised(w)).count();
+    capitalised >= 1
+        && words
+            .iter()
+            .all(|w| is_capitalised(w) || PARTICLES.contains(w))
+        && !words.iter().any(|w| INSTITUTION_WORDS.contains(w))
+}
+
+fn is_capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    let first = chars.next();
+    let rest: String = chars.collect();
+    first.is_some_and(char::is_uppercase)
+        && rest.chars().any(char::is_lowercase)
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+        || is_initials(word)
+}
+
+/// `J.L.` or `J.`
+fn is_initials(word: &str) -> bool {
+    word.ends_with('.')
+        && word
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+}
+
+const PARTICLES: &[&str] = &[
+    "van", "der", "de", "von", "da", "di", "du", "le", "la", "bin", "del",
+];
+
+const INSTITUTION_WORDS: &[&str] = &[
+    "University",
+    "Universität",
+    "Université",
+    "Università",
+    "Institute",
+    "College",
+    "School",
+    "Lab",
+    "Laboratory",
+    "Department",
+    "Centre",
+    "Center",
+    "Inc",
+    "Inc.",
+    "Ltd",
+    "Corp",
+    "Company",
+    "Foundation",
+    "Group",
+    "Team",
+    "Hospital",
+    "Research",
+    "Welcome",
+    "Opening",
+    "Break",
+    "Coffee",
+    "Lunch",
+    "Session",
+    "Panel",
+    "Keynote",
+    "Registration",
+    "Posters",
+    "Demos",
+];
+
+fn is_han(c: char) -> bool {
+    is_cjk(c) && !matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+fn append_company(speaker: &mut Speaker, text: &str, joiner: &str) {
+    speaker.company = Some(match speaker.company.take() {
+        Some(company) => format!("{company}{joiner}{text}"),
+        None => text.to_string(),
+    });
+}
+
+/// `张三和李四`: split on 和 only when both sides are names.
+fn split_on_he(part: &str) -> Vec<&str> {
+    match part.split_once('和') {
+        Some((left, right)) if is_cjk_name(left.trim()) && looks_like_name(right.trim()) => {
+            vec![left.trim(), right.trim()]
+        }
+        _ => vec![part],
+    }
+}
+
+/// Splits on any separator outside parentheses.
+fn split_top<'a>(text: &'a str, separators: &[&str]) -> Vec<&'a str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut from = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        let c = rest.chars().next().expect("at is inside text");
+        match c {
+            '(' | '（' | '[' => depth += 1,
+            ')' | '）' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 {
+            if let Some(sep) = separators.iter().find(|sep| rest.starts_with(**sep)) {
+                parts.push(&text[from..at]);
+                at += sep.len();
+                from = at;
+                continue;
+            }
+        }
+        at += c.len_utf8();
+    }
+    parts.push(&text[from..]);
+    parts
+}
+
+/// Markdown emphasis and links reduced to their text: names are plain.
+pub fn plain(text: &str) -> String {
+    Rich::inline(text).plain()
+}
+
+/// The last name-like part at the end of a title: `Title - 张三，李四`,
+/// `Title，宣超`, `Title，唐博，谭崇康`. Returns the title and the speakers.
+pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<Speaker>)> {
+    let text = text.trim();
+    for dash in [" —— ", " — ", " – ", " - ", "——"] {
+        if let Some(at) = text.rfind(dash) {
+            let (title, who) = (&text[..at], &text[at + dash.len()..]);
+            let people = speakers(who);
+            let all_people = people.iter().all(|s| is_person(&s.name, authors));
+            if !title.trim().is_empty() && !people.is_empty() && all_people {
+                return Some((title.trim().to_string(), people));
+            }
+        }
+    }
+    let parts = split_top(text, &["，", ", ", "、"]);
+    let names = parts
+        .iter()
+        .rev()
+        .take_while(|part| is_person(part, authors) && !is_latin_name(part.trim()))
+        .count();
+    if names == 0 || names == parts.len() {
+        return None;
+    }
+    let title_end = parts[parts.len() - names].as_ptr() as usize - text.as_ptr() as usize;
+    let title = text[..title_end].trim_end_matches(['，', ',', ' ', '、']);
+    let who = parts[parts.len() - names..]
+        .iter()
+        .map(|p| speaker(p))
+        .collect();
+    Some((title.to_string(), who))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(value: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        speakers(value)
+            .into_iter()
+            .map(|s| (s.name, s.company, s.alias))
+            .collect()
+    }
+
+    fn one(
+        name: &str,
+        company: Option<&str>,
+        alias: Option<&str>,
+    ) -> (String, Option<String>, Option<String>) {
+        (name.into(), company.map(Into::into), alias.map(Into::into))
+    }
+
+    #[test]
+    fn company_or_nickname() {
+        assert_eq!(
+            names("周强（PingCAP）"),
+            [one("周强", Some("PingCAP"), None)]
+        );
+        assert_eq!(names("赵新（于雨）"), [one("赵新", None, Some("于雨"))]);
+        assert_eq!(names("周涛 (广侯）"), [one("周涛", None, Some("广侯"))]);
+        assert_eq!(
+            names("白西原（乐天创研）"),
+            [one("白西原", Some("乐天创研"), None)]
+        );
+        assert_eq!(names("张超盟（华为）"), [one("张超盟", Some("华为"), None)]);
+        assert_eq!(
+            names("Jane Doe (Acme)"),
+            [one("Jane Doe", Some("Acme"), None)]
+        );
+        assert_eq!(
+            names("宋净超（Tetrate 布道师、云原生社区创始人）"),
+            [one(
+                "宋净超",
+                Some("Tetrate 布道师、云原生社区创始人"),
+                None
+            )]
+        );
+    }
+
+    #[test]
+    fn several_speakers() {
+        assert_eq!(names("鲁直、涵畅、张超盟").len(), 3);
+        assert_eq!(
+            names("曾凡松（逐灵） 、汪萌海（木苏） "),
+            [
+                one("曾凡松", None, Some("逐灵")),
+                one("汪萌海", None, Some("木苏"))
+            ]
+        );
+        assert_eq!(names("汪晟杰，黄金浩").len(), 2);
+        assert_eq!(names("张三和李四").len(), 2);
+        assert_eq!(names("Alice Smith & Bob Jones").len(), 2);
+        assert_eq!(
+            names("宋净超，ServiceMesher 社区联合创始人"),
+            [one("宋净超", Some("ServiceMesher 社区联合创始人"), None)]
+        );
+        assert_eq!(
+            names("Raghav Somani, UW CSE, and Raghav Tripathi, UW Math"),
+            [
+                one("Raghav Somani", Some("UW CSE"), None),
+                one("Raghav Tripathi", Some("UW Math"), None)
+            ]
+        );
+        assert_eq!(
+            names("Nabarun Deb, incoming KI postdoc, Columbia University"),
+            [one(
+                "Nabarun Deb",
+                Some("incoming KI postdoc, Columbia University"),
+                None
+            )]
+        );
+    }
+
+    #[test]
+    fn and_inside_an_affiliation() {
+        assert_eq!(
+            names("Amir Taghvei, UW Aeronautics and Astronautics"),
+            [one(
+                "Amir Taghvei",
+                Some("UW Aeronautics and Astronautics"),
+                None
+            )]
+        );
+        assert_eq!(
+            names("宋净超，云原生社区创始人、Tetrate 布道师"),
+            [one(
+                "宋净超",
+                Some("云原生社区创始人、Tetrate 布道师"),
+                None
+            )]
+        );
+    }
+
+    #[test]
+    fn names_and_not_names() {
+        for name in [
+            "周强",
+            "Paul Égré",
+            "J.L. Austin",
+            "Anelda van der Walt",
+            "Max Di Luca",
+        ] {
+            assert!(looks_like_name(name), "{name}");
+        }
+        for text in [
+            "UW Applied Math",
+            "Columbia University",
+            "incoming KI postdoc",
+            "云原生社区创始人",
+            "Lunch Break",
+        ] {
+            assert!(!looks_like_name(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn speakers_at_the_end_of_a_title() {
+        let (title, who) =
+            trailing_speakers("云原生场景下的开发和调试 - 汪晟杰，黄金浩", &[]).unwrap();
+        assert_eq!(title, "云原生场景下的开发和调试");
+        assert_eq!(who.len(), 2);
+        let (title, who) = trailing_speakers(
+            "攀登规模化的高峰 —— 蚂蚁集团大规模 Sigma 集群 ApiServer 优化实践，唐博，谭崇康",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            title,
+            "攀登规模化的高峰 —— 蚂蚁集团大规模 Sigma 集群 ApiServer 优化实践"
+        );
+        assert_eq!(who[1].name, "谭崇康");
+        let (title, who) =
+            trailing_speakers("基于云原生技术的服务最大化可用性，白西原（乐天创研）", &[]).unwrap();
+        assert_eq!(title, "基于云原生技术的服务最大化可用性");
+        assert_eq!(who[0].company.as_deref(), Some("乐天创研"));
+        assert!(trailing_speakers("欢迎来到云原生社区大连站", &[]).is_none());
+    }
+}

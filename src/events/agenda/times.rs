@@ -1,0 +1,277 @@
+//! Talk times as organizers write them (`13:00-13:40`, `１３：００～１３：４０`,
+//! `9.30 - 10.45`, `11-11:30`, `**10:05 - 10:50**:`, `2:30` after noon) and
+//! how a run of them becomes instants on the event's own wall clock.
+
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+
+use crate::events::model::{Instant, Slot};
+
+/// A time of day as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockTime {
+    pub hour: u32,
+    pub minute: u32,
+    /// A one-digit hour such as `2:30` may be 12-hour shorthand for 14:30;
+    /// `02:30` or `14:30` may not.
+    pub ambiguous: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub start: ClockTime,
+    pub end: Option<ClockTime>,
+}
+
+/// A range at the start of `text`, and the text after it with separators
+/// (`:`, `-`, `**`) removed.
+pub fn leading(text: &str) -> Option<(Range, &str)> {
+    let body = text.trim_start();
+    let bold = body.starts_with("**");
+    let (range, rest) = range(body.trim_start_matches("**").trim_start())?;
+    // `**10:05 - 10:50**: …` closes its bold; `15.10 - 16.00 **Name**` does not.
+    let rest = match bold {
+        true => rest.trim_start().trim_start_matches("**"),
+        false => rest,
+    };
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '：' | '-' | '–' | '—' | '|' | ',' | '，')
+    });
+    Some((range, rest))
+}
+
+/// A range in parentheses at the end of a heading: `Session 1: Intro (09:00 - 10:30)`.
+pub fn trailing(text: &str) -> Option<(Range, &str)> {
+    let trimmed = text.trim_end();
+    let inner = trimmed
+        .strip_suffix(')')
+        .or_else(|| trimmed.strip_suffix('）'))?;
+    let open = inner.rfind(['(', '（'])?;
+    let (range, rest) = range(inner[open..].trim_start_matches(['(', '（']))?;
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    Some((range, inner[..open].trim_end()))
+}
+
+/// A `时间：` / `Time:` value.
+pub fn whole(text: &str) -> Option<Range> {
+    let (range, rest) = leading(text)?;
+    rest.trim().is_empty().then_some(range)
+}
+
+fn range(text: &str) -> Option<(Range, &str)> {
+    let (start, bare, rest) = clock(text)?;
+    let after_dash = rest
+        .trim_start()
+        .strip_prefix(DASHES)
+        .map(|r| r.trim_start_matches(DASHES).trim_start());
+    if let Some((end, _, rest)) = after_dash.and_then(clock) {
+        return Some((
+            Range {
+                start,
+                end: Some(end),
+            },
+            rest,
+        ));
+    }
+    // A bare hour only counts as a start when an end follows: `11-11:30`,
+    // never `11 Demos`.
+    (!bare).then_some((Range { start, end: None }, rest))
+}
+
+const DASHES: [char; 8] = ['-', '－', '–', '—', '~', '～', '至', '到'];
+
+/// `H:MM`, `HH.MM`, full-width digits and colons, or a bare `H` (reported,
+/// so the caller can insist on what must follow it).
+fn clock(text: &str) -> Option<(ClockTime, bool, &str)> {
+    let (hour_digits, after_hour) = digits(text)?;
+    if hour_digits.len() > 2 {
+        return None;
+    }
+    let hour = number(&hour_digits)?;
+    let separator = after_hour
+        .chars()
+        .next()
+        .filter(|c| matches!(c, ':' | '：' | '.'));
+    let (minute, rest) = match separator {
+        Some(sep) => {
+            let (minute_digits, rest) = digits(&after_hour[sep.len_utf8()..])?;
+            if minute_digits.len() != 2 {
+                return None;
+            }
+            (number(&minute_digits)?, rest)
+        }
+        None => (0, after_hour),
+    };
+    if hour > 24 || minute > 59 {
+        return None;
+    }
+    let time = ClockTime {
+        hour,
+        minute,
+        ambiguous: hour_digits.len() == 1,
+    };
+    Some((time, separator.is_none(), rest))
+}
+
+/// ASCII or full-width digits at the start, as ASCII.
+fn digits(text: &str) -> Option<(String, &str)> {
+    let mut out = String::new();
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        let ascii = match c {
+            '0'..='9' => c,
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
+            _ => break,
+        };
+        out.push(ascii);
+        end = at + c.len_utf8();
+    }
+    (!out.is_empty()).then(|| (out, &text[end..]))
+}
+
+fn number(digits: &str) -> Option<u32> {
+    digits.parse().ok()
+}
+
+/// Turns a run of clock times into instants on the event's days. Times are
+/// read in order: a one-digit hour earlier than the last start is afternoon
+/// shorthand when that fits (`12:30 - 2:30`), any other earlier time is the
+/// next day (a course's second morning).
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    date: NaiveDate,
+    offset: FixedOffset,
+    day: i64,
+    last: Option<NaiveDateTime>,
+}
+
+impl Timeline {
+    pub fn new(start: Instant) -> Self {
+        Timeline {
+            date: start.date_naive(),
+            offset: *start.offset(),
+            day: 0,
+            last: None,
+        }
+    }
+
+    /// A `Day 2` heading: what follows is on that day of the event.
+    pub fn set_day(&mut self, day: i64) {
+        self.day = day.max(0);
+        self.last = None;
+    }
+
+    pub fn slot(&mut self, range: Range) -> Slot {
+        let start = self.place(range.start);
+        self.last = Some(start);
+        let end = range.end.map(|end| {
+            let mut at = self.on_day(end, start.date());
+            if at < start && end.ambiguous && end.hour < 12 {
+                at += Duration::hours(12);
+            }
+            if at < start {
+                at += Duration::days(1);
+            }
+            at
+        });
+        Slot {
+            start: self.instant(start),
+            end: end.map(|end| self.instant(end)),
+        }
+    }
+
+    fn place(&mut self, time: ClockTime) -> NaiveDateTime {
+        let day = self.date + Duration::days(self.day);
+        let at = self.on_day(time, day);
+        let Some(last) = self.last else { return at };
+        if at >= last {
+            return at;
+        }
+        let afternoon = at + Duration::hours(12);
+        if time.ambiguous && time.hour < 12 && afternoon >= last {
+            return afternoon;
+        }
+        let days_behind = (last.date() - at.date()).num_days() + 1;
+        self.day += days_behind;
+        at + Duration::days(days_behind)
+    }
+
+    fn on_day(&self, time: ClockTime, day: NaiveDate) -> NaiveDateTime {
+        let base = day.and_time(NaiveTime::MIN);
+        base + Duration::hours(time.hour.into()) + Duration::minutes(time.minute.into())
+    }
+
+    fn instant(&self, at: NaiveDateTime) -> Instant {
+        self.offset
+            .from_local_datetime(&at)
+            .single()
+            .expect("a fixed offset maps every local time once")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hm(range: Range) -> (u32, u32, Option<(u32, u32)>) {
+        (
+            range.start.hour,
+            range.start.minute,
+            range.end.map(|e| (e.hour, e.minute)),
+        )
+    }
+
+    #[test]
+    fn written_forms() {
+        for (text, expected) in [
+            ("13:00-13:40 开场", (13, 0, Some((13, 40)))),
+            ("13:00 - 13:40", (13, 0, Some((13, 40)))),
+            ("13:00～13:40", (13, 0, Some((13, 40)))),
+            ("13:00–13:40", (13, 0, Some((13, 40)))),
+            ("１３：００－１３：４０", (13, 0, Some((13, 40)))),
+            ("9.30 - 10.45: talk", (9, 30, Some((10, 45)))),
+            ("11-11:30 Coffee", (11, 0, Some((11, 30)))),
+            ("**10:05 - 10:50**: Jingwei Hu", (10, 5, Some((10, 50)))),
+            ("9:00 Registration", (9, 0, None)),
+        ] {
+            let (range, _) = leading(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(hm(range), expected, "{text}");
+        }
+        assert_eq!(leading("**10:00** - Room opens.").unwrap().1, "Room opens.");
+        assert_eq!(leading("15.10 - 16.00 **Thomas**").unwrap().1, "**Thomas**");
+    }
+
+    #[test]
+    fn not_times() {
+        for text in ["1.8 新特性", "2023 年", "5G 网络", "11 Demos", "Istio 1.8"] {
+            assert!(leading(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn trailing_range_in_heading() {
+        let (range, title) = trailing("Session 1: Introduction (09:00 - 10:30)").unwrap();
+        assert_eq!(title, "Session 1: Introduction");
+        assert_eq!(hm(range), (9, 0, Some((10, 30))));
+    }
+
+    #[test]
+    fn afternoon_shorthand_and_next_days() {
+        let start = chrono::DateTime::parse_from_rfc3339("2022-03-18T10:00:00-07:00").unwrap();
+        let mut line = Timeline::new(start);
+        let mut at = |text: &str| {
+            let slot = line.slot(leading(text).unwrap().0);
+            (
+                slot.start.to_rfc3339(),
+                slot.end.map(|e| e.format("%d %H:%M").to_string()),
+            )
+        };
+        assert_eq!(at("11:45 - 12:30").0, "2022-03-18T11:45:00-07:00");
+        assert_eq!(at("12:30 - 2:30").1.unwrap(), "18 14:30");
+        assert_eq!(at("2:30 - 3:20").0, "2022-03-18T14:30:00-07:00");
+        assert_eq!(at("16:00 - 17:30").0, "2022-03-18T16:00:00-07:00");
+        // A course's second morning.
+        assert_eq!(at("09:00 - 10:30").0, "2022-03-19T09:00:00-07:00");
+    }
+}
