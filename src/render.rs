@@ -55,7 +55,10 @@ pub fn agenda(event: &Event, lang: Lang, tz: Tz) -> Vec<String> {
     }
     let mut blocks = vec![head.join("\n")];
     if event.agenda.is_empty() {
-        blocks.push(lang.pick("议程尚未公布。", "The agenda is not out yet.").to_string());
+        blocks.push(
+            lang.pick("议程尚未公布。", "The agenda is not out yet.")
+                .to_string(),
+        );
     }
     blocks.extend(event.agenda.iter().map(|item| match item {
         AgendaItem::Talk(talk) => agenda_talk(talk, lang, tz),
@@ -144,7 +147,12 @@ fn venue(event: &Event) -> Option<String> {
         .location
         .iter()
         .map(Rich::html)
-        .chain([&venue.street, &venue.city].into_iter().flatten().map(|s| escape_html(s)))
+        .chain(
+            [&venue.street, &venue.city]
+                .into_iter()
+                .flatten()
+                .map(|s| escape_html(s)),
+        )
         .filter(|part| !part.is_empty())
         .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -211,7 +219,11 @@ fn speakers(speakers: &[Speaker], lang: Lang) -> String {
 /// company comes after, so the two are never confused.
 fn speaker_label(speaker: &Speaker, lang: Lang, strong: bool) -> String {
     let name = escape_html(&speaker.name);
-    let mut label = if strong { format!("<b>{name}</b>") } else { name };
+    let mut label = if strong {
+        format!("<b>{name}</b>")
+    } else {
+        name
+    };
     if let Some(alias) = &speaker.alias {
         let alias = escape_html(alias);
         label.push_str(&match lang {
@@ -235,7 +247,11 @@ fn bold(text: &str) -> String {
 }
 
 fn link(url: &str, label: &str) -> String {
-    format!("<a href=\"{}\">{}</a>", escape_html(url), escape_html(label))
+    format!(
+        "<a href=\"{}\">{}</a>",
+        escape_html(url),
+        escape_html(label)
+    )
 }
 
 fn cancelled(lang: Lang) -> &'static str {
@@ -321,12 +337,17 @@ mod tests {
             line,
             "1. Sat 17 Apr 2021 · <b>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</b> · &lt;b&gt;"
         );
-        assert_eq!(html_to_plain(&line), "1. Sat 17 Apr 2021 · <script>alert(1)</script> & co · <b>");
+        assert_eq!(
+            html_to_plain(&line),
+            "1. Sat 17 Apr 2021 · <script>alert(1)</script> & co · <b>"
+        );
     }
 
     #[test]
     fn list_lines_mark_cancelled_events() {
-        let event = event("x", "Rust Summer", "2021-07-10 13:00").cancelled().build();
+        let event = event("x", "Rust Summer", "2021-07-10 13:00")
+            .cancelled()
+            .build();
         assert_eq!(
             event_line(&event, None, Lang::Zh, BEIJING),
             "• 2021年7月10日 周六 · <b>Rust Summer</b> · ❌ 已取消"
@@ -348,7 +369,12 @@ mod tests {
 
     #[test]
     fn buttons_are_plain_and_short() {
-        let event = event("x", "A very long title about <async> Rust in production", "2021-07-10 13:00").build();
+        let event = event(
+            "x",
+            "A very long title about <async> Rust in production",
+            "2021-07-10 13:00",
+        )
+        .build();
         let label = event_button(&event, Some(2));
         assert_eq!(label.chars().count(), BUTTON_TEXT_MAX);
         assert!(label.starts_with("2. A very long title about <async>"));

@@ -39,10 +39,10 @@ pub struct TalkAt<'a> {
 
 #[derive(Debug, PartialEq)]
 pub enum SpeakerSearch<'a> {
-    /// One person: their appearances newest first, and their most recent
-    /// entry with a bio (or simply the most recent) to introduce them.
+    /// One person: their appearances newest first, and who they are, each
+    /// detail taken from the newest entry that gives it.
     Found {
-        speaker: &'a Speaker,
+        speaker: Speaker,
         appearances: Vec<Appearance<'a>>,
     },
     /// Distinct people matched; their names as most recently written.
@@ -163,7 +163,7 @@ impl Catalog {
                 suggestions: suggestions(&people, &query_key),
             },
             [person] => SpeakerSearch::Found {
-                speaker: person.introduction(),
+                speaker: person.profile(),
                 appearances: person.appearances.clone(),
             },
             several => SpeakerSearch::Several(several.iter().map(|p| p.name()).collect()),
@@ -298,12 +298,19 @@ impl<'a> Person<'a> {
             .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.alias.as_deref()))
     }
 
-    /// Pages often give a bio only once; prefer the newest entry that has one.
-    fn introduction(&self) -> &'a Speaker {
-        self.entries
-            .iter()
-            .find(|s| s.bio.is_some())
-            .unwrap_or(&self.entries[0])
+    /// Pages often give a company, alias or bio only once, and a talk's
+    /// entry may be bare where the event's speakers list is not.
+    fn profile(&self) -> Speaker {
+        Speaker {
+            name: self.name().to_string(),
+            alias: self.newest(|s| s.alias.as_ref()),
+            company: self.newest(|s| s.company.as_ref()),
+            bio: self.newest(|s| s.bio.as_ref()),
+        }
+    }
+
+    fn newest<T: Clone + 'a>(&self, field: impl Fn(&'a Speaker) -> Option<&'a T>) -> Option<T> {
+        self.entries.iter().find_map(|s| field(s)).cloned()
     }
 }
 

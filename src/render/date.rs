@@ -97,14 +97,23 @@ mod tests {
         let event = event("e", "E", "2021-04-17 13:00")
             .ends("2021-04-17 18:00")
             .build();
-        assert_eq!(when(&event, Lang::Zh, BEIJING), "2021年4月17日 周六 13:00–18:00");
-        assert_eq!(when(&event, Lang::En, BEIJING), "Sat 17 Apr 2021, 13:00–18:00");
+        assert_eq!(
+            when(&event, Lang::Zh, BEIJING),
+            "2021年4月17日 周六 13:00–18:00"
+        );
+        assert_eq!(
+            when(&event, Lang::En, BEIJING),
+            "Sat 17 Apr 2021, 13:00–18:00"
+        );
     }
 
     #[test]
     fn times_follow_the_configured_zone() {
         let event = event("e", "E", "2021-04-17 13:00").build();
-        assert_eq!(when(&event, Lang::En, chrono_tz::UTC), "Sat 17 Apr 2021, 05:00");
+        assert_eq!(
+            when(&event, Lang::En, chrono_tz::UTC),
+            "Sat 17 Apr 2021, 05:00"
+        );
     }
 
     #[test]
@@ -112,18 +121,27 @@ mod tests {
         let event = event("e", "E", "2021-04-17 13:00")
             .talk(talk("T").slot("2021-04-17 14:00", "2021-04-17 14:45"))
             .build();
-        assert_eq!(when(&event, Lang::Zh, BEIJING), "2021年4月17日 周六 13:00–14:45");
+        assert_eq!(
+            when(&event, Lang::Zh, BEIJING),
+            "2021年4月17日 周六 13:00–14:45"
+        );
     }
 
     #[test]
     fn all_day_and_multi_day_events() {
         let one = event("e", "E", "2021-04-17 00:00").all_day().build();
-        assert_eq!(when(&one, Lang::En, chrono_tz::America::New_York), "Sat 17 Apr 2021");
+        assert_eq!(
+            when(&one, Lang::En, chrono_tz::America::New_York),
+            "Sat 17 Apr 2021"
+        );
         let two = event("e", "E", "2021-04-17 00:00")
             .ends("2021-04-18 00:00")
             .all_day()
             .build();
-        assert_eq!(when(&two, Lang::Zh, BEIJING), "2021年4月17日 周六 – 2021年4月18日 周日");
+        assert_eq!(
+            when(&two, Lang::Zh, BEIJING),
+            "2021年4月17日 周六 – 2021年4月18日 周日"
+        );
         let overnight = event("e", "E", "2021-04-17 20:00")
             .ends("2021-04-18 02:00")
             .build();

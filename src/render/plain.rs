@@ -51,9 +51,7 @@ fn unescape(text: &str) -> String {
 
 /// An entity at the start of `text`: the character and the entity's length.
 fn entity(text: &str) -> Option<(char, usize)> {
-    let end = text.get(..12)
-        .unwrap_or(text)
-        .find(';')?;
+    let end = text.get(..12).unwrap_or(text).find(';')?;
     let name = &text[1..end];
     let decoded = match name {
         "amp" => '&',

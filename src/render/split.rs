@@ -73,7 +73,9 @@ fn cut(line: &str) -> Vec<String> {
         if !current.is_empty()
             && telegram_len(&current) + telegram_len(token) + closing > MESSAGE_LIMIT
         {
-            open.iter().rev().for_each(|tag| current.push_str(&close(tag)));
+            open.iter()
+                .rev()
+                .for_each(|tag| current.push_str(&close(tag)));
             pieces.push(std::mem::replace(&mut current, open.concat()));
         }
         if let Some(name) = token.strip_prefix("</") {
@@ -97,7 +99,10 @@ fn tokens(html: &str) -> impl Iterator<Item = &str> {
         let first = rest.chars().next()?;
         let len = match first {
             '<' => rest.find('>').map_or(1, |end| end + 1),
-            '&' => rest.find(';').filter(|&end| end < 12).map_or(1, |end| end + 1),
+            '&' => rest
+                .find(';')
+                .filter(|&end| end < 12)
+                .map_or(1, |end| end + 1),
             c => c.len_utf8(),
         };
         let (token, tail) = rest.split_at(len);
@@ -133,7 +138,10 @@ mod tests {
         assert!(messages.len() > 1);
         for message in &messages {
             assert!(telegram_len(message) <= MESSAGE_LIMIT);
-            assert!(message.starts_with("<b>Talk "), "a message starts with a talk");
+            assert!(
+                message.starts_with("<b>Talk "),
+                "a message starts with a talk"
+            );
         }
         assert_eq!(messages.join("\n\n"), blocks.join("\n\n"), "nothing lost");
     }
@@ -148,7 +156,10 @@ mod tests {
 
     #[test]
     fn a_huge_paragraph_is_cut_outside_markup() {
-        let line = format!("<a href=\"https://x.io\"><b>{}</b></a>", "a &amp; ".repeat(1500));
+        let line = format!(
+            "<a href=\"https://x.io\"><b>{}</b></a>",
+            "a &amp; ".repeat(1500)
+        );
         let messages = pack(vec![line]);
         assert!(messages.len() > 1);
         for message in &messages {
