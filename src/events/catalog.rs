@@ -114,10 +114,10 @@ impl Catalog {
         if let Some(event) = self.by_slug(query) {
             return Lookup::Found(event);
         }
-        if let Ok(n) = query.trim_start_matches('#').parse::<usize>() {
-            return self
-                .by_number(n, now)
-                .map_or(Lookup::NotFound, Lookup::Found);
+        // A number beyond the list may still be a title word: a year, say.
+        let number = query.trim_start_matches('#').parse().ok();
+        if let Some(event) = number.and_then(|n| self.by_number(n, now)) {
+            return Lookup::Found(event);
         }
         let words = Words::new(query);
         if words.is_empty() {
@@ -626,6 +626,7 @@ mod tests {
         assert_eq!(found("1").as_deref(), Some("2021-06-rust"));
         assert_eq!(found("#3").as_deref(), Some("2021-08-go"));
         assert_eq!(found("9"), None);
+        assert_eq!(found("#0"), None);
         assert_eq!(found("gopher").as_deref(), Some("2021-08-go"));
         assert_eq!(found("meetup 四月").as_deref(), Some("2021-04-rust"));
         match catalog.find("rust meetup", now) {
@@ -633,6 +634,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(catalog.find("python", now), Lookup::NotFound);
+        let year = Catalog::new(vec![
+            event("y", "Rust 2021 年会", "2021-12-01 09:00").build()
+        ]);
+        assert!(matches!(year.find("2021", now), Lookup::Found(e) if e.id == "y"));
     }
 
     fn found_talks(search: SpeakerSearch) -> Vec<String> {
