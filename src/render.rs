@@ -38,6 +38,11 @@ pub fn event_card(event: &Event, lang: Lang, tz: Tz) -> String {
         lines.push(String::new());
         lines.push(format!("<b>{}</b>", lang.pick("议程", "Talks")));
         lines.extend(talks);
+    } else if !event.speakers.is_empty() {
+        // A page with no agenda may still say who is coming to speak.
+        lines.push(String::new());
+        lines.push(format!("<b>{}</b>", lang.pick("讲者", "Speakers")));
+        lines.push(speakers(&event.speakers, lang));
     }
     if let Some(links) = links(event, lang) {
         lines.push(String::new());
@@ -341,6 +346,16 @@ mod tests {
             html_to_plain(&line),
             "1. Sat 17 Apr 2021 · <script>alert(1)</script> & co · <b>"
         );
+    }
+
+    #[test]
+    fn a_card_without_talks_names_the_speakers() {
+        let event = event("x", "Rust Summer", "2021-07-10 13:00")
+            .speaker(speaker_at("Jane Doe", "Ferrous"))
+            .speaker(speaker("周强"))
+            .build();
+        assert!(event_card(&event, Lang::En, BEIJING)
+            .ends_with("\n\n<b>Speakers</b>\nJane Doe · Ferrous, 周强"));
     }
 
     #[test]

@@ -136,7 +136,8 @@ pub fn several_speakers(query: &str, names: &[&str], lang: Lang) -> String {
         Lang::En => format!("Several speakers match “{query}”:"),
     };
     for name in names {
-        text.push_str(&format!("\n• /speaker {}", escape_html(name)));
+        // `<code>` so a tap copies the whole command, name included.
+        text.push_str(&format!("\n• <code>/speaker {}</code>", escape_html(name)));
     }
     text
 }
