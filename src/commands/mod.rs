@@ -1,1 +1,372 @@
-//! (in progress)
+//! Chat commands: text in, [`Reply`] out. Pure: the catalog, the clock and
+//! the reader's language come in a [`Context`], and every word of the reply
+//! is written by [`crate::render`]. Adapters only deliver.
+
+mod agenda;
+mod callback;
+mod events;
+mod help;
+mod next;
+mod search;
+mod speaker;
+mod subscribe;
+mod talk;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::events::Catalog;
+use crate::lang::Lang;
+use crate::render;
+
+pub use callback::{answer_callback, Callback, SlugRef};
+pub use subscribe::confirm_subscription;
+
+/// Everything an answer depends on besides the command itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+    pub now: DateTime<Utc>,
+    pub lang: Lang,
+    pub tz: Tz,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Help,
+    Next,
+    Events {
+        past: bool,
+    },
+    Agenda(String),
+    Speaker(String),
+    Talk(String),
+    Subscribe,
+    Unsubscribe,
+    /// Plain text; adapters pass it on only from private chats, where a
+    /// message is clearly meant for herald.
+    Search(String),
+    /// A command herald does not know, by name without the slash.
+    Unknown(String),
+}
+
+/// A command herald understands, described for `/help` and Telegram's
+/// `setMyCommands`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandInfo {
+    pub name: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl CommandInfo {
+    pub fn description(&self, lang: Lang) -> &'static str {
+        lang.pick(self.zh, self.en)
+    }
+}
+
+pub const COMMANDS: &[CommandInfo] = &[
+    CommandInfo {
+        name: "next",
+        zh: "下一场活动",
+        en: "The next event",
+    },
+    CommandInfo {
+        name: "events",
+        zh: "即将举行的活动（/events past 查看往期）",
+        en: "Upcoming events (/events past for past ones)",
+    },
+    CommandInfo {
+        name: "agenda",
+        zh: "活动议程：/agenda [编号或标题]",
+        en: "An event's agenda: /agenda [number or title]",
+    },
+    CommandInfo {
+        name: "speaker",
+        zh: "讲者和他们的分享：/speaker 名字",
+        en: "A speaker's talks: /speaker name",
+    },
+    CommandInfo {
+        name: "talk",
+        zh: "按关键词找分享：/talk 关键词",
+        en: "Find talks: /talk words",
+    },
+    CommandInfo {
+        name: "subscribe",
+        zh: "在这里接收新活动和提醒",
+        en: "Get new events and reminders here",
+    },
+    CommandInfo {
+        name: "unsubscribe",
+        zh: "不再接收提醒",
+        en: "Stop reminders",
+    },
+    CommandInfo {
+        name: "help",
+        zh: "所有命令",
+        en: "All commands",
+    },
+];
+
+/// Words after `/events` asking for past events instead of upcoming ones.
+const PAST: &[&str] = &["past", "过去", "往期"];
+
+/// Parses chat text. `/cmd@botname args` is accepted when botname is ours
+/// (case-insensitive); a command addressed to another bot in a group is
+/// none of our business. Plain text is a search; empty text is nothing.
+pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let Some(command) = text.strip_prefix('/') else {
+        return Some(Command::Search(text.to_string()));
+    };
+    let (head, args) = command
+        .split_once(char::is_whitespace)
+        .map_or((command, ""), |(head, args)| (head, args.trim()));
+    let (name, addressee) = head
+        .split_once('@')
+        .map_or((head, None), |(name, bot)| (name, Some(bot)));
+    if let (Some(addressee), Some(ours)) = (addressee, bot_username) {
+        if !addressee.eq_ignore_ascii_case(ours.trim_start_matches('@')) {
+            return None;
+        }
+    }
+    let args = args.to_string();
+    Some(match name.to_ascii_lowercase().as_str() {
+        "start" => Command::Start,
+        "help" => Command::Help,
+        "next" => Command::Next,
+        "events" => Command::Events {
+            past: PAST.iter().any(|word| args.eq_ignore_ascii_case(word)),
+        },
+        "agenda" => Command::Agenda(args),
+        "speaker" => Command::Speaker(args),
+        "talk" => Command::Talk(args),
+        "subscribe" => Command::Subscribe,
+        "unsubscribe" => Command::Unsubscribe,
+        _ => Command::Unknown(name.to_string()),
+    })
+}
+
+pub fn answer(command: &Command, ctx: &Context) -> Reply {
+    match command {
+        Command::Start | Command::Help => help::answer(ctx),
+        Command::Next => next::answer(ctx),
+        Command::Events { past } => events::answer(ctx, *past, 0),
+        Command::Agenda(query) => agenda::answer(ctx, query),
+        Command::Speaker(name) => speaker::answer(ctx, name),
+        Command::Talk(words) => talk::answer(ctx, words),
+        // Without storage (the console) a request always "takes"; the
+        // Telegram adapter stores it and calls `confirm_subscription` itself.
+        Command::Subscribe => confirm_subscription(true, true, ctx.lang),
+        Command::Unsubscribe => confirm_subscription(false, true, ctx.lang),
+        Command::Search(text) => search::answer(ctx, text),
+        Command::Unknown(name) => Reply::html(render::unknown_command(name, ctx.lang)),
+    }
+}
+
+/// What herald sends back: one or more messages, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Telegram HTML, at most [`render::MESSAGE_LIMIT`] long.
+    pub html: String,
+    /// Rows of inline buttons.
+    pub buttons: Vec<Vec<Button>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub text: String,
+    /// A [`Callback`], encoded.
+    pub data: String,
+}
+
+impl Reply {
+    fn html(html: String) -> Reply {
+        Reply::blocks(vec![html])
+    }
+
+    /// Blocks packed into as many messages as Telegram's limit needs.
+    fn blocks(blocks: Vec<String>) -> Reply {
+        let messages = render::pack(blocks)
+            .into_iter()
+            .map(|html| Message {
+                html,
+                buttons: Vec::new(),
+            })
+            .collect();
+        Reply { messages }
+    }
+
+    /// Buttons go under the last message, where the reader ends up.
+    fn with_buttons(mut self, buttons: Vec<Vec<Button>>) -> Reply {
+        if let Some(last) = self.messages.last_mut() {
+            last.buttons = buttons;
+        }
+        self
+    }
+}
+
+impl Button {
+    fn new(text: String, callback: &Callback) -> Button {
+        Button {
+            text,
+            data: callback.encode(),
+        }
+    }
+}
+
+/// Small catalogs and contexts for the command tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::events::catalog::fixtures::*;
+
+    pub(crate) const BEIJING: Tz = chrono_tz::Asia::Shanghai;
+
+    pub(crate) fn context<'c>(catalog: &'c Catalog, now: &str, lang: Lang) -> Context<'c> {
+        Context {
+            catalog,
+            now: utc(now),
+            lang,
+            tz: BEIJING,
+        }
+    }
+
+    /// Two past meetups and one to come, with talks by 周强 and Jane Doe.
+    pub(crate) fn community() -> Catalog {
+        Catalog::new(vec![
+            event("2021-04-rust", "Rust 北京 Meetup 四月", "2021-04-17 13:00")
+                .ends("2021-04-17 18:00")
+                .city("北京")
+                .tags(&["rust"])
+                .talk(
+                    talk("异步 Rust 入门")
+                        .by(speaker_at("周强", "PingCAP"))
+                        .abstract_("async/await 与 tokio"),
+                )
+                .build(),
+            event("2021-06-rust", "Rust 上海 Meetup 六月", "2021-06-12 13:00")
+                .ends("2021-06-12 18:00")
+                .city("上海")
+                .tags(&["rust", "embedded"])
+                .talk(talk("嵌入式 Rust").by(speaker_at("Jane Doe", "Ferrous")))
+                .talk(talk("Tokio 调度器").by(speaker("周强")))
+                .build(),
+            event("2021-09-rust", "Rust 北京 Meetup 九月", "2021-09-18 13:00")
+                .ends("2021-09-18 18:00")
+                .city("北京")
+                .register("https://example.com/register")
+                .talk(
+                    talk("Rust in production")
+                        .slot("2021-09-18 13:30", "2021-09-18 14:15")
+                        .by(speaker_at("Jane Doe", "Ferrous")),
+                )
+                .build(),
+        ])
+    }
+
+    /// Everything a reader sees, as terminal text, messages joined.
+    pub(crate) fn seen(reply: &Reply) -> String {
+        let texts: Vec<String> = reply
+            .messages
+            .iter()
+            .map(|m| render::html_to_plain(&m.html))
+            .collect();
+        texts.join("\n---\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_and_arguments() {
+        assert_eq!(parse("/start", None), Some(Command::Start));
+        assert_eq!(parse("  /HELP  ", None), Some(Command::Help));
+        assert_eq!(
+            parse("/events", None),
+            Some(Command::Events { past: false })
+        );
+        assert_eq!(
+            parse("/events past", None),
+            Some(Command::Events { past: true })
+        );
+        assert_eq!(
+            parse("/events 过去", None),
+            Some(Command::Events { past: true })
+        );
+        assert_eq!(
+            parse("/agenda  rust  meetup ", None),
+            Some(Command::Agenda("rust  meetup".into()))
+        );
+        assert_eq!(
+            parse("/speaker 周 强", None),
+            Some(Command::Speaker("周 强".into()))
+        );
+        assert_eq!(
+            parse("/speaker\n周强", None),
+            Some(Command::Speaker("周强".into()))
+        );
+        assert_eq!(
+            parse("/frobnicate x", None),
+            Some(Command::Unknown("frobnicate".into()))
+        );
+    }
+
+    #[test]
+    fn commands_addressed_to_bots() {
+        assert_eq!(
+            parse("/next@HeraldBot", Some("heraldbot")),
+            Some(Command::Next)
+        );
+        assert_eq!(
+            parse("/next@herald_bot", Some("@Herald_Bot")),
+            Some(Command::Next)
+        );
+        assert_eq!(parse("/next@otherbot", Some("heraldbot")), None);
+        assert_eq!(
+            parse("/talk@HeraldBot async", Some("heraldbot")),
+            Some(Command::Talk("async".into()))
+        );
+    }
+
+    #[test]
+    fn plain_text_is_a_search_and_empty_text_nothing() {
+        assert_eq!(parse("周强", None), Some(Command::Search("周强".into())));
+        assert_eq!(parse("   ", None), None);
+    }
+
+    #[test]
+    fn unknown_commands_point_to_help() {
+        let catalog = testing::community();
+        let ctx = testing::context(&catalog, "2021-05-01 00:00", Lang::En);
+        let reply = answer(&Command::Unknown("frobnicate".into()), &ctx);
+        assert_eq!(
+            testing::seen(&reply),
+            "I don't know /frobnicate. Send /help for the commands."
+        );
+    }
+
+    #[test]
+    fn every_command_is_described_in_both_languages() {
+        for command in COMMANDS {
+            assert!(!command.zh.is_empty() && !command.en.is_empty());
+            let parsed = parse(&format!("/{}", command.name), None);
+            assert!(
+                !matches!(parsed, Some(Command::Unknown(_)) | None),
+                "{}",
+                command.name
+            );
+        }
+    }
+}

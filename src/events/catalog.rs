@@ -1,1 +1,733 @@
-//! (in progress)
+//! All events, and the questions members ask about them: what is next, what
+//! was there, who spoke about what. Answers are data, never text, so the
+//! same lookup serves every language and adapter.
+
+use chrono::{DateTime, Days, Utc};
+
+use super::model::{Event, Instant, Speaker, Talk};
+
+/// Events sorted by start, the order every list and number is based on.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    events: Vec<Event>,
+}
+
+/// What `/agenda <words>` can resolve to.
+#[derive(Debug, PartialEq)]
+pub enum Lookup<'a> {
+    Found(&'a Event),
+    /// Several titles hold the words, newest first: the member picks one.
+    Several(Vec<&'a Event>),
+    NotFound,
+}
+
+/// One time a speaker appeared: at a talk, or on an event's speakers list
+/// when the page names no talk for them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Appearance<'a> {
+    pub event: &'a Event,
+    pub speaker: &'a Speaker,
+    pub talk: Option<&'a Talk>,
+}
+
+/// A talk together with the event it was given at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TalkAt<'a> {
+    pub event: &'a Event,
+    pub talk: &'a Talk,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum SpeakerSearch<'a> {
+    /// One person: their appearances newest first, and who they are, each
+    /// detail taken from the newest entry that gives it.
+    Found {
+        speaker: Speaker,
+        appearances: Vec<Appearance<'a>>,
+    },
+    /// Distinct people matched; their names as most recently written.
+    Several(Vec<&'a str>),
+    /// Nobody matched; the closest names, best first (possibly none).
+    NotFound { suggestions: Vec<&'a str> },
+}
+
+/// How many names a "did you mean" offers.
+const MAX_SUGGESTIONS: usize = 5;
+
+impl Catalog {
+    pub fn new(mut events: Vec<Event>) -> Self {
+        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        Catalog { events }
+    }
+
+    /// All events, oldest first.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Events not over yet (including cancelled ones, which the list marks),
+    /// soonest first. Position `i` here is number `i + 1` in `/events`.
+    pub fn upcoming(&self, now: DateTime<Utc>) -> Vec<&Event> {
+        self.events.iter().filter(|e| !is_over(e, now)).collect()
+    }
+
+    /// Events that are over, newest first.
+    pub fn past(&self, now: DateTime<Utc>) -> Vec<&Event> {
+        self.events
+            .iter()
+            .rev()
+            .filter(|e| is_over(e, now))
+            .collect()
+    }
+
+    /// The event members can still go to: happening now or the soonest to come.
+    pub fn next(&self, now: DateTime<Utc>) -> Option<&Event> {
+        self.upcoming(now).into_iter().find(|e| !e.cancelled)
+    }
+
+    /// The most recent event that took place.
+    pub fn last(&self, now: DateTime<Utc>) -> Option<&Event> {
+        self.past(now).into_iter().find(|e| !e.cancelled)
+    }
+
+    pub fn by_slug(&self, slug: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id.eq_ignore_ascii_case(slug))
+    }
+
+    /// The one event whose slug starts with `prefix`, for slugs that had to
+    /// be cut short to fit in a button.
+    pub fn by_slug_prefix(&self, prefix: &str) -> Option<&Event> {
+        let mut matches = self.events.iter().filter(|e| e.id.starts_with(prefix));
+        let first = matches.next()?;
+        matches.next().is_none().then_some(first)
+    }
+
+    /// `n`-th (1-based) entry of the `/events` list.
+    pub fn by_number(&self, n: usize, now: DateTime<Utc>) -> Option<&Event> {
+        self.upcoming(now).get(n.checked_sub(1)?).copied()
+    }
+
+    /// An event named by slug, by number in `/events`, or by words of its
+    /// title, tried in that order so a slug never loses to a title.
+    pub fn find(&self, query: &str, now: DateTime<Utc>) -> Lookup<'_> {
+        let query = query.trim();
+        if let Some(event) = self.by_slug(query) {
+            return Lookup::Found(event);
+        }
+        // A number beyond the list may still be a title word: a year, say.
+        let number = query.trim_start_matches('#').parse().ok();
+        if let Some(event) = number.and_then(|n| self.by_number(n, now)) {
+            return Lookup::Found(event);
+        }
+        let words = Words::new(query);
+        if words.is_empty() {
+            return Lookup::NotFound;
+        }
+        let mut found: Vec<&Event> = self
+            .events
+            .iter()
+            .rev()
+            .filter(|e| words.all_in(&e.title))
+            .collect();
+        match found.len() {
+            0 => Lookup::NotFound,
+            1 => Lookup::Found(found.remove(0)),
+            _ => Lookup::Several(found),
+        }
+    }
+
+    /// Speakers whose name or alias holds `query`, ignoring case and spaces
+    /// (`周 强` finds `周强`, `jane doe` finds `Jane Doe`).
+    pub fn search_speakers(&self, query: &str) -> SpeakerSearch<'_> {
+        let people = self.people();
+        let query_key = key(query);
+        if query_key.is_empty() {
+            return SpeakerSearch::NotFound {
+                suggestions: Vec::new(),
+            };
+        }
+        let words = Words::new(query);
+        // An exact name wins over longer names that merely contain it.
+        let exact = people
+            .iter()
+            .find(|p| p.names().any(|n| key(n) == query_key));
+        let matched: Vec<&Person> = match exact {
+            Some(person) => vec![person],
+            None => people
+                .iter()
+                .filter(|p| p.names().any(|n| words.all_in(n)))
+                .collect(),
+        };
+        match matched.as_slice() {
+            [] => SpeakerSearch::NotFound {
+                suggestions: suggestions(&people, &query_key),
+            },
+            [person] => SpeakerSearch::Found {
+                speaker: person.profile(),
+                appearances: person.appearances.clone(),
+            },
+            several => SpeakerSearch::Several(several.iter().map(|p| p.name()).collect()),
+        }
+    }
+
+    /// Talks whose title, abstract or event tags hold every word, newest first.
+    pub fn search_talks(&self, query: &str) -> Vec<TalkAt<'_>> {
+        let words = Words::new(query);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        self.events
+            .iter()
+            .rev()
+            .flat_map(|event| event.talks().map(move |talk| TalkAt { event, talk }))
+            .filter(|hit| words.all_in(&talk_text(hit)))
+            .collect()
+    }
+
+    /// Everyone who spoke, newest appearance first, one entry per person.
+    fn people(&self) -> Vec<Person<'_>> {
+        let mut people: Vec<Person> = Vec::new();
+        for event in self.events.iter().rev() {
+            for appearance in appearances(event) {
+                person(&mut people, &appearance.speaker.name)
+                    .appearances
+                    .push(appearance);
+            }
+            let entries = event
+                .talks()
+                .flat_map(|t| &t.speakers)
+                .chain(&event.speakers);
+            for speaker in entries {
+                person(&mut people, &speaker.name).entries.push(speaker);
+            }
+        }
+        people
+    }
+}
+
+fn person<'p, 'a>(people: &'p mut Vec<Person<'a>>, name: &str) -> &'p mut Person<'a> {
+    let id = key(name);
+    match people.iter().position(|p| p.id == id) {
+        Some(at) => &mut people[at],
+        None => {
+            people.push(Person {
+                id,
+                appearances: Vec::new(),
+                entries: Vec::new(),
+            });
+            people.last_mut().expect("just pushed")
+        }
+    }
+}
+
+/// An event is over once its effective end has passed; an all-day event
+/// lasts until the end of its last day, since its times are only dates.
+fn is_over(event: &Event, now: DateTime<Utc>) -> bool {
+    now >= over_at(event)
+}
+
+fn over_at(event: &Event) -> Instant {
+    let end = event.effective_end();
+    if !event.all_day {
+        return end;
+    }
+    let next_day = end.date_naive().checked_add_days(Days::new(1));
+    next_day
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .and_then(|midnight| midnight.and_local_timezone(*end.offset()).single())
+        .unwrap_or(end)
+}
+
+/// Every talk of an event per speaker, then speakers of the event's own
+/// list who have no talk on the page.
+fn appearances(event: &Event) -> Vec<Appearance<'_>> {
+    let mut found: Vec<Appearance> = event
+        .talks()
+        .flat_map(|talk| {
+            talk.speakers.iter().map(move |speaker| Appearance {
+                event,
+                speaker,
+                talk: Some(talk),
+            })
+        })
+        .collect();
+    for speaker in &event.speakers {
+        let id = key(&speaker.name);
+        if !found.iter().any(|a| key(&a.speaker.name) == id) {
+            found.push(Appearance {
+                event,
+                speaker,
+                talk: None,
+            });
+        }
+    }
+    found
+}
+
+fn talk_text(hit: &TalkAt) -> String {
+    let mut text = hit.talk.title.plain();
+    if let Some(abstract_) = &hit.talk.abstract_ {
+        text.push('\n');
+        text.push_str(&abstract_.plain());
+    }
+    for tag in &hit.event.tags {
+        text.push('\n');
+        text.push_str(tag);
+    }
+    text
+}
+
+/// One person across events, identified by their name's [`key`].
+struct Person<'a> {
+    id: String,
+    /// Newest first; never empty once built.
+    appearances: Vec<Appearance<'a>>,
+    /// Every entry naming them, newest first: an event's speakers list may
+    /// carry the bio or alias a talk leaves out.
+    entries: Vec<&'a Speaker>,
+}
+
+impl<'a> Person<'a> {
+    fn name(&self) -> &'a str {
+        &self.entries[0].name
+    }
+
+    fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.entries
+            .iter()
+            .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.alias.as_deref()))
+    }
+
+    /// Pages often give a company, alias or bio only once, and a talk's
+    /// entry may be bare where the event's speakers list is not.
+    fn profile(&self) -> Speaker {
+        Speaker {
+            name: self.name().to_string(),
+            alias: self.newest(|s| s.alias.as_ref()),
+            company: self.newest(|s| s.company.as_ref()),
+            bio: self.newest(|s| s.bio.as_ref()),
+        }
+    }
+
+    fn newest<T: Clone + 'a>(&self, field: impl Fn(&'a Speaker) -> Option<&'a T>) -> Option<T> {
+        self.entries.iter().find_map(|s| field(s)).cloned()
+    }
+}
+
+/// Text reduced to what a member would consider the same: lower case with
+/// whitespace removed, so spacing inside CJK or Latin names does not matter.
+fn key(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of a query; each must appear somewhere, in any order.
+struct Words(Vec<String>);
+
+impl Words {
+    fn new(query: &str) -> Self {
+        Words(query.split_whitespace().map(key).collect())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn all_in(&self, text: &str) -> bool {
+        let text = key(text);
+        self.0.iter().all(|word| text.contains(word.as_str()))
+    }
+}
+
+/// Names within a few typos of the query: whole names (CJK names are a
+/// single word) and single words of Latin names (a family name alone).
+fn suggestions<'a>(people: &[Person<'a>], query: &str) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, &str)> = people
+        .iter()
+        .filter_map(|person| {
+            let distance = person
+                .names()
+                .flat_map(|name| std::iter::once(key(name)).chain(name.split_whitespace().map(key)))
+                .map(|candidate| distance(query, &candidate))
+                .min()?;
+            (distance <= tolerance(query)).then_some((distance, person.name()))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, name)| name)
+        .collect()
+}
+
+/// Edits allowed before a name stops looking like the query: one for short
+/// (CJK) names, about one in three characters for longer ones.
+fn tolerance(query: &str) -> usize {
+    (query.chars().count() / 3).max(1)
+}
+
+/// Optimal string alignment distance over characters: Levenshtein plus
+/// swapping two neighbours, the most common typo (`Jnae`, `强周`).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// Small hand-made events for tests across the crate: times are written as
+/// `"2021-04-17 13:00"` on Beijing's clock (+08:00).
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+
+    use crate::events::{AgendaItem, Break, Event, Instant, Rich, Slot, Speaker, Talk};
+
+    pub(crate) fn at(text: &str) -> Instant {
+        let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("fixture time");
+        FixedOffset::east_opt(8 * 3600)
+            .expect("offset")
+            .from_local_datetime(&naive)
+            .unwrap()
+    }
+
+    pub(crate) fn utc(text: &str) -> DateTime<Utc> {
+        at(text).with_timezone(&Utc)
+    }
+
+    pub(crate) fn event(id: &str, title: &str, start: &str) -> EventBuilder {
+        EventBuilder(Event {
+            id: id.to_string(),
+            file: format!("content/event/{id}/index.md").into(),
+            title: title.to_string(),
+            start: at(start),
+            end: None,
+            all_day: false,
+            summary: None,
+            description: None,
+            venue: Default::default(),
+            links: Default::default(),
+            authors: Vec::new(),
+            speakers: Vec::new(),
+            tags: Vec::new(),
+            cancelled: false,
+            agenda: Vec::new(),
+        })
+    }
+
+    pub(crate) struct EventBuilder(Event);
+
+    impl EventBuilder {
+        pub(crate) fn ends(mut self, end: &str) -> Self {
+            self.0.end = Some(at(end));
+            self
+        }
+
+        pub(crate) fn all_day(mut self) -> Self {
+            self.0.all_day = true;
+            self
+        }
+
+        pub(crate) fn cancelled(mut self) -> Self {
+            self.0.cancelled = true;
+            self
+        }
+
+        pub(crate) fn city(mut self, city: &str) -> Self {
+            self.0.venue.city = Some(city.to_string());
+            self
+        }
+
+        pub(crate) fn location(mut self, location: &str, street: &str) -> Self {
+            self.0.venue.location = Some(Rich::inline(location));
+            self.0.venue.street = Some(street.to_string());
+            self
+        }
+
+        pub(crate) fn register(mut self, url: &str) -> Self {
+            self.0.links.register = Some(url.to_string());
+            self
+        }
+
+        pub(crate) fn tags(mut self, tags: &[&str]) -> Self {
+            self.0.tags = tags.iter().map(|t| t.to_string()).collect();
+            self
+        }
+
+        pub(crate) fn speaker(mut self, speaker: Speaker) -> Self {
+            self.0.speakers.push(speaker);
+            self
+        }
+
+        pub(crate) fn talk(mut self, talk: TalkBuilder) -> Self {
+            self.0.agenda.push(AgendaItem::Talk(talk.0));
+            self
+        }
+
+        pub(crate) fn pause(mut self, title: &str, start: &str, end: &str) -> Self {
+            self.0.agenda.push(AgendaItem::Break(Break {
+                title: title.to_string(),
+                slot: Some(Slot {
+                    start: at(start),
+                    end: Some(at(end)),
+                }),
+                line: 0,
+            }));
+            self
+        }
+
+        pub(crate) fn build(self) -> Event {
+            self.0
+        }
+    }
+
+    pub(crate) fn talk(title: &str) -> TalkBuilder {
+        TalkBuilder(Talk {
+            title: Rich::inline(title),
+            ..Talk::default()
+        })
+    }
+
+    pub(crate) struct TalkBuilder(Talk);
+
+    impl TalkBuilder {
+        pub(crate) fn by(mut self, speaker: Speaker) -> Self {
+            self.0.speakers.push(speaker);
+            self
+        }
+
+        pub(crate) fn slot(mut self, start: &str, end: &str) -> Self {
+            self.0.slot = Some(Slot {
+                start: at(start),
+                end: Some(at(end)),
+            });
+            self
+        }
+
+        pub(crate) fn abstract_(mut self, text: &str) -> Self {
+            self.0.abstract_ = Some(Rich::inline(text));
+            self
+        }
+    }
+
+    pub(crate) fn speaker(name: &str) -> Speaker {
+        Speaker {
+            name: name.to_string(),
+            ..Speaker::default()
+        }
+    }
+
+    pub(crate) fn speaker_at(name: &str, company: &str) -> Speaker {
+        Speaker {
+            company: Some(company.to_string()),
+            ..speaker(name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+    use crate::events::Rich;
+
+    fn meetups() -> Catalog {
+        Catalog::new(vec![
+            event("2021-06-rust", "Rust 北京 Meetup 六月", "2021-06-12 13:00")
+                .ends("2021-06-12 18:00")
+                .tags(&["rust", "async"])
+                .talk(
+                    talk("Tokio 调度器")
+                        .by(speaker_at("周强", "PingCAP"))
+                        .abstract_("work stealing"),
+                )
+                .talk(talk("嵌入式 Rust").by(speaker("Jane Doe")))
+                .build(),
+            event("2021-04-rust", "Rust 北京 Meetup 四月", "2021-04-17 13:00")
+                .ends("2021-04-17 18:00")
+                .talk(talk("异步 Rust 入门").by(speaker("周强")))
+                .speaker(Speaker {
+                    bio: Some(Rich::inline("Tokio contributor")),
+                    ..speaker("周强")
+                })
+                .speaker(speaker("周强强"))
+                .build(),
+            event("2021-08-go", "Gopher Day", "2021-08-01 09:00")
+                .ends("2021-08-01 17:00")
+                .build(),
+            event("2021-07-cancelled", "Rust Summer", "2021-07-10 13:00")
+                .cancelled()
+                .build(),
+        ])
+    }
+
+    #[test]
+    fn upcoming_and_past_split_at_the_end_of_an_event() {
+        let catalog = meetups();
+        let during = utc("2021-06-12 15:00");
+        let ids = |events: Vec<&Event>| events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(catalog.upcoming(during)),
+            ["2021-06-rust", "2021-07-cancelled", "2021-08-go"]
+        );
+        assert_eq!(ids(catalog.past(during)), ["2021-04-rust"]);
+        assert_eq!(catalog.next(during).unwrap().id, "2021-06-rust");
+        let after = utc("2021-06-12 18:00");
+        assert_eq!(
+            catalog.next(after).unwrap().id,
+            "2021-08-go",
+            "cancelled is skipped"
+        );
+        assert_eq!(
+            catalog.last(utc("2030-01-01 00:00")).unwrap().id,
+            "2021-08-go"
+        );
+    }
+
+    #[test]
+    fn an_all_day_event_lasts_its_whole_day() {
+        let catalog = Catalog::new(vec![event("conf", "RustConf", "2021-09-01 00:00")
+            .all_day()
+            .build()]);
+        assert!(catalog.next(utc("2021-09-01 23:59")).is_some());
+        assert!(catalog.next(utc("2021-09-02 00:00")).is_none());
+    }
+
+    #[test]
+    fn events_are_found_by_slug_number_or_title_words() {
+        let catalog = meetups();
+        let now = utc("2021-05-01 00:00");
+        let found = |q| match catalog.find(q, now) {
+            Lookup::Found(e) => Some(e.id.clone()),
+            _ => None,
+        };
+        assert_eq!(found("2021-04-rust").as_deref(), Some("2021-04-rust"));
+        assert_eq!(found("1").as_deref(), Some("2021-06-rust"));
+        assert_eq!(found("#3").as_deref(), Some("2021-08-go"));
+        assert_eq!(found("9"), None);
+        assert_eq!(found("#0"), None);
+        assert_eq!(found("gopher").as_deref(), Some("2021-08-go"));
+        assert_eq!(found("meetup 四月").as_deref(), Some("2021-04-rust"));
+        match catalog.find("rust meetup", now) {
+            Lookup::Several(events) => assert_eq!(events[0].id, "2021-06-rust", "newest first"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(catalog.find("python", now), Lookup::NotFound);
+        let year = Catalog::new(vec![
+            event("y", "Rust 2021 年会", "2021-12-01 09:00").build()
+        ]);
+        assert!(matches!(year.find("2021", now), Lookup::Found(e) if e.id == "y"));
+    }
+
+    fn found_talks(search: SpeakerSearch) -> Vec<String> {
+        match search {
+            SpeakerSearch::Found { appearances, .. } => appearances
+                .iter()
+                .map(|a| a.talk.map_or("-".into(), |t| t.title.plain()))
+                .collect(),
+            other => panic!("expected one speaker, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn speakers_are_found_ignoring_case_and_spaces() {
+        let catalog = meetups();
+        assert_eq!(
+            found_talks(catalog.search_speakers("周强")),
+            ["Tokio 调度器", "异步 Rust 入门"]
+        );
+        assert_eq!(
+            found_talks(catalog.search_speakers("周 强")),
+            ["Tokio 调度器", "异步 Rust 入门"]
+        );
+        assert_eq!(
+            found_talks(catalog.search_speakers("jane doe")),
+            ["嵌入式 Rust"]
+        );
+        assert_eq!(found_talks(catalog.search_speakers("DOE")), ["嵌入式 Rust"]);
+        assert_eq!(found_talks(catalog.search_speakers("周强强")), ["-"]);
+    }
+
+    #[test]
+    fn a_speaker_is_introduced_by_the_entry_with_a_bio() {
+        let catalog = meetups();
+        let SpeakerSearch::Found { speaker, .. } = catalog.search_speakers("周强") else {
+            panic!("not found");
+        };
+        assert_eq!(speaker.bio.as_ref().unwrap().plain(), "Tokio contributor");
+    }
+
+    #[test]
+    fn several_names_are_offered_to_choose_from() {
+        assert_eq!(
+            meetups().search_speakers("周"),
+            SpeakerSearch::Several(vec!["周强", "周强强"])
+        );
+    }
+
+    #[test]
+    fn aliases_are_searched() {
+        let catalog = Catalog::new(vec![event("e", "E", "2021-01-01 10:00")
+            .talk(talk("Dubbo").by(Speaker {
+                alias: Some("于雨".into()),
+                ..speaker("赵新")
+            }))
+            .build()]);
+        assert_eq!(found_talks(catalog.search_speakers("于雨")), ["Dubbo"]);
+    }
+
+    #[test]
+    fn unknown_speakers_get_the_closest_names() {
+        let catalog = meetups();
+        let suggested = |q| match catalog.search_speakers(q) {
+            SpeakerSearch::NotFound { suggestions } => suggestions,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(suggested("周墙"), ["周强"]);
+        assert_eq!(suggested("强周"), ["周强"]);
+        assert_eq!(suggested("Jnae Doe"), ["Jane Doe"]);
+        assert_eq!(suggested("dow"), ["Jane Doe"]);
+        assert!(suggested("zhou").is_empty(), "no pinyin guessing");
+    }
+
+    #[test]
+    fn talks_match_all_words_in_title_abstract_or_tags() {
+        let catalog = meetups();
+        let titles = |q| {
+            catalog
+                .search_talks(q)
+                .iter()
+                .map(|hit| hit.talk.title.plain())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            titles("rust"),
+            ["Tokio 调度器", "嵌入式 Rust", "异步 Rust 入门"]
+        );
+        assert_eq!(titles("TOKIO stealing"), ["Tokio 调度器"]);
+        assert_eq!(titles("async 嵌入式"), ["嵌入式 Rust"]);
+        assert!(titles("python").is_empty());
+        assert!(titles("  ").is_empty());
+    }
+}

@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod rich;
 
+pub use catalog::Catalog;
 pub use diagnostic::{Diagnostic, PageError, Severity};
 pub use load::{load_dir, parse, Loaded, Parsed};
 pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};

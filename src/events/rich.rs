@@ -406,10 +406,10 @@ impl<'a> Inliner<'a> {
             }
             return None;
         }
-        if rest.starts_with('`') {
-            let end = rest[1..].find('`')?;
+        if let Some(code) = rest.strip_prefix('`') {
+            let end = code.find('`')?;
             self.pos += end + 2;
-            return Some(vec![Inline::Code(rest[1..end + 1].to_string())]);
+            return Some(vec![Inline::Code(code[..end].to_string())]);
         }
         for (delim, strong) in [("**", true), ("__", true), ("*", false), ("_", false)] {
             if !rest.starts_with(delim) || !self.opens(delim) {
@@ -432,7 +432,7 @@ impl<'a> Inliner<'a> {
     /// inside a word (so `snake_case` stays text).
     fn opens(&self, delim: &str) -> bool {
         let after = self.rest()[delim.len()..].chars().next();
-        if !after.is_some_and(|c| !c.is_whitespace()) {
+        if after.is_none_or(char::is_whitespace) {
             return false;
         }
         if delim.starts_with('_') {

@@ -1,0 +1,166 @@
+//! Inline buttons carry a [`Callback`] in Telegram's callback data: 64
+//! bytes, sent back verbatim by any client, so possibly stale (the event is
+//! gone) or forged. Decoding is strict and answering tolerates the stale.
+
+use super::{agenda, events, Context, Reply};
+use crate::render;
+
+/// Telegram's limit on callback data, in bytes.
+const DATA_LIMIT: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// Show an event's agenda.
+    Agenda(SlugRef),
+    /// Show a page (0-based) of `/events`.
+    EventsPage { past: bool, page: usize },
+}
+
+/// An event's slug as it fits in a button: whole, or cut short and matched
+/// by prefix, so a cut slug is never taken for a whole one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlugRef {
+    Whole(String),
+    Prefix(String),
+}
+
+const AGENDA: &str = "a:";
+const AGENDA_PREFIX: &str = "a~";
+const UPCOMING_PAGE: &str = "e:u:";
+const PAST_PAGE: &str = "e:p:";
+
+impl Callback {
+    /// The agenda button of an event, fitting any slug in the data limit.
+    pub fn agenda(slug: &str) -> Callback {
+        let room = DATA_LIMIT - AGENDA.len();
+        if slug.len() <= room {
+            return Callback::Agenda(SlugRef::Whole(slug.to_string()));
+        }
+        let cut = (0..=room)
+            .rev()
+            .find(|&at| slug.is_char_boundary(at))
+            .unwrap_or(0);
+        Callback::Agenda(SlugRef::Prefix(slug[..cut].to_string()))
+    }
+
+    pub fn encode(&self) -> String {
+        match self {
+            Callback::Agenda(SlugRef::Whole(slug)) => format!("{AGENDA}{slug}"),
+            Callback::Agenda(SlugRef::Prefix(prefix)) => format!("{AGENDA_PREFIX}{prefix}"),
+            Callback::EventsPage { past: false, page } => format!("{UPCOMING_PAGE}{page}"),
+            Callback::EventsPage { past: true, page } => format!("{PAST_PAGE}{page}"),
+        }
+    }
+
+    /// `None` for anything [`Callback::encode`] would not have written.
+    pub fn decode(data: &str) -> Option<Callback> {
+        if data.len() > DATA_LIMIT {
+            return None;
+        }
+        let slug = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let page = |s: &str| {
+            let digits = !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| s.parse().ok()).flatten()
+        };
+        if let Some(rest) = data.strip_prefix(AGENDA) {
+            return slug(rest).map(|s| Callback::Agenda(SlugRef::Whole(s)));
+        }
+        if let Some(rest) = data.strip_prefix(AGENDA_PREFIX) {
+            return slug(rest).map(|s| Callback::Agenda(SlugRef::Prefix(s)));
+        }
+        if let Some(rest) = data.strip_prefix(UPCOMING_PAGE) {
+            return page(rest).map(|page| Callback::EventsPage { past: false, page });
+        }
+        if let Some(rest) = data.strip_prefix(PAST_PAGE) {
+            return page(rest).map(|page| Callback::EventsPage { past: true, page });
+        }
+        None
+    }
+}
+
+/// Answers a button press. The event behind an old button may be gone;
+/// that gets the same answer as asking for a missing event by name.
+pub fn answer_callback(callback: &Callback, ctx: &Context) -> Reply {
+    match callback {
+        Callback::Agenda(slug) => {
+            let (event, shown) = match slug {
+                SlugRef::Whole(slug) => (ctx.catalog.by_slug(slug), slug),
+                SlugRef::Prefix(prefix) => (ctx.catalog.by_slug_prefix(prefix), prefix),
+            };
+            match event {
+                Some(event) => agenda::of(ctx, event),
+                None => Reply::html(render::no_such_event(shown, ctx.lang)),
+            }
+        }
+        Callback::EventsPage { past, page } => events::answer(ctx, *past, *page),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::testing::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn callbacks_survive_the_round_trip() {
+        for callback in [
+            Callback::agenda("2021-04-rust"),
+            Callback::agenda("活动-2021"),
+            Callback::EventsPage {
+                past: true,
+                page: 3,
+            },
+            Callback::EventsPage {
+                past: false,
+                page: 0,
+            },
+        ] {
+            let data = callback.encode();
+            assert!(data.len() <= DATA_LIMIT);
+            assert_eq!(Callback::decode(&data), Some(callback));
+        }
+    }
+
+    #[test]
+    fn long_slugs_travel_as_prefixes() {
+        let slug = "北京".repeat(20);
+        let callback = Callback::agenda(&slug);
+        let data = callback.encode();
+        assert!(data.len() <= DATA_LIMIT);
+        let Some(Callback::Agenda(SlugRef::Prefix(prefix))) = Callback::decode(&data) else {
+            panic!("{data}");
+        };
+        assert!(slug.starts_with(&prefix));
+    }
+
+    #[test]
+    fn forged_or_stale_data_decodes_to_none() {
+        for data in [
+            "",
+            "a:",
+            "a~",
+            "e:u:",
+            "e:x:1",
+            "e:u:-1",
+            "e:u:+1",
+            "e:p:99999",
+            "e:u:1a",
+            "x:y",
+            "A:2021",
+            &format!("a:{}", "x".repeat(80)),
+        ] {
+            assert_eq!(Callback::decode(data), None, "{data:?}");
+        }
+    }
+
+    #[test]
+    fn a_button_for_a_removed_event_says_it_is_gone() {
+        let catalog = community();
+        let ctx = context(&catalog, "2021-05-01 00:00", Lang::En);
+        let reply = answer_callback(&Callback::agenda("2019-gone"), &ctx);
+        assert!(seen(&reply).starts_with("No event matches “2019-gone”."));
+        let reply = answer_callback(&Callback::agenda("2021-06-rust"), &ctx);
+        assert!(seen(&reply).starts_with("Rust 上海 Meetup 六月\n"));
+    }
+}

@@ -1,0 +1,153 @@
+//! Dates as members read them: in the community's zone, with the weekday,
+//! because "Saturday" is what people plan around.
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Weekday};
+use chrono_tz::Tz;
+
+use crate::events::{Event, Instant, Slot};
+use crate::lang::Lang;
+
+/// When an event takes place: `2021年4月17日 周六 13:00–18:00` /
+/// `Sat 17 Apr 2021, 13:00–18:00`. All-day events show only dates; events
+/// over several days show both dates.
+pub fn when(event: &Event, lang: Lang, tz: Tz) -> String {
+    let end = event.end.or_else(|| {
+        let end = event.effective_end();
+        (end > event.start).then_some(end)
+    });
+    if event.all_day {
+        // An all-day date belongs to the page, not to a clock: converting its
+        // midnight to another zone could move it to the day before.
+        let first = event.start.date_naive();
+        return match end.map(|end| end.date_naive()) {
+            Some(last) if last > first => format!("{} – {}", date(first, lang), date(last, lang)),
+            _ => date(first, lang),
+        };
+    }
+    let start = event.start.with_timezone(&tz);
+    match end.map(|end| end.with_timezone(&tz)) {
+        None => at(start, lang),
+        Some(end) if end.date_naive() == start.date_naive() => {
+            format!("{}–{}", at(start, lang), end.format("%H:%M"))
+        }
+        Some(end) => format!("{} – {}", at(start, lang), at(end, lang)),
+    }
+}
+
+/// The day of an event, for one-line lists.
+pub fn day(instant: Instant, lang: Lang, tz: Tz) -> String {
+    date(instant.with_timezone(&tz).date_naive(), lang)
+}
+
+/// A talk's time on the community's clock: `13:00–13:45`, or `13:00`.
+pub fn slot(slot: &Slot, tz: Tz) -> String {
+    let start = slot.start.with_timezone(&tz).format("%H:%M");
+    match slot.end {
+        Some(end) => format!("{start}–{}", end.with_timezone(&tz).format("%H:%M")),
+        None => start.to_string(),
+    }
+}
+
+fn at<Z: TimeZone>(instant: DateTime<Z>, lang: Lang) -> String
+where
+    Z::Offset: std::fmt::Display,
+{
+    let day = date(instant.date_naive(), lang);
+    let time = instant.format("%H:%M");
+    match lang {
+        Lang::Zh => format!("{day} {time}"),
+        Lang::En => format!("{day}, {time}"),
+    }
+}
+
+fn date(day: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{}年{}月{}日 {}",
+            day.year(),
+            day.month(),
+            day.day(),
+            weekday_zh(day.weekday())
+        ),
+        Lang::En => day.format("%a %-d %b %Y").to_string(),
+    }
+}
+
+fn weekday_zh(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Mon => "周一",
+        Weekday::Tue => "周二",
+        Weekday::Wed => "周三",
+        Weekday::Thu => "周四",
+        Weekday::Fri => "周五",
+        Weekday::Sat => "周六",
+        Weekday::Sun => "周日",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::catalog::fixtures::*;
+
+    const BEIJING: Tz = chrono_tz::Asia::Shanghai;
+
+    #[test]
+    fn an_afternoon_in_both_languages() {
+        let event = event("e", "E", "2021-04-17 13:00")
+            .ends("2021-04-17 18:00")
+            .build();
+        assert_eq!(
+            when(&event, Lang::Zh, BEIJING),
+            "2021年4月17日 周六 13:00–18:00"
+        );
+        assert_eq!(
+            when(&event, Lang::En, BEIJING),
+            "Sat 17 Apr 2021, 13:00–18:00"
+        );
+    }
+
+    #[test]
+    fn times_follow_the_configured_zone() {
+        let event = event("e", "E", "2021-04-17 13:00").build();
+        assert_eq!(
+            when(&event, Lang::En, chrono_tz::UTC),
+            "Sat 17 Apr 2021, 05:00"
+        );
+    }
+
+    #[test]
+    fn the_agenda_gives_the_end_a_page_left_out() {
+        let event = event("e", "E", "2021-04-17 13:00")
+            .talk(talk("T").slot("2021-04-17 14:00", "2021-04-17 14:45"))
+            .build();
+        assert_eq!(
+            when(&event, Lang::Zh, BEIJING),
+            "2021年4月17日 周六 13:00–14:45"
+        );
+    }
+
+    #[test]
+    fn all_day_and_multi_day_events() {
+        let one = event("e", "E", "2021-04-17 00:00").all_day().build();
+        assert_eq!(
+            when(&one, Lang::En, chrono_tz::America::New_York),
+            "Sat 17 Apr 2021"
+        );
+        let two = event("e", "E", "2021-04-17 00:00")
+            .ends("2021-04-18 00:00")
+            .all_day()
+            .build();
+        assert_eq!(
+            when(&two, Lang::Zh, BEIJING),
+            "2021年4月17日 周六 – 2021年4月18日 周日"
+        );
+        let overnight = event("e", "E", "2021-04-17 20:00")
+            .ends("2021-04-18 02:00")
+            .build();
+        assert_eq!(
+            when(&overnight, Lang::En, BEIJING),
+            "Sat 17 Apr 2021, 20:00 – Sun 18 Apr 2021, 02:00"
+        );
+    }
+}
