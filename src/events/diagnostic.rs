@@ -75,7 +75,9 @@ pub enum PageErrorKind {
 
 fn closing_hint(suspect: &Option<(usize, String)>) -> String {
     match suspect {
-        Some((line, text)) => format!(" (line {line} reads `{text}`; the closing line must be exactly `---`)"),
+        Some((line, text)) => {
+            format!(" (line {line} reads `{text}`; the closing line must be exactly `---`)")
+        }
         None => " (add a line `---` after the last key)".to_string(),
     }
 }

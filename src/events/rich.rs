@@ -537,20 +537,41 @@ mod tests {
 
     #[test]
     fn snake_case_is_not_emphasis() {
-        assert_eq!(Rich::inline("use snake_case_names here").plain(), "use snake_case_names here");
-        assert_eq!(Rich::inline("use snake_case_names here").html(), "use snake_case_names here");
+        assert_eq!(
+            Rich::inline("use snake_case_names here").plain(),
+            "use snake_case_names here"
+        );
+        assert_eq!(
+            Rich::inline("use snake_case_names here").html(),
+            "use snake_case_names here"
+        );
     }
 
     #[test]
     fn lists_and_wrapped_lines() {
-        let rich = Rich::from_lines(&["first line", "second line", "", "1. one", "   1. nested", "- two", "中文", "续行"]);
-        assert_eq!(rich.plain(), "first line second line\n1. one\n  1. nested\n• two\n中文续行");
+        let rich = Rich::from_lines(&[
+            "first line",
+            "second line",
+            "",
+            "1. one",
+            "   1. nested",
+            "- two",
+            "中文",
+            "续行",
+        ]);
+        assert_eq!(
+            rich.plain(),
+            "first line second line\n1. one\n  1. nested\n• two\n中文续行"
+        );
     }
 
     #[test]
     fn links_with_shortcode_targets_keep_their_text() {
         let rich = Rich::inline("[Carla Cisternas]({{< relref \"../authors/x\" >}}) taught");
         assert_eq!(rich.html(), "Carla Cisternas taught");
-        assert_eq!(Rich::inline("<https://a.b/c>").links(), vec!["https://a.b/c"]);
+        assert_eq!(
+            Rich::inline("<https://a.b/c>").links(),
+            vec!["https://a.b/c"]
+        );
     }
 }
