@@ -149,15 +149,12 @@ fn heading(file: &Path, position: &Option<Position>, key: &Option<String>) -> St
     out
 }
 
-const DEFAULT_TIMEZONE: Tz = chrono_tz::Asia::Shanghai;
-const DEFAULT_DIGEST: &str = "0 0 10 * * Mon";
-
 impl Default for Config {
     /// The values of the example `bot.toml`, with no admins or chats. Paths
     /// are relative to the working directory.
     fn default() -> Self {
         Config {
-            timezone: DEFAULT_TIMEZONE,
+            timezone: chrono_tz::Asia::Shanghai,
             language: Lang::Zh,
             events: PathBuf::from("events"),
             state: PathBuf::from("herald.db"),
@@ -172,7 +169,7 @@ impl Default for Schedule {
         const HOUR: u64 = 3600;
         const DAY: u64 = 24 * HOUR;
         Schedule {
-            digest: DEFAULT_DIGEST
+            digest: "0 0 10 * * Mon"
                 .parse()
                 .expect("the default digest is valid cron"),
             digest_days: 14,
