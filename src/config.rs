@@ -1,1 +1,809 @@
-//! (in progress)
+//! `bot.toml`: everything an organizer sets, read once at start.
+//!
+//! This module is the only code that knows the file's layout. Reading takes
+//! two steps: serde checks the shape (unknown keys are rejected, because a
+//! typo in a config file should never be silently ignored), then each value is
+//! checked and turned into its real type. Values keep their position through
+//! the first step, so every error names the file, the key, the line and
+//! column, and says what is expected instead.
+//!
+//! The bot token is deliberately not part of the file: it comes from the
+//! environment (`TELOXIDE_TOKEN`), so the file can be committed and shared.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::net::SocketAddr;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::duration::HumanDuration;
+use crate::lang::Lang;
+
+mod keys;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// How times are shown, and the zone of event dates written without an
+    /// offset.
+    pub timezone: Tz,
+    /// The bot's own words where a user's Telegram language is unknown.
+    pub language: Lang,
+    /// The folder of event pages.
+    pub events: PathBuf,
+    /// The SQLite file holding subscriptions and what was sent.
+    pub state: PathBuf,
+    pub telegram: Telegram,
+    pub schedule: Schedule,
+}
+
+/// The `[telegram]` section.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Telegram {
+    /// A self-hosted Bot API server; the `TELOXIDE_API_URL` environment
+    /// variable wins over it.
+    pub api_url: Option<String>,
+    /// Telegram user ids allowed to `/announce`.
+    pub admins: Vec<u64>,
+    /// Chats and channels that always get agendas, reminders and
+    /// announcements.
+    pub chats: Vec<ChatTarget>,
+    /// Set for webhook mode; `None` means long polling.
+    pub webhook: Option<Webhook>,
+}
+
+/// A chat herald posts to without being asked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChatTarget {
+    Id(i64),
+    /// A public channel or group, always with its leading `@`, which is how
+    /// the Bot API expects it as a `chat_id`.
+    Username(String),
+}
+
+/// Where Telegram delivers updates in webhook mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// The public address Telegram posts updates to.
+    pub url: String,
+    /// The local address herald's server listens on.
+    pub listen: SocketAddr,
+}
+
+/// The `[schedule]` section: what herald posts on its own, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// When to post the coming agenda, read in the configured time zone.
+    pub digest: cron::Schedule,
+    /// How many days ahead a digest looks.
+    pub digest_days: u32,
+    /// How long before each event starts to remind its chats.
+    pub reminders: Vec<HumanDuration>,
+    /// How long before each talk with a known start time to remind.
+    pub talk_reminders: Vec<HumanDuration>,
+    /// A post missed while the bot was down is still sent if at most this
+    /// late; older ones are dropped as stale.
+    pub catch_up: HumanDuration,
+}
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read the config file: {source}{}", .file.display(), read_hint(.source))]
+    Read {
+        file: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}{message}", heading(.file, .position, .key))]
+    Invalid {
+        file: PathBuf,
+        position: Option<Position>,
+        /// The dotted key, such as `schedule.reminders[1]`, where known (a
+        /// TOML syntax error may not be inside any key).
+        key: Option<String>,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+}
+
+/// A place in the file, both 1-based; the column counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl ConfigError {
+    /// The key the error is about, for callers and tests that react to it.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            ConfigError::Read { .. } => None,
+            ConfigError::Invalid { key, .. } => key.as_deref(),
+        }
+    }
+}
+
+fn read_hint(source: &io::Error) -> &'static str {
+    match source.kind() {
+        io::ErrorKind::NotFound => " (copy bot.toml from the herald repository to start)",
+        _ => "",
+    }
+}
+
+/// `file:line:column: key: `, with the parts that are known.
+fn heading(file: &Path, position: &Option<Position>, key: &Option<String>) -> String {
+    let mut out = file.display().to_string();
+    if let Some(Position { line, column }) = position {
+        out += &format!(":{line}:{column}");
+    }
+    out += ": ";
+    if let Some(key) = key {
+        out += &format!("{key}: ");
+    }
+    out
+}
+
+impl Default for Config {
+    /// The values of the example `bot.toml`, with no admins or chats. Paths
+    /// are relative to the working directory.
+    fn default() -> Self {
+        Config {
+            timezone: chrono_tz::Asia::Shanghai,
+            language: Lang::Zh,
+            events: PathBuf::from("events"),
+            state: PathBuf::from("herald.db"),
+            telegram: Telegram::default(),
+            schedule: Schedule::default(),
+        }
+    }
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        const HOUR: u64 = 3600;
+        const DAY: u64 = 24 * HOUR;
+        Schedule {
+            digest: "0 0 10 * * Mon"
+                .parse()
+                .expect("the default digest is valid cron"),
+            digest_days: 14,
+            reminders: [7 * DAY, DAY, 2 * HOUR]
+                .map(HumanDuration::from_secs)
+                .to_vec(),
+            talk_reminders: vec![HumanDuration::from_secs(10 * 60)],
+            catch_up: HumanDuration::from_secs(HOUR),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and checks the config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let src = fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(path, &src)
+    }
+
+    /// Checks the text of a config file. `path` names the file in errors,
+    /// and relative paths in the file are resolved against its directory.
+    pub fn parse(path: &Path, src: &str) -> Result<Config, ConfigError> {
+        let file = Source { path, text: src };
+        let raw: RawConfig = toml::from_str(src).map_err(|error| file.toml_error(&error))?;
+        let defaults = Config::default();
+        let base = path.parent().unwrap_or(Path::new(""));
+        Ok(Config {
+            timezone: file
+                .optional("timezone", raw.timezone, timezone)?
+                .unwrap_or(defaults.timezone),
+            language: file
+                .optional("language", raw.language, language)?
+                .unwrap_or(defaults.language),
+            events: base.join(
+                file.optional("events", raw.events, path_value)?
+                    .unwrap_or(defaults.events),
+            ),
+            state: base.join(
+                file.optional("state", raw.state, path_value)?
+                    .unwrap_or(defaults.state),
+            ),
+            telegram: file.telegram(raw.telegram)?,
+            schedule: file.schedule(raw.schedule)?,
+        })
+    }
+}
+
+/// The file as serde sees it: every value keeps its span for messages.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "a bot.toml file")]
+struct RawConfig {
+    timezone: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
+    events: Option<Spanned<String>>,
+    state: Option<Spanned<String>>,
+    telegram: RawTelegram,
+    schedule: RawSchedule,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "a [telegram] table")]
+struct RawTelegram {
+    api_url: Option<Spanned<String>>,
+    admins: Vec<Spanned<i64>>,
+    chats: Vec<Spanned<toml::Value>>,
+    webhook_url: Option<Spanned<String>>,
+    listen: Option<Spanned<String>>,
+}
+
+/// Lists are optional rather than defaulted: an empty list means "none",
+/// a missing one means "the default".
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "a [schedule] table")]
+struct RawSchedule {
+    digest: Option<Spanned<String>>,
+    digest_days: Option<Spanned<i64>>,
+    reminders: Option<Vec<Spanned<String>>>,
+    talk_reminders: Option<Vec<Spanned<String>>>,
+    catch_up: Option<Spanned<String>>,
+}
+
+/// The file being checked, for locating errors.
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn error(
+        &self,
+        key: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        self.invalid(Some(key.to_string()), span, message.into())
+    }
+
+    fn invalid(
+        &self,
+        key: Option<String>,
+        span: Option<Range<usize>>,
+        message: String,
+    ) -> ConfigError {
+        ConfigError::Invalid {
+            file: self.path.to_path_buf(),
+            position: span.map(|span| self.position(span.start)),
+            key,
+            message,
+        }
+    }
+
+    /// A syntax or shape error from toml and serde. They carry a span but no
+    /// key, so the key is found from the span.
+    fn toml_error(&self, error: &toml::de::Error) -> ConfigError {
+        let span = error.span();
+        let key = span
+            .as_ref()
+            .and_then(|span| keys::key_at(self.text, span.start));
+        let message = match &key {
+            Some(key) if key == "token" || key.ends_with(".token") => {
+                "the bot token does not belong in this file: set the environment variable \
+                 TELOXIDE_TOKEN instead, and remove this line"
+                    .to_string()
+            }
+            // serde names Rust types; an organizer knows numbers.
+            _ => error
+                .message()
+                .trim()
+                .replace("expected i64", "expected a whole number"),
+        };
+        self.invalid(key, span, message)
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let before = self.text.get(..offset).unwrap_or(self.text);
+        Position {
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+        }
+    }
+
+    /// Checks one value with `read`, blaming `key` at the value on failure.
+    fn check<T, R>(
+        &self,
+        key: &str,
+        value: Spanned<T>,
+        read: impl FnOnce(T) -> Result<R, String>,
+    ) -> Result<R, ConfigError> {
+        let span = value.span();
+        read(value.into_inner()).map_err(|message| self.error(key, Some(span), message))
+    }
+
+    fn optional<T, R>(
+        &self,
+        key: &str,
+        value: Option<Spanned<T>>,
+        read: impl FnOnce(T) -> Result<R, String>,
+    ) -> Result<Option<R>, ConfigError> {
+        value.map(|value| self.check(key, value, read)).transpose()
+    }
+
+    /// Checks each item, naming the failing one as `key[index]`.
+    fn list<T, R>(
+        &self,
+        key: &str,
+        values: Vec<Spanned<T>>,
+        read: impl Fn(T) -> Result<R, String>,
+    ) -> Result<Vec<R>, ConfigError> {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| self.check(&format!("{key}[{index}]"), value, &read))
+            .collect()
+    }
+
+    fn telegram(&self, raw: RawTelegram) -> Result<Telegram, ConfigError> {
+        Ok(Telegram {
+            api_url: self.optional("telegram.api_url", raw.api_url, web_address)?,
+            admins: self.list("telegram.admins", raw.admins, user_id)?,
+            chats: self.list("telegram.chats", raw.chats, chat_target)?,
+            webhook: self.webhook(raw.webhook_url, raw.listen)?,
+        })
+    }
+
+    /// Webhook mode needs both its keys; one alone is a half-done setup.
+    fn webhook(
+        &self,
+        url: Option<Spanned<String>>,
+        listen: Option<Spanned<String>>,
+    ) -> Result<Option<Webhook>, ConfigError> {
+        match (url, listen) {
+            (None, None) => Ok(None),
+            (Some(url), Some(listen)) => Ok(Some(Webhook {
+                url: self.check("telegram.webhook_url", url, web_address)?,
+                listen: self.check("telegram.listen", listen, listen_address)?,
+            })),
+            (Some(url), None) => Err(self.error(
+                "telegram.webhook_url",
+                Some(url.span()),
+                "webhook mode also needs `listen`, the local address to serve on, such as \"0.0.0.0:8443\"",
+            )),
+            (None, Some(listen)) => Err(self.error(
+                "telegram.listen",
+                Some(listen.span()),
+                "webhook mode also needs `webhook_url`, the public address Telegram posts to, \
+                 such as \"https://bot.example.org/telegram\"",
+            )),
+        }
+    }
+
+    fn schedule(&self, raw: RawSchedule) -> Result<Schedule, ConfigError> {
+        let defaults = Schedule::default();
+        Ok(Schedule {
+            digest: self
+                .optional("schedule.digest", raw.digest, cron_schedule)?
+                .unwrap_or(defaults.digest),
+            digest_days: self
+                .optional("schedule.digest_days", raw.digest_days, digest_days)?
+                .unwrap_or(defaults.digest_days),
+            reminders: raw
+                .reminders
+                .map(|list| self.list("schedule.reminders", list, reminder))
+                .transpose()?
+                .unwrap_or(defaults.reminders),
+            talk_reminders: raw
+                .talk_reminders
+                .map(|list| self.list("schedule.talk_reminders", list, reminder))
+                .transpose()?
+                .unwrap_or(defaults.talk_reminders),
+            catch_up: self
+                .optional("schedule.catch_up", raw.catch_up, duration)?
+                .unwrap_or(defaults.catch_up),
+        })
+    }
+}
+
+fn timezone(name: String) -> Result<Tz, String> {
+    name.parse().map_err(|_| {
+        format!("unknown time zone \"{name}\" — use an IANA name such as \"Asia/Shanghai\"")
+    })
+}
+
+fn language(code: String) -> Result<Lang, String> {
+    code.parse()
+        .map_err(|error: crate::lang::UnknownLang| error.to_string())
+}
+
+fn path_value(path: String) -> Result<PathBuf, String> {
+    if path.trim().is_empty() {
+        return Err(
+            "the path is empty: give one relative to this file, or an absolute one".to_string(),
+        );
+    }
+    Ok(PathBuf::from(path))
+}
+
+fn web_address(url: String) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) => Ok(url),
+        _ => Err(format!(
+            "\"{url}\" is not a web address: it must start with https:// (or http://) and a host name"
+        )),
+    }
+}
+
+fn listen_address(address: String) -> Result<SocketAddr, String> {
+    address
+        .parse()
+        .map_err(|_| format!("\"{address}\" is not an address to listen on: give an IP and a port, such as \"0.0.0.0:8443\""))
+}
+
+fn user_id(id: i64) -> Result<u64, String> {
+    u64::try_from(id).ok().filter(|&id| id > 0).ok_or_else(|| {
+        format!("{id} is not a Telegram user id: user ids are positive (negative ids are groups and channels, which go in `chats`)")
+    })
+}
+
+const CHAT_EXPECTED: &str =
+    "a chat id such as -1001234567890, or a channel username such as \"@rustlang\"";
+
+fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
+    match value {
+        toml::Value::Integer(id) => chat_id(id),
+        toml::Value::String(text) => chat_text(text.trim()),
+        other => Err(format!(
+            "expected {CHAT_EXPECTED}, found a {}",
+            other.type_str()
+        )),
+    }
+}
+
+fn chat_id(id: i64) -> Result<ChatTarget, String> {
+    match id {
+        0 => Err(format!("0 is not a chat id: expected {CHAT_EXPECTED}")),
+        id => Ok(ChatTarget::Id(id)),
+    }
+}
+
+/// A numeric id (even quoted), or a username with or without its `@`.
+fn chat_text(text: &str) -> Result<ChatTarget, String> {
+    if let Ok(id) = text.parse() {
+        return chat_id(id);
+    }
+    let name = text.strip_prefix('@').unwrap_or(text);
+    let valid = (5..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!(
+            "\"{text}\" is not a channel username: it must be 5 to 32 letters, digits or \
+             underscores, starting with a letter, such as \"@rustlang\""
+        ));
+    }
+    Ok(ChatTarget::Username(format!("@{name}")))
+}
+
+impl fmt::Display for ChatTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChatTarget::Id(id) => write!(f, "{id}"),
+            ChatTarget::Username(name) => f.write_str(name),
+        }
+    }
+}
+
+fn cron_schedule(expression: String) -> Result<cron::Schedule, String> {
+    let example = "such as \"0 0 10 * * Mon\" for Mondays at 10:00";
+    let schedule = cron::Schedule::from_str(&expression).map_err(|_| {
+        let hint = match expression.split_whitespace().count() {
+            5 => " (this has five: herald's cron starts with seconds, so put a 0 in front)",
+            _ => "",
+        };
+        format!(
+            "\"{expression}\" is not a cron schedule: write six fields, sec min hour day month \
+             weekday{hint}, {example}"
+        )
+    })?;
+    if schedule.upcoming(chrono::Utc).next().is_none() {
+        return Err(format!("\"{expression}\" never happens: {example}"));
+    }
+    Ok(schedule)
+}
+
+fn digest_days(days: i64) -> Result<u32, String> {
+    u32::try_from(days)
+        .ok()
+        .filter(|days| (1..=366).contains(days))
+        .ok_or_else(|| {
+            format!("{days} is not a number of days to look ahead: expected 1 to 366, such as 14")
+        })
+}
+
+fn duration(text: String) -> Result<HumanDuration, String> {
+    text.parse()
+        .map_err(|error: crate::duration::DurationError| error.to_string())
+}
+
+fn reminder(text: String) -> Result<HumanDuration, String> {
+    let duration = duration(text)?;
+    if duration.is_zero() {
+        return Err(
+            "a reminder 0 before the start is no reminder: give a lead time such as \"10m\""
+                .to_string(),
+        );
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example from the design, verbatim.
+    const EXAMPLE: &str = r#"
+timezone = "Asia/Shanghai"      # IANA zone: how times are shown; the zone of dates written without an offset
+language = "zh"                 # "zh" or "en": the bot's own words; a user's Telegram language wins where known
+events = "events"               # folder of event pages, relative to this file
+state = "herald.db"             # SQLite file (subscriptions, what was sent), relative to this file
+
+[telegram]
+# the token comes from the environment variable TELOXIDE_TOKEN, never from this file
+# api_url = "http://127.0.0.1:8081/"   # a self-hosted Bot API server; env TELOXIDE_API_URL wins
+admins = [123456789]            # Telegram user ids allowed to /announce
+chats = [-1001234567890]        # chats and channels that always get agendas, reminders and announcements
+
+[schedule]
+digest = "0 0 10 * * Mon"       # cron (sec min hour day month weekday) in `timezone`: post the coming agenda
+digest_days = 14                # how far ahead a digest looks
+reminders = ["7d", "1d", "2h"]  # before each event starts
+talk_reminders = ["10m"]        # before each talk whose start time is known
+catch_up = "1h"                 # a post missed while the bot was down is still sent if at most this late
+"#;
+
+    fn parse(src: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/srv/herald/bot.toml"), src)
+    }
+
+    fn rejected(src: &str) -> ConfigError {
+        parse(src).expect_err("the config should be rejected")
+    }
+
+    fn minutes(minutes: u64) -> HumanDuration {
+        HumanDuration::from_secs(minutes * 60)
+    }
+
+    #[test]
+    fn the_example_file_parses() {
+        let config = parse(EXAMPLE).unwrap();
+        let expected = Config {
+            events: PathBuf::from("/srv/herald/events"),
+            state: PathBuf::from("/srv/herald/herald.db"),
+            telegram: Telegram {
+                admins: vec![123456789],
+                chats: vec![ChatTarget::Id(-1001234567890)],
+                ..Telegram::default()
+            },
+            ..Config::default()
+        };
+        assert_eq!(config, expected);
+        assert_eq!(config.timezone, chrono_tz::Asia::Shanghai);
+        assert_eq!(config.language, Lang::Zh);
+        let schedule = &config.schedule;
+        assert_eq!(schedule.digest.source(), "0 0 10 * * Mon");
+        assert_eq!(schedule.digest_days, 14);
+        assert_eq!(
+            schedule.reminders,
+            [minutes(7 * 24 * 60), minutes(24 * 60), minutes(120)]
+        );
+        assert_eq!(schedule.talk_reminders, [minutes(10)]);
+        assert_eq!(schedule.catch_up, minutes(60));
+    }
+
+    #[test]
+    fn the_shipped_bot_toml_is_valid() {
+        let config = Config::parse(Path::new("bot.toml"), include_str!("../bot.toml")).unwrap();
+        assert_eq!(config.events, PathBuf::from("events"));
+    }
+
+    #[test]
+    fn missing_sections_and_keys_take_the_defaults() {
+        assert_eq!(
+            Config::parse(Path::new("bot.toml"), "").unwrap(),
+            Config::default()
+        );
+        let config = parse("[schedule]\ndigest_days = 7\nreminders = []\n").unwrap();
+        assert_eq!(config.schedule.digest_days, 7);
+        assert!(config.schedule.reminders.is_empty());
+        assert_eq!(
+            config.schedule.talk_reminders,
+            Schedule::default().talk_reminders
+        );
+        assert_eq!(config.telegram, Telegram::default());
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_file() {
+        let config = parse("events = \"../pages\"\nstate = \"/data/herald.db\"\n").unwrap();
+        assert_eq!(config.events, PathBuf::from("/srv/herald/../pages"));
+        assert_eq!(config.state, PathBuf::from("/data/herald.db"));
+    }
+
+    #[test]
+    fn every_kind_of_error_names_its_key() {
+        let cases = [
+            ("timezone = \"Asia/Shangai\"", "timezone"),
+            ("language = \"fr\"", "language"),
+            ("state = \"\"", "state"),
+            ("events = 5", "events"),
+            ("colour = \"red\"", "colour"),
+            ("[telegram]\ntokn = \"x\"", "telegram.tokn"),
+            ("[telegram]\nadmins = [1, \"x\"]", "telegram.admins[1]"),
+            ("[telegram]\nadmins = [-5]", "telegram.admins[0]"),
+            ("[telegram]\nchats = [-100, \"@ab\"]", "telegram.chats[1]"),
+            ("[telegram]\nchats = [true]", "telegram.chats[0]"),
+            (
+                "[telegram]\napi_url = \"localhost:8081\"",
+                "telegram.api_url",
+            ),
+            (
+                "[telegram]\nwebhook_url = \"ftp://x\"\nlisten = \"0.0.0.0:8443\"",
+                "telegram.webhook_url",
+            ),
+            (
+                "[telegram]\nwebhook_url = \"https://x.org/\"\nlisten = \"8443\"",
+                "telegram.listen",
+            ),
+            (
+                "[telegram]\nwebhook_url = \"https://x.org/\"",
+                "telegram.webhook_url",
+            ),
+            ("[telegram]\nlisten = \"0.0.0.0:8443\"", "telegram.listen"),
+            ("[schedule]\ndigest = \"garbage\"", "schedule.digest"),
+            ("[schedule]\ndigest_days = 0", "schedule.digest_days"),
+            (
+                "[schedule]\ndigest_days = \"two weeks\"",
+                "schedule.digest_days",
+            ),
+            ("[schedule]\ndigest = 2024-01-01", "schedule.digest"),
+            (
+                "[schedule]\nreminders = [\"1d\", \"7 days?\"]",
+                "schedule.reminders[1]",
+            ),
+            ("[schedule]\nreminders = [\"0m\"]", "schedule.reminders[0]"),
+            (
+                "[schedule]\ntalk_reminders = [\"\"]",
+                "schedule.talk_reminders[0]",
+            ),
+            ("[schedule]\ncatch_up = \"soon\"", "schedule.catch_up"),
+            ("schedule = 3", "schedule"),
+        ];
+        for (src, key) in cases {
+            let error = rejected(src);
+            assert_eq!(error.key(), Some(key), "{src:?} gave {error}");
+            assert!(error.to_string().contains(&format!(": {key}: ")), "{error}");
+        }
+    }
+
+    #[test]
+    fn errors_give_file_line_column_and_what_is_expected() {
+        let error = rejected("language = \"en\"\ntimezone = \"Asia/Shangai\"\n");
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:12: timezone: unknown time zone \"Asia/Shangai\" \
+             — use an IANA name such as \"Asia/Shanghai\""
+        );
+        let error = rejected("[schedule]\nreminders = [\"1d\",\n  \"7 days?\"]\n");
+        assert!(
+            error
+                .to_string()
+                .starts_with("/srv/herald/bot.toml:3:3: schedule.reminders[1]: "),
+            "{error}"
+        );
+        assert!(
+            error.to_string().contains("use w (weeks), d (days)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let error = rejected("timezone = \"Asia/Shanghai\ndigest_days = 3\n");
+        let ConfigError::Invalid { position, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(position.map(|p| p.line), Some(1), "{error}");
+    }
+
+    #[test]
+    fn a_token_in_the_file_points_to_the_environment() {
+        for src in ["token = \"123:abc\"", "[telegram]\ntoken = \"123:abc\""] {
+            let error = rejected(src);
+            assert!(
+                error.key().is_some_and(|key| key.ends_with("token")),
+                "{error}"
+            );
+            assert!(error.to_string().contains("TELOXIDE_TOKEN"), "{error}");
+        }
+    }
+
+    #[test]
+    fn chats_take_ids_and_usernames() {
+        let config =
+            parse("[telegram]\nchats = [-100123, \"@rust_zh\", \"rustlang\", \"-42\"]").unwrap();
+        assert_eq!(
+            config.telegram.chats,
+            [
+                ChatTarget::Id(-100123),
+                ChatTarget::Username("@rust_zh".into()),
+                ChatTarget::Username("@rustlang".into()),
+                ChatTarget::Id(-42),
+            ]
+        );
+        assert_eq!(config.telegram.chats[2].to_string(), "@rustlang");
+        assert_eq!(config.telegram.chats[0].to_string(), "-100123");
+    }
+
+    #[test]
+    fn webhook_takes_both_keys() {
+        let config = parse(
+            "[telegram]\nwebhook_url = \"https://bot.example.org/tg\"\nlisten = \"0.0.0.0:8443\"",
+        )
+        .unwrap();
+        assert_eq!(
+            config.telegram.webhook,
+            Some(Webhook {
+                url: "https://bot.example.org/tg".into(),
+                listen: "0.0.0.0:8443".parse().unwrap(),
+            })
+        );
+    }
+
+    #[test]
+    fn cron_schedules_are_checked() {
+        let digest = |cron: &str| parse(&format!("[schedule]\ndigest = \"{cron}\""));
+        assert!(digest("0 0 10 * * Mon").is_ok());
+        assert!(digest("0 30 9 * * Mon-Fri").is_ok());
+        let five_fields = digest("0 10 * * Mon").unwrap_err();
+        assert_eq!(five_fields.key(), Some("schedule.digest"));
+        assert!(
+            five_fields.to_string().contains("put a 0 in front"),
+            "{five_fields}"
+        );
+        let never = digest("0 0 0 30 Feb *").unwrap_err();
+        assert!(never.to_string().contains("never happens"), "{never}");
+    }
+
+    #[test]
+    fn a_missing_file_is_a_clear_error() {
+        let path = Path::new("/nonexistent/herald/bot.toml");
+        let error = Config::load(path).unwrap_err();
+        assert!(
+            matches!(&error, ConfigError::Read { source, .. } if source.kind() == io::ErrorKind::NotFound)
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("/nonexistent/herald/bot.toml: cannot read"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn load_reads_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bot.toml");
+        fs::write(&path, "language = \"en\"\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.language, Lang::En);
+        assert_eq!(config.events, dir.path().join("events"));
+    }
+}

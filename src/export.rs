@@ -1,1 +1,447 @@
-//! (in progress)
+//! `herald export`: the events as JSON, for websites, calendars and scripts.
+//!
+//! The JSON is a published interface, so it is written from view types of
+//! its own rather than from the model: the model can change freely while
+//! the schema stays put. A breaking change to the schema gets a new
+//! `schema` value.
+//!
+//! # Schema `herald.events/1`
+//!
+//! ```json
+//! {
+//!   "schema": "herald.events/1",
+//!   "events": [
+//!     {
+//!       "id": "2024-05-rust-meetup",
+//!       "file": "events/2024-05-rust-meetup/index.md",
+//!       "title": "Rust Meetup May",
+//!       "start": "2024-05-18T14:00:00+08:00",
+//!       "end": "2024-05-18T17:30:00+08:00",
+//!       "all_day": false,
+//!       "cancelled": false,
+//!       "venue": {
+//!         "location": "Room 301, Innovation Center",
+//!         "street": "1 Tech Road",
+//!         "city": "Shanghai",
+//!         "region": null,
+//!         "postcode": "200000",
+//!         "country": "China"
+//!       },
+//!       "links": {
+//!         "register": "https://example.org/register",
+//!         "slides": null,
+//!         "video": null,
+//!         "pdf": null,
+//!         "code": null
+//!       },
+//!       "tags": ["rust", "async"],
+//!       "authors": ["admin"],
+//!       "summary": "Two talks about async Rust.",
+//!       "agenda": [
+//!         {
+//!           "kind": "talk",
+//!           "title": "Async in practice",
+//!           "start": "2024-05-18T14:00:00+08:00",
+//!           "end": "2024-05-18T14:45:00+08:00",
+//!           "speakers": [{ "name": "Li Lei", "company": "Example Co", "bio": "Writes Rust." }],
+//!           "abstract": "What we learned moving to tokio.",
+//!           "takeaways": "• Measure first",
+//!           "video": "https://example.org/v/1"
+//!         },
+//!         {
+//!           "kind": "break",
+//!           "title": "Coffee",
+//!           "start": "2024-05-18T14:45:00+08:00",
+//!           "end": null,
+//!           "speakers": [],
+//!           "abstract": null,
+//!           "takeaways": null,
+//!           "video": null
+//!         }
+//!       ]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! - Every key is always present; what the page does not say is `null`
+//!   (or `[]` for lists).
+//! - Times are RFC 3339 with the offset the organizer's time zone gives, to
+//!   the second. `start` is always known; `end` may be `null`. An `all_day`
+//!   event's `start` is the beginning of its day.
+//! - Text (`venue.location`, `summary`, titles, `abstract`, `takeaways`,
+//!   `bio`) is plain text: markdown formatting and link targets are
+//!   dropped, list items start with `• ` or `1. `, lines are joined by `\n`.
+//! - `events` are in the order herald holds them (by start); `agenda` items
+//!   are in the page's order. Break items have no speakers and no
+//!   `abstract`, `takeaways` or `video`, which are then `null`.
+//! - `id` is the page's slug; `file` is the page's path as herald read it.
+
+use std::borrow::Cow;
+
+use chrono::SecondsFormat;
+use serde::Serialize;
+
+use crate::events::{AgendaItem, Break, Event, Instant, Links, Rich, Slot, Speaker, Talk, Venue};
+
+/// The value of the top-level `schema` key.
+pub const SCHEMA: &str = "herald.events/1";
+
+/// The whole export document; serialize it with `serde_json`.
+#[derive(Debug, Serialize)]
+pub struct Export<'a> {
+    schema: &'static str,
+    events: Vec<ExportEvent<'a>>,
+}
+
+impl<'a> Export<'a> {
+    pub fn new(events: &'a [Event]) -> Self {
+        Export {
+            schema: SCHEMA,
+            events: events.iter().map(ExportEvent::new).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ExportEvent<'a> {
+    id: &'a str,
+    file: Cow<'a, str>,
+    title: &'a str,
+    start: String,
+    end: Option<String>,
+    all_day: bool,
+    cancelled: bool,
+    venue: ExportVenue<'a>,
+    links: ExportLinks<'a>,
+    tags: &'a [String],
+    authors: &'a [String],
+    summary: Option<String>,
+    agenda: Vec<ExportItem<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ExportVenue<'a> {
+    location: Option<String>,
+    street: Option<&'a str>,
+    city: Option<&'a str>,
+    region: Option<&'a str>,
+    postcode: Option<&'a str>,
+    country: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ExportLinks<'a> {
+    register: Option<&'a str>,
+    slides: Option<&'a str>,
+    video: Option<&'a str>,
+    pdf: Option<&'a str>,
+    code: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ItemKind {
+    Talk,
+    Break,
+}
+
+/// Talks and breaks share one shape so that consumers need one parser.
+#[derive(Debug, Serialize)]
+struct ExportItem<'a> {
+    kind: ItemKind,
+    title: String,
+    start: Option<String>,
+    end: Option<String>,
+    speakers: Vec<ExportSpeaker<'a>>,
+    #[serde(rename = "abstract")]
+    abstract_: Option<String>,
+    takeaways: Option<String>,
+    video: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ExportSpeaker<'a> {
+    name: &'a str,
+    company: Option<&'a str>,
+    bio: Option<String>,
+}
+
+impl<'a> ExportEvent<'a> {
+    fn new(event: &'a Event) -> Self {
+        ExportEvent {
+            id: &event.id,
+            file: event.file.to_string_lossy(),
+            title: &event.title,
+            start: time(&event.start),
+            end: event.end.as_ref().map(time),
+            all_day: event.all_day,
+            cancelled: event.cancelled,
+            venue: ExportVenue::new(&event.venue),
+            links: ExportLinks::new(&event.links),
+            tags: &event.tags,
+            authors: &event.authors,
+            summary: plain(&event.summary),
+            agenda: event.agenda.iter().map(ExportItem::new).collect(),
+        }
+    }
+}
+
+impl<'a> ExportVenue<'a> {
+    fn new(venue: &'a Venue) -> Self {
+        ExportVenue {
+            location: plain(&venue.location),
+            street: venue.street.as_deref(),
+            city: venue.city.as_deref(),
+            region: venue.region.as_deref(),
+            postcode: venue.postcode.as_deref(),
+            country: venue.country.as_deref(),
+        }
+    }
+}
+
+impl<'a> ExportLinks<'a> {
+    fn new(links: &'a Links) -> Self {
+        ExportLinks {
+            register: links.register.as_deref(),
+            slides: links.slides.as_deref(),
+            video: links.video.as_deref(),
+            pdf: links.pdf.as_deref(),
+            code: links.code.as_deref(),
+        }
+    }
+}
+
+impl<'a> ExportItem<'a> {
+    fn new(item: &'a AgendaItem) -> Self {
+        match item {
+            AgendaItem::Talk(talk) => ExportItem::talk(talk),
+            AgendaItem::Break(pause) => ExportItem::pause(pause),
+        }
+    }
+
+    fn talk(talk: &'a Talk) -> Self {
+        let (start, end) = slot_times(talk.slot);
+        ExportItem {
+            kind: ItemKind::Talk,
+            title: talk.title.plain(),
+            start,
+            end,
+            speakers: talk.speakers.iter().map(ExportSpeaker::new).collect(),
+            abstract_: plain(&talk.abstract_),
+            takeaways: plain(&talk.takeaways),
+            video: talk.video.as_deref(),
+        }
+    }
+
+    fn pause(pause: &'a Break) -> Self {
+        let (start, end) = slot_times(pause.slot);
+        ExportItem {
+            kind: ItemKind::Break,
+            title: pause.title.clone(),
+            start,
+            end,
+            speakers: Vec::new(),
+            abstract_: None,
+            takeaways: None,
+            video: None,
+        }
+    }
+}
+
+impl<'a> ExportSpeaker<'a> {
+    fn new(speaker: &'a Speaker) -> Self {
+        ExportSpeaker {
+            name: &speaker.name,
+            company: speaker.company.as_deref(),
+            bio: plain(&speaker.bio),
+        }
+    }
+}
+
+/// RFC 3339 to the second, keeping the organizer's offset (`+08:00`, never
+/// `Z`), so that consumers see the event's own wall clock.
+fn time(instant: &Instant) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn slot_times(slot: Option<Slot>) -> (Option<String>, Option<String>) {
+    match slot {
+        Some(slot) => (Some(time(&slot.start)), slot.end.as_ref().map(time)),
+        None => (None, None),
+    }
+}
+
+fn plain(text: &Option<Rich>) -> Option<String> {
+    text.as_ref().map(Rich::plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn at(text: &str) -> Instant {
+        Instant::parse_from_rfc3339(text).unwrap()
+    }
+
+    fn meetup() -> Event {
+        Event {
+            id: "2024-05-rust".into(),
+            file: PathBuf::from("events/2024-05-rust/index.md"),
+            title: "Rust Meetup May".into(),
+            start: at("2024-05-18T14:00:00+08:00"),
+            end: None,
+            all_day: false,
+            summary: Some(Rich::inline(
+                "Two talks about **async** [Rust](https://rust-lang.org)",
+            )),
+            description: Some(Rich::inline("Not exported")),
+            venue: Venue {
+                location: Some(Rich::inline("[Room 301](https://map.example/301)")),
+                city: Some("Shanghai".into()),
+                ..Venue::default()
+            },
+            links: Links {
+                register: Some("https://example.org/register".into()),
+                ..Links::default()
+            },
+            authors: vec!["admin".into()],
+            tags: vec!["rust".into(), "async".into()],
+            cancelled: true,
+            agenda: vec![
+                AgendaItem::Talk(Talk {
+                    title: Rich::inline("Async _in practice_"),
+                    speakers: vec![Speaker {
+                        name: "Li Lei".into(),
+                        company: Some("Example Co".into()),
+                        bio: Some(Rich::inline("Writes `Rust`.")),
+                    }],
+                    slot: Some(Slot {
+                        start: at("2024-05-18T14:00:00+08:00"),
+                        end: Some(at("2024-05-18T14:45:00+08:00")),
+                    }),
+                    abstract_: Some(Rich::inline("Moving to tokio.")),
+                    takeaways: Some(Rich::from_lines(&["- Measure first", "- Then tune"])),
+                    video: Some("https://example.org/v/1".into()),
+                    line: 20,
+                }),
+                AgendaItem::Break(Break {
+                    title: "Coffee".into(),
+                    slot: None,
+                    line: 30,
+                }),
+            ],
+        }
+    }
+
+    fn exported(events: &[Event]) -> Value {
+        serde_json::to_value(Export::new(events)).unwrap()
+    }
+
+    #[test]
+    fn the_document_names_its_schema() {
+        assert_eq!(
+            exported(&[]),
+            json!({ "schema": "herald.events/1", "events": [] })
+        );
+    }
+
+    #[test]
+    fn an_event_exports_every_field() {
+        let json = exported(&[meetup()]);
+        let event = &json["events"][0];
+        // Every key is present, null or not (`Value` lists them sorted).
+        let keys: Vec<&str> = event
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "agenda",
+                "all_day",
+                "authors",
+                "cancelled",
+                "end",
+                "file",
+                "id",
+                "links",
+                "start",
+                "summary",
+                "tags",
+                "title",
+                "venue"
+            ]
+        );
+        assert_eq!(event["id"], "2024-05-rust");
+        assert_eq!(event["file"], "events/2024-05-rust/index.md");
+        assert_eq!(event["title"], "Rust Meetup May");
+        assert_eq!(event["start"], "2024-05-18T14:00:00+08:00");
+        assert_eq!(event["end"], Value::Null);
+        assert_eq!(event["all_day"], false);
+        assert_eq!(event["cancelled"], true);
+        assert_eq!(event["summary"], "Two talks about async Rust");
+        assert_eq!(event["tags"], json!(["rust", "async"]));
+        assert_eq!(event["authors"], json!(["admin"]));
+        assert_eq!(
+            event["venue"],
+            json!({
+                "location": "Room 301", "street": null, "city": "Shanghai",
+                "region": null, "postcode": null, "country": null
+            })
+        );
+        assert_eq!(
+            event["links"],
+            json!({
+                "register": "https://example.org/register",
+                "slides": null, "video": null, "pdf": null, "code": null
+            })
+        );
+    }
+
+    #[test]
+    fn agenda_items_keep_their_order_and_one_shape() {
+        let json = exported(&[meetup()]);
+        assert_eq!(
+            json["events"][0]["agenda"],
+            json!([
+                {
+                    "kind": "talk",
+                    "title": "Async in practice",
+                    "start": "2024-05-18T14:00:00+08:00",
+                    "end": "2024-05-18T14:45:00+08:00",
+                    "speakers": [{ "name": "Li Lei", "company": "Example Co", "bio": "Writes Rust." }],
+                    "abstract": "Moving to tokio.",
+                    "takeaways": "• Measure first\n• Then tune",
+                    "video": "https://example.org/v/1"
+                },
+                {
+                    "kind": "break",
+                    "title": "Coffee",
+                    "start": null,
+                    "end": null,
+                    "speakers": [],
+                    "abstract": null,
+                    "takeaways": null,
+                    "video": null
+                }
+            ])
+        );
+    }
+
+    #[test]
+    fn times_keep_their_offset() {
+        let mut event = meetup();
+        event.start = at("2024-05-18T06:00:00Z");
+        event.end = Some(at("2024-05-18T09:30:15-04:00"));
+        let json = exported(&[event]);
+        assert_eq!(json["events"][0]["start"], "2024-05-18T06:00:00+00:00");
+        assert_eq!(json["events"][0]["end"], "2024-05-18T09:30:15-04:00");
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod duration;
 pub mod events;
 pub mod export;
 pub mod lang;
