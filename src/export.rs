@@ -36,6 +36,7 @@
 //!       },
 //!       "tags": ["rust", "async"],
 //!       "authors": ["admin"],
+//!       "speakers": [],
 //!       "summary": "Two talks about async Rust.",
 //!       "agenda": [
 //!         {
@@ -43,7 +44,7 @@
 //!           "title": "Async in practice",
 //!           "start": "2024-05-18T14:00:00+08:00",
 //!           "end": "2024-05-18T14:45:00+08:00",
-//!           "speakers": [{ "name": "Li Lei", "company": "Example Co", "bio": "Writes Rust." }],
+//!           "speakers": [{ "name": "Li Lei", "alias": null, "company": "Example Co", "bio": "Writes Rust." }],
 //!           "abstract": "What we learned moving to tokio.",
 //!           "takeaways": "• Measure first",
 //!           "video": "https://example.org/v/1"
@@ -76,6 +77,9 @@
 //!   are in the page's order. Break items have no speakers and no
 //!   `abstract`, `takeaways` or `video`, which are then `null`.
 //! - `id` is the page's slug; `file` is the page's path as herald read it.
+//! - `speakers` (per event) lists people named apart from any talk: a
+//!   speakers list on the page, or the `authors` of a page with no agenda.
+//!   A speaker's `alias` is a nickname written in parentheses (`赵新（于雨）`).
 
 use std::borrow::Cow;
 
@@ -116,6 +120,7 @@ struct ExportEvent<'a> {
     links: ExportLinks<'a>,
     tags: &'a [String],
     authors: &'a [String],
+    speakers: Vec<ExportSpeaker<'a>>,
     summary: Option<String>,
     agenda: Vec<ExportItem<'a>>,
 }
@@ -163,6 +168,7 @@ struct ExportItem<'a> {
 #[derive(Debug, Serialize)]
 struct ExportSpeaker<'a> {
     name: &'a str,
+    alias: Option<&'a str>,
     company: Option<&'a str>,
     bio: Option<String>,
 }
@@ -181,6 +187,7 @@ impl<'a> ExportEvent<'a> {
             links: ExportLinks::new(&event.links),
             tags: &event.tags,
             authors: &event.authors,
+            speakers: event.speakers.iter().map(ExportSpeaker::new).collect(),
             summary: plain(&event.summary),
             agenda: event.agenda.iter().map(ExportItem::new).collect(),
         }
@@ -253,6 +260,7 @@ impl<'a> ExportSpeaker<'a> {
     fn new(speaker: &'a Speaker) -> Self {
         ExportSpeaker {
             name: &speaker.name,
+            alias: speaker.alias.as_deref(),
             company: speaker.company.as_deref(),
             bio: plain(&speaker.bio),
         }
@@ -310,6 +318,7 @@ mod tests {
                 ..Links::default()
             },
             authors: vec!["admin".into()],
+            speakers: Vec::new(),
             tags: vec!["rust".into(), "async".into()],
             cancelled: true,
             agenda: vec![
@@ -317,6 +326,7 @@ mod tests {
                     title: Rich::inline("Async _in practice_"),
                     speakers: vec![Speaker {
                         name: "Li Lei".into(),
+                        alias: None,
                         company: Some("Example Co".into()),
                         bio: Some(Rich::inline("Writes `Rust`.")),
                     }],
@@ -372,6 +382,7 @@ mod tests {
                 "file",
                 "id",
                 "links",
+                "speakers",
                 "start",
                 "summary",
                 "tags",
@@ -416,7 +427,7 @@ mod tests {
                     "title": "Async in practice",
                     "start": "2024-05-18T14:00:00+08:00",
                     "end": "2024-05-18T14:45:00+08:00",
-                    "speakers": [{ "name": "Li Lei", "company": "Example Co", "bio": "Writes Rust." }],
+                    "speakers": [{ "name": "Li Lei", "alias": null, "company": "Example Co", "bio": "Writes Rust." }],
                     "abstract": "Moving to tokio.",
                     "takeaways": "• Measure first\n• Then tune",
                     "video": "https://example.org/v/1"

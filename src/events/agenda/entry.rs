@@ -172,7 +172,9 @@ fn name_comma_affiliation(text: &str) -> Option<Vec<Speaker>> {
 mod tests {
     use super::*;
 
-    fn summary(entry: Entry) -> (String, Vec<(String, Option<String>)>, Option<String>) {
+    type Who = (String, Option<String>);
+
+    fn summary(entry: Entry) -> (String, Vec<Who>, Option<String>) {
         match entry {
             Entry::Talk {
                 title,
@@ -187,7 +189,7 @@ mod tests {
         }
     }
 
-    fn who(name: &str, company: Option<&str>) -> (String, Option<String>) {
+    fn who(name: &str, company: Option<&str>) -> Who {
         (name.to_string(), company.map(str::to_string))
     }
 
