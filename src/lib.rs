@@ -6,6 +6,7 @@
 //! is the one place messages are written. Adapters (the CLI console, and
 //! Telegram) only move text in and out.
 
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod duration;

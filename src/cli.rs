@@ -1,0 +1,241 @@
+//! The `herald` command line: every way an organizer drives herald from a
+//! shell. Each subcommand loads the same config and events and hands them to
+//! the same core the bot uses, so what the console answers is what members
+//! will see.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Duration, Utc};
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{self, Context, Reply};
+use crate::config::Config;
+use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Loaded, Severity};
+use crate::export::Export;
+use crate::lang::Lang;
+use crate::render;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "herald",
+    version,
+    about = "A Telegram bot for tech communities, driven by Hugo / Wowchemy event pages"
+)]
+pub struct Cli {
+    /// The config file; `events` and `state` in it are relative to it.
+    #[arg(long, global = true, default_value = "bot.toml", env = "HERALD_CONFIG")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate bot.toml and every event page; exit 1 if any page is broken.
+    Check,
+    /// Type what a chat member would type and read herald's replies.
+    Console(ConsoleArgs),
+    /// Every post the scheduler would send in a window, in time order.
+    Preview(PreviewArgs),
+    /// Everything herald understood of the events, as JSON on stdout.
+    Export,
+    /// Run the Telegram bot (token in TELOXIDE_TOKEN).
+    Run,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Pretend it is this moment (RFC 3339, or `YYYY-MM-DD HH:MM` in the config's zone).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Answer in this language instead of the config's.
+    #[arg(long)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// Pretend it is this moment (RFC 3339, or `YYYY-MM-DD HH:MM` in the config's zone).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// How many days ahead to look.
+    #[arg(long, default_value_t = 14)]
+    pub days: u32,
+    /// Print each post in full rather than one line per post.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// Runs one subcommand; the exit code says how it went.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::load(&cli.config)?;
+    match cli.command {
+        Command::Check => check(&config),
+        Command::Console(args) => console(&config, &args),
+        Command::Preview(args) => preview(&config, &args),
+        Command::Export => export(&config),
+        Command::Run => Ok(run_bot(config)),
+    }
+}
+
+fn load(config: &Config) -> Loaded {
+    load_dir(&config.events, config.timezone)
+}
+
+/// Diagnostics go to stderr as `file:line: level: message`, so editors and
+/// CI logs can jump to them.
+fn report(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+}
+
+fn check(config: &Config) -> Result<ExitCode> {
+    let loaded = load(config);
+    report(&loaded.diagnostics);
+    let now = Utc::now();
+    let events = &loaded.events;
+    let upcoming = events.iter().filter(|e| e.effective_end() >= now).count();
+    let talks: usize = events.iter().map(|e| e.talks().count()).sum();
+    println!(
+        "{} events ({} upcoming), {} talks, {} speakers",
+        events.len(),
+        upcoming,
+        talks,
+        speaker_count(events)
+    );
+    let errors = loaded.errors().count();
+    let warnings = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if errors + warnings > 0 {
+        println!("{errors} errors, {warnings} warnings");
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Distinct people on the programme: talk speakers and the events' own lists.
+fn speaker_count(events: &[crate::events::Event]) -> usize {
+    let mut names: Vec<&str> = events
+        .iter()
+        .flat_map(|e| e.talks().flat_map(|t| &t.speakers).chain(&e.speakers))
+        .map(|s| s.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
+
+fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
+    let loaded = load(config);
+    report(&loaded.diagnostics);
+    let catalog = Catalog::new(loaded.events);
+    let ctx = Context {
+        catalog: &catalog,
+        now: now(config, args.now.as_deref())?,
+        lang: args.lang.unwrap_or(config.language),
+        tz: config.timezone,
+    };
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut out = std::io::stdout().lock();
+    if interactive {
+        let welcome = commands::answer(&commands::Command::Start, &ctx);
+        print_reply(&mut out, &welcome)?;
+        prompt(&mut out)?;
+    }
+    for line in stdin.lock().lines() {
+        let line = line.context("reading the console input")?;
+        if let Some(command) = commands::parse(&line, None) {
+            print_reply(&mut out, &commands::answer(&command, &ctx))?;
+        }
+        if interactive {
+            prompt(&mut out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prompt(out: &mut impl Write) -> Result<()> {
+    write!(out, "> ")?;
+    Ok(out.flush()?)
+}
+
+/// A reply as a member would read it: the text, then the buttons in brackets.
+fn print_reply(out: &mut impl Write, reply: &Reply) -> Result<()> {
+    for message in &reply.messages {
+        writeln!(out, "{}", render::html_to_plain(&message.html))?;
+        for row in &message.buttons {
+            let labels: Vec<String> = row.iter().map(|b| format!("[{}]", b.text)).collect();
+            writeln!(out, "{}", labels.join(" "))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
+    let loaded = load(config);
+    report(&loaded.diagnostics);
+    let now = now(config, args.now.as_deref())?;
+    let until = now + Duration::days(args.days.into());
+    let catalog = Catalog::new(loaded.events);
+    let starting: Vec<_> = catalog
+        .upcoming(now)
+        .into_iter()
+        .filter(|e| e.start.with_timezone(&Utc) <= until)
+        .collect();
+    println!(
+        "Events starting before {} ({} days):",
+        until
+            .with_timezone(&config.timezone)
+            .format("%Y-%m-%d %H:%M %Z"),
+        args.days
+    );
+    for event in &starting {
+        let html = match args.full {
+            true => render::event_card(event, config.language, config.timezone),
+            false => render::event_line(event, None, config.language, config.timezone),
+        };
+        println!("{}", render::html_to_plain(&html));
+    }
+    if starting.is_empty() {
+        println!("(none)");
+    }
+    println!("\nNo posts are planned yet: the scheduler that posts digests and reminders is not in this version.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(config: &Config) -> Result<ExitCode> {
+    let loaded = load(config);
+    report(&loaded.diagnostics);
+    let stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events))
+        .context("writing the JSON")?;
+    println!();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_bot(_config: Config) -> ExitCode {
+    eprintln!("herald run: the Telegram bot is not in this version yet; try `herald console`");
+    ExitCode::from(2)
+}
+
+/// `--now`, or the real clock.
+fn now(config: &Config, flag: Option<&str>) -> Result<DateTime<Utc>> {
+    let Some(text) = flag else {
+        return Ok(Utc::now());
+    };
+    let time = front_matter::parse_time(text, config.timezone)
+        .map_err(|e| anyhow::anyhow!("--now: {e}"))?;
+    Ok(time.at.with_timezone(&Utc))
+}
