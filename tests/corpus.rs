@@ -23,7 +23,10 @@ fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("corpus not found at {} (set HERALD_CORPUS): skipped", dir.display());
+        eprintln!(
+            "corpus not found at {} (set HERALD_CORPUS): skipped",
+            dir.display()
+        );
         None
     }
 }
@@ -56,7 +59,11 @@ fn every_good_page_loads_and_every_invalid_page_is_rejected_with_its_line() {
         let errors: Vec<String> = loaded.errors().map(ToString::to_string).collect();
         assert!(errors.is_empty(), "{folder}: {errors:#?}");
         let files = std::fs::read_dir(dir.join(folder)).unwrap().count();
-        assert_eq!(loaded.events.len(), files, "{folder}: every page is an event");
+        assert_eq!(
+            loaded.events.len(),
+            files,
+            "{folder}: every page is an event"
+        );
     }
     let invalid = load_dir(&dir.join("invalid"), tz());
     assert!(invalid.events.is_empty());
@@ -66,9 +73,17 @@ fn every_good_page_loads_and_every_invalid_page_is_rejected_with_its_line() {
         assert!(error.line > 0, "{error}");
         assert!(error.file.starts_with(dir.join("invalid")), "{error}");
     }
-    let nicolas = invalid.errors().find(|e| e.file.ends_with("kantorovich__kantorovich-site__KI-Seminar-Nicolas.md"));
-    let nicolas = nicolas.expect("the page with the `---%` fence is reported").to_string();
-    assert!(nicolas.contains(".md:43: error:") && nicolas.contains("`---%`"), "{nicolas}");
+    let nicolas = invalid.errors().find(|e| {
+        e.file
+            .ends_with("kantorovich__kantorovich-site__KI-Seminar-Nicolas.md")
+    });
+    let nicolas = nicolas
+        .expect("the page with the `---%` fence is reported")
+        .to_string();
+    assert!(
+        nicolas.contains(".md:43: error:") && nicolas.contains("`---%`"),
+        "{nicolas}"
+    );
 }
 
 #[test]
@@ -77,8 +92,14 @@ fn one_bad_page_does_not_stop_the_others() {
     let mixed = tempfile::tempdir().unwrap();
     for (from, to) in [
         ("cloudnative.to/service-mesh-meetup-02.md", "a.md"),
-        ("invalid/kantorovich__kantorovich-site__KI-Seminar-Nicolas.md", "b.md"),
-        ("other/catrincm__truthandsemantics-website__fotr.md", "c/index.md"),
+        (
+            "invalid/kantorovich__kantorovich-site__KI-Seminar-Nicolas.md",
+            "b.md",
+        ),
+        (
+            "other/catrincm__truthandsemantics-website__fotr.md",
+            "c/index.md",
+        ),
     ] {
         let target = mixed.path().join(to);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -92,16 +113,25 @@ fn one_bad_page_does_not_stop_the_others() {
 
 #[test]
 fn the_hangzhou_seed_yields_five_talks_in_order_with_bios_and_abstracts() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("events/cloud-native-meetup-hangzhou-03/index.md");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("events/cloud-native-meetup-hangzhou-03/index.md");
     let event = event(&path);
     assert_eq!(event.id, "cloud-native-meetup-hangzhou-03");
     assert_eq!(event.title, "云原生社区 meetup 第三期杭州站");
     let talks = talks(&event);
     let expected = [
         ("开场致辞", "宋净超", None),
-        ("使用 Chaos Mesh 来保障云原生系统的健壮性", "周强", Some("PingCAP")),
+        (
+            "使用 Chaos Mesh 来保障云原生系统的健壮性",
+            "周强",
+            Some("PingCAP"),
+        ),
         ("Envoy 在轻舟微服务中落地实践", "王佰平", Some("网易")),
-        ("KubeVela：阿里巴巴新一代应用交付管理系统实践", "孙健波", Some("阿里巴巴")),
+        (
+            "KubeVela：阿里巴巴新一代应用交付管理系统实践",
+            "孙健波",
+            Some("阿里巴巴"),
+        ),
         ("Envoy 在阿里巴巴内部的落地实践", "张义飞", Some("阿里巴巴")),
     ];
     assert_eq!(talks.len(), expected.len());
@@ -123,14 +153,32 @@ fn the_hangzhou_seed_yields_five_talks_in_order_with_bios_and_abstracts() {
     let zhou = talks[1].speakers[0].bio.as_ref().unwrap().plain();
     assert!(zhou.starts_with("周强，PingCAP 工程效率负责人"), "{zhou}");
     let chaos = talks[1].abstract_.as_ref().unwrap().plain();
-    assert!(chaos.starts_with("在云原生的世界中") && chaos.contains("5. 混沌工程平台的构建实践"), "{chaos}");
-    assert!(talks[1].takeaways.as_ref().unwrap().plain().contains("case study"));
-    assert!(!talks[1].abstract_.as_ref().unwrap().plain().contains("case study"), "takeaways stay out of the abstract");
+    assert!(
+        chaos.starts_with("在云原生的世界中") && chaos.contains("5. 混沌工程平台的构建实践"),
+        "{chaos}"
+    );
+    assert!(talks[1]
+        .takeaways
+        .as_ref()
+        .unwrap()
+        .plain()
+        .contains("case study"));
+    assert!(
+        !talks[1]
+            .abstract_
+            .as_ref()
+            .unwrap()
+            .plain()
+            .contains("case study"),
+        "takeaways stay out of the abstract"
+    );
 }
 
 #[test]
 fn nicknames_breaks_and_shortcodes() {
-    let Some(event) = corpus_event("cloud-native-meetup-beijing-02.md") else { return };
+    let Some(event) = corpus_event("cloud-native-meetup-beijing-02.md") else {
+        return;
+    };
     let kinds: Vec<String> = event
         .agenda
         .iter()
@@ -139,12 +187,30 @@ fn nicknames_breaks_and_shortcodes() {
             AgendaItem::Break(pause) => format!("break:{}", pause.title),
         })
         .collect();
-    assert_eq!(kinds, ["宋净超", "孙召昌", "赵新", "break:合影、中场休息、签售", "张城", "刘硕然"]);
+    assert_eq!(
+        kinds,
+        [
+            "宋净超",
+            "孙召昌",
+            "赵新",
+            "break:合影、中场休息、签售",
+            "张城",
+            "刘硕然"
+        ]
+    );
     let zhao = &talks(&event)[2].speakers[0];
-    assert_eq!((zhao.alias.as_deref(), zhao.company.as_deref()), (Some("于雨"), None));
-    assert_eq!(talks(&event)[4].speakers[0].company.as_deref(), Some("OPPO"));
+    assert_eq!(
+        (zhao.alias.as_deref(), zhao.company.as_deref()),
+        (Some("于雨"), None)
+    );
+    assert_eq!(
+        talks(&event)[4].speakers[0].company.as_deref(),
+        Some("OPPO")
+    );
 
-    let Some(shanghai) = corpus_event("cloud-native-meetup-shanghai-01.md") else { return };
+    let Some(shanghai) = corpus_event("cloud-native-meetup-shanghai-01.md") else {
+        return;
+    };
     let titles: Vec<String> = talks(&shanghai).iter().map(|t| t.title.plain()).collect();
     assert_eq!(titles.len(), 6);
     assert_eq!(titles[0], "开场演讲", "the callout shortcode is no talk");
@@ -153,24 +219,57 @@ fn nicknames_breaks_and_shortcodes() {
 
 #[test]
 fn bold_line_talks_and_heading_groups() {
-    let Some(event) = corpus_event("service-mesh-meetup-02.md") else { return };
+    let Some(event) = corpus_event("service-mesh-meetup-02.md") else {
+        return;
+    };
     let talks = talks(&event);
-    assert_eq!(talks.len(), 4, "`## 讲师与演讲话题` groups the talks, it is not one");
-    assert_eq!(talks[0].title.plain(), "Service Mesh 的延伸 —— 论道 Database Mesh");
+    assert_eq!(
+        talks.len(),
+        4,
+        "`## 讲师与演讲话题` groups the talks, it is not one"
+    );
+    assert_eq!(
+        talks[0].title.plain(),
+        "Service Mesh 的延伸 —— 论道 Database Mesh"
+    );
     assert_eq!(names(talks[0]), ["张亮"]);
-    assert_eq!(talks[0].speakers[0].company.as_deref(), Some("京东金融数据研发负责人"));
-    assert!(talks[0].speakers[0].bio.as_ref().unwrap().plain().starts_with("张亮，京东金融"));
-    assert!(talks[0].abstract_.as_ref().unwrap().plain().starts_with("随着 Service Mesh 概念"));
-    assert_eq!(talks[2].speakers[0].company.as_deref(), Some("蚂蚁集团，高级技术专家"));
+    assert_eq!(
+        talks[0].speakers[0].company.as_deref(),
+        Some("京东金融数据研发负责人")
+    );
+    assert!(talks[0].speakers[0]
+        .bio
+        .as_ref()
+        .unwrap()
+        .plain()
+        .starts_with("张亮，京东金融"));
+    assert!(talks[0]
+        .abstract_
+        .as_ref()
+        .unwrap()
+        .plain()
+        .starts_with("随着 Service Mesh 概念"));
+    assert_eq!(
+        talks[2].speakers[0].company.as_deref(),
+        Some("蚂蚁集团，高级技术专家")
+    );
 
-    let Some(sm4) = corpus_event("service-mesh-meetup-04.md") else { return };
+    let Some(sm4) = corpus_event("service-mesh-meetup-04.md") else {
+        return;
+    };
     let sm4 = self::talks(&sm4);
-    assert_eq!(names(sm4[1]), ["敖小剑", "张瑜标"], "two `Name bio` lines under one heading");
+    assert_eq!(
+        names(sm4[1]),
+        ["敖小剑", "张瑜标"],
+        "two `Name bio` lines under one heading"
+    );
 }
 
 #[test]
 fn linked_list_items_are_recorded_talks() {
-    let Some(event) = corpus_event("cloud-native-meetup-shanghai-08.md") else { return };
+    let Some(event) = corpus_event("cloud-native-meetup-shanghai-08.md") else {
+        return;
+    };
     let talks = talks(&event);
     assert_eq!(talks.len(), 6);
     assert_eq!(
@@ -178,23 +277,39 @@ fn linked_list_items_are_recorded_talks() {
         "攀登规模化的高峰 —— 蚂蚁集团大规模 Sigma 集群 ApiServer 优化实践"
     );
     assert_eq!(names(talks[4]), ["唐博", "谭崇康"]);
-    assert_eq!(talks[4].video.as_deref(), Some("https://www.bilibili.com/video/BV1uf4y137xC"));
+    assert_eq!(
+        talks[4].video.as_deref(),
+        Some("https://www.bilibili.com/video/BV1uf4y137xC")
+    );
 
-    let Some(chengdu) = corpus_event("cloud-native-meetup-chengdu-05.md") else { return };
+    let Some(chengdu) = corpus_event("cloud-native-meetup-chengdu-05.md") else {
+        return;
+    };
     let last = *self::talks(&chengdu).last().unwrap();
     assert_eq!(names(last), ["石建伟"]);
     assert_eq!(last.speakers[0].alias.as_deref(), Some("卓与"));
-    assert_eq!(last.speakers[0].company.as_deref(), Some("蚂蚁集团高级技术专家"));
+    assert_eq!(
+        last.speakers[0].company.as_deref(),
+        Some("蚂蚁集团高级技术专家")
+    );
 }
 
 #[test]
 fn a_speakers_list_is_people_not_talks() {
-    let Some(event) = corpus_event("cloud-native-meetup-chengdu-12.md") else { return };
+    let Some(event) = corpus_event("cloud-native-meetup-chengdu-12.md") else {
+        return;
+    };
     assert!(event.agenda.is_empty());
     let people: Vec<&str> = event.speakers.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(people, ["张晓辉", "王青", "叶天星", "王璞", "王祖熙", "彭柳"]);
+    assert_eq!(
+        people,
+        ["张晓辉", "王青", "叶天星", "王璞", "王祖熙", "彭柳"]
+    );
     assert!(event.speakers.iter().all(|s| s.bio.is_some()));
-    assert!(event.end.is_none(), "date_end before date is treated as unknown");
+    assert!(
+        event.end.is_none(),
+        "date_end before date is treated as unknown"
+    );
 }
 
 #[test]
@@ -203,29 +318,52 @@ fn english_programmes_with_times_abstracts_and_afternoon_shorthand() {
     let retreat = event(&dir.join("other/kantorovich__kantorovich-site__KI-retreat-2022.md"));
     let talks = talks(&retreat);
     assert_eq!(talks.len(), 7);
-    assert_eq!(talks[0].title.plain(), "Particle method for the Landau Equation - A gradient flow perspective");
+    assert_eq!(
+        talks[0].title.plain(),
+        "Particle method for the Landau Equation - A gradient flow perspective"
+    );
     assert!(talks[0].abstract_.is_some());
     assert_eq!(names(talks[3]), ["Raghav Somani", "Raghav Tripathi"]);
     let start = talks[3].slot.unwrap().start;
-    assert_eq!(start.to_rfc3339(), "2022-03-18T14:30:00-07:00", "`2:30` after lunch is 14:30");
+    assert_eq!(
+        start.to_rfc3339(),
+        "2022-03-18T14:30:00-07:00",
+        "`2:30` after lunch is 14:30"
+    );
 
     let truth = event(&dir.join("other/catrincm__truthandsemantics-website__fotr.md"));
     let talks = self::talks(&truth);
     assert_eq!(talks.len(), 6);
-    assert!(talks.iter().all(|t| t.abstract_.is_some()), "every abstract reaches its talk");
+    assert!(
+        talks.iter().all(|t| t.abstract_.is_some()),
+        "every abstract reaches its talk"
+    );
     let day2 = talks[3].slot.unwrap().start;
-    assert_eq!(day2.format("%d %H:%M").to_string(), "10 09:30", "`#### Day 2` moves to the next day");
+    assert_eq!(
+        day2.format("%d %H:%M").to_string(),
+        "10 09:30",
+        "`#### Day 2` moves to the next day"
+    );
 
     let touch = event(&dir.join("other/maxdiluca__Adaptive-Touch-Testing__workshop.md"));
     let talks = self::talks(&touch);
-    assert_eq!(talks.len(), 9, "numbered `Name: Title` lines under timed lines");
+    assert_eq!(
+        talks.len(),
+        9,
+        "numbered `Name: Title` lines under timed lines"
+    );
     assert_eq!(names(talks[2]), ["Nick Holmes"]);
-    assert!(touch.agenda.iter().any(|i| matches!(i, AgendaItem::Break(b) if b.title == "Coffee and posters")));
+    assert!(touch
+        .agenda
+        .iter()
+        .any(|i| matches!(i, AgendaItem::Break(b) if b.title == "Coffee and posters")));
 }
 
 #[test]
 fn pages_without_an_agenda_name_their_authors() {
-    let Some(event) = corpus_event("service-mesh-summit-2022.md") else { return };
+    let Some(event) = corpus_event("service-mesh-summit-2022.md") else {
+        return;
+    };
     assert!(event.agenda.is_empty());
     assert_eq!(event.speakers.len(), 10);
     assert_eq!(event.speakers[0].name, "张晓辉");
@@ -242,5 +380,8 @@ fn warnings_are_located_and_pages_still_serve() {
         .expect("date_end before date is reported");
     assert_eq!(warning.severity, Severity::Warning);
     assert_eq!(warning.line, 16);
-    assert!(loaded.events.iter().any(|e| e.id == "cloud-native-meetup-chengdu-12"));
+    assert!(loaded
+        .events
+        .iter()
+        .any(|e| e.id == "cloud-native-meetup-chengdu-12"));
 }

@@ -1,1 +1,215 @@
+//! The agenda styles, each on a small page body.
 
+use chrono::DateTime;
+
+use super::*;
+
+fn read_body(body: &str) -> Agenda {
+    let frame = Frame {
+        start: DateTime::parse_from_rfc3339("2024-05-18T13:00:00+08:00").unwrap(),
+        authors: &[],
+    };
+    read(body, 10, &frame)
+}
+
+/// Each item as `time title / speaker(company)+…`, or `break time title`.
+fn outline(agenda: &Agenda) -> Vec<String> {
+    agenda
+        .items
+        .iter()
+        .map(|item| match item {
+            AgendaItem::Talk(talk) => {
+                let who: Vec<String> = talk
+                    .speakers
+                    .iter()
+                    .map(|s| match &s.company {
+                        Some(company) => format!("{}({company})", s.name),
+                        None => s.name.clone(),
+                    })
+                    .collect();
+                format!(
+                    "{}{} / {}",
+                    time(talk.slot),
+                    talk.title.plain(),
+                    who.join("+")
+                )
+            }
+            AgendaItem::Break(pause) => format!("break {}{}", time(pause.slot), pause.title),
+        })
+        .collect()
+}
+
+fn time(slot: Option<Slot>) -> String {
+    match slot {
+        Some(Slot {
+            start,
+            end: Some(end),
+        }) => format!("{}-{} ", start.format("%H:%M"), end.format("%H:%M")),
+        Some(Slot { start, end: None }) => format!("{} ", start.format("%H:%M")),
+        None => String::new(),
+    }
+}
+
+fn talk(agenda: &Agenda, index: usize) -> &Talk {
+    agenda
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            AgendaItem::Talk(t) => Some(t),
+            AgendaItem::Break(_) => None,
+        })
+        .nth(index)
+        .unwrap()
+}
+
+#[test]
+fn headings_with_labelled_lines_and_values_that_run_on() {
+    let agenda = read_body(
+        "### 13:00-13:40 使用 Chaos Mesh\n\n**主讲人**：周强\n\n公司：PingCAP\n\n讲师介绍：周强，PingCAP 工程效率负责人。\n\n\
+         演讲概要：\n\n在云原生的世界中。\n\n1. 质量问题\n2. 稳定性\n\n听众收益：\n\n- 了解风险\n\n### 13:40 - 14:20 第二个话题\n\n时间：14:00～14:40\n\n嘉宾：王佰平（网易）、Jane Doe (Acme)\n",
+    );
+    assert_eq!(
+        outline(&agenda),
+        [
+            "13:00-13:40 使用 Chaos Mesh / 周强(PingCAP)",
+            "14:00-14:40 第二个话题 / 王佰平(网易)+Jane Doe(Acme)"
+        ]
+    );
+    let first = talk(&agenda, 0);
+    assert_eq!(
+        first.speakers[0].bio.as_ref().unwrap().plain(),
+        "周强，PingCAP 工程效率负责人。"
+    );
+    assert_eq!(
+        first.abstract_.as_ref().unwrap().plain(),
+        "在云原生的世界中。\n1. 质量问题\n2. 稳定性"
+    );
+    assert_eq!(first.takeaways.as_ref().unwrap().plain(), "• 了解风险");
+    assert_eq!(first.line, 10, "the talk starts at the body's first line");
+    assert!(agenda.warnings.is_empty());
+}
+
+#[test]
+fn bold_label_alone_with_its_value_below() {
+    let agenda = read_body("### 云原生时代的研发效能\n\n讲师：黄国峰\n\n**演讲概要**\n\n云原生时代，软件研发的逻辑彻底改变了。\n\n**听众收益**\n\n- 了解新挑战\n");
+    let talk = talk(&agenda, 0);
+    assert_eq!(
+        talk.abstract_.as_ref().unwrap().plain(),
+        "云原生时代，软件研发的逻辑彻底改变了。"
+    );
+    assert_eq!(talk.takeaways.as_ref().unwrap().plain(), "• 了解新挑战");
+}
+
+#[test]
+fn a_table_of_talks() {
+    let agenda = read_body(
+        "| 时间 | 议题 | 讲师 | 公司 |\n|---|---|---|---|\n| 13:00-13:30 | 签到 | | |\n| 13:30-14:10 | Rust 异步实践 | 李雷 | 某科技 |\n| 14:10-14:50 | <b>x</b> & y | 韩梅梅、张三 | |\n",
+    );
+    assert_eq!(
+        outline(&agenda),
+        [
+            "break 13:00-13:30 签到",
+            "13:30-14:10 Rust 异步实践 / 李雷(某科技)",
+            "14:10-14:50 x & y / 韩梅梅+张三"
+        ]
+    );
+}
+
+#[test]
+fn a_timed_list_with_dashes_and_breaks() {
+    let agenda = read_body(
+        "## 日程\n\n- 14:00-14:40 Title one — Jane Doe (Acme)\n- 14:40–15:00 茶歇\n- １５：００～１５：４０ 第二个 — 李雷（某科技）\n- 3:40 - 4:20 Late one - Bob Stone\n",
+    );
+    assert_eq!(
+        outline(&agenda),
+        [
+            "14:00-14:40 Title one / Jane Doe(Acme)",
+            "break 14:40-15:00 茶歇",
+            "15:00-15:40 第二个 / 李雷(某科技)",
+            "15:40-16:20 Late one / Bob Stone"
+        ]
+    );
+}
+
+#[test]
+fn prose_sections_and_link_lists_are_not_talks() {
+    let agenda = read_body(
+        "Welcome to the meetup.\n\n### What is DataFirst?\n\nCome and hear from mentors.\n\n- 活动介绍：<https://hdxu.cn/ysqsP>\n- [回顾文章](https://mp.weixin.qq.com/s/x)\n- **Venue:** Protea Hotel\n\n### Registration\n\nEmail us.\n",
+    );
+    assert_eq!(outline(&agenda), Vec::<String>::new());
+}
+
+#[test]
+fn a_heading_that_groups_talks_and_a_break_between_them() {
+    let agenda = read_body(
+        "## 讲师与演讲话题\n\n#### 唯品会 Service Mesh 的实践分享\n\n郑德惠 唯品会 Java 资深开发工程师。\n\n#### 合影、中场休息\n\n#### 进击的 Traefik\n\n杨川胡（知群后台负责人）\n\nTraefik 是一个云原生的边缘路由器。\n",
+    );
+    assert_eq!(
+        outline(&agenda),
+        [
+            "唯品会 Service Mesh 的实践分享 / 郑德惠",
+            "break 合影、中场休息",
+            "进击的 Traefik / 杨川胡(知群后台负责人)"
+        ]
+    );
+    let traefik = talk(&agenda, 1);
+    assert_eq!(
+        traefik.abstract_.as_ref().unwrap().plain(),
+        "Traefik 是一个云原生的边缘路由器。"
+    );
+    assert_eq!(
+        talk(&agenda, 0).speakers[0].bio.as_ref().unwrap().plain(),
+        "唯品会 Java 资深开发工程师。"
+    );
+}
+
+#[test]
+fn abstract_shortcodes_name_the_talks_of_their_speakers() {
+    let agenda = read_body(
+        "## Schedule\n  * **10:05 - 10:50**: Jingwei Hu, UW Applied Math {{< slides Hu.pdf >}}\n  * **12:30 - 2:30**: Lunch Break\n\n## Abstracts\n\n{{< abstract\n  title=\"Particle methods\"\n  author=\"Jingwei Hu\"\n>}}\nThe Landau equation.\n{{< /abstract >}}\n",
+    );
+    assert_eq!(
+        outline(&agenda),
+        [
+            "10:05-10:50 Particle methods / Jingwei Hu(UW Applied Math)",
+            "break 12:30-14:30 Lunch Break"
+        ]
+    );
+    assert_eq!(
+        talk(&agenda, 0).abstract_.as_ref().unwrap().plain(),
+        "The Landau equation."
+    );
+}
+
+#[test]
+fn a_talk_with_no_speaker_is_a_warning_on_its_line() {
+    let agenda = read_body("## 话题\n\n- [欢迎来到云原生社区大连站](https://b.tv/x)\n");
+    assert_eq!(outline(&agenda), ["欢迎来到云原生社区大连站 / "]);
+    assert_eq!(
+        agenda.warnings,
+        [(
+            12,
+            "the talk “欢迎来到云原生社区大连站” names no speaker".to_string()
+        )]
+    );
+}
+
+#[test]
+fn roster_entries_give_speakers_their_bios() {
+    let agenda = read_body(
+        "**嘉宾及讲师介绍**\n\n张晓辉：\n\nCNCF ambassador\n\n王青：JFrog 中国技术总监\n\n详情见[活动回顾](https://x)。\n",
+    );
+    assert!(agenda.items.is_empty());
+    let roster: Vec<(String, String)> = agenda
+        .roster
+        .iter()
+        .map(|s| (s.name.clone(), s.bio.as_ref().unwrap().plain()))
+        .collect();
+    assert_eq!(
+        roster,
+        [
+            ("张晓辉".to_string(), "CNCF ambassador".to_string()),
+            ("王青".to_string(), "JFrog 中国技术总监".to_string())
+        ]
+    );
+}
