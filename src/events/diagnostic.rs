@@ -65,7 +65,7 @@ pub enum PageErrorKind {
     Unclosed { suspect: Option<(usize, String)> },
     #[error("the front matter is not valid YAML: {0}")]
     Yaml(String),
-    #[error("`{key}` {problem}")]
+    #[error("`{key}`: {problem}")]
     Field { key: String, problem: String },
     #[error("the page has no `date`: herald cannot tell when the event is")]
     MissingDate,

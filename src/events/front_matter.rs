@@ -143,24 +143,43 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// `tags: [a, b]` or `tags: a`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    Many(Vec<Option<Text>>),
-    One(Text),
+/// `tags: [a, b]` or `tags: a`. Written as a visitor rather than an
+/// untagged enum so that a wrong value keeps its key and line in the error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneOrMany(Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text value or a list of them")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Option<Text>>()? {
+                    items.extend(item.map(|text| text.0));
+                }
+                Ok(OneOrMany(items))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.trim().to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_string()]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_string()]))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl OneOrMany {
     pub fn into_vec(self) -> Vec<String> {
-        let all = match self {
-            OneOrMany::Many(items) => items.into_iter().flatten().collect(),
-            OneOrMany::One(one) => vec![one],
-        };
-        all.into_iter()
-            .map(|text| text.0)
-            .filter(|text| !text.is_empty())
-            .collect()
+        self.0.into_iter().filter(|text| !text.is_empty()).collect()
     }
 }
 
@@ -332,6 +351,16 @@ mod tests {
         assert_eq!(error.line, 4, "{error}");
         assert!(
             matches!(&error.kind, PageErrorKind::Field { key, .. } if key == "draft"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_map_where_a_list_belongs_keeps_key_and_line() {
+        let error = page("---\ntitle: x\ndate: 2030-01-01\ntags: {a: 1}\n---\n").unwrap_err();
+        assert_eq!(error.line, 4, "{error}");
+        assert!(
+            error.to_string().contains("`tags`: invalid type: map"),
             "{error}"
         );
     }
