@@ -12,11 +12,12 @@ use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{self, Context, Reply};
-use crate::config::Config;
+use crate::config::{ChatTarget, Config};
 use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Loaded, Severity};
 use crate::export::Export;
 use crate::lang::Lang;
 use crate::render;
+use crate::schedule::{plan, Input, Memory, Post, What};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -188,31 +189,104 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     report(&loaded.diagnostics);
     let now = now(config, args.now.as_deref())?;
     let until = now + Duration::days(args.days.into());
-    let catalog = Catalog::new(loaded.events);
-    let starting: Vec<_> = catalog
-        .upcoming(now)
-        .into_iter()
-        .filter(|e| e.start.with_timezone(&Utc) <= until)
-        .collect();
+    let chats = preview_chats(config);
+    let mut memory = Memory::default();
+    memory.observe(&loaded.events, now);
+    let input = Input {
+        events: &loaded.events,
+        schedule: &config.schedule,
+        tz: config.timezone,
+        chats: &chats,
+        memory: &memory,
+        now,
+        from: now,
+        until,
+    };
+    let posts = plan(&input);
+    let (lang, tz) = (config.language, config.timezone);
     println!(
-        "Events starting before {} ({} days):",
-        until
-            .with_timezone(&config.timezone)
-            .format("%Y-%m-%d %H:%M %Z"),
-        args.days
+        "Posts from {} to {} ({} days), to {}:",
+        now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+        until.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
+        args.days,
+        chat_list(&chats)
     );
-    for event in &starting {
-        let html = match args.full {
-            true => render::event_card(event, config.language, config.timezone),
-            false => render::event_line(event, None, config.language, config.timezone),
-        };
-        println!("{}", render::html_to_plain(&html));
+    // One line per post, not per chat: every chat gets the same posts.
+    let first_chat = &chats[0];
+    let mut shown = 0;
+    for post in posts.iter().filter(|p| &p.chat == first_chat) {
+        shown += 1;
+        println!(
+            "{}  {}",
+            post.due.with_timezone(&tz).format("%Y-%m-%d %a %H:%M"),
+            describe(post, &loaded.events)
+        );
+        if args.full {
+            for message in render::post(post, &loaded.events, lang, tz) {
+                println!("{}\n", indent(&render::html_to_plain(&message)));
+            }
+        }
     }
-    if starting.is_empty() {
-        println!("(none)");
+    if shown == 0 {
+        println!("(nothing to post)");
     }
-    println!("\nNo posts are planned yet: the scheduler that posts digests and reminders is not in this version.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The chats herald would post to; with none configured, a stand-in so the
+/// organizer still sees what would go out.
+fn preview_chats(config: &Config) -> Vec<ChatTarget> {
+    match config.telegram.chats.is_empty() {
+        true => vec![ChatTarget::Username("@each-subscribed-chat".to_string())],
+        false => config.telegram.chats.clone(),
+    }
+}
+
+fn chat_list(chats: &[ChatTarget]) -> String {
+    chats
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `reminder, 7 days before · Rust Meetup`
+fn describe(post: &Post, events: &[crate::events::Event]) -> String {
+    let title = |id: &str| {
+        events
+            .iter()
+            .find(|e| e.id == id)
+            .map_or(id.to_string(), |e| e.title.clone())
+    };
+    match &post.what {
+        What::Digest { events: ids, .. } => format!("digest: {} events", ids.len()),
+        What::Reminder { event, before } => {
+            format!("reminder, {before} before · {}", title(event))
+        }
+        What::TalkReminder {
+            event,
+            talk,
+            before,
+        } => {
+            let talk = events
+                .iter()
+                .find(|e| &e.id == event)
+                .and_then(|e| e.talks().nth(*talk))
+                .map(|t| t.title.plain())
+                .unwrap_or_default();
+            format!("talk reminder, {before} before · {talk} · {}", title(event))
+        }
+        What::Change { event, .. } => format!("change notice · {}", title(event)),
+        What::Cancellation { facts, .. } => format!("cancellation · {}", facts.title),
+        What::Recording { event } => format!("recordings · {}", title(event)),
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn export(config: &Config) -> Result<ExitCode> {

@@ -58,7 +58,7 @@ pub struct Telegram {
 }
 
 /// A chat herald posts to without being asked.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatTarget {
     Id(i64),
     /// A public channel or group, always with its leading `@`, which is how

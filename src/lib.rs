@@ -14,3 +14,4 @@ pub mod events;
 pub mod export;
 pub mod lang;
 pub mod render;
+pub mod schedule;

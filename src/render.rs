@@ -9,6 +9,7 @@
 mod date;
 mod notices;
 mod plain;
+mod posts;
 mod split;
 
 use chrono_tz::Tz;
@@ -21,6 +22,7 @@ use crate::lang::Lang;
 pub use date::{day, slot, when};
 pub use notices::*;
 pub use plain::html_to_plain;
+pub use posts::{lead_time, post};
 pub use split::{pack, telegram_len, MESSAGE_LIMIT};
 
 /// Inline buttons show plain text and get cramped past this many characters.

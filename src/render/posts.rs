@@ -1,0 +1,212 @@
+//! The scheduler's posts. A notice always says which event (and which talk)
+//! it is about and gives the new time with its date, because a member
+//! reading "time changed" in a busy channel needs to act without scrolling.
+
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+
+use super::{bold, day, event_card, event_line, link, pack, speakers, talk_line, when};
+use crate::duration::HumanDuration;
+use crate::events::rich::escape_html;
+use crate::events::Event;
+use crate::lang::Lang;
+use crate::schedule::facts::TalkFacts;
+use crate::schedule::{Change, Facts, Post, What};
+
+/// The messages of one post; empty when its event is no longer there to
+/// describe (the plan never asks for that, but a reload may race it).
+pub fn post(post: &Post, events: &[Event], lang: Lang, tz: Tz) -> Vec<String> {
+    let find = |id: &str| events.iter().find(|e| e.id == id);
+    match &post.what {
+        What::Digest { events: ids, .. } => {
+            let found: Vec<&Event> = ids.iter().filter_map(|id| find(id)).collect();
+            digest(&found, lang, tz)
+        }
+        What::Reminder { event, before } => find(event)
+            .map(|e| vec![reminder(e, *before, lang, tz)])
+            .unwrap_or_default(),
+        What::TalkReminder {
+            event,
+            talk,
+            before,
+        } => find(event)
+            .and_then(|e| talk_reminder(e, *talk, *before, lang, tz))
+            .into_iter()
+            .collect(),
+        What::Change { event, old } => find(event)
+            .map(|e| vec![change(old, e, lang, tz)])
+            .unwrap_or_default(),
+        What::Cancellation { facts, .. } => vec![cancellation(facts, lang, tz)],
+        What::Recording { event } => find(event)
+            .map(|e| vec![recording(e, lang)])
+            .unwrap_or_default(),
+    }
+}
+
+fn digest(events: &[&Event], lang: Lang, tz: Tz) -> Vec<String> {
+    let mut blocks = vec![format!("📆 <b>{}</b>", lang.pick("近期活动", "Coming up"))];
+    for event in events {
+        let mut lines = vec![event_line(event, None, lang, tz)];
+        lines.extend(event.talks().map(|talk| talk_line(talk, lang)));
+        blocks.push(lines.join("\n"));
+    }
+    pack(blocks)
+}
+
+fn reminder(event: &Event, before: HumanDuration, lang: Lang, tz: Tz) -> String {
+    let lead = match lang {
+        Lang::Zh => format!("⏰ 还有 {}", lead_time(before, lang)),
+        Lang::En => format!("⏰ In {}", lead_time(before, lang)),
+    };
+    format!("{lead}\n\n{}", event_card(event, lang, tz))
+}
+
+fn talk_reminder(
+    event: &Event,
+    index: usize,
+    before: HumanDuration,
+    lang: Lang,
+    tz: Tz,
+) -> Option<String> {
+    let talk = event.talks().nth(index)?;
+    let slot = talk.slot?;
+    let lead = match lang {
+        Lang::Zh => format!("⏰ {} 后开讲", lead_time(before, lang)),
+        Lang::En => format!("⏰ Starting in {}", lead_time(before, lang)),
+    };
+    let mut lines = vec![lead, format!("<b>{}</b>", talk.title.html())];
+    if !talk.speakers.is_empty() {
+        lines.push(format!("🎤 {}", speakers(&talk.speakers, lang)));
+    }
+    lines.push(format!("🕐 {}", at(slot.start, lang, tz)));
+    lines.push(format!("📅 {}", bold(&event.title)));
+    if let Some(location) = &event.venue.location {
+        lines.push(format!("📍 {}", location.html()));
+    }
+    Some(lines.join("\n"))
+}
+
+fn change(old: &Facts, event: &Event, lang: Lang, tz: Tz) -> String {
+    let new = Facts::of(event);
+    let mut lines = vec![format!(
+        "📣 <b>{}</b> {}",
+        lang.pick("活动变更：", "Change:"),
+        escape_html(&new.title)
+    )];
+    for change in old.changes(&new) {
+        lines.push(match change {
+            Change::Time => format!(
+                "🕐 {} → <b>{}</b>",
+                span(old.start, old.end, lang, tz),
+                when(event, lang, tz)
+            ),
+            Change::Venue { old } => format!(
+                "📍 {} → <b>{}</b>",
+                escape_html(&old),
+                escape_html(&new.venue)
+            ),
+            Change::Talk { old, new } => talk_change(&old, &new, lang, tz),
+        });
+    }
+    lines.push(format!("🗓 {}", when(event, lang, tz)));
+    if !new.venue.is_empty() {
+        lines.push(format!("📍 {}", escape_html(&new.venue)));
+    }
+    lines.join("\n")
+}
+
+fn talk_change(old: &TalkFacts, new: &TalkFacts, lang: Lang, tz: Tz) -> String {
+    let mut line = format!("🎤 <b>{}</b>", escape_html(&new.title));
+    if old.speakers != new.speakers {
+        line.push_str(&format!(
+            "\n   {} → <b>{}</b>",
+            escape_html(&old.speakers.join(", ")),
+            escape_html(&new.speakers.join(", "))
+        ));
+    } else if !new.speakers.is_empty() {
+        line.push_str(&format!(" — {}", escape_html(&new.speakers.join(", "))));
+    }
+    if old.start != new.start {
+        let show =
+            |t: Option<DateTime<FixedOffset>>| t.map_or("?".to_string(), |t| at(t, lang, tz));
+        line.push_str(&format!(
+            "\n   🕐 {} → <b>{}</b>",
+            show(old.start),
+            show(new.start)
+        ));
+    }
+    line
+}
+
+fn cancellation(facts: &Facts, lang: Lang, tz: Tz) -> String {
+    format!(
+        "❌ <b>{}</b> {}\n🗓 {}",
+        lang.pick("活动取消：", "Cancelled:"),
+        escape_html(&facts.title),
+        span(facts.start, facts.end, lang, tz)
+    )
+}
+
+fn recording(event: &Event, lang: Lang) -> String {
+    let mut lines = vec![format!(
+        "🎬 <b>{}</b> {}",
+        lang.pick("回放与资料：", "Recordings and slides:"),
+        escape_html(&event.title)
+    )];
+    if let Some(video) = &event.links.video {
+        lines.push(format!("▶️ {}", link(video, lang.pick("视频", "Video"))));
+    }
+    if let Some(slides) = &event.links.slides {
+        lines.push(format!(
+            "📑 {}",
+            link(slides, lang.pick("幻灯片", "Slides"))
+        ));
+    }
+    lines.join("\n")
+}
+
+/// A date and time in the community's zone: `2021年4月17日 周六 13:00`.
+fn at(instant: DateTime<FixedOffset>, lang: Lang, tz: Tz) -> String {
+    let time = instant.with_timezone(&tz).format("%H:%M");
+    format!("{} {time}", day(instant, lang, tz))
+}
+
+fn span(
+    start: DateTime<FixedOffset>,
+    end: Option<DateTime<FixedOffset>>,
+    lang: Lang,
+    tz: Tz,
+) -> String {
+    match end {
+        Some(end) => format!(
+            "{}–{}",
+            at(start, lang, tz),
+            end.with_timezone(&tz).format("%H:%M")
+        ),
+        None => at(start, lang, tz),
+    }
+}
+
+/// `7 天` / `7 days`, `1 小时 30 分钟` / `1 hour 30 minutes`.
+pub fn lead_time(duration: HumanDuration, lang: Lang) -> String {
+    let mut left = duration.as_secs();
+    let mut parts = Vec::new();
+    for (unit, zh, en) in [
+        (86_400, "天", "day"),
+        (3_600, "小时", "hour"),
+        (60, "分钟", "minute"),
+        (1, "秒", "second"),
+    ] {
+        let count = left / unit;
+        left %= unit;
+        if count == 0 {
+            continue;
+        }
+        parts.push(match lang {
+            Lang::Zh => format!("{count} {zh}"),
+            Lang::En if count == 1 => format!("1 {en}"),
+            Lang::En => format!("{count} {en}s"),
+        });
+    }
+    parts.join(" ")
+}

@@ -1,0 +1,121 @@
+//! What a chat was told about an event, kept so herald can say what changed
+//! ("14:00 → 15:00") after an organizer edits a page, and can still announce
+//! a cancellation when the page is gone.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::events::{Event, Instant, Talk};
+
+/// The facts of an event that members act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub title: String,
+    pub start: Instant,
+    pub end: Option<Instant>,
+    pub venue: String,
+    pub talks: Vec<TalkFacts>,
+    pub cancelled: bool,
+    pub video: Option<String>,
+    pub slides: Option<String>,
+    pub register: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TalkFacts {
+    pub title: String,
+    pub start: Option<Instant>,
+    pub speakers: Vec<String>,
+}
+
+impl Facts {
+    pub fn of(event: &Event) -> Facts {
+        Facts {
+            title: event.title.clone(),
+            start: event.start,
+            end: event.end,
+            venue: venue(event),
+            talks: event.talks().map(TalkFacts::of).collect(),
+            cancelled: event.cancelled,
+            video: event.links.video.clone(),
+            slides: event.links.slides.clone(),
+            register: event.links.register.clone(),
+        }
+    }
+
+    pub fn start_utc(&self) -> DateTime<Utc> {
+        self.start.with_timezone(&Utc)
+    }
+
+    /// What a change notice reports, oldest first: the event's time and
+    /// venue, and each talk whose time or speakers moved. Links and wording
+    /// are not news.
+    pub fn changes(&self, now: &Facts) -> Vec<Change> {
+        let mut out = Vec::new();
+        if (self.start, self.end) != (now.start, now.end) {
+            out.push(Change::Time);
+        }
+        if self.venue != now.venue {
+            out.push(Change::Venue {
+                old: self.venue.clone(),
+            });
+        }
+        for talk in &now.talks {
+            let Some(before) = self.talks.iter().find(|t| t.title == talk.title) else {
+                continue;
+            };
+            if before.start != talk.start || before.speakers != talk.speakers {
+                out.push(Change::Talk {
+                    old: before.clone(),
+                    new: talk.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The recording and slides, if they are new since `told`.
+    pub fn new_recording(&self, told: &Facts) -> bool {
+        let appeared = |now: &Option<String>, then: &Option<String>| now.is_some() && now != then;
+        appeared(&self.video, &told.video) || appeared(&self.slides, &told.slides)
+    }
+}
+
+impl TalkFacts {
+    fn of(talk: &Talk) -> TalkFacts {
+        TalkFacts {
+            title: talk.title.plain(),
+            start: talk.slot.map(|slot| slot.start),
+            speakers: talk.speakers.iter().map(|s| s.name.clone()).collect(),
+        }
+    }
+}
+
+/// One line of a change notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The event's start or end moved; the notice shows the old and new times.
+    Time,
+    Venue {
+        old: String,
+    },
+    Talk {
+        old: TalkFacts,
+        new: TalkFacts,
+    },
+}
+
+fn venue(event: &Event) -> String {
+    let venue = &event.venue;
+    let location = venue.location.as_ref().map(|l| l.plain());
+    [
+        location.as_deref(),
+        venue.street.as_deref(),
+        venue.city.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}

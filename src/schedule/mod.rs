@@ -1,0 +1,18 @@
+//! The scheduler: what herald posts on its own (digests, reminders, and
+//! notices of changes, cancellations and recordings), exactly once.
+//!
+//! [`plan`] is pure: events, schedule, chats, [`Memory`] and a window in,
+//! posts out. [`Memory`] changes only through its own methods, called by the
+//! runner after Telegram accepts a post, so planning again after a restart
+//! yields exactly what is still owed.
+
+pub mod facts;
+pub mod memory;
+pub mod plan;
+
+pub use facts::{Change, Facts};
+pub use memory::{Memory, Seen};
+pub use plan::{plan, turn, Input, Post, Turn, Verdict, What};
+
+#[cfg(test)]
+mod tests;

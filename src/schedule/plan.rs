@@ -1,0 +1,344 @@
+//! Every post herald owes its chats, as a pure function of the events, the
+//! schedule, the chats, what was already done, and a window of time. The
+//! runner sends what this returns; `herald preview` prints it. Neither
+//! decides anything of its own, so a preview is what will happen.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use super::facts::Facts;
+use super::memory::Memory;
+use crate::config::{ChatTarget, Schedule};
+use crate::duration::HumanDuration;
+use crate::events::{Event, Talk};
+
+/// Edits this close together make one change notice, not several.
+pub const SETTLE: Duration = Duration::seconds(60);
+
+/// What one post is about; rendering and "what the chat now knows" follow
+/// from it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum What {
+    Digest {
+        at: DateTime<Utc>,
+        events: Vec<String>,
+    },
+    Reminder {
+        event: String,
+        before: HumanDuration,
+    },
+    TalkReminder {
+        event: String,
+        talk: usize,
+        before: HumanDuration,
+    },
+    Change {
+        event: String,
+        old: Box<Facts>,
+    },
+    Cancellation {
+        event: String,
+        facts: Box<Facts>,
+    },
+    Recording {
+        event: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    /// Stable across restarts and re-plans: the exactly-once identity.
+    pub key: String,
+    pub due: DateTime<Utc>,
+    pub chat: ChatTarget,
+    pub what: What,
+}
+
+/// Where a post stands at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Send it now.
+    Due,
+    /// Not yet.
+    Later,
+    /// Fell due more than `catch_up` ago (herald was down, or the page
+    /// appeared too late): record it as skipped, never send it.
+    Stale,
+}
+
+impl Post {
+    pub fn verdict(&self, now: DateTime<Utc>, catch_up: HumanDuration) -> Verdict {
+        if self.due > now {
+            Verdict::Later
+        } else if self.is_timed() && now - self.due > catch_up.to_chrono() {
+            Verdict::Stale
+        } else {
+            Verdict::Due
+        }
+    }
+
+    /// Digests and reminders are about a moment and go stale; a notice of a
+    /// change, cancellation or recording stays true until it is told.
+    fn is_timed(&self) -> bool {
+        matches!(
+            self.what,
+            What::Digest { .. } | What::Reminder { .. } | What::TalkReminder { .. }
+        )
+    }
+
+    /// The events this post tells its chat about, for change notices later.
+    pub fn events(&self) -> Vec<&str> {
+        match &self.what {
+            What::Digest { events, .. } => events.iter().map(String::as_str).collect(),
+            What::Reminder { event, .. }
+            | What::TalkReminder { event, .. }
+            | What::Change { event, .. }
+            | What::Cancellation { event, .. }
+            | What::Recording { event } => vec![event],
+        }
+    }
+}
+
+/// Everything the plan depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub events: &'a [Event],
+    pub schedule: &'a Schedule,
+    pub tz: Tz,
+    /// Every chat posted to: configured and subscribed, each once.
+    pub chats: &'a [ChatTarget],
+    pub memory: &'a Memory,
+    pub now: DateTime<Utc>,
+    /// Timed posts (digests, reminders) falling due in `[from, until]` are
+    /// planned; `from` is where the last run left off, so what fell due
+    /// while herald was down is seen (and sent or skipped) once.
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+}
+
+/// How far ahead a turn looks for its next wake-up. Sleeping longer than
+/// this is harmless: the runner simply plans again.
+pub const LOOKAHEAD: Duration = Duration::days(1);
+
+/// One turn of the scheduler at `now`: what to send, what to skip as too
+/// late, and when to look again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    pub send: Vec<Post>,
+    pub skip: Vec<Post>,
+    pub wake: DateTime<Utc>,
+}
+
+/// Plans `[input.from, input.now + LOOKAHEAD]` and sorts it by
+/// [`Post::verdict`]. `input.until` is ignored: a turn always looks the same
+/// distance ahead.
+pub fn turn(input: &Input) -> Turn {
+    let now = input.now;
+    let until = now + LOOKAHEAD;
+    let posts = plan(&Input { until, ..*input });
+    let catch_up = input.schedule.catch_up;
+    let mut turn = Turn {
+        send: Vec::new(),
+        skip: Vec::new(),
+        wake: until,
+    };
+    for post in posts {
+        match post.verdict(now, catch_up) {
+            Verdict::Due => turn.send.push(post),
+            Verdict::Stale => turn.skip.push(post),
+            Verdict::Later => turn.wake = turn.wake.min(post.due),
+        }
+    }
+    turn
+}
+
+/// The posts not yet done, soonest first.
+pub fn plan(input: &Input) -> Vec<Post> {
+    let mut posts = Vec::new();
+    digests(input, &mut posts);
+    for event in input.events.iter().filter(|e| !e.cancelled) {
+        reminders(input, event, &mut posts);
+    }
+    notices(input, &mut posts);
+    posts.retain(|post| !input.memory.done.contains(&post.key));
+    posts.sort_by(|a, b| (a.due, &a.key).cmp(&(b.due, &b.key)));
+    posts
+}
+
+fn digests(input: &Input, posts: &mut Vec<Post>) {
+    let schedule = input.schedule;
+    let horizon = Duration::days(schedule.digest_days.into());
+    let start = input.from.with_timezone(&input.tz) - Duration::seconds(1);
+    // Bounded: a cron firing every second over a long window stops here.
+    let occurrences = schedule.digest.after(&start).take(10_000);
+    for at in occurrences
+        .map(|at| at.with_timezone(&Utc))
+        .take_while(|at| *at <= input.until)
+    {
+        let events: Vec<String> = input
+            .events
+            .iter()
+            .filter(|e| !e.cancelled)
+            .filter(|e| (at..at + horizon).contains(&e.start.with_timezone(&Utc)))
+            .map(|e| e.id.clone())
+            .collect();
+        if events.is_empty() {
+            continue;
+        }
+        for chat in input.chats {
+            posts.push(Post {
+                key: format!("digest/{}/{chat}", at.to_rfc3339()),
+                due: at,
+                chat: chat.clone(),
+                what: What::Digest {
+                    at,
+                    events: events.clone(),
+                },
+            });
+        }
+    }
+}
+
+fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
+    let start = event.start.with_timezone(&Utc);
+    let in_window = |due: DateTime<Utc>| due >= input.from && due <= input.until;
+    for &before in &input.schedule.reminders {
+        let due = start - before.to_chrono();
+        if !in_window(due) {
+            continue;
+        }
+        for chat in input.chats {
+            posts.push(Post {
+                key: format!(
+                    "reminder/{}/{before}/{}/{chat}",
+                    event.id,
+                    event.start.to_rfc3339()
+                ),
+                due,
+                chat: chat.clone(),
+                what: What::Reminder {
+                    event: event.id.clone(),
+                    before,
+                },
+            });
+        }
+    }
+    for (index, talk) in event.talks().enumerate() {
+        let Some(slot) = talk.slot else { continue };
+        for &before in &input.schedule.talk_reminders {
+            let due = slot.start.with_timezone(&Utc) - before.to_chrono();
+            if !in_window(due) {
+                continue;
+            }
+            for chat in input.chats {
+                posts.push(Post {
+                    key: format!(
+                        "talk/{}/{}/{before}/{}/{chat}",
+                        event.id,
+                        talk_id(talk),
+                        slot.start.to_rfc3339()
+                    ),
+                    due,
+                    chat: chat.clone(),
+                    what: What::TalkReminder {
+                        event: event.id.clone(),
+                        talk: index,
+                        before,
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// Change, cancellation and recording notices: owed to chats that were told
+/// about an event, when the event is no longer what they were told.
+fn notices(input: &Input, posts: &mut Vec<Post>) {
+    let events: HashMap<&str, &Event> = input.events.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut told: Vec<(&(String, ChatTarget), &Facts)> = input.memory.told.iter().collect();
+    told.sort_by(|a, b| a.0.cmp(b.0));
+    for ((id, chat), facts) in told {
+        if facts.cancelled || !input.chats.contains(chat) {
+            continue;
+        }
+        let settled = |id: &str| {
+            input
+                .memory
+                .seen
+                .get(id)
+                .map_or(input.now, |seen| seen.since + SETTLE)
+        };
+        let current = events.get(id.as_str()).copied();
+        let notice = match current {
+            None => Some(cancellation(id, facts)),
+            Some(event) if event.cancelled => Some(cancellation(id, facts)),
+            Some(event) => change_or_recording(event, facts, input.now),
+        };
+        if let Some((key, what)) = notice {
+            posts.push(Post {
+                key: format!("{key}/{chat}"),
+                due: settled(id),
+                chat: chat.clone(),
+                what,
+            });
+        }
+    }
+}
+
+fn cancellation(id: &str, facts: &Facts) -> (String, What) {
+    let key = format!("cancel/{id}/{}", facts.start.to_rfc3339());
+    let what = What::Cancellation {
+        event: id.to_string(),
+        facts: Box::new(facts.clone()),
+    };
+    (key, what)
+}
+
+fn change_or_recording(event: &Event, told: &Facts, now: DateTime<Utc>) -> Option<(String, What)> {
+    let facts = Facts::of(event);
+    if !told.changes(&facts).is_empty() {
+        let key = format!("change/{}/{}", event.id, fingerprint(&facts));
+        let what = What::Change {
+            event: event.id.clone(),
+            old: Box::new(told.clone()),
+        };
+        return Some((key, what));
+    }
+    let over = event.effective_end().with_timezone(&Utc) <= now;
+    if over && facts.new_recording(told) {
+        let links = format!("{:?}{:?}", facts.video, facts.slides);
+        let key = format!("recording/{}/{:016x}", event.id, fnv(&links));
+        return Some((
+            key,
+            What::Recording {
+                event: event.id.clone(),
+            },
+        ));
+    }
+    None
+}
+
+/// A talk's identity across edits of other talks: its title.
+fn talk_id(talk: &Talk) -> String {
+    format!("{:016x}", fnv(&talk.title.plain()))
+}
+
+fn fingerprint(facts: &Facts) -> String {
+    let mut text = String::new();
+    let _ = write!(text, "{:?}{:?}{}", facts.start, facts.end, facts.venue);
+    for talk in &facts.talks {
+        let _ = write!(text, "|{}{:?}{:?}", talk.title, talk.start, talk.speakers);
+    }
+    format!("{:016x}", fnv(&text))
+}
+
+/// FNV-1a: a hash that, unlike std's, is the same in every build, so keys
+/// stay stable across upgrades.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
