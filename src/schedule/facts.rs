@@ -2,7 +2,6 @@
 //! ("14:00 → 15:00") after an organizer edits a page, and can still announce
 //! a cancellation when the page is gone.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::events::{Event, Instant, Talk};
@@ -43,8 +42,25 @@ impl Facts {
         }
     }
 
-    pub fn start_utc(&self) -> DateTime<Utc> {
-        self.start.with_timezone(&Utc)
+    /// Equal facts, equal fingerprints: a stable FNV-1a of every field.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = Fnv::default();
+        hash.add(&self.title);
+        hash.add(&self.start.to_rfc3339());
+        hash.add(&format!("{:?}", self.end.map(|end| end.to_rfc3339())));
+        hash.add(&self.venue);
+        for talk in &self.talks {
+            hash.add(&talk.title);
+            hash.add(&format!("{:?}", talk.start.map(|start| start.to_rfc3339())));
+            for speaker in &talk.speakers {
+                hash.add(speaker);
+            }
+        }
+        hash.add(if self.cancelled { "cancelled" } else { "on" });
+        for link in [&self.video, &self.slides, &self.register] {
+            hash.add(link.as_deref().unwrap_or("-"));
+        }
+        hash.0
     }
 
     /// What a change notice reports, oldest first: the event's time and
@@ -118,4 +134,30 @@ fn venue(event: &Event) -> String {
     .filter(|part| !part.is_empty())
     .collect::<Vec<_>>()
     .join(", ")
+}
+
+/// FNV-1a: unlike std's hasher, the same in every build, so fingerprints and
+/// post keys stay stable across upgrades.
+pub(crate) struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn add(&mut self, text: &str) {
+        // A separator, so `ab` + `c` differs from `a` + `bc`.
+        for byte in text.bytes().chain([0xff]) {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The FNV-1a fingerprint of one text.
+pub(crate) fn fnv(text: &str) -> u64 {
+    let mut hash = Fnv::default();
+    hash.add(text);
+    hash.0
 }

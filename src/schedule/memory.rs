@@ -1,8 +1,12 @@
 //! What herald has done and seen, as plain data: the state file stores it,
 //! the planner reads it, and these updates are the only ways it changes, so
 //! the runner and the scenario tests move it forward the same way.
+//!
+//! Facts are kept once per version with a fingerprint per chat, because a
+//! long-running bot has told every chat about every event: comparing one
+//! number per chat keeps a turn fast however long the history grows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -15,37 +19,54 @@ use crate::events::Event;
 pub struct Memory {
     /// Keys of posts sent, or skipped as too late: never planned again.
     pub done: HashSet<String>,
-    /// The last facts each chat was told about each event.
-    pub told: HashMap<(String, ChatTarget), Facts>,
+    /// What each chat was last told about each event, by event id.
+    pub told: BTreeMap<String, Told>,
     /// Each event's facts as last seen, and since when.
     pub seen: HashMap<String, Seen>,
+}
+
+/// What the chats were told about one event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Told {
+    /// Each chat's version, as a fingerprint.
+    pub chats: BTreeMap<ChatTarget, u64>,
+    /// The versions, by fingerprint.
+    pub versions: HashMap<u64, Facts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seen {
     /// `None` once the page is gone (removed, or now a draft).
     pub facts: Option<Facts>,
+    pub fingerprint: u64,
     pub since: DateTime<Utc>,
 }
 
 impl Memory {
-    /// Notes what the pages say now. Returns whether anything changed, so
-    /// the runner knows what to store.
+    /// Notes what the pages say now; call it when they are (re)loaded.
+    /// Returns the ids whose facts changed, for the state file.
     pub fn observe(&mut self, events: &[Event], now: DateTime<Utc>) -> Vec<String> {
         let mut changed = Vec::new();
+        let mut present = HashSet::with_capacity(events.len());
         for event in events {
-            let facts = Some(Facts::of(event));
-            if self.seen.get(&event.id).map(|seen| &seen.facts) != Some(&facts) {
-                self.seen
-                    .insert(event.id.clone(), Seen { facts, since: now });
+            present.insert(event.id.as_str());
+            let facts = Facts::of(event);
+            let fingerprint = facts.fingerprint();
+            if self.seen.get(&event.id).map(|seen| seen.fingerprint) != Some(fingerprint) {
+                let seen = Seen {
+                    facts: Some(facts),
+                    fingerprint,
+                    since: now,
+                };
+                self.seen.insert(event.id.clone(), seen);
                 changed.push(event.id.clone());
             }
         }
         for (id, seen) in &mut self.seen {
-            let gone = seen.facts.is_some() && !events.iter().any(|e| &e.id == id);
-            if gone {
+            if seen.facts.is_some() && !present.contains(id.as_str()) {
                 *seen = Seen {
                     facts: None,
+                    fingerprint: 0,
                     since: now,
                 };
                 changed.push(id.clone());
@@ -54,11 +75,17 @@ impl Memory {
         changed
     }
 
+    /// What `chat` was last told about `event`.
+    pub fn told(&self, event: &str, chat: &ChatTarget) -> Option<&Facts> {
+        let told = self.told.get(event)?;
+        told.versions.get(told.chats.get(chat)?)
+    }
+
     /// A post Telegram accepted: done, and its chat now knows what it said.
-    /// Returns the `told` entries that changed.
+    /// Returns the facts told, per event, for the state file.
     pub fn sent(&mut self, post: &Post, events: &[Event]) -> Vec<(String, Facts)> {
         self.done.insert(post.key.clone());
-        let mut told = Vec::new();
+        let mut out = Vec::new();
         for id in post.events() {
             let facts = match &post.what {
                 What::Cancellation { facts, .. } => Some(Facts {
@@ -68,12 +95,24 @@ impl Memory {
                 _ => events.iter().find(|e| e.id == id).map(Facts::of),
             };
             if let Some(facts) = facts {
-                self.told
-                    .insert((id.to_string(), post.chat.clone()), facts.clone());
-                told.push((id.to_string(), facts));
+                self.tell(id, &post.chat, facts.clone());
+                out.push((id.to_string(), facts));
             }
         }
-        told
+        out
+    }
+
+    /// Records that `chat` knows `facts` about `event` (also used to load
+    /// the state file).
+    pub fn tell(&mut self, event: &str, chat: &ChatTarget, facts: Facts) {
+        let told = self.told.entry(event.to_string()).or_default();
+        let fingerprint = facts.fingerprint();
+        told.chats.insert(chat.clone(), fingerprint);
+        told.versions.entry(fingerprint).or_insert(facts);
+        // Versions no chat holds any more are dead weight.
+        let live: HashSet<u64> = told.chats.values().copied().collect();
+        told.versions
+            .retain(|fingerprint, _| live.contains(fingerprint));
     }
 
     /// A post that fell due too long ago: never sent, never planned again.
@@ -83,6 +122,8 @@ impl Memory {
 
     /// A chat that blocked herald or no longer exists: nothing more is owed to it.
     pub fn forget_chat(&mut self, chat: &ChatTarget) {
-        self.told.retain(|(_, told_chat), _| told_chat != chat);
+        for told in self.told.values_mut() {
+            told.chats.remove(chat);
+        }
     }
 }

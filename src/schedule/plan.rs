@@ -3,13 +3,12 @@
 //! runner sends what this returns; `herald preview` prints it. Neither
 //! decides anything of its own, so a preview is what will happen.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use super::facts::Facts;
+use super::facts::{fnv, Facts};
 use super::memory::Memory;
 use crate::config::{ChatTarget, Schedule};
 use crate::duration::HumanDuration;
@@ -257,33 +256,33 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
 /// Change, cancellation and recording notices: owed to chats that were told
 /// about an event, when the event is no longer what they were told.
 fn notices(input: &Input, posts: &mut Vec<Post>) {
-    let events: HashMap<&str, &Event> = input.events.iter().map(|e| (e.id.as_str(), e)).collect();
-    let mut told: Vec<(&(String, ChatTarget), &Facts)> = input.memory.told.iter().collect();
-    told.sort_by(|a, b| a.0.cmp(b.0));
-    for ((id, chat), facts) in told {
-        if facts.cancelled || !input.chats.contains(chat) {
-            continue;
-        }
-        let settled = |id: &str| {
-            input
-                .memory
-                .seen
-                .get(id)
-                .map_or(input.now, |seen| seen.since + SETTLE)
-        };
-        let current = events.get(id.as_str()).copied();
-        let notice = match current {
-            None => Some(cancellation(id, facts)),
-            Some(event) if event.cancelled => Some(cancellation(id, facts)),
-            Some(event) => change_or_recording(event, facts, input.now),
-        };
-        if let Some((key, what)) = notice {
-            posts.push(Post {
-                key: format!("{key}/{chat}"),
-                due: settled(id),
-                chat: chat.clone(),
-                what,
-            });
+    let chats: HashSet<&ChatTarget> = input.chats.iter().collect();
+    for (id, told) in &input.memory.told {
+        let seen = input.memory.seen.get(id);
+        let current = seen.and_then(|seen| seen.facts.as_ref());
+        let due = seen.map_or(input.now, |seen| seen.since + SETTLE);
+        for (chat, version) in &told.chats {
+            // The common case, cheaply: the chat knows what the page says.
+            if seen.is_some_and(|seen| seen.fingerprint == *version) || !chats.contains(chat) {
+                continue;
+            }
+            let Some(facts) = told.versions.get(version) else {
+                continue;
+            };
+            let notice = match current {
+                _ if facts.cancelled => None,
+                None => Some(cancellation(id, facts)),
+                Some(now) if now.cancelled => Some(cancellation(id, facts)),
+                Some(now) => change_or_recording(id, now, facts, input),
+            };
+            if let Some((key, what)) = notice {
+                posts.push(Post {
+                    key: format!("{key}/{chat}"),
+                    due,
+                    chat: chat.clone(),
+                    what,
+                });
+            }
         }
     }
 }
@@ -297,24 +296,29 @@ fn cancellation(id: &str, facts: &Facts) -> (String, What) {
     (key, what)
 }
 
-fn change_or_recording(event: &Event, told: &Facts, now: DateTime<Utc>) -> Option<(String, What)> {
-    let facts = Facts::of(event);
-    if !told.changes(&facts).is_empty() {
-        let key = format!("change/{}/{}", event.id, fingerprint(&facts));
+fn change_or_recording(
+    id: &str,
+    now: &Facts,
+    told: &Facts,
+    input: &Input,
+) -> Option<(String, What)> {
+    if !told.changes(now).is_empty() {
+        let key = format!("change/{id}/{:016x}", now.fingerprint());
         let what = What::Change {
-            event: event.id.clone(),
+            event: id.to_string(),
             old: Box::new(told.clone()),
         };
         return Some((key, what));
     }
-    let over = event.effective_end().with_timezone(&Utc) <= now;
-    if over && facts.new_recording(told) {
-        let links = format!("{:?}{:?}", facts.video, facts.slides);
-        let key = format!("recording/{}/{:016x}", event.id, fnv(&links));
+    let event = input.events.iter().find(|e| e.id == id)?;
+    let over = event.effective_end().with_timezone(&Utc) <= input.now;
+    if over && now.new_recording(told) {
+        let links = format!("{:?}{:?}", now.video, now.slides);
+        let key = format!("recording/{id}/{:016x}", fnv(&links));
         return Some((
             key,
             What::Recording {
-                event: event.id.clone(),
+                event: id.to_string(),
             },
         ));
     }
@@ -324,21 +328,4 @@ fn change_or_recording(event: &Event, told: &Facts, now: DateTime<Utc>) -> Optio
 /// A talk's identity across edits of other talks: its title.
 fn talk_id(talk: &Talk) -> String {
     format!("{:016x}", fnv(&talk.title.plain()))
-}
-
-fn fingerprint(facts: &Facts) -> String {
-    let mut text = String::new();
-    let _ = write!(text, "{:?}{:?}{}", facts.start, facts.end, facts.venue);
-    for talk in &facts.talks {
-        let _ = write!(text, "|{}{:?}{:?}", talk.title, talk.start, talk.speakers);
-    }
-    format!("{:016x}", fnv(&text))
-}
-
-/// FNV-1a: a hash that, unlike std's, is the same in every build, so keys
-/// stay stable across upgrades.
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

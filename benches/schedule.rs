@@ -1,0 +1,85 @@
+//! How long the scheduler takes to plan: 10,000 events with 5 talks each,
+//! 100 chats, every chat already told about every event (the steady state of
+//! a long-running bot). Target: one turn under 50 ms.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, Utc};
+use criterion::{criterion_group, criterion_main, Criterion};
+use herald::config::{ChatTarget, Config};
+use herald::events::{parse, Event, Parsed};
+use herald::schedule::{turn, Facts, Input, Memory};
+
+const EVENTS: usize = 10_000;
+const CHATS: i64 = 100;
+
+fn page(index: usize) -> String {
+    let start = DateTime::parse_from_rfc3339("2020-01-04T14:00:00+08:00").unwrap()
+        + Duration::hours(7 * index as i64);
+    let talks: String = (0..5)
+        .map(|t| {
+            format!(
+                "- {:02}:00-{:02}:40 Talk {index}.{t} — Speaker{t} Person (Company {t})\n",
+                14 + t,
+                14 + t
+            )
+        })
+        .collect();
+    format!(
+        "---\ntitle: Meetup {index}\ndate: {}\nlocation: Room {index}\n---\n\n## Programme\n\n{talks}",
+        start.to_rfc3339()
+    )
+}
+
+fn events() -> Vec<Event> {
+    let tz = "Asia/Shanghai".parse().unwrap();
+    (0..EVENTS)
+        .map(
+            |i| match parse(Path::new(&format!("e{i}.md")), &page(i), tz) {
+                Ok(Parsed::Event { event, .. }) => *event,
+                other => panic!("{other:?}"),
+            },
+        )
+        .collect()
+}
+
+fn bench_turn(c: &mut Criterion) {
+    let config = Config::parse(Path::new("bot.toml"), "timezone = \"Asia/Shanghai\"\n").unwrap();
+    let events = events();
+    let chats: Vec<ChatTarget> = (1..=CHATS).map(|id| ChatTarget::Id(-id)).collect();
+    // The middle of the calendar: some events past, some ahead.
+    let now: DateTime<Utc> = events[EVENTS / 2].start.with_timezone(&Utc) - Duration::days(3);
+    let mut memory = Memory::default();
+    memory.observe(&events, now - Duration::days(30));
+    for event in &events {
+        let facts = Facts::of(event);
+        for chat in &chats {
+            memory.tell(&event.id, chat, facts.clone());
+        }
+    }
+    let input = Input {
+        events: &events,
+        schedule: &config.schedule,
+        tz: config.timezone,
+        chats: &chats,
+        memory: &memory,
+        now,
+        from: now - Duration::minutes(10),
+        until: now,
+    };
+    let mut group = c.benchmark_group("schedule");
+    group.sample_size(10);
+    group.bench_function("turn: 10k events x 5 talks x 100 chats", |b| {
+        b.iter(|| black_box(turn(black_box(&input))))
+    });
+    let mut seen = Memory::default();
+    seen.observe(&events, now);
+    group.bench_function("observe: reload of 10k unchanged events", |b| {
+        b.iter(|| black_box(seen.observe(&events, now)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_turn);
+criterion_main!(benches);
