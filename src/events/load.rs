@@ -2,6 +2,7 @@
 //! [`load_dir`] is the only code that reads the disk, and one bad page never
 //! stops the others.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
@@ -233,22 +234,19 @@ impl Loaded {
 }
 
 /// Loads `<slug>/index.md` and `<slug>.md` pages anywhere below `dir`.
+/// Pages are read and parsed on every core: a community's whole history
+/// loads at start and on every reload.
 pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
     let mut loaded = Loaded::default();
     let pages = match pages(dir) {
         Ok(pages) => pages,
         Err(error) => {
             let kind = PageErrorKind::Io(format!("cannot read the events folder: {error}"));
-            loaded
-                .diagnostics
-                .push(PageError::new(dir, 0, kind).diagnostic());
+            loaded.diagnostics.push(PageError::new(dir, 0, kind).diagnostic());
             return loaded;
         }
     };
-    for path in pages {
-        let parsed = std::fs::read_to_string(&path)
-            .map_err(|e| PageError::new(&path, 0, PageErrorKind::Io(e.to_string())))
-            .and_then(|src| parse(&path, &src, tz));
+    for parsed in parse_all(&pages, tz) {
         match parsed {
             Ok(Parsed::Event { event, warnings }) => {
                 loaded.diagnostics.extend(warnings);
@@ -259,24 +257,50 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
         }
     }
     loaded.diagnostics.extend(duplicate_ids(&loaded.events));
+    loaded.events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
     loaded
-        .events
-        .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
-    loaded
+}
+
+/// Reads and parses pages in parallel chunks, keeping the pages' order.
+fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = pages.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = pages
+            .chunks(chunk)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(|path| read_and_parse(path, tz)).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a page parser panicked"))
+            .collect()
+    })
+}
+
+fn read_and_parse(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))
+        .and_then(|src| parse(path, &src, tz))
 }
 
 /// Two pages with one slug: both serve, but `/agenda <slug>` can only mean one.
 fn duplicate_ids(events: &[Event]) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, &Path> = HashMap::with_capacity(events.len());
     let mut out = Vec::new();
-    for (index, event) in events.iter().enumerate() {
-        if let Some(first) = events[..index].iter().find(|e| e.id == event.id) {
-            let message = format!(
-                "the id `{}` is also used by {}; `/agenda {}` finds only one of them",
-                event.id,
-                first.file.display(),
-                event.id
-            );
-            out.push(Diagnostic::warning(&event.file, 1, message));
+    for event in events {
+        match first.get(event.id.as_str()) {
+            Some(file) => {
+                let message = format!(
+                    "the id `{}` is also used by {}; `/agenda {}` finds only one of them",
+                    event.id,
+                    file.display(),
+                    event.id
+                );
+                out.push(Diagnostic::warning(&event.file, 1, message));
+            }
+            None => {
+                first.insert(&event.id, &event.file);
+            }
         }
     }
     out
