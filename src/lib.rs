@@ -16,3 +16,4 @@ pub mod lang;
 pub mod render;
 pub mod schedule;
 pub mod store;
+pub mod telegram;
