@@ -4,11 +4,13 @@
 
 mod support;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::{Mutex, Once};
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
-use herald::config::Config;
+use herald::config::{Config, Webhook};
 use herald::store::Store;
 use herald::telegram::{serve, BotApi, RunError};
 use tokio::sync::oneshot;
@@ -94,6 +96,12 @@ struct Running {
 
 impl Running {
     async fn start(pages: &[(&str, String)]) -> Running {
+        Running::start_with(pages, |_| {}).await
+    }
+
+    /// Starts with `configure` making changes to the test's config.
+    async fn start_with(pages: &[(&str, String)], configure: impl FnOnce(&mut Config)) -> Running {
+        capture_logs();
         let api = FakeBotApi::start().await;
         let dir = tempfile::tempdir().unwrap();
         let events = dir.path().join("events");
@@ -101,11 +109,12 @@ impl Running {
         for (name, text) in pages {
             std::fs::write(events.join(name), text).unwrap();
         }
-        let config = Config {
+        let mut config = Config {
             events,
             state: dir.path().join("herald.db"),
             ..Config::default()
         };
+        configure(&mut config);
         let bot_api = BotApi {
             url: api.url().parse().unwrap(),
             token: TOKEN.to_string(),
@@ -140,13 +149,46 @@ impl Running {
         sent[seen].clone()
     }
 
-    /// Stops herald as SIGTERM would; it must be done within 5 s.
-    async fn stop(self) -> tempfile::TempDir {
+    /// Stops herald as SIGTERM would; it must be done within 5 s. The
+    /// fake server and the folder stay for a look at what is left.
+    async fn stop(self) -> (FakeBotApi, tempfile::TempDir) {
         self.stop.send(()).unwrap();
         let stopped = tokio::time::timeout(Duration::from_secs(5), self.bot).await;
         stopped.expect("herald stops within 5 s").unwrap().unwrap();
-        self.dir
+        (self.api, self.dir)
     }
+}
+
+/// Everything logged in this test binary, at every level, so a test can
+/// check what the logs hold (and that no token is among it).
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct Logs;
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(|| Logs)
+            .init();
+    });
+}
+
+fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
 }
 
 fn count_in(api: &FakeBotApi, chat: Chat) -> usize {
@@ -372,7 +414,7 @@ async fn only_group_admins_change_its_subscription() {
     assert_eq!(asked, [JANE.id, admin.id, admin.id]);
 
     let state = bot.state();
-    let _dir = bot.stop().await;
+    let (_api, _dir) = bot.stop().await;
     let subscribers = Store::open(&state).unwrap().subscribers().unwrap();
     let chats: Vec<(i64, Option<u64>)> = subscribers.iter().map(|s| (s.chat, s.by)).collect();
     assert_eq!(
@@ -422,6 +464,74 @@ async fn markup_in_event_text_arrives_escaped() {
     );
     assert!(!agenda.html.contains("<script>"), "{}", agenda.html);
     bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_answers_updates_posted_to_it() {
+    let listen = free_port();
+    let bot = Running::start_with(&one_meetup(), |config| {
+        config.telegram.webhook = Some(Webhook {
+            url: "https://bot.example.org/telegram/updates".to_string(),
+            listen,
+        });
+    })
+    .await;
+    let chat = Chat::Private(JANE.id);
+    bot.api
+        .send_text_by_webhook(listen, chat, &JANE, "/next")
+        .await;
+    let sent = bot.api.wait_for_messages(chat, 1).await;
+    assert!(
+        sent[0].html.contains("Rust 杭州 Meetup 第一期"),
+        "{}",
+        sent[0].html
+    );
+    assert!(bot.api.calls("deleteWebhook").is_empty());
+    let (api, _) = bot.stop().await;
+    assert_eq!(
+        api.calls("deleteWebhook").len(),
+        1,
+        "the webhook is removed"
+    );
+}
+
+/// A port nothing listens on (free a moment ago).
+fn free_port() -> SocketAddr {
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    socket.local_addr().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_name_each_command_and_never_the_token() {
+    let bot = Running::start(&one_meetup()).await;
+    bot.ask(Chat::Private(JANE.id), &JANE, "/next").await;
+    bot.stop().await;
+
+    let unreachable = BotApi {
+        url: format!("http://{}", free_port()).parse().unwrap(),
+        token: TOKEN.to_string(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        events: dir.path().join("events"),
+        state: dir.path().join("herald.db"),
+        ..Config::default()
+    };
+    let error = serve(config, unreachable, std::future::pending())
+        .await
+        .unwrap_err();
+    assert_eq!(error.exit_code(), 1);
+
+    let secret = TOKEN.split_once(':').unwrap().1;
+    assert!(!error.to_string().contains(secret), "{error}");
+    let logs = logs();
+    assert!(!logs.contains(secret), "the token is in the logs");
+    let handled = format!("chat={} command=\"next\"", JANE.id);
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("handled") && l.contains(&handled)),
+        "no line for the command in:\n{logs}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -62,11 +62,18 @@ async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> Response
     let started = Instant::now();
     let lang = herald.lang(Some(&query.from));
     let callback = query.data.as_deref().and_then(Callback::decode);
+    // herald's buttons are all on messages in chats; one without is forged.
     let (Some(callback), Some(shown)) = (callback, &query.message) else {
-        bot.answer_callback_query(query.id)
+        let answered = bot
+            .answer_callback_query(query.id)
             .text(render::stale_button(lang))
-            .await?;
-        return Ok(());
+            .await;
+        let chat = query
+            .message
+            .as_ref()
+            .map_or(query.from.id.into(), |m| m.chat().id);
+        handled(chat, "button:stale", started);
+        return answered.map(drop);
     };
     bot.answer_callback_query(query.id.clone()).await?;
     let reply = commands::answer_callback(&callback, &herald.context(lang).context());

@@ -14,15 +14,16 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// The token the fake accepts; any other gets 401 like Telegram's answer.
-pub const TOKEN: &str = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+pub const TOKEN: &str = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ";
 pub const BOT_USERNAME: &str = "herald_test_bot";
 const BOT_ID: u64 = 110201543;
 
@@ -171,18 +172,38 @@ impl FakeBotApi {
     /// A member writes `text` in `chat`; returns the message's id.
     pub fn send_text(&self, chat: Chat, from: &User, text: &str) -> i64 {
         let mut state = self.shared.lock();
-        let message_id = state.message_id();
-        let mut message = json!({
-            "message_id": message_id,
-            "date": now(),
-            "chat": chat.json(),
-            "from": user_json(from),
-            "text": text,
-        });
-        if let Some(length) = text.starts_with('/').then(|| command_length(text)) {
-            message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
-        }
-        state.queue(&self.shared, json!({ "message": message }));
+        let (message_id, update) = state.member_message(chat, from, text);
+        state.queue(&self.shared, update);
+        message_id
+    }
+
+    /// Like [`FakeBotApi::send_text`], but delivered as Telegram does in
+    /// webhook mode: posted to herald's `listen` address, at the path and
+    /// with the secret token herald registered with `setWebhook`.
+    pub async fn send_text_by_webhook(
+        &self,
+        listen: SocketAddr,
+        chat: Chat,
+        from: &User,
+        text: &str,
+    ) -> i64 {
+        let registered = self.wait_for_calls("setWebhook", 1).await.remove(0).params;
+        let url: url::Url = registered["url"].as_str().unwrap().parse().unwrap();
+        let secret = registered["secret_token"].as_str().unwrap_or_default();
+        let (message_id, update) = self.shared.lock().member_message(chat, from, text);
+        let body = update.to_string();
+        let request = format!(
+            "POST {} HTTP/1.1\r\nHost: {listen}\r\nContent-Type: application/json\r\n\
+             X-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            url.path(),
+            body.len()
+        );
+        let mut stream = tokio::net::TcpStream::connect(listen).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         message_id
     }
 
@@ -192,16 +213,14 @@ impl FakeBotApi {
         let mut state = self.shared.lock();
         let message = state.messages[&(on.chat, on.message_id)].clone();
         let id = format!("cb{}", state.next_update);
-        state.queue(
-            &self.shared,
-            json!({ "callback_query": {
-                "id": id,
-                "from": user_json(from),
-                "message": message,
-                "chat_instance": "fake-instance",
-                "data": data,
-            }}),
-        );
+        let update = state.update(json!({ "callback_query": {
+            "id": id,
+            "from": user_json(from),
+            "message": message,
+            "chat_instance": "fake-instance",
+            "data": data,
+        }}));
+        state.queue(&self.shared, update);
     }
 
     /// Every call of `method` so far.
@@ -284,9 +303,29 @@ impl Inner {
         self.next_message
     }
 
-    fn queue(&mut self, shared: &Shared, mut update: Value) {
+    /// An update with a member's text message; and the message's id.
+    fn member_message(&mut self, chat: Chat, from: &User, text: &str) -> (i64, Value) {
+        let message_id = self.message_id();
+        let mut message = json!({
+            "message_id": message_id,
+            "date": now(),
+            "chat": chat.json(),
+            "from": user_json(from),
+            "text": text,
+        });
+        if let Some(length) = text.starts_with('/').then(|| command_length(text)) {
+            message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
+        }
+        (message_id, self.update(json!({ "message": message })))
+    }
+
+    fn update(&mut self, mut update: Value) -> Value {
         update["update_id"] = json!(self.next_update);
         self.next_update += 1;
+        update
+    }
+
+    fn queue(&mut self, shared: &Shared, update: Value) {
         self.updates.push(update);
         shared.queued.send_replace(());
     }
@@ -319,12 +358,14 @@ const METHODS: &[&str] = &[
     "getWebhookInfo",
     "answerCallbackQuery",
     "setMyCommands",
+    "setWebhook",
     "deleteWebhook",
 ];
 
 async fn api(
     State(shared): State<Arc<Shared>>,
     Path((bot, method)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, Json<Value>) {
     if bot != format!("bot{TOKEN}") {
@@ -335,7 +376,7 @@ async fn api(
     let Some(method) = METHODS.iter().find(|m| m.eq_ignore_ascii_case(&method)) else {
         return failure(StatusCode::NOT_IMPLEMENTED, "Bad Request: not faked");
     };
-    let params: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
+    let params = params(&headers, &body);
     if *method == "getUpdates" {
         return success(updates(&shared, &params).await);
     }
@@ -398,6 +439,38 @@ async fn updates(shared: &Shared, params: &Value) -> Value {
             return json!([]);
         }
     }
+}
+
+/// A call's parameters: a JSON body, or the text fields of a multipart
+/// form (teloxide's choice for methods that may upload a file, such as
+/// `setWebhook`).
+fn params(headers: &HeaderMap, body: &[u8]) -> Value {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match content_type.split_once("boundary=") {
+        Some((_, boundary)) => form_fields(&String::from_utf8_lossy(body), boundary),
+        None => serde_json::from_slice(body).unwrap_or_else(|_| json!({})),
+    }
+}
+
+fn form_fields(body: &str, boundary: &str) -> Value {
+    let mut fields = serde_json::Map::new();
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let name = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next());
+        if let Some(name) = name {
+            let value = value.strip_suffix("\r\n").unwrap_or(value);
+            fields.insert(name.to_string(), json!(value));
+        }
+    }
+    Value::Object(fields)
 }
 
 fn success(result: Value) -> (StatusCode, Json<Value>) {
