@@ -585,3 +585,39 @@ async fn herald_run_with_a_bad_token_exits_2() {
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// The real binary stops on SIGTERM (what `docker stop` sends) within 5 s,
+/// with exit status 0.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs `herald run` wired to herald::telegram::run in src/main.rs"]
+async fn herald_run_stops_on_sigterm() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("events")).unwrap();
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, "").unwrap();
+    let mut herald = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", api.url())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    api.wait_for_calls("setMyCommands", 2).await;
+
+    let pid = herald.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(5), herald.wait())
+        .await
+        .expect("herald stops within 5 s")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(dir.path().join("herald.db").exists());
+}
