@@ -47,7 +47,7 @@ async fn message(bot: Bot, msg: Message, herald: Arc<Herald>) -> ResponseResult<
     let reply = match command {
         Command::Subscribe => herald.subscription(&bot, &msg, true, lang).await?,
         Command::Unsubscribe => herald.subscription(&bot, &msg, false, lang).await?,
-        _ => commands::answer(&command, &herald.context(lang).context()),
+        _ => commands::answer(&command, &herald.snapshot(lang).context()),
     };
     // In a group, answers thread under the question they answer.
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
@@ -76,7 +76,7 @@ async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> Response
         return answered.map(drop);
     };
     bot.answer_callback_query(query.id.clone()).await?;
-    let reply = commands::answer_callback(&callback, &herald.context(lang).context());
+    let reply = commands::answer_callback(&callback, &herald.snapshot(lang).context());
     let chat = shown.chat().id;
     let delivered = match (&callback, shown) {
         // A page of a list replaces the page shown.
@@ -121,7 +121,7 @@ impl Herald {
         Lang::from_telegram(code, self.language)
     }
 
-    fn context(&self, lang: Lang) -> Snapshot {
+    fn snapshot(&self, lang: Lang) -> Snapshot {
         Snapshot {
             catalog: self.library.catalog(),
             lang,

@@ -14,12 +14,13 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::dispatching::{Dispatcher, ShutdownToken};
+use teloxide::dispatching::{DefaultKey, Dispatcher, ShutdownToken};
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
 use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
+use tokio::sync::oneshot;
 use url::Url;
 
 use crate::commands::COMMANDS;
@@ -48,6 +49,8 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// After a stop is asked for, replies under way get this long to finish;
 /// the whole stop then fits in 5 s.
 const GRACE: Duration = Duration::from_secs(4);
+
+type HeraldDispatcher = Dispatcher<Bot, RequestError, DefaultKey>;
 
 /// Why herald could not run, worded for the organizer starting it.
 #[derive(Debug, thiserror::Error)]
@@ -137,16 +140,13 @@ pub async fn serve(
         .map_err(|e| RunError::request(e, &api.token))?;
     let store = Store::open(&config.state)?;
     let library = Arc::new(Library::open(&config.events, config.timezone));
-    let _watch = library
-        .watch()
-        .inspect_err(|error| {
-            tracing::error!(
-                %error,
-                dir = %config.events.display(),
-                "cannot watch the events folder; page changes need a restart"
-            );
-        })
-        .ok();
+    let _watch = library.watch().inspect_err(|error| {
+        tracing::error!(
+            %error,
+            dir = %config.events.display(),
+            "cannot watch the events folder; page changes need a restart"
+        );
+    });
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
@@ -162,17 +162,11 @@ pub async fn serve(
         .error_handler(Arc::new(LogError("handling an update failed")))
         .build();
     tracing::info!(bot = %me.username(), "herald is serving");
-    let (stopping, stopped) = tokio::sync::oneshot::channel();
+    let (stopping, stopped) = oneshot::channel();
     let stopper = tokio::spawn(stop_after(shutdown, dispatcher.shutdown_token(), stopping));
     let served = tokio::select! {
         served = dispatch(&mut dispatcher, bot, &config, &api.token) => served,
-        () = async {
-            if stopped.await.is_ok() {
-                tokio::time::sleep(GRACE).await;
-            } else {
-                std::future::pending().await
-            }
-        } => {
+        () = grace_over(stopped) => {
             tracing::warn!("replies still under way were abandoned to stop in time");
             Ok(())
         }
@@ -187,7 +181,7 @@ pub async fn serve(
 /// Receives updates by long polling, or by webhook where configured, until
 /// the dispatcher is shut down.
 async fn dispatch(
-    dispatcher: &mut Dispatcher<Bot, RequestError, teloxide::dispatching::DefaultKey>,
+    dispatcher: &mut HeraldDispatcher,
     bot: Bot,
     config: &Config,
     token: &str,
@@ -209,10 +203,7 @@ async fn dispatch(
     served.map_err(|e| RunError::request(e, token))
 }
 
-async fn listen<L>(
-    dispatcher: &mut Dispatcher<Bot, RequestError, teloxide::dispatching::DefaultKey>,
-    listener: L,
-) -> Result<(), RequestError>
+async fn listen<L>(dispatcher: &mut HeraldDispatcher, listener: L) -> Result<(), RequestError>
 where
     L: UpdateListener + Send,
     L::Err: std::fmt::Display + std::fmt::Debug + Send + 'static,
@@ -244,7 +235,7 @@ async fn describe_commands(bot: &Bot) -> Result<(), RequestError> {
 async fn stop_after(
     shutdown: impl Future<Output = ()>,
     token: ShutdownToken,
-    stopping: tokio::sync::oneshot::Sender<()>,
+    stopping: oneshot::Sender<()>,
 ) {
     shutdown.await;
     tracing::info!("stopping: finishing the replies under way");
@@ -256,6 +247,14 @@ async fn stop_after(
             Ok(done) => return done.await,
             Err(_idle) => tokio::time::sleep(Duration::from_millis(20)).await,
         }
+    }
+}
+
+/// Completes [`GRACE`] after a stop is asked for; never if none is.
+async fn grace_over(stopping: oneshot::Receiver<()>) {
+    match stopping.await {
+        Ok(()) => tokio::time::sleep(GRACE).await,
+        Err(_) => std::future::pending().await,
     }
 }
 
