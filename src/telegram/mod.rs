@@ -14,13 +14,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::dispatching::{DefaultKey, Dispatcher, ShutdownToken};
+use teloxide::dispatching::{DefaultKey, Dispatcher};
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
 use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
-use tokio::sync::oneshot;
 use url::Url;
 
 use crate::commands::COMMANDS;
@@ -32,7 +31,8 @@ pub use library::{Library, Watch};
 
 use handlers::Herald;
 
-/// Where the Bot API is and who herald is there.
+/// Where the Bot API is and who herald is there. Deliberately not `Debug`,
+/// so the token cannot end up in a log by accident.
 #[derive(Clone)]
 pub struct BotApi {
     pub url: Url,
@@ -131,7 +131,7 @@ pub async fn run(config: Config) -> Result<(), RunError> {
 pub async fn serve(
     config: Config,
     api: BotApi,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url);
     let me = bot
@@ -162,16 +162,7 @@ pub async fn serve(
         .error_handler(Arc::new(LogError("handling an update failed")))
         .build();
     tracing::info!(bot = %me.username(), "herald is serving");
-    let (stopping, stopped) = oneshot::channel();
-    let stopper = tokio::spawn(stop_after(shutdown, dispatcher.shutdown_token(), stopping));
-    let served = tokio::select! {
-        served = dispatch(&mut dispatcher, bot, &config, &api.token) => served,
-        () = grace_over(stopped) => {
-            tracing::warn!("replies still under way were abandoned to stop in time");
-            Ok(())
-        }
-    };
-    stopper.abort();
+    let served = dispatch(&mut dispatcher, bot, &config, &api.token, shutdown).await;
     drop(dispatcher);
     close(herald);
     tracing::info!("herald stopped");
@@ -179,12 +170,13 @@ pub async fn serve(
 }
 
 /// Receives updates by long polling, or by webhook where configured, until
-/// the dispatcher is shut down.
+/// `shutdown`.
 async fn dispatch(
     dispatcher: &mut HeraldDispatcher,
     bot: Bot,
     config: &Config,
     token: &str,
+    shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
     let served = match &config.telegram.webhook {
         None => {
@@ -193,25 +185,49 @@ async fn dispatch(
                 .delete_webhook()
                 .await
                 .build();
-            listen(dispatcher, polling).await
+            listen(dispatcher, polling, shutdown).await
         }
         Some(options) => {
             let listener = webhook::listener(bot, options, token).await?;
-            listen(dispatcher, listener).await
+            listen(dispatcher, listener, shutdown).await
         }
     };
     served.map_err(|e| RunError::request(e, token))
 }
 
-async fn listen<L>(dispatcher: &mut HeraldDispatcher, listener: L) -> Result<(), RequestError>
+/// Dispatches the listener's updates until `shutdown`, then stops the
+/// listener: the dispatcher returns once the handlers running have
+/// finished, or herald stops waiting after [`GRACE`].
+///
+/// Stopping the listener rather than using teloxide's `ShutdownToken`: the
+/// token's wake-up is lost when it comes while the dispatcher is busy with
+/// an update, and the dispatcher then waits for the next update to notice.
+async fn listen<L>(
+    dispatcher: &mut HeraldDispatcher,
+    mut listener: L,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RequestError>
 where
     L: UpdateListener + Send,
     L::Err: std::fmt::Display + std::fmt::Debug + Send + 'static,
 {
+    let stop = listener.stop_token();
     let errors = Arc::new(LogError("receiving updates failed; retrying"));
-    dispatcher
-        .try_dispatch_with_listener(listener, errors)
-        .await
+    let dispatching = dispatcher.try_dispatch_with_listener(listener, errors);
+    tokio::pin!(dispatching);
+    tokio::select! {
+        done = &mut dispatching => return done,
+        () = shutdown => {}
+    }
+    tracing::info!("stopping: finishing the replies under way");
+    stop.stop();
+    match tokio::time::timeout(GRACE, dispatching).await {
+        Ok(done) => done,
+        Err(_) => {
+            tracing::warn!("replies still under way were abandoned to stop in time");
+            Ok(())
+        }
+    }
 }
 
 /// The command menu in both languages: Chinese for Telegram clients set to
@@ -230,60 +246,34 @@ async fn describe_commands(bot: &Bot) -> Result<(), RequestError> {
     Ok(())
 }
 
-/// Waits for `shutdown`, says so on `stopping`, then stops the dispatcher:
-/// no new updates, and it returns once the handlers running have finished.
-async fn stop_after(
-    shutdown: impl Future<Output = ()>,
-    token: ShutdownToken,
-    stopping: oneshot::Sender<()>,
-) {
-    shutdown.await;
-    tracing::info!("stopping: finishing the replies under way");
-    let _ = stopping.send(());
-    // Until the dispatcher has started it cannot be shut down; it starts
-    // right after `getMe`, so this waits moments at most.
-    loop {
-        match token.shutdown() {
-            Ok(done) => return done.await,
-            Err(_idle) => tokio::time::sleep(Duration::from_millis(20)).await,
+/// Ctrl-C or SIGTERM (what `docker stop` and systemd send). The handlers
+/// are installed at once, so a signal during start-up is not lost.
+#[cfg(unix)]
+fn stop_signal() -> impl Future<Output = ()> + Send {
+    use tokio::signal::unix::{signal, SignalKind};
+    let signals = [SignalKind::interrupt(), SignalKind::terminate()].map(signal);
+    async move {
+        match signals {
+            [Ok(mut interrupt), Ok(mut terminate)] => {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            _ => {
+                tracing::warn!("cannot catch Ctrl-C and SIGTERM: they will end herald abruptly");
+                std::future::pending().await
+            }
         }
     }
 }
 
-/// Completes [`GRACE`] after a stop is asked for; never if none is.
-async fn grace_over(stopping: oneshot::Receiver<()>) {
-    match stopping.await {
-        Ok(()) => tokio::time::sleep(GRACE).await,
-        Err(_) => std::future::pending().await,
-    }
-}
-
-/// Ctrl-C, or SIGTERM (what `docker stop` and systemd send).
-async fn stop_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await
+#[cfg(not(unix))]
+fn stop_signal() -> impl Future<Output = ()> + Send {
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending().await
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                term.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
     }
 }
 
