@@ -15,3 +15,5 @@ pub mod export;
 pub mod lang;
 pub mod render;
 pub mod schedule;
+pub mod store;
+pub mod telegram;

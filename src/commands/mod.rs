@@ -20,7 +20,7 @@ use crate::lang::Lang;
 use crate::render;
 
 pub use callback::{answer_callback, Callback, SlugRef};
-pub use subscribe::confirm_subscription;
+pub use subscribe::{confirm_subscription, refuse_subscription, subscription_not_saved};
 
 /// Everything an answer depends on besides the command itself.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +49,25 @@ pub enum Command {
     Search(String),
     /// A command herald does not know, by name without the slash.
     Unknown(String),
+}
+
+impl Command {
+    /// The command's name, for logs: never the member's own words.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Start => "start",
+            Command::Help => "help",
+            Command::Next => "next",
+            Command::Events { .. } => "events",
+            Command::Agenda(_) => "agenda",
+            Command::Speaker(_) => "speaker",
+            Command::Talk(_) => "talk",
+            Command::Subscribe => "subscribe",
+            Command::Unsubscribe => "unsubscribe",
+            Command::Search(_) => "search",
+            Command::Unknown(_) => "unknown",
+        }
+    }
 }
 
 /// A command herald understands, described for `/help` and Telegram's
@@ -367,6 +386,7 @@ mod tests {
                 "{}",
                 command.name
             );
+            assert_eq!(parsed.map(|c| c.name()), Some(command.name));
         }
     }
 }

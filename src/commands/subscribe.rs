@@ -11,6 +11,16 @@ pub fn confirm_subscription(subscribed: bool, changed: bool, lang: Lang) -> Repl
     Reply::html(render::subscription(subscribed, changed, lang))
 }
 
+/// A group member who is not an admin asked to change the subscription.
+pub fn refuse_subscription(lang: Lang) -> Reply {
+    Reply::html(render::admins_only(lang))
+}
+
+/// The subscription could not be stored.
+pub fn subscription_not_saved(lang: Lang) -> Reply {
+    Reply::html(render::not_saved(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::commands::testing::*;

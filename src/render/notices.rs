@@ -195,6 +195,34 @@ pub fn subscription(subscribed: bool, changed: bool, lang: Lang) -> String {
     .to_string()
 }
 
+/// `/subscribe` or `/unsubscribe` in a group from a member who is not an
+/// admin: a group's posts are its admins' decision.
+pub fn admins_only(lang: Lang) -> String {
+    lang.pick(
+        "只有群管理员可以为本群订阅或取消订阅。",
+        "Only this group's admins can subscribe or unsubscribe it.",
+    )
+    .to_string()
+}
+
+/// The state file could not be written; the member may simply retry.
+pub fn not_saved(lang: Lang) -> String {
+    lang.pick(
+        "抱歉，现在没能保存，请稍后再试。",
+        "Sorry, I couldn't save that just now. Please try again later.",
+    )
+    .to_string()
+}
+
+/// The pop-up for a button herald cannot read (an old version's, or made
+/// up). Plain text: Telegram shows pop-ups without formatting.
+pub fn stale_button(lang: Lang) -> &'static str {
+    lang.pick(
+        "这个按钮已经失效了，请重新发送命令。",
+        "This button no longer works. Please send the command again.",
+    )
+}
+
 pub fn unknown_command(name: &str, lang: Lang) -> String {
     let name = escape_html(name);
     match lang {

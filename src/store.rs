@@ -1,0 +1,294 @@
+//! The state file: what herald must remember across restarts. Today that is
+//! which chats subscribed; the scheduler and announcements add their tables
+//! as new [`MIGRATIONS`], so an old state file upgrades itself on open.
+//!
+//! One SQLite file in WAL mode with full syncs: a record of a post must
+//! survive a power cut, or the post would be sent twice. Every call is a
+//! short statement, so callers on async tasks may call in directly.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Schema changes in order; `migrations.version` counts those applied.
+/// Append only: a released migration is never edited.
+const MIGRATIONS: &[&str] = &["CREATE TABLE subscriptions (
+        chat_id       INTEGER PRIMARY KEY,
+        subscribed_by INTEGER,
+        subscribed_at TEXT NOT NULL
+    ) STRICT"];
+
+/// How long a write waits for another process (a CLI command) holding the
+/// file before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    path: PathBuf,
+    connection: Mutex<Connection>,
+}
+
+/// A chat that asked for herald's posts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub chat: i64,
+    /// The Telegram user who subscribed it, where known.
+    pub by: Option<u64>,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}: state file: {source}", .path.display())]
+pub struct StoreError {
+    path: PathBuf,
+    #[source]
+    source: StoreProblem,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum StoreProblem {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "it has {found} schema migrations, this herald knows {known}: \
+         it was written by a newer herald"
+    )]
+    Newer { found: usize, known: usize },
+}
+
+impl Store {
+    /// Opens the state file, creating it if needed, and brings its schema
+    /// up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let fail = |source: StoreProblem| StoreError {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut connection = Connection::open(path).map_err(|e| fail(e.into()))?;
+        configure(&connection).map_err(|e| fail(e.into()))?;
+        migrate(&mut connection).map_err(fail)?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// Subscribes a chat; false if it already was.
+    pub fn subscribe(
+        &self,
+        chat: i64,
+        by: Option<u64>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        // Telegram user ids fit in 52 bits; SQLite integers are i64.
+        let by = by.map(|id| id as i64);
+        let inserted = self.connection().execute(
+            "INSERT INTO subscriptions (chat_id, subscribed_by, subscribed_at)
+             VALUES (?1, ?2, ?3) ON CONFLICT (chat_id) DO NOTHING",
+            params![chat, by, at],
+        );
+        self.check(inserted).map(|rows| rows == 1)
+    }
+
+    /// Unsubscribes a chat; false if it was not subscribed.
+    pub fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError> {
+        let deleted = self
+            .connection()
+            .execute("DELETE FROM subscriptions WHERE chat_id = ?1", [chat]);
+        self.check(deleted).map(|rows| rows == 1)
+    }
+
+    /// Every subscribed chat, oldest subscription first.
+    pub fn subscribers(&self) -> Result<Vec<Subscription>, StoreError> {
+        let connection = self.connection();
+        let rows = connection
+            .prepare_cached(
+                "SELECT chat_id, subscribed_by, subscribed_at FROM subscriptions
+                 ORDER BY subscribed_at, chat_id",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| {
+                        Ok(Subscription {
+                            chat: row.get(0)?,
+                            by: row.get::<_, Option<i64>>(1)?.map(|id| id as u64),
+                            since: row.get(2)?,
+                        })
+                    })?
+                    .collect()
+            });
+        self.check(rows)
+    }
+
+    /// Closes the file, reporting what a plain drop would swallow (such as
+    /// a failed final checkpoint).
+    pub fn close(self) -> Result<(), StoreError> {
+        let connection = self
+            .connection
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let closed = connection.close().map_err(|(_, error)| error);
+        StoreError::wrap(&self.path, closed)
+    }
+
+    /// A panic elsewhere while holding the lock leaves SQLite consistent
+    /// (a statement either ran or not), so the lock is taken anyway.
+    fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn check<T>(&self, result: rusqlite::Result<T>) -> Result<T, StoreError> {
+        StoreError::wrap(&self.path, result)
+    }
+}
+
+impl StoreError {
+    fn wrap<T>(path: &Path, result: rusqlite::Result<T>) -> Result<T, StoreError> {
+        result.map_err(|error| StoreError {
+            path: path.to_path_buf(),
+            source: error.into(),
+        })
+    }
+}
+
+fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")
+}
+
+/// Applies the migrations this file has not had yet, each in its own
+/// transaction together with its record, so a crash never half-applies one.
+fn migrate(connection: &mut Connection) -> Result<(), StoreProblem> {
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at TEXT NOT NULL
+         ) STRICT",
+        [],
+    )?;
+    let applied: Option<i64> = connection
+        .query_row("SELECT max(version) FROM migrations", [], |row| row.get(0))
+        .optional()?
+        .flatten();
+    let applied = applied.unwrap_or(0) as usize;
+    if applied > MIGRATIONS.len() {
+        return Err(StoreProblem::Newer {
+            found: applied,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.execute(
+            "INSERT INTO migrations (version, applied_at) VALUES (?1, ?2)",
+            params![index as i64 + 1, Utc::now()],
+        )?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn open(dir: &tempfile::TempDir) -> Store {
+        Store::open(&dir.path().join("herald.db")).unwrap()
+    }
+
+    #[test]
+    fn subscriptions_are_kept_across_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir);
+        assert!(store
+            .subscribe(-1001, Some(42), at("2026-01-02T03:04:05Z"))
+            .unwrap());
+        assert!(store
+            .subscribe(7, None, at("2026-01-03T00:00:00Z"))
+            .unwrap());
+        store.close().unwrap();
+
+        let store = open(&dir);
+        assert_eq!(
+            store.subscribers().unwrap(),
+            vec![
+                Subscription {
+                    chat: -1001,
+                    by: Some(42),
+                    since: at("2026-01-02T03:04:05Z"),
+                },
+                Subscription {
+                    chat: 7,
+                    by: None,
+                    since: at("2026-01-03T00:00:00Z"),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn repeating_a_change_reports_no_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir);
+        let now = at("2026-01-02T03:04:05Z");
+        assert!(store.subscribe(5, Some(1), now).unwrap());
+        assert!(!store.subscribe(5, Some(2), now).unwrap());
+        assert_eq!(store.subscribers().unwrap()[0].by, Some(1));
+        assert!(store.unsubscribe(5).unwrap());
+        assert!(!store.unsubscribe(5).unwrap());
+        assert!(store.subscribers().unwrap().is_empty());
+    }
+
+    #[test]
+    fn migrations_run_once() {
+        let dir = tempfile::tempdir().unwrap();
+        open(&dir).close().unwrap();
+        let store = open(&dir);
+        let versions: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM migrations", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(versions, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_file_from_a_newer_herald_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir);
+        store
+            .connection()
+            .execute(
+                "INSERT INTO migrations (version, applied_at) VALUES (999, 'later')",
+                [],
+            )
+            .unwrap();
+        store.close().unwrap();
+        let error = Store::open(&dir.path().join("herald.db"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("written by a newer herald"), "{error}");
+    }
+
+    #[test]
+    fn an_unusable_path_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("herald.db");
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(
+            error.starts_with(&format!("{}: state file: ", path.display())),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! One update in, one reply out. Everything a member reads is written by
+//! [`crate::commands`]; this module decides whether an update is for herald,
+//! in which language to answer, and how to deliver the [`Reply`].
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage,
+    MessageId, ParseMode, ReplyParameters, User,
+};
+use teloxide::{ApiError, RequestError};
+
+use super::Library;
+use crate::commands::{self, Callback, Command, Context, Reply};
+use crate::lang::Lang;
+use crate::render;
+use crate::store::Store;
+
+/// What every handler shares.
+pub(super) struct Herald {
+    pub library: Arc<Library>,
+    pub store: Store,
+    /// The bot's own username, to tell `/next@herald` from `/next@otherbot`.
+    pub username: String,
+    pub tz: Tz,
+    /// For members whose Telegram client says nothing of their language.
+    pub language: Lang,
+}
+
+pub(super) fn schema() -> UpdateHandler<RequestError> {
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(message))
+        .branch(Update::filter_callback_query().endpoint(button))
+}
+
+async fn message(bot: Bot, msg: Message, herald: Arc<Herald>) -> ResponseResult<()> {
+    let Some(command) = herald.understand(&msg) else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let lang = herald.lang(msg.from.as_ref());
+    let reply = match command {
+        Command::Subscribe => herald.subscription(&bot, &msg, true, lang).await?,
+        Command::Unsubscribe => herald.subscription(&bot, &msg, false, lang).await?,
+        _ => commands::answer(&command, &herald.snapshot(lang).context()),
+    };
+    // In a group, answers thread under the question they answer.
+    let reply_to = (!msg.chat.is_private()).then_some(msg.id);
+    let sent = send(&bot, msg.chat.id, &reply.messages, reply_to).await;
+    handled(msg.chat.id, command.name(), started);
+    sent
+}
+
+/// A button press. The pop-up is answered first, so the member's client
+/// stops waiting whatever comes next.
+async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> ResponseResult<()> {
+    let started = Instant::now();
+    let lang = herald.lang(Some(&query.from));
+    let callback = query.data.as_deref().and_then(Callback::decode);
+    // herald's buttons are all on messages in chats; one without is forged.
+    let (Some(callback), Some(shown)) = (callback, &query.message) else {
+        let answered = bot
+            .answer_callback_query(query.id)
+            .text(render::stale_button(lang))
+            .await;
+        let chat = query
+            .message
+            .as_ref()
+            .map_or(query.from.id.into(), |m| m.chat().id);
+        handled(chat, "button:stale", started);
+        return answered.map(drop);
+    };
+    bot.answer_callback_query(query.id.clone()).await?;
+    let reply = commands::answer_callback(&callback, &herald.snapshot(lang).context());
+    let chat = shown.chat().id;
+    let delivered = match (&callback, shown) {
+        // A page of a list replaces the page shown.
+        (Callback::EventsPage { .. }, MaybeInaccessibleMessage::Regular(list)) => {
+            edit(&bot, chat, list.id, &reply).await
+        }
+        // An agenda comes as a new message, leaving the list for more taps.
+        _ => send(&bot, chat, &reply.messages, None).await,
+    };
+    let name = match callback {
+        Callback::Agenda(_) => "button:agenda",
+        Callback::EventsPage { .. } => "button:page",
+    };
+    handled(chat, name, started);
+    delivered
+}
+
+/// The one log line per command.
+fn handled(chat: ChatId, command: &str, started: Instant) {
+    tracing::info!(
+        chat = chat.0,
+        command,
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "handled"
+    );
+}
+
+impl Herald {
+    /// The command in a message, if it is for herald. In a group, plain
+    /// talk and unknown commands are members talking to each other (or to
+    /// another bot), so herald stays quiet.
+    fn understand(&self, msg: &Message) -> Option<Command> {
+        let command = commands::parse(msg.text()?, Some(&self.username))?;
+        match command {
+            Command::Search(_) | Command::Unknown(_) if !msg.chat.is_private() => None,
+            command => Some(command),
+        }
+    }
+
+    fn lang(&self, user: Option<&User>) -> Lang {
+        let code = user.and_then(|u| u.language_code.as_deref());
+        Lang::from_telegram(code, self.language)
+    }
+
+    fn snapshot(&self, lang: Lang) -> Snapshot {
+        Snapshot {
+            catalog: self.library.catalog(),
+            lang,
+            tz: self.tz,
+        }
+    }
+
+    /// `/subscribe` (`on`) or `/unsubscribe`: stored for the chat, by an
+    /// admin where it is a group.
+    async fn subscription(
+        &self,
+        bot: &Bot,
+        msg: &Message,
+        on: bool,
+        lang: Lang,
+    ) -> ResponseResult<Reply> {
+        if !may_change_subscription(bot, msg).await? {
+            return Ok(commands::refuse_subscription(lang));
+        }
+        let chat = msg.chat.id.0;
+        let stored = match on {
+            true => self
+                .store
+                .subscribe(chat, msg.from.as_ref().map(|u| u.id.0), Utc::now()),
+            false => self.store.unsubscribe(chat),
+        };
+        Ok(match stored {
+            Ok(changed) => commands::confirm_subscription(on, changed, lang),
+            Err(error) => {
+                tracing::error!(%error, chat, "cannot store a subscription");
+                commands::subscription_not_saved(lang)
+            }
+        })
+    }
+}
+
+/// The catalog as it is now, held while one answer is written.
+struct Snapshot {
+    catalog: Arc<crate::events::Catalog>,
+    lang: Lang,
+    tz: Tz,
+}
+
+impl Snapshot {
+    fn context(&self) -> Context<'_> {
+        Context {
+            catalog: &self.catalog,
+            now: Utc::now(),
+            lang: self.lang,
+            tz: self.tz,
+        }
+    }
+}
+
+/// Anyone may subscribe their private chat; a group's subscription is for
+/// its owner and admins, including an admin posting anonymously (as the
+/// group itself).
+async fn may_change_subscription(bot: &Bot, msg: &Message) -> ResponseResult<bool> {
+    if msg.chat.is_private()
+        || msg
+            .sender_chat
+            .as_ref()
+            .is_some_and(|c| c.id == msg.chat.id)
+    {
+        return Ok(true);
+    }
+    let Some(user) = &msg.from else {
+        return Ok(false);
+    };
+    let member = bot.get_chat_member(msg.chat.id, user.id).await?;
+    Ok(member.is_privileged())
+}
+
+/// Sends messages in order.
+async fn send(
+    bot: &Bot,
+    chat: ChatId,
+    messages: &[commands::Message],
+    reply_to: Option<MessageId>,
+) -> ResponseResult<()> {
+    for message in messages {
+        let mut request = bot
+            .send_message(chat, &message.html)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(NO_PREVIEW)
+            .reply_markup(keyboard(&message.buttons));
+        if let Some(id) = reply_to {
+            request =
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+        }
+        request.await?;
+    }
+    Ok(())
+}
+
+/// Puts the first message of `reply` in place of message `id`; any further
+/// messages follow as new ones. Pressing the button of the page already
+/// shown changes nothing, which Telegram reports as an error: it is none.
+async fn edit(bot: &Bot, chat: ChatId, id: MessageId, reply: &Reply) -> ResponseResult<()> {
+    let Some((first, rest)) = reply.messages.split_first() else {
+        return Ok(());
+    };
+    let edited = bot
+        .edit_message_text(chat, id, &first.html)
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(NO_PREVIEW)
+        .reply_markup(keyboard(&first.buttons))
+        .await;
+    match edited {
+        Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
+        Err(error) => return Err(error),
+    }
+    send(bot, chat, rest, None).await
+}
+
+/// herald's replies are about events: a preview of the first link (often a
+/// registration page) would push the agenda out of view.
+const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
+    is_disabled: true,
+    url: None,
+    prefer_small_media: false,
+    prefer_large_media: false,
+    show_above_text: false,
+};
+
+fn keyboard(rows: &[Vec<commands::Button>]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|b| InlineKeyboardButton::callback(b.text.clone(), b.data.clone()))
+    }))
+}

@@ -1,0 +1,280 @@
+//! The live catalog: `events/` as it is now, reloaded when a page changes,
+//! so organizers publish by editing files and never restart herald.
+//!
+//! A reload reads the whole folder again with [`load_dir`] (milliseconds for
+//! a community's pages, and it sees renames and new folders without
+//! tracking them). A page that fails to parse keeps its last good version
+//! in service: a typo saved mid-edit must not make an event vanish from
+//! `/next`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::events::{load_dir, Catalog, Diagnostic, Event, Loaded, Severity};
+
+/// A burst of file events (an editor's save, a `git pull`) ends when the
+/// folder has been quiet this long…
+const QUIET: Duration = Duration::from_millis(200);
+/// …or, for a folder that never settles, after this long at most, so a
+/// change shows within two seconds.
+const MAX_DELAY: Duration = Duration::from_secs(1);
+
+pub struct Library {
+    dir: PathBuf,
+    tz: Tz,
+    pages: Mutex<Pages>,
+    /// The catalog in service. A watch channel rather than a lock: readers
+    /// take an `Arc` and never block a reload, and the scheduler can wait
+    /// for changes on it.
+    current: watch::Sender<Arc<Catalog>>,
+}
+
+impl Library {
+    /// Loads `dir`, logging every problem found.
+    pub fn open(dir: &Path, tz: Tz) -> Library {
+        let library = Library {
+            dir: dir.to_path_buf(),
+            tz,
+            pages: Mutex::new(Pages::default()),
+            current: watch::Sender::new(Arc::new(Catalog::default())),
+        };
+        library.reload();
+        library
+    }
+
+    /// The catalog in service now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.current.borrow().clone()
+    }
+
+    /// Reads the folder again and puts the result in service.
+    pub fn reload(&self) {
+        let loaded = load_dir(&self.dir, self.tz);
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        let news = pages.update(loaded);
+        log(&news);
+        self.current.send_replace(Arc::new(pages.catalog()));
+        tracing::debug!(events = pages.events.len(), "events loaded");
+    }
+
+    /// Reloads whenever something changes below the folder, until the
+    /// returned [`Watch`] is dropped.
+    pub fn watch(self: &Arc<Self>) -> notify::Result<Watch> {
+        let (changed, mut changes) = mpsc::unbounded_channel();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<_>| {
+            if event.as_ref().map_or(true, is_change) {
+                // The receiver is gone only once the watch is dropped.
+                let _ = changed.send(());
+            }
+        })?;
+        watcher.watch(&self.dir, RecursiveMode::Recursive)?;
+        let library = Arc::clone(self);
+        let task = tokio::spawn(async move {
+            while changes.recv().await.is_some() {
+                settle(&mut changes).await;
+                let library = Arc::clone(&library);
+                if let Err(error) = tokio::task::spawn_blocking(move || library.reload()).await {
+                    tracing::error!(%error, "reloading events failed");
+                }
+            }
+        });
+        Ok(Watch {
+            _watcher: watcher,
+            task,
+        })
+    }
+}
+
+/// Keeps the folder watched; dropping it stops the watching.
+pub struct Watch {
+    _watcher: RecommendedWatcher,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Reading a page is not a change; anything else (writes, creates, renames,
+/// removals, and events the platform cannot classify) may be.
+fn is_change(event: &notify::Event) -> bool {
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// Waits until no change has arrived for [`QUIET`], or [`MAX_DELAY`] passed.
+async fn settle(changes: &mut mpsc::UnboundedReceiver<()>) {
+    let deadline = tokio::time::Instant::now() + MAX_DELAY;
+    loop {
+        let quiet_until = (tokio::time::Instant::now() + QUIET).min(deadline);
+        match tokio::time::timeout_at(quiet_until, changes.recv()).await {
+            Ok(Some(())) if quiet_until < deadline => continue,
+            _ => return,
+        }
+    }
+}
+
+/// Every event in service, by the file it came from, and the diagnostics
+/// of the last load (so a reload logs only what is new).
+#[derive(Default)]
+struct Pages {
+    events: BTreeMap<PathBuf, Event>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Pages {
+    /// Takes a fresh load. An event whose file (or folder) now has an error
+    /// stays as it was; one whose file is gone, or became a draft, goes.
+    /// Returns the diagnostics not reported by the previous load.
+    fn update(&mut self, loaded: Loaded) -> Vec<Diagnostic> {
+        let broken: Vec<PathBuf> = loaded.errors().map(|d| d.file.clone()).collect();
+        let mut events: BTreeMap<PathBuf, Event> = loaded
+            .events
+            .into_iter()
+            .map(|event| (event.file.clone(), event))
+            .collect();
+        for (file, event) in std::mem::take(&mut self.events) {
+            let kept = !events.contains_key(&file) && broken.iter().any(|b| file.starts_with(b));
+            if kept {
+                tracing::warn!(
+                    file = %file.display(),
+                    "the page has an error; its last good version stays in service"
+                );
+                events.insert(file, event);
+            }
+        }
+        let news = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| !self.diagnostics.contains(d))
+            .cloned()
+            .collect();
+        self.events = events;
+        self.diagnostics = loaded.diagnostics;
+        news
+    }
+
+    fn catalog(&self) -> Catalog {
+        Catalog::new(self.events.values().cloned().collect())
+    }
+}
+
+fn log(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        match diagnostic.severity {
+            Severity::Error => tracing::error!("{diagnostic}"),
+            Severity::Warning => tracing::warn!("{diagnostic}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    const TZ: Tz = chrono_tz::Asia::Shanghai;
+
+    fn page(title: &str) -> String {
+        format!("---\ntitle: {title}\ndate: 2030-05-01T14:00:00+08:00\n---\n")
+    }
+
+    fn titles(library: &Library) -> Vec<String> {
+        let catalog = library.catalog();
+        catalog.events().iter().map(|e| e.title.clone()).collect()
+    }
+
+    #[test]
+    fn a_broken_page_keeps_its_last_good_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("meetup.md");
+        fs::write(&file, page("Rust Meetup")).unwrap();
+        fs::write(dir.path().join("other.md"), page("Other")).unwrap();
+        let library = Library::open(dir.path(), TZ);
+        assert_eq!(titles(&library), ["Rust Meetup", "Other"]);
+
+        fs::write(&file, "---\ntitle: [unclosed\n").unwrap();
+        library.reload();
+        assert_eq!(titles(&library), ["Rust Meetup", "Other"]);
+
+        fs::write(&file, page("Rust Meetup, fixed")).unwrap();
+        library.reload();
+        assert_eq!(titles(&library), ["Rust Meetup, fixed", "Other"]);
+    }
+
+    #[test]
+    fn removed_and_draft_pages_leave_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("meetup.md");
+        fs::write(&file, page("Rust Meetup")).unwrap();
+        fs::write(dir.path().join("other.md"), page("Other")).unwrap();
+        let library = Library::open(dir.path(), TZ);
+
+        fs::write(
+            &file,
+            page("Rust Meetup").replace("---\ntitle", "---\ndraft: true\ntitle"),
+        )
+        .unwrap();
+        library.reload();
+        assert_eq!(titles(&library), ["Other"]);
+
+        fs::remove_file(dir.path().join("other.md")).unwrap();
+        library.reload();
+        assert!(titles(&library).is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_folder_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        fs::create_dir(&events).unwrap();
+        fs::write(events.join("meetup.md"), page("Rust Meetup")).unwrap();
+        let library = Library::open(&events, TZ);
+
+        fs::rename(&events, dir.path().join("moved")).unwrap();
+        library.reload();
+        assert_eq!(titles(&library), ["Rust Meetup"]);
+    }
+
+    #[test]
+    fn only_new_diagnostics_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
+        let mut pages = Pages::default();
+        assert_eq!(pages.update(load_dir(dir.path(), TZ)).len(), 1);
+        assert!(pages.update(load_dir(dir.path(), TZ)).is_empty());
+    }
+
+    #[tokio::test]
+    async fn edits_on_disk_are_served_within_two_seconds() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("meetup.md");
+        fs::write(&file, page("Before")).unwrap();
+        let library = Arc::new(Library::open(dir.path(), TZ));
+        let _watch = library.watch().unwrap();
+
+        fs::write(&file, page("After")).unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while titles(&library) != ["After"] {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:?}",
+                titles(&library)
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}

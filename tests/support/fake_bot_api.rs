@@ -1,0 +1,556 @@
+//! A fake Telegram Bot API server on 127.0.0.1, for running the real bot
+//! over real HTTP. It answers the methods herald uses the way Telegram
+//! does (JSON bodies posted to `/bot<token>/<method>`, `{ok, result}`
+//! answers, `getUpdates` long polling with `offset`), keeps every call so a
+//! test can check what a member saw, and lets a test play the members:
+//! [`FakeBotApi::send_text`], [`FakeBotApi::press_button`].
+//!
+//! Every wait is bounded and fails with the calls seen so far.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// The token the fake accepts; any other gets 401 like Telegram's answer.
+pub const TOKEN: &str = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ";
+pub const BOT_USERNAME: &str = "herald_test_bot";
+const BOT_ID: u64 = 110201543;
+
+/// A member of the test's chats.
+#[derive(Debug, Clone, Copy)]
+pub struct User {
+    pub id: u64,
+    pub first_name: &'static str,
+    /// Telegram's `language_code`, as the member's client sends it.
+    pub language: Option<&'static str>,
+}
+
+/// Where a member writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chat {
+    /// The member's private chat with the bot: its id is the member's.
+    Private(u64),
+    /// A supergroup, by its (negative) id.
+    Group(i64),
+}
+
+impl Chat {
+    pub fn id(self) -> i64 {
+        match self {
+            Chat::Private(user) => user as i64,
+            Chat::Group(id) => id,
+        }
+    }
+
+    fn json(self) -> Value {
+        match self {
+            Chat::Private(user) => json!({"id": user, "type": "private", "first_name": "Member"}),
+            Chat::Group(id) => json!({"id": id, "type": "supergroup", "title": "Meetup group"}),
+        }
+    }
+}
+
+/// One request the bot made: the method, its parameters, the answer.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub params: Value,
+    /// What the fake answered.
+    pub result: Value,
+}
+
+/// A message the bot sent (or last edited), as a member sees it.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub chat: i64,
+    pub message_id: i64,
+    /// Telegram HTML, as sent.
+    pub html: String,
+    pub params: Value,
+}
+
+impl Sent {
+    /// Buttons as (label, callback data), row by row.
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        let rows = self.params["reply_markup"]["inline_keyboard"].as_array();
+        rows.into_iter()
+            .flatten()
+            .flat_map(|row| row.as_array().into_iter().flatten())
+            .map(|b| {
+                let text = b["text"].as_str().unwrap_or_default().to_string();
+                let data = b["callback_data"].as_str().unwrap_or_default().to_string();
+                (text, data)
+            })
+            .collect()
+    }
+
+    /// The member's message this one replies to.
+    pub fn reply_to(&self) -> Option<i64> {
+        self.params["reply_parameters"]["message_id"].as_i64()
+    }
+}
+
+pub struct FakeBotApi {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+}
+
+struct Shared {
+    state: Mutex<Inner>,
+    /// Bumped when an update is queued, waking a held `getUpdates`.
+    queued: watch::Sender<()>,
+    /// Bumped on every call, waking tests waiting for the bot.
+    called: watch::Sender<()>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Updates not yet confirmed by an `offset`, oldest first.
+    updates: Vec<Value>,
+    next_update: i64,
+    next_message: i64,
+    /// Every call but `getUpdates`, in order.
+    calls: Vec<Call>,
+    /// `getChatMember` statuses by (chat, user); "member" otherwise.
+    roles: HashMap<(i64, u64), &'static str>,
+    /// The bot's messages by (chat, message id), for pressing their buttons.
+    messages: HashMap<(i64, i64), Value>,
+}
+
+impl FakeBotApi {
+    pub async fn start() -> FakeBotApi {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(Inner {
+                next_update: 1,
+                next_message: 1000,
+                ..Inner::default()
+            }),
+            queued: watch::Sender::new(()),
+            called: watch::Sender::new(()),
+        });
+        let app = Router::new()
+            .route("/{bot}/{method}", post(api))
+            .with_state(Arc::clone(&shared));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeBotApi {
+            address,
+            shared,
+            server,
+        }
+    }
+
+    /// What herald takes as `TELOXIDE_API_URL`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Makes `user` the group's owner ("creator"), an "administrator", or
+    /// anything else Telegram reports.
+    pub fn set_role(&self, chat: Chat, user: &User, status: &'static str) {
+        self.shared
+            .lock()
+            .roles
+            .insert((chat.id(), user.id), status);
+    }
+
+    /// A member writes `text` in `chat`; returns the message's id.
+    pub fn send_text(&self, chat: Chat, from: &User, text: &str) -> i64 {
+        let mut state = self.shared.lock();
+        let (message_id, update) = state.member_message(chat, from, text);
+        state.queue(&self.shared, update);
+        message_id
+    }
+
+    /// Like [`FakeBotApi::send_text`], but delivered as Telegram does in
+    /// webhook mode: posted to herald's `listen` address, at the path and
+    /// with the secret token herald registered with `setWebhook`.
+    pub async fn send_text_by_webhook(
+        &self,
+        listen: SocketAddr,
+        chat: Chat,
+        from: &User,
+        text: &str,
+    ) -> i64 {
+        let registered = self.wait_for_calls("setWebhook", 1).await.remove(0).params;
+        let url: url::Url = registered["url"].as_str().unwrap().parse().unwrap();
+        let secret = registered["secret_token"].as_str().unwrap_or_default();
+        let (message_id, update) = self.shared.lock().member_message(chat, from, text);
+        let body = update.to_string();
+        let request = format!(
+            "POST {} HTTP/1.1\r\nHost: {listen}\r\nContent-Type: application/json\r\n\
+             X-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            url.path(),
+            body.len()
+        );
+        let mut stream = tokio::net::TcpStream::connect(listen).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        message_id
+    }
+
+    /// A member presses the button carrying `data` under the bot's
+    /// message `on`. Any data can be pressed, as a forged client could.
+    pub fn press_button(&self, from: &User, on: &Sent, data: &str) {
+        let mut state = self.shared.lock();
+        let message = state.messages[&(on.chat, on.message_id)].clone();
+        let id = format!("cb{}", state.next_update);
+        let update = state.update(json!({ "callback_query": {
+            "id": id,
+            "from": user_json(from),
+            "message": message,
+            "chat_instance": "fake-instance",
+            "data": data,
+        }}));
+        state.queue(&self.shared, update);
+    }
+
+    /// Every call of `method` so far.
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        let state = self.shared.lock();
+        state
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Waits until the bot has sent at least `count` messages to `chat`;
+    /// returns all it sent there.
+    pub async fn wait_for_messages(&self, chat: Chat, count: usize) -> Vec<Sent> {
+        self.wait_until(
+            &format!("{count} message(s) in chat {}", chat.id()),
+            |calls| {
+                let sent: Vec<Sent> = calls
+                    .iter()
+                    .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == chat.id())
+                    .map(sent)
+                    .collect();
+                (sent.len() >= count).then_some(sent)
+            },
+        )
+        .await
+    }
+
+    /// Waits until `method` has been called `count` times; returns those calls.
+    pub async fn wait_for_calls(&self, method: &str, count: usize) -> Vec<Call> {
+        self.wait_until(&format!("{count} {method} call(s)"), |calls| {
+            let found: Vec<Call> = calls
+                .iter()
+                .filter(|c| c.method == method)
+                .cloned()
+                .collect();
+            (found.len() >= count).then_some(found)
+        })
+        .await
+    }
+
+    /// Waits (at most 5 s) until `check` finds what it looks for in the
+    /// calls so far.
+    pub async fn wait_until<T>(&self, what: &str, check: impl Fn(&[Call]) -> Option<T>) -> T {
+        let mut called = self.shared.called.subscribe();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            called.borrow_and_update();
+            if let Some(found) = check(&self.shared.lock().calls) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, called.changed())
+                .await
+                .is_err()
+            {
+                let calls = self.shared.lock().calls.clone();
+                panic!("timed out waiting for {what}; calls so far: {calls:#?}");
+            }
+        }
+    }
+}
+
+impl Drop for FakeBotApi {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Inner {
+    fn message_id(&mut self) -> i64 {
+        self.next_message += 1;
+        self.next_message
+    }
+
+    /// An update with a member's text message; and the message's id.
+    fn member_message(&mut self, chat: Chat, from: &User, text: &str) -> (i64, Value) {
+        let message_id = self.message_id();
+        let mut message = json!({
+            "message_id": message_id,
+            "date": now(),
+            "chat": chat.json(),
+            "from": user_json(from),
+            "text": text,
+        });
+        if let Some(length) = text.starts_with('/').then(|| command_length(text)) {
+            message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
+        }
+        (message_id, self.update(json!({ "message": message })))
+    }
+
+    fn update(&mut self, mut update: Value) -> Value {
+        update["update_id"] = json!(self.next_update);
+        self.next_update += 1;
+        update
+    }
+
+    fn queue(&mut self, shared: &Shared, update: Value) {
+        self.updates.push(update);
+        shared.queued.send_replace(());
+    }
+
+    /// The message the bot posted or edited, kept for its buttons.
+    fn keep_message(&mut self, chat: i64, message_id: i64, params: &Value) -> Value {
+        let mut message = json!({
+            "message_id": message_id,
+            "date": now(),
+            "chat": chat_json(chat),
+            "from": bot_json(),
+            "text": params["text"],
+        });
+        let keyboard = &params["reply_markup"]["inline_keyboard"];
+        if keyboard.as_array().is_some_and(|rows| !rows.is_empty()) {
+            message["reply_markup"] = json!({ "inline_keyboard": keyboard });
+        }
+        self.messages.insert((chat, message_id), message.clone());
+        message
+    }
+}
+
+/// The methods faked; all but the first few just answer `true`.
+const METHODS: &[&str] = &[
+    "getMe",
+    "getUpdates",
+    "sendMessage",
+    "editMessageText",
+    "getChatMember",
+    "getWebhookInfo",
+    "answerCallbackQuery",
+    "setMyCommands",
+    "setWebhook",
+    "deleteWebhook",
+];
+
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    Path((bot, method)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Json<Value>) {
+    if bot != format!("bot{TOKEN}") {
+        return failure(StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    // Method names are case-insensitive (teloxide writes `GetMe`); calls
+    // are kept under the names the Bot API documents.
+    let Some(method) = METHODS.iter().find(|m| m.eq_ignore_ascii_case(&method)) else {
+        return failure(StatusCode::NOT_IMPLEMENTED, "Bad Request: not faked");
+    };
+    let params = params(&headers, &body);
+    if *method == "getUpdates" {
+        return success(updates(&shared, &params).await);
+    }
+    let mut state = shared.lock();
+    let result = match *method {
+        "getMe" => bot_json(),
+        "sendMessage" => {
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            let id = state.message_id();
+            state.keep_message(chat, id, &params)
+        }
+        "editMessageText" => {
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            let id = params["message_id"].as_i64().unwrap_or_default();
+            state.keep_message(chat, id, &params)
+        }
+        "getChatMember" => {
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            let user = params["user_id"].as_u64().unwrap_or_default();
+            let status = state.roles.get(&(chat, user)).copied().unwrap_or("member");
+            member_json(user, status)
+        }
+        "getWebhookInfo" => {
+            json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
+        }
+        _ => json!(true),
+    };
+    state.calls.push(Call {
+        method: method.to_string(),
+        params,
+        result: result.clone(),
+    });
+    shared.called.send_replace(());
+    success(result)
+}
+
+/// `getUpdates`: confirms what is below `offset`, then answers with what is
+/// queued, holding the request up to `timeout` seconds while nothing is.
+async fn updates(shared: &Shared, params: &Value) -> Value {
+    let offset = params["offset"].as_i64().unwrap_or(0);
+    let limit = params["limit"].as_u64().unwrap_or(100) as usize;
+    let timeout = Duration::from_secs(params["timeout"].as_u64().unwrap_or(0));
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut queued = shared.queued.subscribe();
+    loop {
+        queued.borrow_and_update();
+        {
+            let mut state = shared.lock();
+            state
+                .updates
+                .retain(|u| u["update_id"].as_i64().unwrap_or_default() >= offset);
+            if !state.updates.is_empty() {
+                return json!(state.updates.iter().take(limit).collect::<Vec<_>>());
+            }
+        }
+        if tokio::time::timeout_at(deadline, queued.changed())
+            .await
+            .is_err()
+        {
+            return json!([]);
+        }
+    }
+}
+
+/// A call's parameters: a JSON body, or the text fields of a multipart
+/// form (teloxide's choice for methods that may upload a file, such as
+/// `setWebhook`).
+fn params(headers: &HeaderMap, body: &[u8]) -> Value {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match content_type.split_once("boundary=") {
+        Some((_, boundary)) => form_fields(&String::from_utf8_lossy(body), boundary),
+        None => serde_json::from_slice(body).unwrap_or_else(|_| json!({})),
+    }
+}
+
+fn form_fields(body: &str, boundary: &str) -> Value {
+    let mut fields = serde_json::Map::new();
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let name = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next());
+        if let Some(name) = name {
+            let value = value.strip_suffix("\r\n").unwrap_or(value);
+            fields.insert(name.to_string(), json!(value));
+        }
+    }
+    Value::Object(fields)
+}
+
+fn success(result: Value) -> (StatusCode, Json<Value>) {
+    (StatusCode::OK, Json(json!({"ok": true, "result": result})))
+}
+
+fn failure(status: StatusCode, description: &str) -> (StatusCode, Json<Value>) {
+    let body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
+    (status, Json(body))
+}
+
+fn sent(call: &Call) -> Sent {
+    Sent {
+        chat: call.params["chat_id"].as_i64().unwrap_or_default(),
+        message_id: call.result["message_id"].as_i64().unwrap_or_default(),
+        html: call.params["text"].as_str().unwrap_or_default().to_string(),
+        params: call.params.clone(),
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn command_length(text: &str) -> usize {
+    text.encode_utf16()
+        .take_while(|&unit| !char::from_u32(unit.into()).is_some_and(char::is_whitespace))
+        .count()
+}
+
+fn user_json(user: &User) -> Value {
+    let mut json = json!({"id": user.id, "is_bot": false, "first_name": user.first_name});
+    if let Some(code) = user.language {
+        json["language_code"] = json!(code);
+    }
+    json
+}
+
+fn bot_json() -> Value {
+    json!({
+        "id": BOT_ID,
+        "is_bot": true,
+        "first_name": "Herald",
+        "username": BOT_USERNAME,
+        "can_join_groups": true,
+        "can_read_all_group_messages": false,
+        "supports_inline_queries": false,
+        "has_main_web_app": false,
+    })
+}
+
+fn chat_json(id: i64) -> Value {
+    match id {
+        id if id < 0 => Chat::Group(id).json(),
+        id => Chat::Private(id as u64).json(),
+    }
+}
+
+fn member_json(user: u64, status: &str) -> Value {
+    let mut member = json!({
+        "user": {"id": user, "is_bot": false, "first_name": "Member"},
+        "status": status,
+        "is_anonymous": false,
+    });
+    if status == "administrator" {
+        for right in [
+            "can_be_edited",
+            "can_manage_chat",
+            "can_change_info",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_invite_users",
+            "can_restrict_members",
+            "can_promote_members",
+        ] {
+            member[right] = json!(false);
+        }
+    }
+    member
+}
