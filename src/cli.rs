@@ -299,9 +299,23 @@ fn export(config: &Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_bot(_config: Config) -> ExitCode {
-    eprintln!("herald run: the Telegram bot is not in this version yet; try `herald console`");
-    ExitCode::from(2)
+/// The bot: Telegram's address and token come from the environment, so a
+/// missing or rejected token is a one-line error (exit 2), never a trace.
+fn run_bot(config: Config) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("herald: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::telegram::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("herald: {error}");
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
+        }
+    }
 }
 
 /// `--now`, or the real clock.

@@ -560,7 +560,6 @@ async fn a_rejected_token_is_reported_without_the_token() {
 /// The real binary: `herald run` with a token Telegram rejects exits 2
 /// with one line naming the problem, and never the token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs `herald run` wired to herald::telegram::run in src/main.rs"]
 async fn herald_run_with_a_bad_token_exits_2() {
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -591,7 +590,6 @@ async fn herald_run_with_a_bad_token_exits_2() {
 /// with exit status 0.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs `herald run` wired to herald::telegram::run in src/main.rs"]
 async fn herald_run_stops_on_sigterm() {
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();

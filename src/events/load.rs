@@ -242,7 +242,9 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
         Ok(pages) => pages,
         Err(error) => {
             let kind = PageErrorKind::Io(format!("cannot read the events folder: {error}"));
-            loaded.diagnostics.push(PageError::new(dir, 0, kind).diagnostic());
+            loaded
+                .diagnostics
+                .push(PageError::new(dir, 0, kind).diagnostic());
             return loaded;
         }
     };
@@ -257,7 +259,9 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
         }
     }
     loaded.diagnostics.extend(duplicate_ids(&loaded.events));
-    loaded.events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+    loaded
+        .events
+        .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
     loaded
 }
 
@@ -268,7 +272,14 @@ fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
     std::thread::scope(|scope| {
         let workers: Vec<_> = pages
             .chunks(chunk)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|path| read_and_parse(path, tz)).collect::<Vec<_>>()))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|path| read_and_parse(path, tz))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         workers
             .into_iter()
