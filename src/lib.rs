@@ -7,6 +7,7 @@
 //! Telegram) only move text in and out.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod duration;

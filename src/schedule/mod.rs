@@ -9,6 +9,7 @@
 pub mod facts;
 pub mod memory;
 pub mod plan;
+pub mod runner;
 
 pub use facts::{Change, Facts};
 pub use memory::{Memory, Seen};

@@ -24,7 +24,7 @@ use crate::store::Store;
 /// What every handler shares.
 pub(super) struct Herald {
     pub library: Arc<Library>,
-    pub store: Store,
+    pub store: Arc<Store>,
     /// The bot's own username, to tell `/next@herald` from `/next@otherbot`.
     pub username: String,
     pub tz: Tz,
@@ -239,7 +239,7 @@ async fn edit(bot: &Bot, chat: ChatId, id: MessageId, reply: &Reply) -> Response
 
 /// herald's replies are about events: a preview of the first link (often a
 /// registration page) would push the agenda out of view.
-const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
+pub(super) const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
     is_disabled: true,
     url: None,
     prefer_small_media: false,

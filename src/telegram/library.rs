@@ -55,6 +55,11 @@ impl Library {
         self.current.borrow().clone()
     }
 
+    /// Every catalog put in service from now on, for the scheduler to wake on.
+    pub fn changes(&self) -> watch::Receiver<Arc<Catalog>> {
+        self.current.subscribe()
+    }
+
     /// Reads the folder again and puts the result in service.
     pub fn reload(&self) {
         let loaded = load_dir(&self.dir, self.tz);

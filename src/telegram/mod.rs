@@ -6,6 +6,7 @@
 //! error or a log line (teloxide puts it in every request URL, so request
 //! URLs are never logged either).
 
+mod broadcast;
 mod handlers;
 mod library;
 mod webhook;
@@ -22,13 +23,20 @@ use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
+use teloxide::adaptors::throttle::Limits;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::clock::SystemClock;
 use crate::commands::COMMANDS;
 use crate::config::Config;
 use crate::lang::Lang;
+use crate::schedule::runner::Runner;
 use crate::store::{Store, StoreError};
 
 pub use library::{Library, Watch};
 
+use broadcast::TelegramDelivery;
 use handlers::Herald;
 
 /// Where the Bot API is and who herald is there. Deliberately not `Debug`,
@@ -138,7 +146,7 @@ pub async fn serve(
         .get_me()
         .await
         .map_err(|e| RunError::request(e, &api.token))?;
-    let store = Store::open(&config.state)?;
+    let store = Arc::new(Store::open(&config.state)?);
     let library = Arc::new(Library::open(&config.events, config.timezone));
     let _watch = library.watch().inspect_err(|error| {
         tracing::error!(
@@ -150,9 +158,10 @@ pub async fn serve(
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
+    let (stop_scheduler, scheduler) = start_scheduler(&bot, &config, &store, &library);
     let herald = Arc::new(Herald {
         library,
-        store,
+        store: Arc::clone(&store),
         username: me.username().to_string(),
         tz: config.timezone,
         language: config.language,
@@ -164,7 +173,9 @@ pub async fn serve(
     tracing::info!(bot = %me.username(), "herald is serving");
     let served = dispatch(&mut dispatcher, bot, &config, &api.token, shutdown).await;
     drop(dispatcher);
-    close(herald);
+    stop(stop_scheduler, scheduler).await;
+    drop(herald);
+    close(store);
     tracing::info!("herald stopped");
     served
 }
@@ -277,13 +288,45 @@ fn stop_signal() -> impl Future<Output = ()> + Send {
     }
 }
 
-/// Closes the state file once no handler holds it any more.
-fn close(herald: Arc<Herald>) {
-    let Some(herald) = Arc::into_inner(herald) else {
+/// The scheduler runs beside the dispatcher, on the same state file and
+/// the same live catalog.
+fn start_scheduler(
+    bot: &Bot,
+    config: &Config,
+    store: &Arc<Store>,
+    library: &Arc<Library>,
+) -> (watch::Sender<bool>, JoinHandle<()>) {
+    let (stop, stopped) = watch::channel(false);
+    let runner = Runner {
+        deliver: TelegramDelivery::new(bot.clone(), Some(Limits::default())),
+        clock: SystemClock,
+        store: Arc::clone(store),
+        config: config.clone(),
+        catalog: library.changes(),
+    };
+    let task = tokio::spawn(async move {
+        if let Err(error) = runner.run(stopped).await {
+            tracing::error!(%error, "the scheduler stopped: no more digests or reminders until a restart");
+        }
+    });
+    (stop, task)
+}
+
+/// Lets the post under way finish, within the grace period.
+async fn stop(stop: watch::Sender<bool>, scheduler: JoinHandle<()>) {
+    let _ = stop.send(true);
+    if tokio::time::timeout(GRACE, scheduler).await.is_err() {
+        tracing::warn!("the scheduler was still posting and was stopped");
+    }
+}
+
+/// Closes the state file once nothing else holds it.
+fn close(store: Arc<Store>) {
+    let Some(store) = Arc::into_inner(store) else {
         tracing::warn!("the state file is still in use; it closes on exit");
         return;
     };
-    if let Err(error) = herald.store.close() {
+    if let Err(error) = store.close() {
         tracing::error!(%error, "closing the state file failed");
     }
 }

@@ -13,13 +13,42 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
+mod schedule;
+
+pub use schedule::Outcome;
+
 /// Schema changes in order; `migrations.version` counts those applied.
 /// Append only: a released migration is never edited.
-const MIGRATIONS: &[&str] = &["CREATE TABLE subscriptions (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE subscriptions (
         chat_id       INTEGER PRIMARY KEY,
         subscribed_by INTEGER,
         subscribed_at TEXT NOT NULL
-    ) STRICT"];
+    ) STRICT",
+    // The scheduler's memory: posts done, what each chat was told, what the
+    // pages said, and how far planning got.
+    "CREATE TABLE posts (
+        key     TEXT PRIMARY KEY,
+        chat    TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        at      TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE told (
+        event TEXT NOT NULL,
+        chat  TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        PRIMARY KEY (event, chat)
+    ) STRICT;
+    CREATE TABLE seen (
+        event TEXT PRIMARY KEY,
+        facts TEXT,
+        since TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT",
+];
 
 /// How long a write waits for another process (a CLI command) holding the
 /// file before giving up.
@@ -51,6 +80,8 @@ pub struct StoreError {
 enum StoreProblem {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    #[error("a stored record is unreadable: {0}")]
+    Record(String),
     #[error(
         "it has {found} schema migrations, this herald knows {known}: \
          it was written by a newer herald"
