@@ -1,15 +1,22 @@
 //! Posts from the scheduler to chats over the Bot API, within Telegram's
-//! limits: teloxide's throttle keeps to ~30 messages/s overall and 1/s per
-//! chat, `retry_after` answers are waited out, and network and server
-//! errors are retried with a growing pause before the post is reported as
-//! failed (the scheduler then tries again later).
+//! limits (about 30 messages/s overall, 1/s per chat, 20/min per group):
+//! [`Pace`] spaces the sends, `retry_after` answers are waited out, and
+//! network and server errors are retried with a growing pause before the
+//! post is reported as failed (the scheduler then tries again later).
+//!
+//! Why not teloxide's `Throttle` adaptor: it releases queued requests in
+//! ticks of 250 ms, so a sender with one request in flight gets 4 messages
+//! a second. herald sends one post at a time on purpose (that keeps the
+//! exactly-once window to a single post), so it spaces the sends itself.
 
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use teloxide::adaptors::throttle::{Limits, Throttle};
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, ParseMode, Recipient};
 use teloxide::{ApiError, RequestError};
+use tokio::time::Instant;
 
 use super::handlers::NO_PREVIEW;
 use crate::config::ChatTarget;
@@ -21,21 +28,31 @@ const TRIES: u32 = 6;
 const FIRST_PAUSE: Duration = Duration::from_millis(500);
 
 pub struct TelegramDelivery {
-    bot: Throttle<Bot>,
+    bot: Bot,
+    /// `None`: no limits (a self-hosted Bot API server, benchmarks).
+    pace: Option<Mutex<Pace>>,
 }
 
 impl TelegramDelivery {
-    /// With Telegram's own limits; `None` switches them off (for a
-    /// self-hosted Bot API server without limits, and benchmarks).
     pub fn new(bot: Bot, limits: Option<Limits>) -> TelegramDelivery {
-        let limits = limits.unwrap_or(Limits {
-            messages_per_sec_chat: u32::MAX,
-            messages_per_min_chat: u32::MAX,
-            messages_per_min_channel_or_supergroup: u32::MAX,
-            messages_per_sec_overall: u32::MAX,
-        });
         TelegramDelivery {
-            bot: Throttle::new_spawn(bot, limits),
+            bot,
+            pace: limits.map(|limits| Mutex::new(Pace::new(limits))),
+        }
+    }
+
+    /// Waits until a message to `chat` keeps within the limits.
+    async fn pace(&self, chat: &ChatTarget) {
+        let Some(pace) = &self.pace else { return };
+        loop {
+            let wait = pace
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .wait(chat, Instant::now());
+            match wait {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return,
+            }
         }
     }
 
@@ -43,6 +60,7 @@ impl TelegramDelivery {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
         for _ in 0..TRIES {
+            self.pace(chat).await;
             let sent = self
                 .bot
                 .send_message(recipient(chat), html)
@@ -96,6 +114,76 @@ impl Deliver for TelegramDelivery {
     }
 }
 
+/// Telegram's limits for bots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub per_second: u32,
+    pub per_chat_gap: Duration,
+    pub per_group_minute: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            per_second: 30,
+            per_chat_gap: Duration::from_secs(1),
+            per_group_minute: 20,
+        }
+    }
+}
+
+/// When the last messages went out, overall and per chat.
+struct Pace {
+    limits: Limits,
+    last: Option<Instant>,
+    chats: HashMap<ChatTarget, VecDeque<Instant>>,
+}
+
+impl Pace {
+    fn new(limits: Limits) -> Pace {
+        Pace {
+            limits,
+            last: None,
+            chats: HashMap::new(),
+        }
+    }
+
+    /// How long to wait before a message to `chat`; `None` means send now,
+    /// and the send is counted.
+    fn wait(&mut self, chat: &ChatTarget, now: Instant) -> Option<Duration> {
+        let gap = Duration::from_secs(1) / self.limits.per_second.max(1);
+        let minute = Duration::from_secs(60);
+        let sent = self.chats.entry(chat.clone()).or_default();
+        while sent
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= minute)
+        {
+            sent.pop_front();
+        }
+        let mut ready = self.last.map_or(now, |last| last + gap);
+        if let Some(previous) = sent.back() {
+            ready = ready.max(*previous + self.limits.per_chat_gap);
+        }
+        if is_group(chat) && sent.len() >= self.limits.per_group_minute {
+            ready = ready.max(sent[sent.len() - self.limits.per_group_minute] + minute);
+        }
+        if ready > now {
+            return Some(ready - now);
+        }
+        sent.push_back(now);
+        self.last = Some(now);
+        None
+    }
+}
+
+/// Groups and channels have negative ids, or public usernames.
+fn is_group(chat: &ChatTarget) -> bool {
+    match chat {
+        ChatTarget::Id(id) => *id < 0,
+        ChatTarget::Username(_) => true,
+    }
+}
+
 fn recipient(chat: &ChatTarget) -> Recipient {
     match chat {
         ChatTarget::Id(id) => Recipient::Id(ChatId(*id)),
@@ -117,4 +205,35 @@ fn is_gone(error: &ApiError) -> bool {
             | ApiError::GroupDeactivated
             | ApiError::NotEnoughRightsToPostMessages
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sends_are_spaced_overall_per_chat_and_per_group() {
+        let mut pace = Pace::new(Limits::default());
+        let start = Instant::now();
+        let (a, b) = (ChatTarget::Id(1), ChatTarget::Id(-2));
+        assert_eq!(pace.wait(&a, start), None);
+        let gap = pace.wait(&b, start).unwrap();
+        assert!(
+            gap > Duration::from_millis(30) && gap <= Duration::from_millis(34),
+            "{gap:?}"
+        );
+        assert_eq!(pace.wait(&b, start + gap), None);
+        let again = pace.wait(&a, start + Duration::from_millis(100)).unwrap();
+        assert_eq!(again, Duration::from_millis(900), "one per second per chat");
+        let mut at = start + Duration::from_secs(2);
+        for _ in 1..20 {
+            assert_eq!(pace.wait(&b, at), None);
+            at += Duration::from_secs(1);
+        }
+        let wait = pace.wait(&b, at).unwrap();
+        assert!(
+            wait > Duration::from_secs(30),
+            "20 a minute in a group: {wait:?}"
+        );
+    }
 }

@@ -23,7 +23,6 @@ use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
-use teloxide::adaptors::throttle::Limits;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -36,7 +35,7 @@ use crate::store::{Store, StoreError};
 
 pub use library::{Library, Watch};
 
-use broadcast::TelegramDelivery;
+use broadcast::{Limits, TelegramDelivery};
 use handlers::Herald;
 
 /// Where the Bot API is and who herald is there. Deliberately not `Debug`,

@@ -127,6 +127,24 @@ struct Inner {
     roles: HashMap<(i64, u64), &'static str>,
     /// The bot's messages by (chat, message id), for pressing their buttons.
     messages: HashMap<(i64, i64), Value>,
+    /// How `sendMessage` misbehaves, for the scheduler's tests.
+    faults: Faults,
+    /// `getChat` answers: public usernames and their ids.
+    usernames: HashMap<String, i64>,
+}
+
+/// Telegram's bad days, on demand.
+#[derive(Default)]
+struct Faults {
+    /// Every `sendMessage` takes this long to answer.
+    delay: Duration,
+    /// The next this many `sendMessage` calls get `429 retry_after`.
+    floods: usize,
+    retry_after: u64,
+    /// Chats that blocked the bot: `403`.
+    blocked: Vec<i64>,
+    /// `sendMessage` calls refused with 429 or 403 so far.
+    refused: usize,
 }
 
 impl FakeBotApi {
@@ -221,6 +239,37 @@ impl FakeBotApi {
             "data": data,
         }}));
         state.queue(&self.shared, update);
+    }
+
+    /// Slows every `sendMessage` down, as a busy Telegram would.
+    pub fn delay_sends(&self, delay: Duration) {
+        self.shared.lock().faults.delay = delay;
+    }
+
+    /// The next `count` messages are refused with `429 Too Many Requests`
+    /// and `retry_after` seconds.
+    pub fn flood(&self, count: usize, retry_after: u64) {
+        let mut state = self.shared.lock();
+        state.faults.floods = count;
+        state.faults.retry_after = retry_after;
+    }
+
+    /// The chat blocked the bot: messages to it get `403 Forbidden`.
+    pub fn block(&self, chat: i64) {
+        self.shared.lock().faults.blocked.push(chat);
+    }
+
+    /// How many `sendMessage` calls were refused (429 or 403).
+    pub fn refused(&self) -> usize {
+        self.shared.lock().faults.refused
+    }
+
+    /// A public chat `getChat` can find by `@username`.
+    pub fn add_username(&self, username: &str, id: i64) {
+        self.shared
+            .lock()
+            .usernames
+            .insert(username.to_string(), id);
     }
 
     /// Every call of `method` so far.
@@ -353,6 +402,7 @@ const METHODS: &[&str] = &[
     "getMe",
     "getUpdates",
     "sendMessage",
+    "getChat",
     "editMessageText",
     "getChatMember",
     "getWebhookInfo",
@@ -380,6 +430,11 @@ async fn api(
     if *method == "getUpdates" {
         return success(updates(&shared, &params).await);
     }
+    if *method == "sendMessage" {
+        if let Some(refusal) = misbehave(&shared, &params).await {
+            return refusal;
+        }
+    }
     let mut state = shared.lock();
     let result = match *method {
         "getMe" => bot_json(),
@@ -399,6 +454,25 @@ async fn api(
             let status = state.roles.get(&(chat, user)).copied().unwrap_or("member");
             member_json(user, status)
         }
+        "getChat" => {
+            let name = params["chat_id"].as_str().unwrap_or_default();
+            match state.usernames.get(name) {
+                Some(id) => json!({
+                    "id": id,
+                    "type": "channel",
+                    "title": name,
+                    "username": name.trim_start_matches('@'),
+                    "accepted_gift_types": {
+                        "unlimited_gifts": false,
+                        "limited_gifts": false,
+                        "unique_gifts": false,
+                        "premium_subscription": false,
+                    },
+                    "max_reaction_count": 11,
+                }),
+                None => return failure(StatusCode::BAD_REQUEST, "Bad Request: chat not found"),
+            }
+        }
         "getWebhookInfo" => {
             json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
         }
@@ -411,6 +485,36 @@ async fn api(
     });
     shared.called.send_replace(());
     success(result)
+}
+
+/// `sendMessage` on a bad day: slow, flooded, or blocked.
+async fn misbehave(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<Value>)> {
+    let delay = shared.lock().faults.delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let chat = params["chat_id"].as_i64().unwrap_or_default();
+    let mut state = shared.lock();
+    let faults = &mut state.faults;
+    if faults.blocked.contains(&chat) {
+        faults.refused += 1;
+        return Some(failure(
+            StatusCode::FORBIDDEN,
+            "Forbidden: bot was blocked by the user",
+        ));
+    }
+    if faults.floods > 0 {
+        faults.floods -= 1;
+        faults.refused += 1;
+        let body = json!({
+            "ok": false,
+            "error_code": 429,
+            "description": format!("Too Many Requests: retry after {}", faults.retry_after),
+            "parameters": {"retry_after": faults.retry_after},
+        });
+        return Some((StatusCode::TOO_MANY_REQUESTS, Json(body)));
+    }
+    None
 }
 
 /// `getUpdates`: confirms what is below `offset`, then answers with what is

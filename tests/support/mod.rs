@@ -1,3 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. Each test crate compiles its own
+//! copy and uses a different part of it, so unused items are expected here.
+#![allow(dead_code)]
 
 pub mod fake_bot_api;

@@ -1,0 +1,212 @@
+//! The scheduler end to end: the real `herald run` binary against the fake
+//! Bot API server on 127.0.0.1, with an event whose reminder falls due a
+//! couple of seconds after start. What the chats receive is what is checked.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use herald::store::Store;
+use tokio::process::{Child, Command};
+
+use support::fake_bot_api::{Chat, FakeBotApi, TOKEN};
+
+/// A site whose one event starts 2 h and `lead` seconds from now, with a
+/// single "2h" reminder: it falls due `lead` seconds after this call.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new(chats: &str, lead: i64) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        std::fs::create_dir(&events).unwrap();
+        let start = Utc::now() + chrono::Duration::hours(2) + chrono::Duration::seconds(lead);
+        std::fs::write(
+            events.join("launch.md"),
+            format!(
+                "---\ntitle: \"Launch <party>\"\ndate: {}\nlocation: Hall 1\n---\n",
+                start.to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("bot.toml"),
+            format!(
+                "language = \"en\"\ntimezone = \"UTC\"\n[telegram]\nchats = {chats}\n\
+                 [schedule]\ndigest = \"0 0 10 1 1 *\"\nreminders = [\"2h\"]\ntalk_reminders = []\ncatch_up = \"1h\"\n"
+            ),
+        )
+        .unwrap();
+        Site { dir }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("bot.toml")
+    }
+
+    fn state(&self) -> PathBuf {
+        self.dir.path().join("herald.db")
+    }
+
+    fn run(&self, api: &FakeBotApi) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(["run", "--config"])
+            .arg(self.config())
+            .env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", api.url())
+            .env("RUST_LOG", "herald=info")
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap()
+    }
+}
+
+fn group(id: i64) -> Chat {
+    Chat::Group(id)
+}
+
+/// Messages each chat got, once the deliveries have had time to settle.
+async fn settled_counts(api: &FakeBotApi, chats: &[i64]) -> Vec<usize> {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let sent = api.calls("sendMessage");
+    chats
+        .iter()
+        .map(|chat| sent.iter().filter(|c| c.params["chat_id"] == *chat).count())
+        .collect()
+}
+
+async fn stop(mut herald: Child) -> String {
+    let pid = herald.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(6), async {
+        let mut stderr = String::new();
+        if let Some(mut pipe) = herald.stderr.take() {
+            use tokio::io::AsyncReadExt;
+            pipe.read_to_string(&mut stderr).await.unwrap();
+        }
+        herald.wait().await.unwrap();
+        stderr
+    });
+    output.await.expect("herald stops within 5 s")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_reaches_every_chat_once() {
+    let api = FakeBotApi::start().await;
+    // `@launches` is chat -1004, also listed by id: one chat, posted to once.
+    api.add_username("@launches", -1004);
+    let site = Site::new("[-1001, -1002, \"@launches\", -1004]", 2);
+    let herald = site.run(&api);
+    for chat in [-1001, -1002, -1004] {
+        let sent = api.wait_for_messages(group(chat), 1).await;
+        assert!(sent[0].html.contains("In 2 hours"), "{}", sent[0].html);
+        assert!(
+            sent[0].html.contains("Launch &lt;party&gt;"),
+            "escaped: {}",
+            sent[0].html
+        );
+    }
+    assert_eq!(
+        settled_counts(&api, &[-1001, -1002, -1004]).await,
+        [1, 1, 1]
+    );
+    assert!(api
+        .calls("sendMessage")
+        .iter()
+        .all(|c| c.params["chat_id"] != "@launches"));
+    stop(herald).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_broadcast_and_restarted_it_repeats_nothing() {
+    let api = FakeBotApi::start().await;
+    let chats: Vec<i64> = (1..=30).map(|n| -2000 - n).collect();
+    let site = Site::new(&format!("{chats:?}"), 2);
+    api.delay_sends(Duration::from_millis(80));
+    let mut herald = site.run(&api);
+    api.wait_until("a third of the broadcast", |calls| {
+        (calls.iter().filter(|c| c.method == "sendMessage").count() >= 10).then_some(())
+    })
+    .await;
+    herald.start_kill().unwrap(); // SIGKILL: no chance to tidy up
+    herald.wait().await.unwrap();
+    let before = api.calls("sendMessage").len();
+    assert!(before < chats.len(), "killed mid-broadcast ({before} sent)");
+
+    let herald = site.run(&api);
+    api.wait_until("the whole broadcast", |calls| {
+        let reached = chats
+            .iter()
+            .filter(|chat| {
+                calls
+                    .iter()
+                    .any(|c| c.method == "sendMessage" && c.params["chat_id"] == **chat)
+            })
+            .count();
+        (reached == chats.len()).then_some(())
+    })
+    .await;
+    let counts = settled_counts(&api, &chats).await;
+    let repeated: usize = counts.iter().map(|n| n.saturating_sub(1)).sum();
+    assert!(counts.iter().all(|n| *n >= 1), "{counts:?}");
+    assert!(
+        repeated <= 1,
+        "at most the one post in flight repeats: {counts:?}"
+    );
+    stop(herald).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flood_control_is_waited_out_and_every_post_arrives() {
+    let api = FakeBotApi::start().await;
+    api.flood(3, 1);
+    let site = Site::new("[-3001, -3002, -3003]", 1);
+    let herald = site.run(&api);
+    for chat in [-3001, -3002, -3003] {
+        api.wait_for_messages(group(chat), 1).await;
+    }
+    assert_eq!(api.refused(), 3, "the 429 answers were given");
+    assert_eq!(
+        settled_counts(&api, &[-3001, -3002, -3003]).await,
+        [1, 1, 1]
+    );
+    stop(herald).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_that_blocked_the_bot_is_reported_once_and_unsubscribed() {
+    let api = FakeBotApi::start().await;
+    api.block(4002);
+    let site = Site::new("[-4001]", 2);
+    subscribe(&site.state(), &[4002, 4003]);
+    let herald = site.run(&api);
+    api.wait_for_messages(group(-4001), 1).await;
+    api.wait_for_messages(Chat::Private(4003), 1).await;
+    let stderr = stop(herald).await;
+    assert_eq!(stderr.matches("chat unreachable").count(), 1, "{stderr}");
+    let store = Store::open(&site.state()).unwrap();
+    let subscribed: Vec<i64> = store
+        .subscribers()
+        .unwrap()
+        .iter()
+        .map(|s| s.chat)
+        .collect();
+    assert_eq!(subscribed, [4003]);
+}
+
+fn subscribe(state: &Path, chats: &[i64]) {
+    let store = Store::open(state).unwrap();
+    for chat in chats {
+        store.subscribe(*chat, None, Utc::now()).unwrap();
+    }
+    store.close().unwrap();
+}
