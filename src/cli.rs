@@ -18,6 +18,7 @@ use crate::export::Export;
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -189,8 +190,8 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     report(&loaded.diagnostics);
     let now = now(config, args.now.as_deref())?;
     let until = now + Duration::days(args.days.into());
-    let chats = preview_chats(config);
-    let mut memory = Memory::default();
+    let (mut memory, subscribers) = remembered(config)?;
+    let chats = preview_chats(config, subscribers);
     memory.observe(&loaded.events, now);
     let input = Input {
         events: &loaded.events,
@@ -211,15 +212,12 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
         args.days,
         chat_list(&chats)
     );
-    // One line per post, not per chat: every chat gets the same posts.
-    let first_chat = &chats[0];
-    let mut shown = 0;
-    for post in posts.iter().filter(|p| &p.chat == first_chat) {
-        shown += 1;
+    for post in &posts {
         println!(
-            "{}  {}",
+            "{}  {}  → {}",
             post.due.with_timezone(&tz).format("%Y-%m-%d %a %H:%M"),
-            describe(post, &loaded.events)
+            describe(post, &loaded.events),
+            post.chat
         );
         if args.full {
             for message in render::post(post, &loaded.events, lang, tz) {
@@ -227,19 +225,42 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
             }
         }
     }
-    if shown == 0 {
+    if posts.is_empty() {
         println!("(nothing to post)");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The chats herald would post to; with none configured, a stand-in so the
-/// organizer still sees what would go out.
-fn preview_chats(config: &Config) -> Vec<ChatTarget> {
-    match config.telegram.chats.is_empty() {
-        true => vec![ChatTarget::Username("@each-subscribed-chat".to_string())],
-        false => config.telegram.chats.clone(),
+/// What the running bot remembers (posts done, subscribers), read from the
+/// state file if there is one, so the preview matches what the bot will do.
+fn remembered(config: &Config) -> Result<(Memory, Vec<ChatTarget>)> {
+    if !config.state.exists() {
+        return Ok((Memory::default(), Vec::new()));
     }
+    let store = Store::open(&config.state)?;
+    let memory = store.memory()?;
+    let subscribers = store
+        .subscribers()?
+        .into_iter()
+        .map(|s| ChatTarget::Id(s.chat))
+        .collect();
+    store.close()?;
+    Ok((memory, subscribers))
+}
+
+/// The chats herald would post to; with none at all, a stand-in so the
+/// organizer still sees what would go out.
+fn preview_chats(config: &Config, subscribers: Vec<ChatTarget>) -> Vec<ChatTarget> {
+    let mut chats = config.telegram.chats.clone();
+    for chat in subscribers {
+        if !chats.contains(&chat) {
+            chats.push(chat);
+        }
+    }
+    if chats.is_empty() {
+        chats.push(ChatTarget::Username("@each-subscribed-chat".to_string()));
+    }
+    chats
 }
 
 fn chat_list(chats: &[ChatTarget]) -> String {

@@ -168,3 +168,32 @@ fn a_bad_config_names_its_key() {
         "{stderr}"
     );
 }
+
+#[test]
+fn preview_prints_the_schedulers_plan() {
+    let config = shipped_config();
+    let out = herald(
+        &[
+            "preview",
+            "--config",
+            config.to_str().unwrap(),
+            "--now",
+            "2027-09-17 09:00",
+            "--days",
+            "2",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    assert!(
+        lines[0].starts_with("2027-09-17 Fri 14:00  reminder, 1d before · Rust Shanghai Meetup"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("talk reminder, 10m before · Welcome"),
+        "{stdout}"
+    );
+}
