@@ -300,6 +300,11 @@ fn describe(post: &Post, events: &[crate::events::Event]) -> String {
         What::Change { event, .. } => format!("change notice · {}", title(event)),
         What::Cancellation { facts, .. } => format!("cancellation · {}", facts.title),
         What::Recording { event } => format!("recordings · {}", title(event)),
+        What::Announcement(announcement) => format!(
+            "announcement #{} · {}",
+            announcement.id,
+            render::excerpt(&announcement.html)
+        ),
     }
 }
 

@@ -6,6 +6,7 @@
 //! Renderers return blocks (a card, a talk, a list line); [`pack`] turns
 //! blocks into messages that fit Telegram's limit.
 
+mod announce;
 mod date;
 mod notices;
 mod plain;
@@ -19,7 +20,8 @@ use crate::events::rich::escape_html;
 use crate::events::{AgendaItem, Break, Event, Rich, Speaker, Talk};
 use crate::lang::Lang;
 
-pub use date::{day, slot, when};
+pub use announce::*;
+pub use date::{day, moment, slot, when};
 pub use notices::*;
 pub use plain::html_to_plain;
 pub use posts::{lead_time, post};

@@ -2,7 +2,7 @@
 //! bytes, sent back verbatim by any client, so possibly stale (the event is
 //! gone) or forged. Decoding is strict and answering tolerates the stale.
 
-use super::{agenda, events, Context, Reply};
+use super::{agenda, events, Act, Context, Reply};
 use crate::render;
 
 /// Telegram's limit on callback data, in bytes.
@@ -14,6 +14,9 @@ pub enum Callback {
     Agenda(SlugRef),
     /// Show a page (0-based) of `/events`.
     EventsPage { past: bool, page: usize },
+    /// Send or cancel an announcement. Only the adapter, which knows the
+    /// organizers, may act on it.
+    Announcement { id: i64, act: Act },
 }
 
 /// An event's slug as it fits in a button: whole, or cut short and matched
@@ -28,6 +31,18 @@ const AGENDA: &str = "a:";
 const AGENDA_PREFIX: &str = "a~";
 const UPCOMING_PAGE: &str = "e:u:";
 const PAST_PAGE: &str = "e:p:";
+const SEND: &str = "n:s:";
+const CANCEL: &str = "n:c:";
+const WITHDRAW: &str = "n:w:";
+
+/// The prefix of each announcement button's data.
+fn act_prefix(act: Act) -> &'static str {
+    match act {
+        Act::Send => SEND,
+        Act::Cancel => CANCEL,
+        Act::Withdraw => WITHDRAW,
+    }
+}
 
 impl Callback {
     /// The agenda button of an event, fitting any slug in the data limit.
@@ -49,6 +64,7 @@ impl Callback {
             Callback::Agenda(SlugRef::Prefix(prefix)) => format!("{AGENDA_PREFIX}{prefix}"),
             Callback::EventsPage { past: false, page } => format!("{UPCOMING_PAGE}{page}"),
             Callback::EventsPage { past: true, page } => format!("{PAST_PAGE}{page}"),
+            Callback::Announcement { id, act } => format!("{}{id}", act_prefix(*act)),
         }
     }
 
@@ -58,10 +74,11 @@ impl Callback {
             return None;
         }
         let slug = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let page = |s: &str| {
-            let digits = !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
-            digits.then(|| s.parse().ok()).flatten()
+        let digits = |s: &str, most: usize| {
+            !s.is_empty() && s.len() <= most && s.bytes().all(|b| b.is_ascii_digit())
         };
+        let page = |s: &str| digits(s, 4).then(|| s.parse().ok()).flatten();
+        let id = |s: &str| digits(s, 18).then(|| s.parse().ok()).flatten();
         if let Some(rest) = data.strip_prefix(AGENDA) {
             return slug(rest).map(|s| Callback::Agenda(SlugRef::Whole(s)));
         }
@@ -73,6 +90,11 @@ impl Callback {
         }
         if let Some(rest) = data.strip_prefix(PAST_PAGE) {
             return page(rest).map(|page| Callback::EventsPage { past: true, page });
+        }
+        for act in [Act::Send, Act::Cancel, Act::Withdraw] {
+            if let Some(rest) = data.strip_prefix(act_prefix(act)) {
+                return id(rest).map(|id| Callback::Announcement { id, act });
+            }
         }
         None
     }
@@ -93,6 +115,7 @@ pub fn answer_callback(callback: &Callback, ctx: &Context) -> Reply {
             }
         }
         Callback::EventsPage { past, page } => events::answer(ctx, *past, *page),
+        Callback::Announcement { .. } => Reply::html(render::announce_elsewhere(ctx.lang)),
     }
 }
 
@@ -114,6 +137,14 @@ mod tests {
             Callback::EventsPage {
                 past: false,
                 page: 0,
+            },
+            Callback::Announcement {
+                id: 12,
+                act: Act::Send,
+            },
+            Callback::Announcement {
+                id: 999_999_999_999,
+                act: Act::Withdraw,
             },
         ] {
             let data = callback.encode();
@@ -146,6 +177,11 @@ mod tests {
             "e:u:+1",
             "e:p:99999",
             "e:u:1a",
+            "n:s:",
+            "n:s:-1",
+            "n:x:1",
+            "n:c:1 ",
+            "n:w:1234567890123456789",
             "x:y",
             "A:2021",
             &format!("a:{}", "x".repeat(80)),

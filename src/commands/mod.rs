@@ -3,6 +3,7 @@
 //! is written by [`crate::render`]. Adapters only deliver.
 
 mod agenda;
+mod announce;
 mod callback;
 mod events;
 mod help;
@@ -19,8 +20,11 @@ use crate::events::Catalog;
 use crate::lang::Lang;
 use crate::render;
 
+pub use announce::{
+    announce_usage, cancelled, confirmed, pending, preview, refuse_announcement, Act, Announce,
+};
 pub use callback::{answer_callback, Callback, SlugRef};
-pub use subscribe::{confirm_subscription, refuse_subscription, subscription_not_saved};
+pub use subscribe::{confirm_subscription, not_saved, refuse_subscription};
 
 /// Everything an answer depends on besides the command itself.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +48,10 @@ pub enum Command {
     Talk(String),
     Subscribe,
     Unsubscribe,
+    /// An organizer's announcement to every chat.
+    Announce(Announce),
+    /// An organizer's list of announcements waiting to go out.
+    Announcements,
     /// Plain text; adapters pass it on only from private chats, where a
     /// message is clearly meant for herald.
     Search(String),
@@ -64,6 +72,8 @@ impl Command {
             Command::Talk(_) => "talk",
             Command::Subscribe => "subscribe",
             Command::Unsubscribe => "unsubscribe",
+            Command::Announce(_) => "announce",
+            Command::Announcements => "announcements",
             Command::Search(_) => "search",
             Command::Unknown(_) => "unknown",
         }
@@ -166,6 +176,8 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
         "talk" => Command::Talk(args),
         "subscribe" => Command::Subscribe,
         "unsubscribe" => Command::Unsubscribe,
+        "announce" => Command::Announce(Announce::parse(&args)),
+        "announcements" => Command::Announcements,
         _ => Command::Unknown(name.to_string()),
     })
 }
@@ -182,6 +194,10 @@ pub fn answer(command: &Command, ctx: &Context) -> Reply {
         // Telegram adapter stores it and calls `confirm_subscription` itself.
         Command::Subscribe => confirm_subscription(true, true, ctx.lang),
         Command::Unsubscribe => confirm_subscription(false, true, ctx.lang),
+        // Announcing takes an organizer on Telegram, or `herald announce`.
+        Command::Announce(_) | Command::Announcements => {
+            Reply::html(render::announce_elsewhere(ctx.lang))
+        }
         Command::Search(text) => search::answer(ctx, text),
         Command::Unknown(name) => Reply::html(render::unknown_command(name, ctx.lang)),
     }

@@ -16,8 +16,8 @@ pub fn refuse_subscription(lang: Lang) -> Reply {
     Reply::html(render::admins_only(lang))
 }
 
-/// The subscription could not be stored.
-pub fn subscription_not_saved(lang: Lang) -> Reply {
+/// The state file could not be written (a subscription, an announcement).
+pub fn not_saved(lang: Lang) -> Reply {
     Reply::html(render::not_saved(lang))
 }
 

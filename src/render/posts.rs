@@ -40,6 +40,7 @@ pub fn post(post: &Post, events: &[Event], lang: Lang, tz: Tz) -> Vec<String> {
         What::Recording { event } => find(event)
             .map(|e| vec![recording(e, lang)])
             .unwrap_or_default(),
+        What::Announcement(announcement) => super::announcement(&announcement.html),
     }
 }
 

@@ -7,11 +7,12 @@
 //! number per chat keeps a turn fast however long the history grows.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::facts::Facts;
-use super::plan::{Post, What};
+use super::plan::{Announcement, Post, What};
 use crate::config::ChatTarget;
 use crate::events::Event;
 
@@ -23,6 +24,9 @@ pub struct Memory {
     pub told: BTreeMap<String, Told>,
     /// Each event's facts as last seen, and since when.
     pub seen: HashMap<String, Seen>,
+    /// Announcements organizers confirmed that are not yet done: herald
+    /// owes them to its chats as it owes reminders.
+    pub announcements: Vec<Arc<Announcement>>,
 }
 
 /// What the chats were told about one event.

@@ -13,7 +13,10 @@ pub mod runner;
 
 pub use facts::{Change, Facts};
 pub use memory::{Memory, Seen};
-pub use plan::{plan, turn, Input, Post, Turn, Verdict, What};
+pub use plan::{
+    announcement_key, announcement_posts, announcement_prefix, plan, turn, Announcement, Input,
+    Post, Turn, Verdict, What,
+};
 
 #[cfg(test)]
 mod tests;

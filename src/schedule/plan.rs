@@ -4,6 +4,7 @@
 //! decides anything of its own, so a preview is what will happen.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -45,6 +46,29 @@ pub enum What {
     Recording {
         event: String,
     },
+    /// An organizer's own words, to every chat.
+    Announcement(Arc<Announcement>),
+}
+
+/// An announcement an organizer confirmed, as the planner sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    pub id: i64,
+    pub due: DateTime<Utc>,
+    /// Telegram HTML, exactly as previewed.
+    pub html: String,
+    /// Pin it where herald may.
+    pub pin: bool,
+    /// A `herald announce` is posting it itself until then; should that
+    /// process die, the bot takes over once the hold runs out.
+    pub held_until: Option<DateTime<Utc>>,
+}
+
+impl Announcement {
+    /// Whether a `herald announce` is posting it at `now`.
+    pub fn held(&self, now: DateTime<Utc>) -> bool {
+        self.held_until.is_some_and(|until| until > now)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,13 +103,30 @@ impl Post {
         }
     }
 
-    /// Digests and reminders are about a moment and go stale; a notice of a
-    /// change, cancellation or recording stays true until it is told.
+    /// Digests, reminders and announcements are about a moment and go
+    /// stale (an announcement an hour late may already be wrong); a notice
+    /// of a change, cancellation or recording stays true until it is told.
     fn is_timed(&self) -> bool {
         matches!(
             self.what,
-            What::Digest { .. } | What::Reminder { .. } | What::TalkReminder { .. }
+            What::Digest { .. }
+                | What::Reminder { .. }
+                | What::TalkReminder { .. }
+                | What::Announcement(_)
         )
+    }
+
+    /// Whether the post is to be pinned once sent.
+    pub fn pin(&self) -> bool {
+        matches!(&self.what, What::Announcement(a) if a.pin)
+    }
+
+    /// The announcement this post belongs to, if it is one.
+    pub fn announcement(&self) -> Option<i64> {
+        match &self.what {
+            What::Announcement(announcement) => Some(announcement.id),
+            _ => None,
+        }
     }
 
     /// The events this post tells its chat about, for change notices later.
@@ -97,6 +138,7 @@ impl Post {
             | What::Change { event, .. }
             | What::Cancellation { event, .. }
             | What::Recording { event } => vec![event],
+            What::Announcement(_) => Vec::new(),
         }
     }
 }
@@ -151,6 +193,15 @@ pub fn turn(input: &Input) -> Turn {
             Verdict::Later => turn.wake = turn.wake.min(post.due),
         }
     }
+    // A held announcement is looked at again when its hold runs out.
+    let holds = input
+        .memory
+        .announcements
+        .iter()
+        .filter_map(|a| a.held_until);
+    turn.wake = holds
+        .filter(|until| *until > now)
+        .fold(turn.wake, DateTime::min);
     turn
 }
 
@@ -162,6 +213,11 @@ pub fn plan(input: &Input) -> Vec<Post> {
         reminders(input, event, &mut posts);
     }
     notices(input, &mut posts);
+    for announcement in &input.memory.announcements {
+        if !announcement.held(input.now) && announcement.due <= input.until {
+            posts.extend(announcement_posts(announcement, input.chats));
+        }
+    }
     posts.retain(|post| !input.memory.done.contains(&post.key));
     posts.sort_by(|a, b| (a.due, &a.key).cmp(&(b.due, &b.key)));
     posts
@@ -323,6 +379,29 @@ fn change_or_recording(
         ));
     }
     None
+}
+
+/// One announcement to each chat. Keys hold the announcement's id, so
+/// the state file tells which chats got which announcement.
+pub fn announcement_posts<'a>(
+    announcement: &'a Arc<Announcement>,
+    chats: &'a [ChatTarget],
+) -> impl Iterator<Item = Post> + 'a {
+    chats.iter().map(|chat| Post {
+        key: announcement_key(announcement.id, chat),
+        due: announcement.due,
+        chat: chat.clone(),
+        what: What::Announcement(Arc::clone(announcement)),
+    })
+}
+
+pub fn announcement_key(id: i64, chat: &ChatTarget) -> String {
+    format!("{}{chat}", announcement_prefix(id))
+}
+
+/// What the keys of one announcement's posts start with.
+pub fn announcement_prefix(id: i64) -> String {
+    format!("announce/{id}/")
 }
 
 /// A talk's identity across edits of other talks: its title.

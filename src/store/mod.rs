@@ -1,6 +1,7 @@
-//! The state file: what herald must remember across restarts. Today that is
-//! which chats subscribed; the scheduler and announcements add their tables
-//! as new [`MIGRATIONS`], so an old state file upgrades itself on open.
+//! The state file: what herald must remember across restarts: which chats
+//! subscribed, the scheduler's memory, and organizers' announcements. Each
+//! adds its tables as new [`MIGRATIONS`], so an old state file upgrades
+//! itself on open.
 //!
 //! One SQLite file in WAL mode with full syncs: a record of a post must
 //! survive a power cut, or the post would be sent twice. Every call is a
@@ -13,8 +14,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::config::ChatTarget;
+
+mod announcements;
 mod schedule;
 
+pub use announcements::{Author, Delivered, NewAnnouncement, Record, State};
 pub use schedule::Outcome;
 
 /// Schema changes in order; `migrations.version` counts those applied.
@@ -48,6 +53,23 @@ const MIGRATIONS: &[&str] = &[
         name  TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) STRICT",
+    // Organizers' announcements. What each chat got is a row of `posts`
+    // (key `announce/<id>/<chat>`), which now says why a post failed.
+    "CREATE TABLE announcements (
+        id             INTEGER PRIMARY KEY,
+        author         TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        html           TEXT NOT NULL,
+        pin            INTEGER NOT NULL,
+        lang           TEXT NOT NULL,
+        due            TEXT,
+        state          TEXT NOT NULL,
+        report_chat    INTEGER,
+        report_message INTEGER,
+        held_until     TEXT,
+        finished_at    TEXT
+    ) STRICT;
+    ALTER TABLE posts ADD COLUMN detail TEXT",
 ];
 
 /// How long a write waits for another process (a CLI command) holding the
@@ -151,6 +173,28 @@ impl Store {
                     .collect()
             });
         self.check(rows)
+    }
+
+    /// Every chat herald posts to: `configured` ones, then subscribers,
+    /// each once.
+    pub fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
+        let mut chats = configured.to_vec();
+        for subscription in self.subscribers()? {
+            let chat = ChatTarget::Id(subscription.chat);
+            if !chats.contains(&chat) {
+                chats.push(chat);
+            }
+        }
+        Ok(chats)
+    }
+
+    /// Changes whenever another connection (another herald process) has
+    /// written to the file, and only then.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        let version = self
+            .connection()
+            .query_row("PRAGMA data_version", [], |row| row.get(0));
+        self.check(version)
     }
 
     /// Closes the file, reporting what a plain drop would swallow (such as

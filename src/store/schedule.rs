@@ -2,6 +2,8 @@
 //! transaction with what its chat was told, right after Telegram accepted
 //! it: a crash can lose at most the record of the one post in flight.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
@@ -20,12 +22,18 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn as_str(self) -> &'static str {
+    const ALL: [Outcome; 3] = [Outcome::Sent, Outcome::Skipped, Outcome::Undeliverable];
+
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Outcome::Sent => "sent",
             Outcome::Skipped => "skipped",
             Outcome::Undeliverable => "undeliverable",
         }
+    }
+
+    pub(super) fn parse(text: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == text)
     }
 }
 
@@ -35,10 +43,6 @@ impl Store {
         let mut memory = Memory::default();
         let connection = self.connection();
         let loaded = (|| -> rusqlite::Result<Result<(), StoreProblem>> {
-            let mut posts = connection.prepare("SELECT key FROM posts")?;
-            for key in posts.query_map([], |row| row.get::<_, String>(0))? {
-                memory.done.insert(key?);
-            }
             let mut told = connection.prepare("SELECT event, chat, facts FROM told")?;
             let rows = told.query_map([], |row| {
                 Ok((
@@ -80,18 +84,34 @@ impl Store {
             }
             Ok(Ok(()))
         })();
+        drop(connection);
         match loaded {
-            Ok(Ok(())) => Ok(memory),
+            Ok(Ok(())) => {
+                memory.done = self.done_keys()?;
+                memory.announcements = self.owed_announcements()?;
+                Ok(memory)
+            }
             Ok(Err(problem)) => Err(self.fail(problem)),
             Err(error) => Err(self.fail(error.into())),
         }
     }
 
+    /// The keys of every post sent or given up on.
+    pub fn done_keys(&self) -> Result<HashSet<String>, StoreError> {
+        let connection = self.connection();
+        let keys = connection
+            .prepare("SELECT key FROM posts")
+            .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect());
+        self.check(keys)
+    }
+
     /// A post done, and what its chat now knows, in one transaction.
+    /// `detail` says why it failed, or how a pin went.
     pub fn record_post(
         &self,
         post: &Post,
         outcome: Outcome,
+        detail: Option<&str>,
         told: &[(String, Facts)],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -99,8 +119,15 @@ impl Store {
         let written = (|| {
             let transaction = connection.transaction()?;
             transaction.execute(
-                "INSERT OR REPLACE INTO posts (key, chat, outcome, at) VALUES (?1, ?2, ?3, ?4)",
-                params![post.key, post.chat.to_string(), outcome.as_str(), at],
+                "INSERT OR REPLACE INTO posts (key, chat, outcome, detail, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    post.key,
+                    post.chat.to_string(),
+                    outcome.as_str(),
+                    detail,
+                    at
+                ],
             )?;
             for (event, facts) in told {
                 transaction.execute(
@@ -187,7 +214,7 @@ fn decode(text: &str) -> Result<Facts, StoreProblem> {
 }
 
 /// The inverse of `ChatTarget`'s display: `@name` or a numeric id.
-fn chat_of(text: &str) -> ChatTarget {
+pub(super) fn chat_of(text: &str) -> ChatTarget {
     match text.parse::<i64>() {
         Ok(id) => ChatTarget::Id(id),
         Err(_) => ChatTarget::Username(text.to_string()),
@@ -230,7 +257,9 @@ mod tests {
             },
         };
         let told = memory.sent(&post, &events);
-        store.record_post(&post, Outcome::Sent, &told, now).unwrap();
+        store
+            .record_post(&post, Outcome::Sent, None, &told, now)
+            .unwrap();
         store.set_planned_until(now).unwrap();
         store.close().unwrap();
 

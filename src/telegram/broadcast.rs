@@ -14,13 +14,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, ParseMode, Recipient};
+use teloxide::types::{ChatId, MessageId, ParseMode, Recipient};
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::handlers::NO_PREVIEW;
 use crate::config::ChatTarget;
-use crate::schedule::runner::{Deliver, Delivery};
+use crate::schedule::runner::{Deliver, Delivery, Pin};
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
 const TRIES: u32 = 6;
@@ -56,7 +56,8 @@ impl TelegramDelivery {
         }
     }
 
-    async fn send(&self, chat: &ChatTarget, html: &str) -> Delivery {
+    /// Sends one message; `Ok` with its id once Telegram accepted it.
+    async fn send(&self, chat: &ChatTarget, html: &str) -> Result<MessageId, Delivery> {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
         for _ in 0..TRIES {
@@ -68,7 +69,7 @@ impl TelegramDelivery {
                 .link_preview_options(NO_PREVIEW)
                 .await;
             let error = match sent {
-                Ok(_) => return Delivery::Accepted,
+                Ok(message) => return Ok(message.id),
                 Err(error) => error,
             };
             match &error {
@@ -76,7 +77,9 @@ impl TelegramDelivery {
                     tracing::info!(%chat, seconds = wait.seconds(), "flood control: waiting as Telegram asks");
                     tokio::time::sleep(wait.duration()).await;
                 }
-                RequestError::Api(api) if is_gone(api) => return Delivery::Gone(api.to_string()),
+                RequestError::Api(api) if is_gone(api) => {
+                    return Err(Delivery::Gone(api.to_string()))
+                }
                 RequestError::Network(_)
                 | RequestError::InvalidJson { .. }
                 | RequestError::Io(_)
@@ -84,23 +87,56 @@ impl TelegramDelivery {
                     tokio::time::sleep(pause).await;
                     pause *= 2;
                 }
-                _ => return Delivery::Failed(error.to_string()),
+                _ => return Err(Delivery::Failed(error.to_string())),
             }
             last = error.to_string();
         }
-        Delivery::Failed(last)
+        Err(Delivery::Failed(last))
+    }
+
+    /// Pins a message just sent, quietly: the post itself already notified
+    /// the chat. Where herald may not pin, the post stands unpinned.
+    async fn pin(&self, chat: &ChatTarget, message: MessageId) -> Pin {
+        let pinned = self
+            .bot
+            .pin_chat_message(recipient(chat), message)
+            .disable_notification(true)
+            .await;
+        match pinned {
+            Ok(_) => Pin::Pinned,
+            Err(error) => {
+                tracing::warn!(%chat, %error, "sent, but could not pin");
+                Pin::Refused(error.to_string())
+            }
+        }
     }
 }
 
 impl Deliver for TelegramDelivery {
-    async fn deliver(&self, chat: &ChatTarget, messages: &[String]) -> Delivery {
+    async fn deliver(&self, chat: &ChatTarget, messages: &[String], pin: bool) -> Delivery {
+        let mut first = None;
         for html in messages {
-            let delivery = self.send(chat, html).await;
-            if delivery != Delivery::Accepted {
-                return delivery;
+            match self.send(chat, html).await {
+                Ok(id) => first = first.or(Some(id)),
+                Err(delivery) => return delivery,
             }
         }
-        Delivery::Accepted
+        match first {
+            Some(id) if pin => Delivery::Accepted(self.pin(chat, id).await),
+            _ => Delivery::Accepted(Pin::NotAsked),
+        }
+    }
+
+    async fn edit(&self, chat: i64, message: i32, html: &str) {
+        let edited = self
+            .bot
+            .edit_message_text(ChatId(chat), MessageId(message), html)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(NO_PREVIEW)
+            .await;
+        if let Err(error) = edited {
+            tracing::warn!(chat, %error, "could not put the report in place of the preview");
+        }
     }
 
     async fn resolve(&self, chat: &ChatTarget) -> Option<i64> {

@@ -15,8 +15,11 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
+use tokio::sync::Notify;
+
 use super::Library;
 use crate::commands::{self, Callback, Command, Context, Reply};
+use crate::config::ChatTarget;
 use crate::lang::Lang;
 use crate::render;
 use crate::store::Store;
@@ -30,6 +33,12 @@ pub(super) struct Herald {
     pub tz: Tz,
     /// For members whose Telegram client says nothing of their language.
     pub language: Lang,
+    /// `telegram.admins`: the user ids that may announce.
+    pub admins: Vec<u64>,
+    /// `telegram.chats`: posted to besides subscribers.
+    pub chats: Vec<ChatTarget>,
+    /// Wakes the scheduler when an announcement is confirmed.
+    pub nudge: Arc<Notify>,
 }
 
 pub(super) fn schema() -> UpdateHandler<RequestError> {
@@ -47,6 +56,8 @@ async fn message(bot: Bot, msg: Message, herald: Arc<Herald>) -> ResponseResult<
     let reply = match command {
         Command::Subscribe => herald.subscription(&bot, &msg, true, lang).await?,
         Command::Unsubscribe => herald.subscription(&bot, &msg, false, lang).await?,
+        Command::Announce(ref request) => herald.announce(&msg, request, lang),
+        Command::Announcements => herald.announcements(&msg, lang),
         _ => commands::answer(&command, &herald.snapshot(lang).context()),
     };
     // In a group, answers thread under the question they answer.
@@ -75,9 +86,16 @@ async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> Response
         handled(chat, "button:stale", started);
         return answered.map(drop);
     };
+    let chat = shown.chat().id;
+    if let Callback::Announcement { id, act } = callback {
+        let pressed = herald
+            .announcement_button(&bot, &query, shown, (id, act), lang)
+            .await;
+        handled(chat, "button:announcement", started);
+        return pressed;
+    }
     bot.answer_callback_query(query.id.clone()).await?;
     let reply = commands::answer_callback(&callback, &herald.snapshot(lang).context());
-    let chat = shown.chat().id;
     let delivered = match (&callback, shown) {
         // A page of a list replaces the page shown.
         (Callback::EventsPage { .. }, MaybeInaccessibleMessage::Regular(list)) => {
@@ -89,6 +107,7 @@ async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> Response
     let name = match callback {
         Callback::Agenda(_) => "button:agenda",
         Callback::EventsPage { .. } => "button:page",
+        Callback::Announcement { .. } => "button:announcement",
     };
     handled(chat, name, started);
     delivered
@@ -152,7 +171,7 @@ impl Herald {
             Ok(changed) => commands::confirm_subscription(on, changed, lang),
             Err(error) => {
                 tracing::error!(%error, chat, "cannot store a subscription");
-                commands::subscription_not_saved(lang)
+                commands::not_saved(lang)
             }
         })
     }
@@ -220,7 +239,12 @@ async fn send(
 /// Puts the first message of `reply` in place of message `id`; any further
 /// messages follow as new ones. Pressing the button of the page already
 /// shown changes nothing, which Telegram reports as an error: it is none.
-async fn edit(bot: &Bot, chat: ChatId, id: MessageId, reply: &Reply) -> ResponseResult<()> {
+pub(super) async fn edit(
+    bot: &Bot,
+    chat: ChatId,
+    id: MessageId,
+    reply: &Reply,
+) -> ResponseResult<()> {
     let Some((first, rest)) = reply.messages.split_first() else {
         return Ok(());
     };

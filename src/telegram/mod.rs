@@ -6,7 +6,9 @@
 //! error or a log line (teloxide puts it in every request URL, so request
 //! URLs are never logged either).
 
+mod announce;
 mod broadcast;
+mod entities;
 mod handlers;
 mod library;
 mod webhook;
@@ -23,7 +25,7 @@ use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::clock::SystemClock;
@@ -157,13 +159,17 @@ pub async fn serve(
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
-    let (stop_scheduler, scheduler) = start_scheduler(&bot, &config, &store, &library);
+    let nudge = Arc::new(Notify::new());
+    let (stop_scheduler, scheduler) = start_scheduler(&bot, &config, &store, &library, &nudge);
     let herald = Arc::new(Herald {
         library,
         store: Arc::clone(&store),
         username: me.username().to_string(),
         tz: config.timezone,
         language: config.language,
+        admins: config.telegram.admins.clone(),
+        chats: config.telegram.chats.clone(),
+        nudge,
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
         .dependencies(dptree::deps![Arc::clone(&herald)])
@@ -294,6 +300,7 @@ fn start_scheduler(
     config: &Config,
     store: &Arc<Store>,
     library: &Arc<Library>,
+    nudge: &Arc<Notify>,
 ) -> (watch::Sender<bool>, JoinHandle<()>) {
     let (stop, stopped) = watch::channel(false);
     let runner = Runner {
@@ -302,6 +309,7 @@ fn start_scheduler(
         store: Arc::clone(store),
         config: config.clone(),
         catalog: library.changes(),
+        nudge: Arc::clone(nudge),
     };
     let task = tokio::spawn(async move {
         if let Err(error) = runner.run(stopped).await {

@@ -1,0 +1,354 @@
+//! Announcements: the organizer's words go out as they wrote them; herald's
+//! own words here are the preview around them, the report after, and the
+//! refusals. An organizer reads the report to know which chats to follow
+//! up by hand, so it names every chat that did not get the post, and why.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{moment, pack, shorten};
+use crate::events::rich::escape_html;
+use crate::lang::Lang;
+use crate::schedule::runner::Pin;
+use crate::store::{Delivered, Outcome};
+
+use super::plain::html_to_plain;
+
+/// How much of an announcement `/announcements` quotes.
+const EXCERPT: usize = 60;
+
+/// An announcement's messages: the organizer's HTML, cut where Telegram's
+/// limit needs it.
+pub fn announcement(html: &str) -> Vec<String> {
+    pack([html.to_string()])
+}
+
+/// The message under the preview, with the Send and Cancel buttons.
+pub fn announce_preview(
+    chats: usize,
+    pin: bool,
+    due: Option<DateTime<Utc>>,
+    lang: Lang,
+    tz: Tz,
+) -> String {
+    let mut text = match lang {
+        Lang::Zh => format!("📣 <b>预览</b>：上面的公告将发到 {chats} 个聊天"),
+        Lang::En => format!("📣 <b>Preview</b>: the announcement above goes to {chats} chat(s)"),
+    };
+    if pin {
+        text.push_str(lang.pick("，能置顶的地方会置顶", ", pinned where herald may pin"));
+    }
+    if let Some(due) = due {
+        text.push_str(&match lang {
+            Lang::Zh => format!("，定于 <b>{}</b> 发出", moment(due, lang, tz)),
+            Lang::En => format!(" at <b>{}</b>", moment(due, lang, tz)),
+        });
+    }
+    text.push_str(match (lang, due.is_some()) {
+        (Lang::Zh, false) => "。\n点「发送」发出，或者取消。",
+        (Lang::Zh, true) => "。\n点「定时发送」确认，或者取消。",
+        (Lang::En, false) => ".\nPress Send to post it, or Cancel.",
+        (Lang::En, true) => ".\nPress Schedule to confirm, or Cancel.",
+    });
+    text
+}
+
+/// The confirming button: it sends now, or schedules.
+pub fn announce_send_button(scheduled: bool, lang: Lang) -> String {
+    match scheduled {
+        false => lang.pick("✅ 发送", "✅ Send"),
+        true => lang.pick("🗓 定时发送", "🗓 Schedule"),
+    }
+    .to_string()
+}
+
+pub fn announce_cancel_button(lang: Lang) -> String {
+    lang.pick("✖️ 取消", "✖️ Cancel").to_string()
+}
+
+/// The preview once Send is pressed, until the report replaces it.
+pub fn announce_sending(id: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("⏳ 公告 #{id} 正在发送……发完后这里会显示结果。"),
+        Lang::En => format!("⏳ Announcement #{id} is going out; the report will appear here."),
+    }
+}
+
+pub fn announce_scheduled(id: i64, due: DateTime<Utc>, lang: Lang, tz: Tz) -> String {
+    let due = moment(due, lang, tz);
+    match lang {
+        Lang::Zh => format!(
+            "🗓 公告 #{id} 定于 <b>{due}</b> 发出。发完后这里会显示结果；\
+             发送 /announcements 可以查看或取消。"
+        ),
+        Lang::En => format!(
+            "🗓 Announcement #{id} goes out at <b>{due}</b>; the report will appear here. \
+             /announcements lists it, with a Cancel button."
+        ),
+    }
+}
+
+pub fn announce_cancelled(id: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("✖️ 公告 #{id} 已取消，没有发出任何消息。"),
+        Lang::En => format!("✖️ Announcement #{id} cancelled: nothing was posted."),
+    }
+}
+
+/// What became of an announcement in every chat.
+pub fn announcement_report(id: i64, deliveries: &[Delivered], lang: Lang) -> String {
+    let total = deliveries.len();
+    if total == 0 {
+        return match lang {
+            Lang::Zh => format!("⚠️ 公告 #{id}：没有可以发送的聊天。"),
+            Lang::En => format!("⚠️ Announcement #{id}: there were no chats to post to."),
+        };
+    }
+    let sent: Vec<&Delivered> = deliveries
+        .iter()
+        .filter(|d| d.outcome == Outcome::Sent)
+        .collect();
+    let icon = if sent.len() == total { "✅" } else { "⚠️" };
+    let mut lines = vec![match lang {
+        Lang::Zh => format!("{icon} 公告 #{id} 已送达 {}/{total} 个聊天。", sent.len()),
+        Lang::En => format!(
+            "{icon} Announcement #{id} delivered to {} of {total} chat(s).",
+            sent.len()
+        ),
+    }];
+    let failed: Vec<String> = deliveries
+        .iter()
+        .filter(|d| d.outcome != Outcome::Sent)
+        .map(|d| chat_line(d, &failure(d, lang)))
+        .collect();
+    if !failed.is_empty() {
+        lines.push(lang.pick("未送达：", "Not delivered:").to_string());
+        lines.extend(failed);
+    }
+    let pins: Vec<Pin> = sent.iter().map(|d| Pin::of(d)).collect();
+    let pinned = pins.iter().filter(|p| **p == Pin::Pinned).count();
+    let unpinned: Vec<String> = sent
+        .iter()
+        .zip(&pins)
+        .filter_map(|(d, pin)| match pin {
+            Pin::Refused(reason) => Some(chat_line(d, reason)),
+            _ => None,
+        })
+        .collect();
+    if pinned > 0 || !unpinned.is_empty() {
+        lines.push(match lang {
+            Lang::Zh => format!("📌 已在 {pinned} 个聊天置顶。"),
+            Lang::En => format!("📌 Pinned in {pinned} chat(s)."),
+        });
+    }
+    if !unpinned.is_empty() {
+        lines.push(lang.pick("未能置顶：", "Not pinned:").to_string());
+        lines.extend(unpinned);
+    }
+    lines.join("\n")
+}
+
+/// `• -1001234 — bot was blocked by the user`
+fn chat_line(delivered: &Delivered, why: &str) -> String {
+    format!(
+        "• <code>{}</code> — {}",
+        escape_html(&delivered.chat.to_string()),
+        escape_html(why)
+    )
+}
+
+fn failure(delivered: &Delivered, lang: Lang) -> String {
+    match (delivered.outcome, &delivered.detail) {
+        (Outcome::Skipped, _) => lang
+            .pick(
+                "herald 停机太久，错过了发送时间",
+                "herald was down past the time it was due",
+            )
+            .to_string(),
+        (_, Some(reason)) => reason.clone(),
+        (_, None) => lang.pick("原因不明", "no reason given").to_string(),
+    }
+}
+
+/// `/announce` from someone not in `telegram.admins`.
+pub fn announce_refused(lang: Lang) -> &'static str {
+    lang.pick(
+        "抱歉，只有 herald 设置里的组织者可以发公告。",
+        "Sorry, only the organizers named in herald's settings can make announcements.",
+    )
+}
+
+pub fn announce_usage(lang: Lang) -> String {
+    lang.pick(
+        "用法：/announce 公告内容，或者回复一条消息发送 /announce。\n\
+         /announce --pin 内容：发出后置顶。\n\
+         /announce at 2026-12-01 10:00 内容：定时发送。",
+        "Usage: /announce your text, or reply /announce to a message.\n\
+         /announce --pin text: pin it once posted.\n\
+         /announce at 2026-12-01 10:00 text: post it at that time.",
+    )
+    .to_string()
+}
+
+pub fn announce_bad_time(time: &str, lang: Lang) -> String {
+    let time = escape_html(time);
+    match lang {
+        Lang::Zh => format!("看不懂时间“{time}”。请写成 2026-12-01 10:00 这样。"),
+        Lang::En => format!("I can't read the time “{time}”. Write it as 2026-12-01 10:00."),
+    }
+}
+
+pub fn announce_past(due: DateTime<Utc>, lang: Lang, tz: Tz) -> String {
+    let due = moment(due, lang, tz);
+    match lang {
+        Lang::Zh => format!("{due} 已经过去了。要现在发，去掉 at 和时间即可。"),
+        Lang::En => format!("{due} has passed. To post now, leave out `at` and the time."),
+    }
+}
+
+/// A pop-up (plain text) for a Send pressed by someone other than the author.
+pub fn announce_not_yours(lang: Lang) -> &'static str {
+    lang.pick(
+        "只有写这条公告的组织者可以发送它。",
+        "Only the organizer who wrote this announcement can send it.",
+    )
+}
+
+/// A pop-up for a button of an announcement already sent or cancelled.
+pub fn announce_settled(lang: Lang) -> &'static str {
+    lang.pick(
+        "这条公告已经发出或取消了。",
+        "This announcement was already sent or cancelled.",
+    )
+}
+
+/// A pop-up for Cancel once the announcement is going out.
+pub fn announce_under_way(lang: Lang) -> &'static str {
+    lang.pick(
+        "这条公告已经在发送了，不能再取消。",
+        "This announcement is already going out and can no longer be cancelled.",
+    )
+}
+
+/// `/announcements`: what is waiting to go out, oldest first.
+pub fn announcements_list(pending: &[(i64, DateTime<Utc>, &str)], lang: Lang, tz: Tz) -> String {
+    if pending.is_empty() {
+        return lang
+            .pick(
+                "没有等待发出的公告。",
+                "No announcements are waiting to go out.",
+            )
+            .to_string();
+    }
+    let mut lines = vec![format!(
+        "<b>{}</b>",
+        lang.pick("等待发出的公告", "Announcements waiting to go out")
+    )];
+    for (id, due, html) in pending {
+        lines.push(format!(
+            "#{id} · {} · {}",
+            moment(*due, lang, tz),
+            escape_html(&excerpt(html))
+        ));
+    }
+    lines.join("\n")
+}
+
+pub fn announcement_cancel_button(id: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("✖️ 取消 #{id}"),
+        Lang::En => format!("✖️ Cancel #{id}"),
+    }
+}
+
+/// The first line of an announcement, as plain text, short.
+pub fn excerpt(html: &str) -> String {
+    let plain = html_to_plain(html);
+    shorten(plain.lines().next().unwrap_or_default(), EXCERPT)
+}
+
+/// `/announce` in `herald console`, where nothing is ever posted.
+pub fn announce_elsewhere(lang: Lang) -> String {
+    lang.pick(
+        "公告请在 Telegram 里用 /announce 发，或者用 herald announce 命令。",
+        "Announcements are made in Telegram with /announce, or with `herald announce`.",
+    )
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ChatTarget;
+
+    const BEIJING: Tz = chrono_tz::Asia::Shanghai;
+
+    fn delivered(chat: i64, outcome: Outcome, detail: Option<&str>) -> Delivered {
+        Delivered {
+            chat: ChatTarget::Id(chat),
+            outcome,
+            detail: detail.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_report_names_each_chat_that_missed_out() {
+        let report = announcement_report(
+            3,
+            &[
+                delivered(-1, Outcome::Sent, Some("pinned")),
+                delivered(-2, Outcome::Sent, Some("not pinned: not enough rights")),
+                delivered(
+                    5,
+                    Outcome::Undeliverable,
+                    Some("bot was blocked <by> the user"),
+                ),
+            ],
+            Lang::En,
+        );
+        assert_eq!(
+            html_to_plain(&report),
+            "⚠️ Announcement #3 delivered to 2 of 3 chat(s).\n\
+             Not delivered:\n\
+             • 5 — bot was blocked <by> the user\n\
+             📌 Pinned in 1 chat(s).\n\
+             Not pinned:\n\
+             • -2 — not enough rights"
+        );
+        assert!(report.contains("&lt;by&gt;"), "escaped: {report}");
+    }
+
+    #[test]
+    fn a_clean_report_is_one_line() {
+        let report = announcement_report(1, &[delivered(-1, Outcome::Sent, None)], Lang::Zh);
+        assert_eq!(report, "✅ 公告 #1 已送达 1/1 个聊天。");
+    }
+
+    #[test]
+    fn the_preview_says_where_when_and_whether_pinned() {
+        let due = "2026-12-01T02:00:00Z".parse().unwrap();
+        assert_eq!(
+            html_to_plain(&announce_preview(4, true, Some(due), Lang::En, BEIJING)),
+            "📣 Preview: the announcement above goes to 4 chat(s), pinned where herald may pin \
+             at Tue 1 Dec 2026, 10:00.\nPress Schedule to confirm, or Cancel."
+        );
+        assert_eq!(
+            html_to_plain(&announce_preview(2, false, None, Lang::Zh, BEIJING)),
+            "📣 预览：上面的公告将发到 2 个聊天。\n点「发送」发出，或者取消。"
+        );
+    }
+
+    #[test]
+    fn the_list_quotes_the_first_line_escaped() {
+        let due = "2026-12-01T02:00:00Z".parse().unwrap();
+        let list = announcements_list(
+            &[(7, due, "<b>Doors</b> &lt;open&gt;\nsecond line")],
+            Lang::En,
+            BEIJING,
+        );
+        assert_eq!(
+            list,
+            "<b>Announcements waiting to go out</b>\n#7 · Tue 1 Dec 2026, 10:00 · Doors &lt;open&gt;"
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Organizers' announcements on Telegram: `/announce` and its preview, the
+//! Send and Cancel buttons, `/announcements`. Who is an organizer is decided
+//! here, by user id from `telegram.admins` alone: usernames change hands and
+//! are never trusted. Posting is the scheduler's, as for any post: Send only
+//! makes the announcement due and wakes the scheduler.
+
+use chrono::{DateTime, Utc};
+use teloxide::prelude::*;
+use teloxide::types::{MaybeInaccessibleMessage, MessageId, User};
+
+use super::entities;
+use super::handlers::{edit, Herald};
+use crate::commands::{self, Act, Announce, Reply};
+use crate::lang::Lang;
+use crate::render;
+use crate::schedule::Announcement;
+use crate::store::{Author, NewAnnouncement, State, StoreError};
+
+/// What pressing an announcement's button comes to.
+enum Pressed {
+    /// A pop-up saying why not; nothing changes.
+    Refused(String),
+    /// The message with the button now shows `here`; `preview`, if any, is
+    /// the announcement's preview to update as well.
+    Shows {
+        here: Reply,
+        preview: Option<((i64, i32), Reply)>,
+    },
+}
+
+impl Herald {
+    /// `/announce`: keeps the announcement as a draft and previews it.
+    pub(super) fn announce(&self, msg: &Message, request: &Announce, lang: Lang) -> Reply {
+        let Some(author) = self.organizer(msg.from.as_ref(), msg.chat.id, "announce") else {
+            return commands::refuse_announcement(lang);
+        };
+        let now = Utc::now();
+        let due = match request.due(now, self.tz, lang) {
+            Ok(due) => due,
+            Err(reply) => return reply,
+        };
+        let Some(html) = announced_html(msg, request).filter(|html| !html.trim().is_empty()) else {
+            return commands::announce_usage(lang);
+        };
+        let draft = NewAnnouncement {
+            author: Author::Admin(author),
+            html,
+            pin: request.pin,
+            lang,
+            due,
+            state: State::Draft,
+            held_until: None,
+        };
+        let stored = self.store.targets(&self.chats).and_then(|chats| {
+            let id = self.store.add_announcement(&draft, now)?;
+            Ok((id, chats.len()))
+        });
+        match stored {
+            Ok((id, chats)) => {
+                tracing::info!(
+                    user = author,
+                    announcement = id,
+                    chats,
+                    "announcement previewed"
+                );
+                commands::preview(id, &draft.html, chats, draft.pin, due, lang, self.tz)
+            }
+            Err(error) => failed(&error, lang),
+        }
+    }
+
+    /// `/announcements`: what is waiting to go out, for organizers.
+    pub(super) fn announcements(&self, msg: &Message, lang: Lang) -> Reply {
+        if self
+            .organizer(msg.from.as_ref(), msg.chat.id, "announcements")
+            .is_none()
+        {
+            return commands::refuse_announcement(lang);
+        }
+        self.pending(Utc::now(), lang)
+            .unwrap_or_else(|error| failed(&error, lang))
+    }
+
+    /// A press of Send, Cancel, or a Cancel of `/announcements`.
+    pub(super) async fn announcement_button(
+        &self,
+        bot: &Bot,
+        query: &CallbackQuery,
+        shown: &MaybeInaccessibleMessage,
+        (id, act): (i64, Act),
+        lang: Lang,
+    ) -> ResponseResult<()> {
+        let chat = shown.chat().id;
+        let answer = bot.answer_callback_query(query.id.clone());
+        let Some(user) = self.organizer(Some(&query.from), chat, "announcement button") else {
+            return answer.text(render::announce_refused(lang)).await.map(drop);
+        };
+        let at = (chat.0, shown.id().0);
+        let pressed = self.press(user, at, id, act, lang).unwrap_or_else(|error| {
+            tracing::error!(%error, announcement = id, "cannot update an announcement");
+            Pressed::Refused(render::not_saved(lang))
+        });
+        match pressed {
+            Pressed::Refused(why) => answer.text(why).await.map(drop),
+            Pressed::Shows { here, preview } => {
+                answer.await?;
+                if let Some(((chat, message), reply)) = preview {
+                    edit(bot, ChatId(chat), MessageId(message), &reply).await?;
+                }
+                edit(bot, chat, shown.id(), &here).await
+            }
+        }
+    }
+
+    /// The user's id if they are an organizer. Anyone else is logged by id,
+    /// with what they tried.
+    fn organizer(&self, user: Option<&User>, chat: ChatId, tried: &str) -> Option<u64> {
+        let id = user.map(|user| user.id.0);
+        let organizer = id.filter(|id| self.admins.contains(id));
+        if organizer.is_none() {
+            tracing::warn!(user = ?id, chat = chat.0, tried, "refused: not in telegram.admins");
+        }
+        organizer
+    }
+
+    /// What organizer `user` pressing `act` on announcement `id`, under the
+    /// message `at`, does.
+    fn press(
+        &self,
+        user: u64,
+        at: (i64, i32),
+        id: i64,
+        act: Act,
+        lang: Lang,
+    ) -> Result<Pressed, StoreError> {
+        let now = Utc::now();
+        let settled = || Ok(Pressed::Refused(render::announce_settled(lang).to_string()));
+        let Some(record) = self.store.announcement(id)? else {
+            return settled();
+        };
+        if act == Act::Send {
+            if record.author != Author::Admin(user) {
+                tracing::warn!(
+                    user,
+                    announcement = id,
+                    "refused: Send pressed by an organizer who did not write it"
+                );
+                return Ok(Pressed::Refused(
+                    render::announce_not_yours(lang).to_string(),
+                ));
+            }
+            let Some(confirmed) = self.store.confirm_announcement(id, now, at)? else {
+                return settled();
+            };
+            self.nudge.notify_one();
+            let due = confirmed.due.unwrap_or(now);
+            tracing::info!(user, announcement = id, %due, "announcement confirmed");
+            return Ok(Pressed::Shows {
+                here: commands::confirmed(id, due, now, lang, self.tz),
+                preview: None,
+            });
+        }
+        let under_way = record.state == State::Scheduled && record.due.is_some_and(|d| d <= now);
+        if under_way {
+            return Ok(Pressed::Refused(
+                render::announce_under_way(lang).to_string(),
+            ));
+        }
+        if !self.store.cancel_announcement(id, now)? {
+            return settled();
+        }
+        tracing::info!(user, announcement = id, "announcement cancelled");
+        let cancelled = commands::cancelled(id, lang);
+        Ok(match act {
+            Act::Withdraw => Pressed::Shows {
+                here: self.pending(now, lang)?,
+                preview: record.report_to.map(|preview| (preview, cancelled)),
+            },
+            _ => Pressed::Shows {
+                here: cancelled,
+                preview: None,
+            },
+        })
+    }
+
+    /// The announcements confirmed and still ahead.
+    fn pending(&self, now: DateTime<Utc>, lang: Lang) -> Result<Reply, StoreError> {
+        let owed = self.store.owed_announcements()?;
+        let waiting: Vec<&Announcement> =
+            owed.iter().map(|a| &**a).filter(|a| a.due > now).collect();
+        Ok(commands::pending(&waiting, lang, self.tz))
+    }
+}
+
+/// The announcement's text as Telegram HTML: the words after the command
+/// and its options, or, with none, the message `/announce` replies to.
+fn announced_html(msg: &Message, request: &Announce) -> Option<String> {
+    if !request.text.is_empty() {
+        // The parsed text is the tail of the message, trailing spaces aside.
+        let text = msg.text()?.trim_end();
+        let from = text.len().checked_sub(request.text.len())?;
+        return Some(entities::html(
+            text,
+            msg.entities().unwrap_or_default(),
+            from,
+        ));
+    }
+    let quoted = msg.reply_to_message()?;
+    let (text, formatting) = match quoted.text() {
+        Some(text) => (text, quoted.entities()),
+        None => (quoted.caption()?, quoted.caption_entities()),
+    };
+    Some(entities::html(text, formatting.unwrap_or_default(), 0))
+}
+
+fn failed(error: &StoreError, lang: Lang) -> Reply {
+    tracing::error!(%error, "cannot use the state file for an announcement");
+    commands::not_saved(lang)
+}
