@@ -6,7 +6,6 @@ mod support;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Mutex, Once};
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
@@ -17,6 +16,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use support::fake_bot_api::{Chat, FakeBotApi, Sent, User, BOT_USERNAME, TOKEN};
+use support::logs::{capture_logs, logs};
 
 const ZHOU: User = User {
     id: 1001,
@@ -158,38 +158,6 @@ impl Running {
         stopped.expect("herald stops at once").unwrap().unwrap();
         (self.api, self.dir)
     }
-}
-
-/// Everything logged in this test binary, at every level, so a test can
-/// check what the logs hold (and that no token is among it).
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Logs;
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    static INSTALLED: Once = Once::new();
-    INSTALLED.call_once(|| {
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(|| Logs)
-            .init();
-    });
-}
-
-fn logs() -> String {
-    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
 }
 
 fn count_in(api: &FakeBotApi, chat: Chat) -> usize {

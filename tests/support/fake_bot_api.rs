@@ -195,6 +195,19 @@ impl FakeBotApi {
         message_id
     }
 
+    /// Like [`FakeBotApi::send_text`], with the member's formatting:
+    /// Telegram `entities` (offsets in UTF-16 units), after the command's.
+    pub fn send_formatted(&self, chat: Chat, from: &User, text: &str, entities: Value) -> i64 {
+        let mut state = self.shared.lock();
+        let (message_id, mut update) = state.member_message(chat, from, text);
+        let message = &mut update["message"];
+        let mut all = message["entities"].as_array().cloned().unwrap_or_default();
+        all.extend(entities.as_array().cloned().unwrap_or_default());
+        message["entities"] = json!(all);
+        state.queue(&self.shared, update);
+        message_id
+    }
+
     /// Like [`FakeBotApi::send_text`], but delivered as Telegram does in
     /// webhook mode: posted to herald's `listen` address, at the path and
     /// with the secret token herald registered with `setWebhook`.
@@ -410,6 +423,7 @@ const METHODS: &[&str] = &[
     "setMyCommands",
     "setWebhook",
     "deleteWebhook",
+    "pinChatMessage",
 ];
 
 async fn api(
