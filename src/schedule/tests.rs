@@ -3,6 +3,7 @@
 //! send what is due, sleep until the next post — with a clock that jumps.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -405,4 +406,66 @@ fn no_digest_when_nothing_is_coming() {
     );
     sim.run_until(at("2024-06-10T00:00:00+08:00"));
     assert!(sim.delivered.is_empty());
+}
+
+fn announcement(id: i64, due: &str, held_until: Option<&str>) -> Arc<Announcement> {
+    Arc::new(Announcement {
+        id,
+        due: at(due),
+        html: "<b>Registration</b> is open &amp; free".into(),
+        pin: true,
+        held_until: held_until.map(at),
+    })
+}
+
+#[test]
+fn a_scheduled_announcement_goes_out_at_its_time_once() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(config, Vec::new(), at("2026-11-30T00:00:00+08:00"));
+    sim.memory
+        .announcements
+        .push(announcement(1, "2026-12-01T10:00:00+08:00", None));
+    sim.run_until(at("2026-12-01T09:59:59+08:00"));
+    assert!(sim.delivered.is_empty(), "not a second early");
+    sim.run_until(at("2026-12-03T00:00:00+08:00"));
+    for chat in &CHATS {
+        assert_eq!(sim.log(chat), ["12-01 10:00 announce"]);
+    }
+    assert_eq!(sim.texts("announce/1/"), ["Registration is open & free"]);
+    // A new process with the state file's memory owes nothing more.
+    let mut again = Sim::new(sim.config.clone(), Vec::new(), sim.now);
+    again.memory = sim.memory.clone();
+    again.run_until(at("2026-12-10T00:00:00+08:00"));
+    assert!(again.delivered.is_empty());
+}
+
+#[test]
+fn a_held_announcement_waits_for_its_holder_to_stop() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(config, Vec::new(), at("2026-12-01T09:00:00+08:00"));
+    // `herald announce` took it at 10:00 and died: its hold runs to 10:10.
+    sim.memory.announcements.push(announcement(
+        2,
+        "2026-12-01T10:00:00+08:00",
+        Some("2026-12-01T10:10:00+08:00"),
+    ));
+    sim.memory.done.insert(announcement_key(2, &CHATS[0]));
+    sim.run_until(at("2026-12-01T12:00:00+08:00"));
+    assert!(sim.log(&CHATS[0]).is_empty(), "the holder posted there");
+    assert_eq!(sim.log(&CHATS[1]), ["12-01 10:10 announce"]);
+}
+
+#[test]
+fn an_announcement_missed_by_more_than_catch_up_is_skipped() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(config, Vec::new(), at("2026-12-01T08:00:00+08:00"));
+    sim.memory
+        .announcements
+        .push(announcement(3, "2026-12-01T10:00:00+08:00", None));
+    sim.run_until(at("2026-12-01T09:00:00+08:00"));
+    // Down from 09:00 to 11:30, with a one-hour catch-up.
+    sim.now = at("2026-12-01T11:30:00+08:00");
+    sim.run_until(at("2026-12-02T00:00:00+08:00"));
+    assert!(sim.delivered.is_empty());
+    assert_eq!(sim.skipped.len(), 2, "one per chat: {:?}", sim.skipped);
 }
