@@ -348,3 +348,213 @@ async fn pending_announcements_are_listed_and_can_be_withdrawn() {
     assert_eq!(herald.posted_to_groups().await, 0);
     herald.stop().await;
 }
+
+/// A site for the `herald` binary: organizer [`ORGANIZER`], `chats`, no
+/// events, and times in UTC.
+fn site(chats: &[i64]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("events")).unwrap();
+    std::fs::write(
+        dir.path().join("bot.toml"),
+        format!(
+            "language = \"en\"\ntimezone = \"UTC\"\n[telegram]\nadmins = [{}]\nchats = {chats:?}\n",
+            ORGANIZER.id
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+/// `herald <args> --config <site>/bot.toml`, talking to `api`.
+fn herald(site: &tempfile::TempDir, api: &FakeBotApi, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    command
+        .args(args)
+        .arg("--config")
+        .arg(site.path().join("bot.toml"))
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", api.url())
+        .env("RUST_LOG", "herald=info")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+/// How many messages each chat got, in `calls`.
+fn counts(calls: &[Call], chats: &[i64]) -> Vec<usize> {
+    let sent = |chat: &i64| {
+        let to_chat = |c: &&Call| c.method == "sendMessage" && c.params["chat_id"] == *chat;
+        calls.iter().filter(to_chat).count()
+    };
+    chats.iter().map(sent).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_between_send_and_the_end_of_the_broadcast_it_repeats_no_chat() {
+    let api = FakeBotApi::start().await;
+    let chats: Vec<i64> = (1..=30).map(|n| -6000 - n).collect();
+    let site = site(&chats);
+    api.delay_sends(Duration::from_millis(80));
+    let mut running = herald(&site, &api, &["run"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    api.wait_for_calls("setMyCommands", 2).await;
+    api.send_text(DESK, &ORGANIZER, "/announce Registration is open");
+    let preview = api.wait_for_messages(DESK, 2).await;
+    let send = &preview[1].buttons()[0].1;
+    api.press_button(&ORGANIZER, &preview[1], send);
+    api.wait_until("a third of the broadcast", |calls| {
+        (counts(calls, &chats).iter().sum::<usize>() >= 10).then_some(())
+    })
+    .await;
+    running.start_kill().unwrap(); // SIGKILL: no chance to tidy up
+    running.wait().await.unwrap();
+    let before: usize = counts(&api.calls("sendMessage"), &chats).iter().sum();
+    assert!(before < chats.len(), "killed mid-broadcast ({before} sent)");
+
+    let mut restarted = herald(&site, &api, &["run"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let controls = &preview[1];
+    api.wait_until("the report, from the restarted herald", |calls| {
+        calls
+            .iter()
+            .find(|c| {
+                c.method == "editMessageText"
+                    && c.params["message_id"] == controls.message_id
+                    && c.params["text"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("delivered to 30 of 30"))
+            })
+            .map(drop)
+    })
+    .await;
+    let counts = counts(&api.calls("sendMessage"), &chats);
+    let repeated: usize = counts.iter().map(|n| n.saturating_sub(1)).sum();
+    assert!(counts.iter().all(|n| *n >= 1), "{counts:?}");
+    assert!(
+        repeated <= 1,
+        "at most the one post in flight repeats: {counts:?}"
+    );
+    restarted.start_kill().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn herald_announce_posts_a_markdown_file_and_reports() {
+    let api = FakeBotApi::start().await;
+    api.block(-7003);
+    let site = site(&[-7001, -7002, -7003]);
+    let file = site.path().join("message.md");
+    std::fs::write(
+        &file,
+        "## Meetup #3\n\nSlides are up: [here](https://x.io/s?a=1&b=2).\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let unasked = herald(&site, &api, &["announce", "--file", file])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(unasked.status.code(), Some(1), "no terminal, no --yes");
+    assert!(String::from_utf8_lossy(&unasked.stderr).contains("pass --yes"));
+    assert!(api.calls("sendMessage").is_empty());
+
+    let out = herald(&site, &api, &["announce", "--file", file, "--yes"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "one chat missed it: {stdout}");
+    assert!(
+        stdout.contains("    Meetup #3\n")
+            && stdout.contains("\n    Slides are up: here (https://x.io/s?a=1&b=2).\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("To 3 chat(s) now: -7001, -7002, -7003"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Announcement #1 delivered to 2 of 3 chat(s)."),
+        "{stdout}"
+    );
+    let html =
+        "<b>Meetup #3</b>\n\nSlides are up: <a href=\"https://x.io/s?a=1&amp;b=2\">here</a>.";
+    for chat in [-7001, -7002] {
+        assert_eq!(
+            api.wait_for_messages(Chat::Group(chat), 1).await[0].html,
+            html
+        );
+    }
+
+    let listed = herald(&site, &api, &["announcements"])
+        .output()
+        .await
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.starts_with("#1 · done · by "), "{listed}");
+    assert!(
+        listed.contains(
+            "\n    Meetup #3\n    -7001  sent\n    -7002  sent\n    -7003  undeliverable: "
+        ),
+        "{listed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn herald_announce_at_a_time_leaves_it_to_the_bot_and_preview_shows_it() {
+    let api = FakeBotApi::start().await;
+    let site = site(&[-8001]);
+    let file = site.path().join("message.md");
+    std::fs::write(&file, "Doors open at *19:00*\n").unwrap();
+    let file = file.to_str().unwrap();
+    let out = herald(
+        &site,
+        &api,
+        &[
+            "announce",
+            "--file",
+            file,
+            "--at",
+            "2030-01-01 10:00",
+            "--pin",
+            "--yes",
+        ],
+    )
+    .env_remove("TELOXIDE_TOKEN")
+    .output()
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("To 1 chat(s) at 2030-01-01 10:00 UTC, pinned where herald may: -8001"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Stored as announcement #1"), "{stdout}");
+    assert!(
+        api.calls("sendMessage").is_empty(),
+        "nothing posted from here"
+    );
+
+    let preview = herald(
+        &site,
+        &api,
+        &["preview", "--now", "2029-12-31 12:00", "--days", "2"],
+    )
+    .output()
+    .await
+    .unwrap();
+    let preview = String::from_utf8_lossy(&preview.stdout);
+    assert!(
+        preview.contains("2030-01-01 Tue 10:00  announcement #1 · Doors open at 19:00  → -8001"),
+        "{preview}"
+    );
+}

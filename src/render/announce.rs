@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 use super::{moment, pack, shorten};
 use crate::events::rich::escape_html;
+use crate::events::Rich;
 use crate::lang::Lang;
 use crate::schedule::runner::Pin;
 use crate::store::{Delivered, Outcome};
@@ -21,6 +22,35 @@ const EXCERPT: usize = 60;
 /// limit needs it.
 pub fn announcement(html: &str) -> Vec<String> {
     pack([html.to_string()])
+}
+
+/// Markdown from an organizer's file as Telegram HTML: links, emphasis,
+/// code and lists kept, headings bold, HTML tags dropped as on the site,
+/// everything else escaped, and paragraphs a blank line apart as written.
+pub fn markdown(text: &str) -> String {
+    let mut blocks = Vec::new();
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.lines().chain([""]) {
+        let heading = heading(line);
+        if (line.trim().is_empty() || heading.is_some()) && !lines.is_empty() {
+            blocks.push(Rich::from_lines(&lines).html());
+            lines.clear();
+        }
+        match heading {
+            Some(title) => blocks.push(format!("<b>{}</b>", Rich::inline(title).html())),
+            None if !line.trim().is_empty() => lines.push(line),
+            None => {}
+        }
+    }
+    blocks.join("\n\n")
+}
+
+/// `## Title` → `Title`; `#rust` is a hashtag, not a heading.
+fn heading(line: &str) -> Option<&str> {
+    let marked = line.trim_start();
+    let title = marked.trim_start_matches('#');
+    let level = marked.len() - title.len();
+    ((1..=6).contains(&level) && title.starts_with(' ')).then(|| title.trim())
 }
 
 /// The message under the preview, with the Send and Cancel buttons.
@@ -289,6 +319,17 @@ mod tests {
             outcome,
             detail: detail.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn markdown_files_keep_their_paragraphs_links_and_emphasis() {
+        let text = "## Rust <b>Meetup</b> > 9000\nDoors open **19:00**,\nsee [the page](https://x.io/?a=1&b=2).\n\n\n- `cargo` talk\n- 周强 & *friends*\n#rust\n";
+        assert_eq!(
+            markdown(text),
+            "<b>Rust Meetup &gt; 9000</b>\n\n\
+             Doors open <b>19:00</b>, see <a href=\"https://x.io/?a=1&amp;b=2\">the page</a>.\n\n\
+             • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i>\n#rust"
+        );
     }
 
     #[test]

@@ -28,12 +28,13 @@ use url::Url;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::commands::COMMANDS;
 use crate::config::Config;
+use crate::events::Catalog;
 use crate::lang::Lang;
-use crate::schedule::runner::Runner;
-use crate::store::{Store, StoreError};
+use crate::schedule::runner::{Runner, HOLD};
+use crate::store::{Delivered, NewAnnouncement, Store, StoreError};
 
 pub use library::{Library, Watch};
 
@@ -133,6 +134,39 @@ fn parse_api_url(url: &str) -> Result<Url, RunError> {
 pub async fn run(config: Config) -> Result<(), RunError> {
     let api = BotApi::from_env(&config)?;
     serve(config, api, stop_signal()).await
+}
+
+/// `herald announce`: posts an announcement to every chat now, paced and
+/// retried as the scheduler's posts are, and returns its id and what each
+/// chat got. It is stored only once Telegram has taken the token, and
+/// held while posting, so a bot on the same state file keeps off it.
+pub async fn announce(
+    config: Config,
+    api: BotApi,
+    store: Arc<Store>,
+    announcement: NewAnnouncement,
+) -> Result<(i64, Vec<Delivered>), RunError> {
+    let bot = Bot::new(api.token.clone()).set_api_url(api.url);
+    bot.get_me()
+        .await
+        .map_err(|e| RunError::request(e, &api.token))?;
+    let now = SystemClock.now();
+    let held = NewAnnouncement {
+        held_until: Some(now + HOLD),
+        due: Some(now),
+        ..announcement
+    };
+    let id = store.add_announcement(&held, now)?;
+    let (_pages, catalog) = watch::channel(Arc::new(Catalog::default()));
+    let runner = Runner {
+        deliver: TelegramDelivery::new(bot, Some(Limits::default())),
+        clock: SystemClock,
+        store,
+        config,
+        catalog,
+        nudge: Arc::new(Notify::new()),
+    };
+    Ok((id, runner.announce(id).await?))
 }
 
 /// Serves until `shutdown` completes, then stops taking updates, lets the
