@@ -192,7 +192,7 @@ impl Catalog {
         let matching = |with_tags: bool| -> Vec<TalkAt<'_>> {
             self.talks
                 .iter()
-                .filter(|talk| words.all_in(talk.text(with_tags)))
+                .filter(|talk| talk.holds(&words, with_tags))
                 .map(|talk| talk.at(&self.events))
                 .collect()
         };
@@ -537,6 +537,9 @@ struct TalkText {
     text: String,
     /// Length of the talk's own part of `text`.
     own: usize,
+    /// Characters of the own part, and of the whole text.
+    own_chars: Chars,
+    all_chars: Chars,
 }
 
 impl TalkText {
@@ -556,23 +559,29 @@ impl TalkText {
             text.push_str(&key(&abstract_.plain()));
         }
         let own = text.len();
+        let own_chars = Chars::of(&text);
         for tag in &event.tags {
             text.push_str(&key(tag));
         }
         TalkText {
             event: event_at,
             talk: talk_at,
+            all_chars: Chars::of(&text),
             text,
             own,
+            own_chars,
         }
     }
 
-    /// The talk's own words, or those with its event's tags.
-    fn text(&self, with_tags: bool) -> &str {
-        match with_tags {
-            true => &self.text,
-            false => &self.text[..self.own],
-        }
+    /// Whether the talk's own words, or those with its event's tags, hold
+    /// every word. Most talks lack some character of the query, which rules
+    /// them out without reading their text.
+    fn holds(&self, words: &Words, with_tags: bool) -> bool {
+        let (text, chars) = match with_tags {
+            true => (&self.text[..], self.all_chars),
+            false => (&self.text[..self.own], self.own_chars),
+        };
+        chars.covers(words.chars) && words.all_in(text)
     }
 
     fn at<'a>(&self, events: &'a [Event]) -> TalkAt<'a> {
@@ -594,20 +603,51 @@ fn key(text: &str) -> String {
 }
 
 /// The words of a query; each must appear somewhere, in any order.
-struct Words(Vec<String>);
+struct Words {
+    keys: Vec<String>,
+    /// Every character of every word.
+    chars: Chars,
+}
 
 impl Words {
     fn new(query: &str) -> Self {
-        Words(query.split_whitespace().map(key).collect())
+        let keys: Vec<String> = query.split_whitespace().map(key).collect();
+        let chars = Chars::of(&keys.concat());
+        Words { keys, chars }
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.keys.is_empty()
     }
 
     /// Whether every word is in `text`, already reduced by [`key`].
     fn all_in(&self, text: &str) -> bool {
-        self.0.iter().all(|word| text.contains(word.as_str()))
+        self.keys.iter().all(|word| text.contains(word.as_str()))
+    }
+}
+
+/// The characters a text holds, folded into 64 bits: a text cannot hold a
+/// word unless it holds all of the word's characters. Latin letters and
+/// digits, what most searches are made of, get a bit each; other characters
+/// share the rest.
+#[derive(Debug, Clone, Copy)]
+struct Chars(u64);
+
+impl Chars {
+    fn of(text: &str) -> Self {
+        Chars(text.chars().fold(0, |set, c| set | 1 << Chars::bit(c)))
+    }
+
+    fn bit(c: char) -> u32 {
+        match c {
+            'a'..='z' => u32::from(c) - u32::from('a'),
+            '0'..='9' => 26 + u32::from(c) - u32::from('0'),
+            _ => 36 + u32::from(c) % 28,
+        }
+    }
+
+    fn covers(self, other: Chars) -> bool {
+        self.0 & other.0 == other.0
     }
 }
 
