@@ -437,7 +437,11 @@ struct Person {
 impl Person {
     /// The person with the names of their entries worked out.
     fn spelled(mut self, events: &[Event]) -> Self {
-        let written: Vec<&str> = self.speakers(events).flat_map(names_of).collect();
+        // People mostly write their name the same way every time.
+        let mut written: Vec<&str> = Vec::new();
+        for name in self.speakers(events).flat_map(names_of) {
+            push_new(&mut written, name);
+        }
         for name in written {
             push_new(&mut self.names, key(name));
             for spelling in std::iter::once(name).chain(name.split_whitespace()) {
