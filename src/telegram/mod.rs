@@ -33,9 +33,9 @@ use crate::lang::Lang;
 use crate::schedule::runner::Runner;
 use crate::store::{Store, StoreError};
 
+pub use broadcast::{Limits, TelegramDelivery};
 pub use library::{Library, Watch};
 
-use broadcast::{Limits, TelegramDelivery};
 use handlers::Herald;
 
 /// Where the Bot API is and who herald is there. Deliberately not `Debug`,

@@ -145,6 +145,10 @@ struct Faults {
     blocked: Vec<i64>,
     /// `sendMessage` calls refused with 429 or 403 so far.
     refused: usize,
+    /// Telegram's own limits, answered with 429 when broken: when each
+    /// message was accepted, overall and per chat.
+    enforce: bool,
+    accepted: Vec<(i64, std::time::Instant)>,
 }
 
 impl FakeBotApi {
@@ -259,6 +263,12 @@ impl FakeBotApi {
         self.shared.lock().faults.blocked.push(chat);
     }
 
+    /// Answers 429 to messages beyond 30 a second overall or 1 a second
+    /// per chat, as Telegram does.
+    pub fn enforce_limits(&self) {
+        self.shared.lock().faults.enforce = true;
+    }
+
     /// How many `sendMessage` calls were refused (429 or 403).
     pub fn refused(&self) -> usize {
         self.shared.lock().faults.refused
@@ -270,6 +280,16 @@ impl FakeBotApi {
             .lock()
             .usernames
             .insert(username.to_string(), id);
+    }
+
+    /// How many calls of `method` so far, without copying them.
+    pub fn count(&self, method: &str) -> usize {
+        self.shared
+            .lock()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .count()
     }
 
     /// Every call of `method` so far.
@@ -503,6 +523,9 @@ async fn misbehave(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<
             "Forbidden: bot was blocked by the user",
         ));
     }
+    if faults.enforce && faults.over_limit(chat) {
+        faults.floods += 1;
+    }
     if faults.floods > 0 {
         faults.floods -= 1;
         faults.refused += 1;
@@ -515,6 +538,24 @@ async fn misbehave(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<
         return Some((StatusCode::TOO_MANY_REQUESTS, Json(body)));
     }
     None
+}
+
+impl Faults {
+    /// Would one more message to `chat` now break Telegram's limits? If not,
+    /// it is counted as accepted.
+    fn over_limit(&mut self, chat: i64) -> bool {
+        let now = std::time::Instant::now();
+        let second = Duration::from_secs(1);
+        self.accepted
+            .retain(|(_, at)| now.duration_since(*at) < second);
+        let to_chat = self.accepted.iter().filter(|(c, _)| *c == chat).count();
+        if self.accepted.len() >= 30 || to_chat >= 1 {
+            self.retry_after = 1;
+            return true;
+        }
+        self.accepted.push((chat, now));
+        false
+    }
 }
 
 /// `getUpdates`: confirms what is below `offset`, then answers with what is
