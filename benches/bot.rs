@@ -20,7 +20,10 @@
 //! `cargo bench --bench bot` prints a table. Without `--bench` (as under
 //! `cargo test --benches`) it runs a short smoke version. Every phase stops
 //! by itself after its commands or its time limit; the bench exits non-zero
-//! if a command went unanswered or was answered wrongly.
+//! if a command went unanswered or was answered wrongly. Words after `--`
+//! pick phases by name (`cargo bench --bench bot -- closed`). The `cpu` and
+//! `others` columns tell how much of the two cores this bench had: runs
+//! beside other work on the machine give worse figures than herald's own.
 
 #[path = "../tests/support/mod.rs"]
 #[allow(dead_code)]
@@ -438,6 +441,52 @@ struct Row {
     backlog: usize,
     wrong: usize,
     stray: usize,
+    /// Cores busy with this process, and with other work on the machine.
+    cpu: Option<(f64, f64)>,
+}
+
+/// CPU time, in clock ticks, of the whole machine and of this process, as
+/// Linux counts it: to tell how much other work shared the cores.
+#[derive(Clone, Copy)]
+struct CpuTicks {
+    machine: u64,
+    own: u64,
+}
+
+impl CpuTicks {
+    fn now() -> Option<CpuTicks> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let fields: Vec<u64> = stat
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .map(|n| n.parse().unwrap_or(0))
+            .collect();
+        // user nice system idle iowait irq softirq steal: all but idle and iowait.
+        let all: u64 = fields.iter().take(8).sum();
+        let machine = all.checked_sub(fields.get(3)? + fields.get(4)?)?;
+        let own_stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // utime and stime, the 14th and 15th fields, after the name in parentheses.
+        let after_name = own_stat.rsplit_once(')')?.1;
+        let own = after_name
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .map(|n| n.parse::<u64>().unwrap_or(0))
+            .sum();
+        Some(CpuTicks { machine, own })
+    }
+
+    /// Cores busy with this process and with others since `self`, `elapsed` ago.
+    fn since(self, elapsed: Duration) -> Option<(f64, f64)> {
+        let now = CpuTicks::now()?;
+        // Linux counts both in USER_HZ ticks, 100 a second.
+        let cores = |ticks: u64| ticks as f64 / 100.0 / elapsed.as_secs_f64().max(1e-9);
+        let own = now.own.saturating_sub(self.own);
+        let machine = now.machine.saturating_sub(self.machine);
+        Some((cores(own), cores(machine.saturating_sub(own))))
+    }
 }
 
 struct Load<'a> {
@@ -471,7 +520,9 @@ impl<'a> Load<'a> {
             backlog: 0,
             wrong: 0,
             stray: 0,
+            cpu: None,
         };
+        let ticks = CpuTicks::now();
         let start = Instant::now();
         let deadline = tokio::time::Instant::from_std(start + limit);
         let mut last_answer = start;
@@ -535,6 +586,7 @@ impl<'a> Load<'a> {
             }
         }
         row.elapsed = last_answer.saturating_duration_since(start);
+        row.cpu = ticks.and_then(|t| t.since(start.elapsed()));
         row
     }
 
@@ -603,7 +655,7 @@ fn ms(d: Duration) -> String {
 
 fn print_table(rows: &mut [Row]) {
     println!(
-        "\n{:<22} {:>7} {:>8} {:>10} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6}",
+        "\n{:<22} {:>6} {:>8} {:>10} {:>7} {:>7} {:>7} {:>7} {:>7} {:>5} {:>5} {:>6}",
         "phase",
         "sent",
         "answered",
@@ -613,13 +665,17 @@ fn print_table(rows: &mut [Row]) {
         "p99 ms",
         "max ms",
         "backlog",
-        "wrong"
+        "wrong",
+        "cpu",
+        "others"
     );
     for row in rows.iter_mut() {
         row.times.sort_unstable();
         let rate = row.answered as f64 / row.elapsed.as_secs_f64().max(1e-9);
+        let cores =
+            |pick: fn((f64, f64)) -> f64| row.cpu.map_or("-".into(), |c| format!("{:.2}", pick(c)));
         println!(
-            "{:<22} {:>7} {:>8} {:>10.0} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6}",
+            "{:<22} {:>6} {:>8} {:>10.0} {:>7} {:>7} {:>7} {:>7} {:>7} {:>5} {:>5} {:>6}",
             row.name,
             row.sent,
             row.answered,
@@ -630,8 +686,16 @@ fn print_table(rows: &mut [Row]) {
             ms(row.times.last().copied().unwrap_or_default()),
             row.backlog,
             row.wrong + row.stray,
+            cores(|c| c.0),
+            cores(|c| c.1),
         );
     }
+    println!(
+        "times: update queued at the fake → last message of its reply received there. \
+         backlog: most commands overdue at once, every member waiting. \
+         cpu / others: cores busy with this bench (bot, fake server, load) / with other \
+         processes during the phase: figures taken with others > 0.1 are skewed."
+    );
 }
 
 // ------------------------------------------------------------------ main
