@@ -19,7 +19,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// The token the fake accepts; any other gets 401 like Telegram's answer.
@@ -68,6 +68,9 @@ pub struct Call {
     pub params: Value,
     /// What the fake answered.
     pub result: Value,
+    /// When the request reached the fake.
+    #[allow(dead_code)] // for benches/bot.rs
+    pub at: std::time::Instant,
 }
 
 /// A message the bot sent (or last edited), as a member sees it.
@@ -131,6 +134,8 @@ struct Inner {
     faults: Faults,
     /// `getChat` answers: public usernames and their ids.
     usernames: HashMap<String, i64>,
+    /// Where every call is copied as it comes: see [`FakeBotApi::call_feed`].
+    feeds: Vec<mpsc::UnboundedSender<Call>>,
 }
 
 /// Telegram's bad days, on demand.
@@ -197,6 +202,36 @@ impl FakeBotApi {
         let (message_id, update) = state.member_message(chat, from, text);
         state.queue(&self.shared, update);
         message_id
+    }
+
+    /// Many members write at once: queued under one lock, with one wake-up
+    /// of a held `getUpdates`, so a load generator adds few calls of its
+    /// own. Returns the messages' ids, in order.
+    #[allow(dead_code)] // for benches/bot.rs
+    pub fn send_texts<'a>(
+        &self,
+        messages: impl IntoIterator<Item = (Chat, &'a User, &'a str)>,
+    ) -> Vec<i64> {
+        let mut state = self.shared.lock();
+        let ids = messages
+            .into_iter()
+            .map(|(chat, from, text)| {
+                let (message_id, update) = state.member_message(chat, from, text);
+                state.updates.push(update);
+                message_id
+            })
+            .collect();
+        self.shared.queued.send_replace(());
+        ids
+    }
+
+    /// Every call from now on but `getUpdates`, as it reaches the fake, with
+    /// no scan of the calls kept: what a load generator waits on.
+    #[allow(dead_code)] // for benches/bot.rs
+    pub fn call_feed(&self) -> mpsc::UnboundedReceiver<Call> {
+        let (feed, calls) = mpsc::unbounded_channel();
+        self.shared.lock().feeds.push(feed);
+        calls
     }
 
     /// Like [`FakeBotApi::send_text`], but delivered as Telegram does in
@@ -438,6 +473,7 @@ async fn api(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, Json<Value>) {
+    let at = std::time::Instant::now();
     if bot != format!("bot{TOKEN}") {
         return failure(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
@@ -498,11 +534,14 @@ async fn api(
         }
         _ => json!(true),
     };
-    state.calls.push(Call {
+    let call = Call {
         method: method.to_string(),
         params,
         result: result.clone(),
-    });
+        at,
+    };
+    state.feeds.retain(|feed| feed.send(call.clone()).is_ok());
+    state.calls.push(call);
     shared.called.send_replace(());
     success(result)
 }
