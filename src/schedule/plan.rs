@@ -246,6 +246,11 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
     let chats: HashSet<&ChatTarget> = input.chats.iter().collect();
     for (id, told) in &input.memory.told {
         let seen = input.memory.seen.get(id);
+        // The steady state, in one look: every chat knows what the page says.
+        let fingerprint = seen.map(|seen| seen.fingerprint);
+        if told.versions.len() == 1 && fingerprint.is_some_and(|f| told.versions.contains_key(&f)) {
+            continue;
+        }
         let current = seen.and_then(|seen| seen.facts.as_ref());
         let due = seen.map_or(input.now, |seen| seen.since + SETTLE);
         for (chat, version) in &told.chats {
