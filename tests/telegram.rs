@@ -79,10 +79,9 @@ Speaker: Alice Smith
 }
 
 /// The date of the meetup `days` from now as `/next` shows it in Chinese.
+/// The date `meetup(_, days)` writes on its page, as herald shows it.
 fn chinese_day(days: i64) -> String {
-    let day = (Utc::now() + chrono::Duration::days(days))
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive();
+    let day = (Utc::now() + chrono::Duration::days(days)).date_naive();
     format!("{}年{}月{}日", day.year(), day.month(), day.day())
 }
 

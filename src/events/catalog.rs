@@ -2,14 +2,24 @@
 //! was there, who spoke about what. Answers are data, never text, so the
 //! same lookup serves every language and adapter.
 
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Days, Utc};
 
-use super::model::{Event, Instant, Speaker, Talk};
+use super::model::{AgendaItem, Event, Instant, Speaker, Talk};
 
 /// Events sorted by start, the order every list and number is based on.
+///
+/// `/speaker` and `/talk` look through every talk ever given, so what they
+/// search is worked out once here rather than on each question: a catalog
+/// never changes once built (a reload builds a new one).
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     events: Vec<Event>,
+    people: People,
+    /// Every talk, newest event first, as `/talk` lists them.
+    talks: Vec<TalkText>,
 }
 
 /// What `/agenda <words>` can resolve to.
@@ -57,7 +67,11 @@ const MAX_SUGGESTIONS: usize = 5;
 impl Catalog {
     pub fn new(mut events: Vec<Event>) -> Self {
         events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
-        Catalog { events }
+        Catalog {
+            people: People::new(&events),
+            talks: TalkText::all(&events),
+            events,
+        }
     }
 
     /// All events, oldest first.
@@ -127,7 +141,7 @@ impl Catalog {
             .events
             .iter()
             .rev()
-            .filter(|e| words.all_in(&e.title))
+            .filter(|e| words.all_in(&key(&e.title)))
             .collect();
         match found.len() {
             0 => Lookup::NotFound,
@@ -139,7 +153,6 @@ impl Catalog {
     /// Speakers whose name or alias holds `query`, ignoring case and spaces
     /// (`周 强` finds `周强`, `jane doe` finds `Jane Doe`).
     pub fn search_speakers(&self, query: &str) -> SpeakerSearch<'_> {
-        let people = self.people();
         let query_key = key(query);
         if query_key.is_empty() {
             return SpeakerSearch::NotFound {
@@ -148,25 +161,25 @@ impl Catalog {
         }
         let words = Words::new(query);
         // An exact name wins over longer names that merely contain it.
-        let exact = people
-            .iter()
-            .find(|p| p.names().any(|n| key(n) == query_key));
-        let matched: Vec<&Person> = match exact {
+        let matched: Vec<&Person> = match self.people.named(&query_key) {
             Some(person) => vec![person],
-            None => people
-                .iter()
-                .filter(|p| p.names().any(|n| words.all_in(n)))
-                .collect(),
+            None => self.people.holding(&words).collect(),
         };
         match matched.as_slice() {
             [] => SpeakerSearch::NotFound {
-                suggestions: suggestions(&people, &query_key),
+                suggestions: self.people.closest(&query_key, &self.events),
             },
             [person] => SpeakerSearch::Found {
-                speaker: person.profile(),
-                appearances: person.appearances.clone(),
+                speaker: person.profile(&self.events),
+                appearances: person
+                    .appearances
+                    .iter()
+                    .map(|at| at.appearance(&self.events))
+                    .collect(),
             },
-            several => SpeakerSearch::Several(several.iter().map(|p| p.name()).collect()),
+            several => {
+                SpeakerSearch::Several(several.iter().map(|p| p.name(&self.events)).collect())
+            }
         }
     }
 
@@ -177,11 +190,10 @@ impl Catalog {
             return Vec::new();
         }
         let matching = |with_tags: bool| -> Vec<TalkAt<'_>> {
-            self.events
+            self.talks
                 .iter()
-                .rev()
-                .flat_map(|event| event.talks().map(move |talk| TalkAt { event, talk }))
-                .filter(|hit| words.all_in(&talk_text(hit, with_tags)))
+                .filter(|talk| talk.holds(&words, with_tags))
+                .map(|talk| talk.at(&self.events))
                 .collect()
         };
         // A talk's own words outrank its event's tags: `/talk chaos mesh`
@@ -192,41 +204,6 @@ impl Catalog {
             matching(true)
         } else {
             own
-        }
-    }
-
-    /// Everyone who spoke, newest appearance first, one entry per person.
-    fn people(&self) -> Vec<Person<'_>> {
-        let mut people: Vec<Person> = Vec::new();
-        for event in self.events.iter().rev() {
-            for appearance in appearances(event) {
-                person(&mut people, &appearance.speaker.name)
-                    .appearances
-                    .push(appearance);
-            }
-            let entries = event
-                .talks()
-                .flat_map(|t| &t.speakers)
-                .chain(&event.speakers);
-            for speaker in entries {
-                person(&mut people, &speaker.name).entries.push(speaker);
-            }
-        }
-        people
-    }
-}
-
-fn person<'p, 'a>(people: &'p mut Vec<Person<'a>>, name: &str) -> &'p mut Person<'a> {
-    let id = key(name);
-    match people.iter().position(|p| p.id == id) {
-        Some(at) => &mut people[at],
-        None => {
-            people.push(Person {
-                id,
-                appearances: Vec::new(),
-                entries: Vec::new(),
-            });
-            people.last_mut().expect("just pushed")
         }
     }
 }
@@ -249,81 +226,374 @@ fn over_at(event: &Event) -> Instant {
         .unwrap_or(end)
 }
 
-/// Every talk of an event per speaker, then speakers of the event's own
-/// list who have no talk on the page.
-fn appearances(event: &Event) -> Vec<Appearance<'_>> {
-    let mut found: Vec<Appearance> = event
-        .talks()
-        .flat_map(|talk| {
-            talk.speakers.iter().map(move |speaker| Appearance {
-                event,
-                speaker,
-                talk: Some(talk),
-            })
+/// Events newest first with their place in the catalog, the order in which
+/// both indexes are built so that their results come out newest first.
+fn newest_first(events: &[Event]) -> impl Iterator<Item = (usize, &Event)> {
+    events.iter().enumerate().rev()
+}
+
+/// An event's talks with their place in its agenda.
+fn talks_at(event: &Event) -> impl Iterator<Item = (usize, &Talk)> {
+    event
+        .agenda
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| match item {
+            AgendaItem::Talk(talk) => Some((at, talk)),
+            AgendaItem::Break(_) => None,
         })
-        .collect();
-    for speaker in &event.speakers {
-        let id = key(&speaker.name);
-        if !found.iter().any(|a| key(&a.speaker.name) == id) {
-            found.push(Appearance {
-                event,
+}
+
+/// The talk at `at` in an event's agenda, as found by [`talks_at`].
+fn talk_in(event: &Event, at: usize) -> &Talk {
+    match &event.agenda[at] {
+        AgendaItem::Talk(talk) => talk,
+        AgendaItem::Break(_) => unreachable!("indexes only point at talks"),
+    }
+}
+
+/// Where one speaker entry is written: in a talk or on an event's speakers
+/// list. Positions rather than references, as the catalog owns the events.
+#[derive(Debug, Clone, Copy)]
+struct EntryAt {
+    event: usize,
+    /// The talk's place in the agenda; `None` for the event's speakers list.
+    talk: Option<usize>,
+    speaker: usize,
+}
+
+impl EntryAt {
+    /// The entry as the appearance it stands for.
+    fn appearance(self, events: &[Event]) -> Appearance<'_> {
+        let event = &events[self.event];
+        let talk = self.talk.map(|at| talk_in(event, at));
+        let speakers = talk.map_or(&event.speakers, |talk| &talk.speakers);
+        Appearance {
+            event,
+            speaker: &speakers[self.speaker],
+            talk,
+        }
+    }
+
+    fn speaker(self, events: &[Event]) -> &Speaker {
+        self.appearance(events).speaker
+    }
+}
+
+/// One speaker entry of an event while the people are gathered.
+struct Entry {
+    at: EntryAt,
+    /// The [`key`] of the name, which tells people apart.
+    id: String,
+}
+
+/// Every speaker entry of an event: each talk's speakers, then the event's
+/// own speakers list.
+fn entries(event_at: usize, event: &Event) -> Vec<Entry> {
+    let in_talks = talks_at(event).flat_map(|(talk_at, talk)| {
+        talk.speakers
+            .iter()
+            .enumerate()
+            .map(move |(speaker, entry)| (Some(talk_at), entry, speaker))
+    });
+    let listed = event
+        .speakers
+        .iter()
+        .enumerate()
+        .map(|(speaker, entry)| (None, entry, speaker));
+    in_talks
+        .chain(listed)
+        .map(|(talk, entry, speaker)| Entry {
+            at: EntryAt {
+                event: event_at,
+                talk,
                 speaker,
-                talk: None,
-            });
+            },
+            id: key(&entry.name),
+        })
+        .collect()
+}
+
+/// The appearances among an event's entries: every talk per speaker, then
+/// speakers of the event's own list who have no talk on the page.
+fn appearances(entries: &[Entry]) -> Vec<&Entry> {
+    let mut found: Vec<&Entry> = Vec::new();
+    for entry in entries {
+        if entry.at.talk.is_some() || !found.iter().any(|a| a.id == entry.id) {
+            found.push(entry);
         }
     }
     found
 }
 
-fn talk_text(hit: &TalkAt, with_tags: bool) -> String {
-    let mut text = hit.talk.title.plain();
-    if let Some(abstract_) = &hit.talk.abstract_ {
-        text.push('\n');
-        text.push_str(&abstract_.plain());
-    }
-    if with_tags {
-        for tag in &hit.event.tags {
-            text.push('\n');
-            text.push_str(tag);
+/// Everyone who spoke, newest appearance first, one entry per person.
+#[derive(Debug, Clone, Default)]
+struct People {
+    list: Vec<Person>,
+    /// The first person in `list` going by each name or alias key.
+    by_name: HashMap<String, usize>,
+}
+
+impl People {
+    fn new(events: &[Event]) -> Self {
+        let mut gathering = Gathering::default();
+        for (event_at, event) in newest_first(events) {
+            let entries = entries(event_at, event);
+            for entry in appearances(&entries) {
+                gathering.person(&entry.id).appearances.push(entry.at);
+            }
+            for entry in &entries {
+                gathering.person(&entry.id).entries.push(entry.at);
+            }
         }
+        let list: Vec<Person> = gathering
+            .people
+            .into_iter()
+            .map(|person| person.spelled(events))
+            .collect();
+        let mut by_name = HashMap::new();
+        for (at, person) in list.iter().enumerate() {
+            for name in &person.names {
+                by_name.entry(name.clone()).or_insert(at);
+            }
+        }
+        People { list, by_name }
     }
-    text
+
+    /// The person going by exactly this name key.
+    fn named(&self, name_key: &str) -> Option<&Person> {
+        self.by_name.get(name_key).map(|&at| &self.list[at])
+    }
+
+    /// People with a name or alias holding every word.
+    fn holding<'p>(&'p self, words: &'p Words) -> impl Iterator<Item = &'p Person> + 'p {
+        self.list
+            .iter()
+            .filter(|p| p.names.iter().any(|n| words.all_in(n)))
+    }
+
+    /// Names within a few typos of the query: whole names (CJK names are a
+    /// single word) and single words of Latin names (a family name alone).
+    fn closest<'a>(&self, query: &str, events: &'a [Event]) -> Vec<&'a str> {
+        let query = Spelling::new(query.to_string());
+        let tolerance = tolerance(&query.key);
+        let mut scored: Vec<(usize, &str)> = self
+            .list
+            .iter()
+            .filter_map(|person| {
+                let distance = person
+                    .spellings
+                    .iter()
+                    .filter(|spelling| spelling.bag_distance(&query) <= tolerance)
+                    .map(|spelling| distance(&query.key, &spelling.key))
+                    .min()?;
+                (distance <= tolerance).then_some((distance, person.name(events)))
+            })
+            .collect();
+        scored.sort();
+        scored
+            .into_iter()
+            .take(MAX_SUGGESTIONS)
+            .map(|(_, name)| name)
+            .collect()
+    }
+}
+
+/// People as they are found, event by event, before their names are known.
+#[derive(Default)]
+struct Gathering {
+    people: Vec<Person>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Gathering {
+    fn person(&mut self, id: &str) -> &mut Person {
+        let at = match self.by_id.get(id) {
+            Some(&at) => at,
+            None => {
+                self.people.push(Person::default());
+                self.by_id.insert(id.to_string(), self.people.len() - 1);
+                self.people.len() - 1
+            }
+        };
+        &mut self.people[at]
+    }
 }
 
 /// One person across events, identified by their name's [`key`].
-struct Person<'a> {
-    id: String,
+#[derive(Debug, Clone, Default)]
+struct Person {
     /// Newest first; never empty once built.
-    appearances: Vec<Appearance<'a>>,
+    appearances: Vec<EntryAt>,
     /// Every entry naming them, newest first: an event's speakers list may
     /// carry the bio or alias a talk leaves out.
-    entries: Vec<&'a Speaker>,
+    entries: Vec<EntryAt>,
+    /// Keys of every name and alias they go by, for matching a query.
+    names: Vec<String>,
+    /// Names and their single words, for suggesting them.
+    spellings: Vec<Spelling>,
 }
 
-impl<'a> Person<'a> {
-    fn name(&self) -> &'a str {
-        &self.entries[0].name
+impl Person {
+    /// The person with the names of their entries worked out.
+    fn spelled(mut self, events: &[Event]) -> Self {
+        // People mostly write their name the same way every time.
+        let mut written: Vec<&str> = Vec::new();
+        for name in self.speakers(events).flat_map(names_of) {
+            push_new(&mut written, name);
+        }
+        for name in written {
+            push_new(&mut self.names, key(name));
+            for spelling in std::iter::once(name).chain(name.split_whitespace()) {
+                push_new(&mut self.spellings, Spelling::new(key(spelling)));
+            }
+        }
+        self
     }
 
-    fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.entries
-            .iter()
-            .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.alias.as_deref()))
+    fn speakers<'s, 'a: 's>(
+        &'s self,
+        events: &'a [Event],
+    ) -> impl Iterator<Item = &'a Speaker> + 's {
+        self.entries.iter().map(|at| at.speaker(events))
+    }
+
+    fn name<'a>(&self, events: &'a [Event]) -> &'a str {
+        &self.entries[0].speaker(events).name
     }
 
     /// Pages often give a company, alias or bio only once, and a talk's
     /// entry may be bare where the event's speakers list is not.
-    fn profile(&self) -> Speaker {
+    fn profile(&self, events: &[Event]) -> Speaker {
         Speaker {
-            name: self.name().to_string(),
-            alias: self.newest(|s| s.alias.as_ref()),
-            company: self.newest(|s| s.company.as_ref()),
-            bio: self.newest(|s| s.bio.as_ref()),
+            name: self.name(events).to_string(),
+            alias: self.newest(events, |s| s.alias.as_ref()),
+            company: self.newest(events, |s| s.company.as_ref()),
+            bio: self.newest(events, |s| s.bio.as_ref()),
         }
     }
 
-    fn newest<T: Clone + 'a>(&self, field: impl Fn(&'a Speaker) -> Option<&'a T>) -> Option<T> {
-        self.entries.iter().find_map(|s| field(s)).cloned()
+    fn newest<'a, T: Clone + 'a>(
+        &self,
+        events: &'a [Event],
+        field: impl Fn(&'a Speaker) -> Option<&'a T>,
+    ) -> Option<T> {
+        self.speakers(events).find_map(field).cloned()
+    }
+}
+
+/// A speaker entry's name and alias.
+fn names_of(speaker: &Speaker) -> impl Iterator<Item = &str> {
+    std::iter::once(speaker.name.as_str()).chain(speaker.alias.as_deref())
+}
+
+/// Adds `item` unless already there: the lists it keeps are a few long.
+fn push_new<T: PartialEq>(items: &mut Vec<T>, item: T) {
+    if !items.contains(&item) {
+        items.push(item);
+    }
+}
+
+/// A name key as suggestions compare it.
+#[derive(Debug, Clone, PartialEq)]
+struct Spelling {
+    key: String,
+    /// The characters sorted, to bound the edit distance cheaply.
+    sorted: Vec<char>,
+}
+
+impl Spelling {
+    fn new(key: String) -> Self {
+        let mut sorted: Vec<char> = key.chars().collect();
+        sorted.sort_unstable();
+        Spelling { key, sorted }
+    }
+
+    /// Characters one spelling has beyond the other, whichever has more: no
+    /// more than the edit distance, since an edit changes the characters by
+    /// at most one and a swap not at all. Most names share too few
+    /// characters with the query to be worth aligning.
+    fn bag_distance(&self, other: &Spelling) -> usize {
+        let (a, b) = (&self.sorted, &other.sorted);
+        let (mut i, mut j, mut shared) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        self.sorted.len().max(other.sorted.len()) - shared
+    }
+}
+
+/// A talk's words as `/talk` searches them.
+#[derive(Debug, Clone)]
+struct TalkText {
+    event: usize,
+    /// The talk's place in the event's agenda.
+    talk: usize,
+    /// The [`key`] of the title and abstract, then of the event's tags.
+    text: String,
+    /// Length of the talk's own part of `text`.
+    own: usize,
+    /// Characters of the own part, and of the whole text.
+    own_chars: Chars,
+    all_chars: Chars,
+}
+
+impl TalkText {
+    /// Every talk of the catalog, newest event first.
+    fn all(events: &[Event]) -> Vec<TalkText> {
+        newest_first(events)
+            .flat_map(|(event_at, event)| {
+                talks_at(event)
+                    .map(move |(talk_at, talk)| TalkText::new(event_at, event, talk_at, talk))
+            })
+            .collect()
+    }
+
+    fn new(event_at: usize, event: &Event, talk_at: usize, talk: &Talk) -> Self {
+        let mut text = key(&talk.title.plain());
+        if let Some(abstract_) = &talk.abstract_ {
+            text.push_str(&key(&abstract_.plain()));
+        }
+        let own = text.len();
+        let own_chars = Chars::of(&text);
+        for tag in &event.tags {
+            text.push_str(&key(tag));
+        }
+        TalkText {
+            event: event_at,
+            talk: talk_at,
+            all_chars: Chars::of(&text),
+            text,
+            own,
+            own_chars,
+        }
+    }
+
+    /// Whether the talk's own words, or those with its event's tags, hold
+    /// every word. Most talks lack some character of the query, which rules
+    /// them out without reading their text.
+    fn holds(&self, words: &Words, with_tags: bool) -> bool {
+        let (text, chars) = match with_tags {
+            true => (&self.text[..], self.all_chars),
+            false => (&self.text[..self.own], self.own_chars),
+        };
+        chars.covers(words.chars) && words.all_in(text)
+    }
+
+    fn at<'a>(&self, events: &'a [Event]) -> TalkAt<'a> {
+        let event = &events[self.event];
+        TalkAt {
+            event,
+            talk: talk_in(event, self.talk),
+        }
     }
 }
 
@@ -337,43 +607,52 @@ fn key(text: &str) -> String {
 }
 
 /// The words of a query; each must appear somewhere, in any order.
-struct Words(Vec<String>);
+struct Words {
+    keys: Vec<String>,
+    /// Every character of every word.
+    chars: Chars,
+}
 
 impl Words {
     fn new(query: &str) -> Self {
-        Words(query.split_whitespace().map(key).collect())
+        let keys: Vec<String> = query.split_whitespace().map(key).collect();
+        let chars = Chars::of(&keys.concat());
+        Words { keys, chars }
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.keys.is_empty()
     }
 
+    /// Whether every word is in `text`, already reduced by [`key`].
     fn all_in(&self, text: &str) -> bool {
-        let text = key(text);
-        self.0.iter().all(|word| text.contains(word.as_str()))
+        self.keys.iter().all(|word| text.contains(word.as_str()))
     }
 }
 
-/// Names within a few typos of the query: whole names (CJK names are a
-/// single word) and single words of Latin names (a family name alone).
-fn suggestions<'a>(people: &[Person<'a>], query: &str) -> Vec<&'a str> {
-    let mut scored: Vec<(usize, &str)> = people
-        .iter()
-        .filter_map(|person| {
-            let distance = person
-                .names()
-                .flat_map(|name| std::iter::once(key(name)).chain(name.split_whitespace().map(key)))
-                .map(|candidate| distance(query, &candidate))
-                .min()?;
-            (distance <= tolerance(query)).then_some((distance, person.name()))
-        })
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, name)| name)
-        .collect()
+/// The characters a text holds, folded into 64 bits: a text cannot hold a
+/// word unless it holds all of the word's characters. Latin letters and
+/// digits, what most searches are made of, get a bit each; other characters
+/// share the rest.
+#[derive(Debug, Clone, Copy)]
+struct Chars(u64);
+
+impl Chars {
+    fn of(text: &str) -> Self {
+        Chars(text.chars().fold(0, |set, c| set | 1 << Chars::bit(c)))
+    }
+
+    fn bit(c: char) -> u32 {
+        match c {
+            'a'..='z' => u32::from(c) - u32::from('a'),
+            '0'..='9' => 26 + u32::from(c) - u32::from('0'),
+            _ => 36 + u32::from(c) % 28,
+        }
+    }
+
+    fn covers(self, other: Chars) -> bool {
+        self.0 & other.0 == other.0
+    }
 }
 
 /// Edits allowed before a name stops looking like the query: one for short

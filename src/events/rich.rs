@@ -3,6 +3,7 @@
 //! text for the console and search, or as JSON — and escaping happens in one
 //! place, at render time.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -261,7 +262,11 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// Removes Hugo shortcodes (`{{< … >}}`, `{{% … %}}`) and HTML comments.
-pub fn strip_shortcodes(src: &str) -> String {
+pub fn strip_shortcodes(src: &str) -> Cow<'_, str> {
+    // Most text has neither; it is returned as it is.
+    if !src.contains("{{") && !src.contains("<!--") {
+        return Cow::Borrowed(src);
+    }
     let mut out = String::with_capacity(src.len());
     let mut rest = src;
     loop {
@@ -287,14 +292,14 @@ pub fn strip_shortcodes(src: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// One line of inline markdown into inlines. Raw HTML tags are dropped with
 /// their text kept; images are dropped whole.
 pub fn parse_inline(src: &str) -> Vec<Inline> {
     let cleaned = strip_shortcodes(src);
-    let mut inlines = Inliner::new(cleaned.trim()).run(None);
+    let mut inlines = Inliner::new(cleaned.trim()).run();
     trim_edges(&mut inlines);
     inlines
 }
@@ -324,22 +329,24 @@ impl<'a> Inliner<'a> {
     }
 
     /// Parses until `stop` (a closing delimiter) or the end.
-    fn run(&mut self, stop: Option<&str>) -> Vec<Inline> {
+    fn run(&mut self) -> Vec<Inline> {
         let mut out = Vec::new();
         let mut text = String::new();
         while self.pos < self.src.len() {
             let rest = self.rest();
-            if let Some(stop) = stop {
-                if rest.starts_with(stop) {
-                    break;
+            // Only these bytes can start a construct; the rest is text.
+            let may_open = matches!(
+                rest.as_bytes()[0],
+                b'\\' | b'!' | b'[' | b'<' | b'`' | b'*' | b'_'
+            );
+            if may_open {
+                if let Some(inlines) = self.special(&mut text) {
+                    if !inlines.is_empty() && !text.is_empty() {
+                        out.push(Inline::Text(std::mem::take(&mut text)));
+                    }
+                    out.extend(inlines);
+                    continue;
                 }
-            }
-            if let Some(inlines) = self.special(&mut text) {
-                if !inlines.is_empty() && !text.is_empty() {
-                    out.push(Inline::Text(std::mem::take(&mut text)));
-                }
-                out.extend(inlines);
-                continue;
             }
             let c = rest.chars().next().expect("pos is inside src");
             text.push(c);
@@ -371,7 +378,7 @@ impl<'a> Inliner<'a> {
         if rest.starts_with('[') {
             let (label, url, len) = link_parts(rest)?;
             self.pos += len;
-            let text = Inliner::new(label).run(None);
+            let text = Inliner::new(label).run();
             let url = url.trim();
             // A link with no usable target is just its text.
             return Some(if url.is_empty() || url.starts_with('#') {
@@ -418,7 +425,7 @@ impl<'a> Inliner<'a> {
             let close = self.closing(delim)?;
             let inner = &rest[delim.len()..close];
             self.pos += close + delim.len();
-            let content = Inliner::new(inner).run(None);
+            let content = Inliner::new(inner).run();
             return Some(vec![if strong {
                 Inline::Strong(content)
             } else {

@@ -243,70 +243,57 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
         if events.is_empty() {
             continue;
         }
-        for chat in input.chats {
-            posts.push(Post {
-                key: format!("digest/{}/{chat}", at.to_rfc3339()),
-                due: at,
-                chat: chat.clone(),
-                what: What::Digest {
-                    at,
-                    events: events.clone(),
-                },
-            });
-        }
+        let key = format!("digest/{}", at.to_rfc3339());
+        to_every_chat(input, at, &key, &What::Digest { at, events }, posts);
     }
 }
 
 fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
     let start = event.start.with_timezone(&Utc);
-    let in_window = |due: DateTime<Utc>| due >= input.from && due <= input.until;
     for &before in &input.schedule.reminders {
-        let due = start - before.to_chrono();
-        if !in_window(due) {
-            continue;
-        }
-        for chat in input.chats {
-            posts.push(Post {
-                key: format!(
-                    "reminder/{}/{before}/{}/{chat}",
-                    event.id,
-                    event.start.to_rfc3339()
-                ),
-                due,
-                chat: chat.clone(),
-                what: What::Reminder {
-                    event: event.id.clone(),
-                    before,
-                },
-            });
-        }
+        let key = format!(
+            "reminder/{}/{before}/{}",
+            event.id,
+            event.start.to_rfc3339()
+        );
+        let what = What::Reminder {
+            event: event.id.clone(),
+            before,
+        };
+        to_every_chat(input, start - before.to_chrono(), &key, &what, posts);
     }
     for (index, talk) in event.talks().enumerate() {
         let Some(slot) = talk.slot else { continue };
         for &before in &input.schedule.talk_reminders {
+            let id = talk_id(talk);
+            let key = format!(
+                "talk/{}/{id}/{before}/{}",
+                event.id,
+                slot.start.to_rfc3339()
+            );
+            let what = What::TalkReminder {
+                event: event.id.clone(),
+                talk: index,
+                before,
+            };
             let due = slot.start.with_timezone(&Utc) - before.to_chrono();
-            if !in_window(due) {
-                continue;
-            }
-            for chat in input.chats {
-                posts.push(Post {
-                    key: format!(
-                        "talk/{}/{}/{before}/{}/{chat}",
-                        event.id,
-                        talk_id(talk),
-                        slot.start.to_rfc3339()
-                    ),
-                    due,
-                    chat: chat.clone(),
-                    what: What::TalkReminder {
-                        event: event.id.clone(),
-                        talk: index,
-                        before,
-                    },
-                });
-            }
+            to_every_chat(input, due, &key, &what, posts);
         }
     }
+}
+
+/// A timed post falling due in the window goes to every chat, each with
+/// its own key.
+fn to_every_chat(input: &Input, due: DateTime<Utc>, key: &str, what: &What, posts: &mut Vec<Post>) {
+    if due < input.from || due > input.until {
+        return;
+    }
+    posts.extend(input.chats.iter().map(|chat| Post {
+        key: format!("{key}/{chat}"),
+        due,
+        chat: chat.clone(),
+        what: what.clone(),
+    }));
 }
 
 /// Change, cancellation and recording notices: owed to chats that were told
@@ -315,6 +302,11 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
     let chats: HashSet<&ChatTarget> = input.chats.iter().collect();
     for (id, told) in &input.memory.told {
         let seen = input.memory.seen.get(id);
+        // The steady state, in one look: every chat knows what the page says.
+        let fingerprint = seen.map(|seen| seen.fingerprint);
+        if told.versions.len() == 1 && fingerprint.is_some_and(|f| told.versions.contains_key(&f)) {
+            continue;
+        }
         let current = seen.and_then(|seen| seen.facts.as_ref());
         let due = seen.map_or(input.now, |seen| seen.since + SETTLE);
         for (chat, version) in &told.chats {

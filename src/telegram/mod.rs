@@ -36,9 +36,9 @@ use crate::lang::Lang;
 use crate::schedule::runner::{Runner, HOLD};
 use crate::store::{Delivered, NewAnnouncement, Store, StoreError};
 
+pub use broadcast::{Limits, TelegramDelivery};
 pub use library::{Library, Watch};
 
-use broadcast::{Limits, TelegramDelivery};
 use handlers::Herald;
 
 /// Where the Bot API is and who herald is there. Deliberately not `Debug`,

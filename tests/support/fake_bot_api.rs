@@ -19,7 +19,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// The token the fake accepts; any other gets 401 like Telegram's answer.
@@ -68,6 +68,9 @@ pub struct Call {
     pub params: Value,
     /// What the fake answered.
     pub result: Value,
+    /// When the request reached the fake.
+    #[allow(dead_code)] // for benches/bot.rs
+    pub at: std::time::Instant,
 }
 
 /// A message the bot sent (or last edited), as a member sees it.
@@ -131,6 +134,8 @@ struct Inner {
     faults: Faults,
     /// `getChat` answers: public usernames and their ids.
     usernames: HashMap<String, i64>,
+    /// Where every call is copied as it comes: see [`FakeBotApi::call_feed`].
+    feeds: Vec<mpsc::UnboundedSender<Call>>,
 }
 
 /// Telegram's bad days, on demand.
@@ -145,6 +150,10 @@ struct Faults {
     blocked: Vec<i64>,
     /// `sendMessage` calls refused with 429 or 403 so far.
     refused: usize,
+    /// Telegram's own limits, answered with 429 when broken: when each
+    /// message was accepted, overall and per chat.
+    enforce: bool,
+    accepted: Vec<(i64, std::time::Instant)>,
 }
 
 impl FakeBotApi {
@@ -206,6 +215,36 @@ impl FakeBotApi {
         message["entities"] = json!(all);
         state.queue(&self.shared, update);
         message_id
+    }
+
+    /// Many members write at once: queued under one lock, with one wake-up
+    /// of a held `getUpdates`, so a load generator adds few calls of its
+    /// own. Returns the messages' ids, in order.
+    #[allow(dead_code)] // for benches/bot.rs
+    pub fn send_texts<'a>(
+        &self,
+        messages: impl IntoIterator<Item = (Chat, &'a User, &'a str)>,
+    ) -> Vec<i64> {
+        let mut state = self.shared.lock();
+        let ids = messages
+            .into_iter()
+            .map(|(chat, from, text)| {
+                let (message_id, update) = state.member_message(chat, from, text);
+                state.updates.push(update);
+                message_id
+            })
+            .collect();
+        self.shared.queued.send_replace(());
+        ids
+    }
+
+    /// Every call from now on but `getUpdates`, as it reaches the fake, with
+    /// no scan of the calls kept: what a load generator waits on.
+    #[allow(dead_code)] // for benches/bot.rs
+    pub fn call_feed(&self) -> mpsc::UnboundedReceiver<Call> {
+        let (feed, calls) = mpsc::unbounded_channel();
+        self.shared.lock().feeds.push(feed);
+        calls
     }
 
     /// Like [`FakeBotApi::send_text`], but delivered as Telegram does in
@@ -272,6 +311,12 @@ impl FakeBotApi {
         self.shared.lock().faults.blocked.push(chat);
     }
 
+    /// Answers 429 to messages beyond 30 a second overall or 1 a second
+    /// per chat, as Telegram does.
+    pub fn enforce_limits(&self) {
+        self.shared.lock().faults.enforce = true;
+    }
+
     /// How many `sendMessage` calls were refused (429 or 403).
     pub fn refused(&self) -> usize {
         self.shared.lock().faults.refused
@@ -283,6 +328,16 @@ impl FakeBotApi {
             .lock()
             .usernames
             .insert(username.to_string(), id);
+    }
+
+    /// How many calls of `method` so far, without copying them.
+    pub fn count(&self, method: &str) -> usize {
+        self.shared
+            .lock()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .count()
     }
 
     /// Every call of `method` so far.
@@ -432,6 +487,7 @@ async fn api(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, Json<Value>) {
+    let at = std::time::Instant::now();
     if bot != format!("bot{TOKEN}") {
         return failure(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
@@ -492,11 +548,14 @@ async fn api(
         }
         _ => json!(true),
     };
-    state.calls.push(Call {
+    let call = Call {
         method: method.to_string(),
         params,
         result: result.clone(),
-    });
+        at,
+    };
+    state.feeds.retain(|feed| feed.send(call.clone()).is_ok());
+    state.calls.push(call);
     shared.called.send_replace(());
     success(result)
 }
@@ -517,6 +576,9 @@ async fn misbehave(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<
             "Forbidden: bot was blocked by the user",
         ));
     }
+    if faults.enforce && faults.over_limit(chat) {
+        faults.floods += 1;
+    }
     if faults.floods > 0 {
         faults.floods -= 1;
         faults.refused += 1;
@@ -529,6 +591,24 @@ async fn misbehave(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<
         return Some((StatusCode::TOO_MANY_REQUESTS, Json(body)));
     }
     None
+}
+
+impl Faults {
+    /// Would one more message to `chat` now break Telegram's limits? If not,
+    /// it is counted as accepted.
+    fn over_limit(&mut self, chat: i64) -> bool {
+        let now = std::time::Instant::now();
+        let second = Duration::from_secs(1);
+        self.accepted
+            .retain(|(_, at)| now.duration_since(*at) < second);
+        let to_chat = self.accepted.iter().filter(|(c, _)| *c == chat).count();
+        if self.accepted.len() >= 30 || to_chat >= 1 {
+            self.retry_after = 1;
+            return true;
+        }
+        self.accepted.push((chat, now));
+        false
+    }
 }
 
 /// `getUpdates`: confirms what is below `offset`, then answers with what is

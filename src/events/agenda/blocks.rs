@@ -245,11 +245,11 @@ fn heading(line: &str) -> Option<(u8, &str)> {
 }
 
 fn is_rule(line: &str) -> bool {
-    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.len() >= 3
-        && ["-", "*", "_"]
-            .iter()
-            .any(|c| compact.chars().all(|x| x.to_string() == *c))
+    let Some(mark) = line.chars().next().filter(|c| matches!(c, '-' | '*' | '_')) else {
+        return false;
+    };
+    let marks = line.chars().filter(|&c| c == mark).count();
+    marks >= 3 && line.chars().all(|c| c == mark || c.is_whitespace())
 }
 
 fn is_table_separator(line: &str) -> bool {

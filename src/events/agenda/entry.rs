@@ -120,9 +120,10 @@ fn bold_name_first(text: &str, authors: &[String]) -> Option<Entry> {
     let (affiliation, after) = match after.strip_prefix(['(', '（']) {
         Some(inside) => {
             let close = inside.find([')', '）'])?;
+            let mark = inside[close..].chars().next()?;
             (
                 Some(inside[..close].trim()),
-                inside[close..].get(close_len(&inside[close..])..)?,
+                &inside[close + mark.len_utf8()..],
             )
         }
         None => (None, after),
@@ -136,10 +137,6 @@ fn bold_name_first(text: &str, authors: &[String]) -> Option<Entry> {
             ..Speaker::default()
         }],
     ))
-}
-
-fn close_len(text: &str) -> usize {
-    text.chars().next().map_or(0, char::len_utf8)
 }
 
 /// `Alan Wing: Welcome and overview`, `Martin Fischer (LMU Munich): Title`:

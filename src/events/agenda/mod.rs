@@ -118,7 +118,6 @@ struct Reader<'a> {
     roster: Vec<Speaker>,
     /// A roster entry still waiting for its affiliation or bio.
     roster_open: Option<usize>,
-    warnings: Vec<(usize, String)>,
 }
 
 impl<'a> Reader<'a> {
@@ -132,7 +131,6 @@ impl<'a> Reader<'a> {
             draft: None,
             roster: Vec::new(),
             roster_open: None,
-            warnings: Vec::new(),
         }
     }
 
@@ -502,7 +500,7 @@ impl<'a> Reader<'a> {
         let mut agenda = Agenda {
             items,
             roster: self.roster,
-            warnings: self.warnings,
+            warnings: Vec::new(),
         };
         agenda.attach_abstracts(abstracts);
         agenda.complete_talks();

@@ -343,6 +343,11 @@ fn split_top<'a>(text: &'a str, separators: &[&str]) -> Vec<&'a str> {
 
 /// Markdown emphasis and links reduced to their text: names are plain.
 pub fn plain(text: &str) -> String {
+    // Most names and titles hold no markup; parsing them would be waste.
+    let markup = |b: &u8| matches!(b, b'\\' | b'!' | b'[' | b'<' | b'`' | b'*' | b'_' | b'{');
+    if !text.as_bytes().iter().any(markup) {
+        return text.trim().to_string();
+    }
     Rich::inline(text).plain()
 }
 
