@@ -383,7 +383,7 @@ fn announce(config: Config, args: &AnnounceArgs) -> Result<ExitCode> {
     };
     let due = request
         .due(Utc::now(), tz, lang)
-        .map_err(|reply| anyhow::anyhow!("--at: {}", plain(&reply)))?;
+        .map_err(|reply| anyhow::anyhow!("--at: {}", reply.plain("\n")))?;
     // The token is checked before anything is stored or asked.
     let api = match due {
         None => match BotApi::from_env(&config) {
@@ -544,16 +544,6 @@ fn outcome(delivered: &Delivered) -> String {
         Some(detail) => format!("{}  {outcome}: {detail}", delivered.chat),
         None => format!("{}  {outcome}", delivered.chat),
     }
-}
-
-/// A reply as terminal text.
-fn plain(reply: &Reply) -> String {
-    let texts: Vec<String> = reply
-        .messages
-        .iter()
-        .map(|m| render::html_to_plain(&m.html))
-        .collect();
-    texts.join("\n")
 }
 
 /// `--now`, or the real clock.

@@ -225,6 +225,16 @@ pub struct Button {
 }
 
 impl Reply {
+    /// Everything the reply says as terminal text, `between` its messages.
+    pub fn plain(&self, between: &str) -> String {
+        let texts: Vec<String> = self
+            .messages
+            .iter()
+            .map(|m| render::html_to_plain(&m.html))
+            .collect();
+        texts.join(between)
+    }
+
     fn html(html: String) -> Reply {
         Reply::blocks(vec![html])
     }
@@ -311,12 +321,7 @@ pub(crate) mod testing {
 
     /// Everything a reader sees, as terminal text, messages joined.
     pub(crate) fn seen(reply: &Reply) -> String {
-        let texts: Vec<String> = reply
-            .messages
-            .iter()
-            .map(|m| render::html_to_plain(&m.html))
-            .collect();
-        texts.join("\n---\n")
+        reply.plain("\n---\n")
     }
 }
 

@@ -288,12 +288,22 @@ fn to_every_chat(input: &Input, due: DateTime<Utc>, key: &str, what: &What, post
     if due < input.from || due > input.until {
         return;
     }
-    posts.extend(input.chats.iter().map(|chat| Post {
+    posts.extend(every_chat(input.chats, due, key, what));
+}
+
+/// One post to each chat, keyed `<key>/<chat>`.
+fn every_chat<'a>(
+    chats: &'a [ChatTarget],
+    due: DateTime<Utc>,
+    key: &'a str,
+    what: &'a What,
+) -> impl Iterator<Item = Post> + 'a {
+    chats.iter().map(move |chat| Post {
         key: format!("{key}/{chat}"),
         due,
         chat: chat.clone(),
         what: what.clone(),
-    }));
+    })
 }
 
 /// Change, cancellation and recording notices: owed to chats that were told
@@ -373,18 +383,13 @@ fn change_or_recording(
     None
 }
 
-/// One announcement to each chat. Keys hold the announcement's id, so
-/// the state file tells which chats got which announcement.
-pub fn announcement_posts<'a>(
-    announcement: &'a Arc<Announcement>,
-    chats: &'a [ChatTarget],
-) -> impl Iterator<Item = Post> + 'a {
-    chats.iter().map(|chat| Post {
-        key: announcement_key(announcement.id, chat),
-        due: announcement.due,
-        chat: chat.clone(),
-        what: What::Announcement(Arc::clone(announcement)),
-    })
+/// One announcement to each chat. Unlike reminders it is owed whatever the
+/// window: it is planned until it is done. Keys hold the announcement's id,
+/// so the state file tells which chats got which announcement.
+pub fn announcement_posts(announcement: &Arc<Announcement>, chats: &[ChatTarget]) -> Vec<Post> {
+    let key = format!("announce/{}", announcement.id);
+    let what = What::Announcement(Arc::clone(announcement));
+    every_chat(chats, announcement.due, &key, &what).collect()
 }
 
 pub fn announcement_key(id: i64, chat: &ChatTarget) -> String {

@@ -17,7 +17,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use super::{announcement_posts, turn, Input, Memory, Post};
 use crate::clock::Clock;
@@ -112,8 +112,6 @@ pub struct Runner<D, C> {
     pub store: Arc<Store>,
     pub config: Config,
     pub catalog: watch::Receiver<Arc<Catalog>>,
-    /// Woken when an organizer confirms an announcement.
-    pub nudge: Arc<Notify>,
 }
 
 /// The loop's working state.
@@ -144,7 +142,7 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
                         self.observe(&mut state)?;
                     }
                 }
-                () = self.nudge.notified() => {}
+                () = self.store.announced() => {}
                 written = written_elsewhere(&self.store, state.version) => {
                     state.version = written?;
                     // What a `herald announce` posted, should it stop
@@ -356,9 +354,8 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
         if let Some(announcement) = owed.cloned() {
             loop {
                 let chats = self.chats(&state)?;
-                let posts: Vec<Post> = announcement_posts(&announcement, &chats)
-                    .filter(|post| !state.memory.done.contains(&post.key))
-                    .collect();
+                let mut posts = announcement_posts(&announcement, &chats);
+                posts.retain(|post| !state.memory.done.contains(&post.key));
                 let mut left = false;
                 for post in &posts {
                     self.store.hold_announcement(id, self.clock.now() + HOLD)?;

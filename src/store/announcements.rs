@@ -105,7 +105,17 @@ impl Store {
                 ],
             )
             .map(|_| connection.last_insert_rowid());
-        self.check(inserted)
+        let id = self.check(inserted)?;
+        if new.state == State::Scheduled {
+            self.announced.notify_one();
+        }
+        Ok(id)
+    }
+
+    /// Returns once an announcement has become owed in this process
+    /// (another process's are seen through [`Store::data_version`]).
+    pub async fn announced(&self) {
+        self.announced.notified().await
     }
 
     pub fn announcement(&self, id: i64) -> Result<Option<Record>, StoreError> {
@@ -163,6 +173,7 @@ impl Store {
         if self.check(updated)? == 0 {
             return Ok(None);
         }
+        self.announced.notify_one();
         self.announcement(id)
     }
 
@@ -354,7 +365,7 @@ mod tests {
         let owed = store.owed_announcements().unwrap();
         assert_eq!(owed.len(), 1);
         let chats = [ChatTarget::Id(-1), ChatTarget::Username("@chan".into())];
-        let posts: Vec<Post> = announcement_posts(&owed[0], &chats).collect();
+        let posts: Vec<Post> = announcement_posts(&owed[0], &chats);
         store
             .record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now)
             .unwrap();

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::Notify;
 
 use crate::config::ChatTarget;
 
@@ -83,6 +84,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     path: PathBuf,
     connection: Mutex<Connection>,
+    /// Woken when an announcement becomes owed, so the scheduler in the same
+    /// process plans it at once.
+    announced: Notify,
 }
 
 /// A chat that asked for herald's posts.
@@ -129,6 +133,7 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             connection: Mutex::new(connection),
+            announced: Notify::new(),
         })
     }
 

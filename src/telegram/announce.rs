@@ -152,7 +152,6 @@ impl Herald {
             let Some(confirmed) = self.store.confirm_announcement(id, now, at)? else {
                 return settled();
             };
-            self.nudge.notify_one();
             let due = confirmed.due.unwrap_or(now);
             tracing::info!(user, announcement = id, %due, "announcement confirmed");
             return Ok(Pressed::Shows {

@@ -15,8 +15,6 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
-use tokio::sync::Notify;
-
 use super::Library;
 use crate::commands::{self, Callback, Command, Context, Reply};
 use crate::config::ChatTarget;
@@ -37,8 +35,6 @@ pub(super) struct Herald {
     pub admins: Vec<u64>,
     /// `telegram.chats`: posted to besides subscribers.
     pub chats: Vec<ChatTarget>,
-    /// Wakes the scheduler when an announcement is confirmed.
-    pub nudge: Arc<Notify>,
 }
 
 pub(super) fn schema() -> UpdateHandler<RequestError> {

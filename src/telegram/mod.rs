@@ -25,7 +25,7 @@ use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, SystemClock};
@@ -164,7 +164,6 @@ pub async fn announce(
         store,
         config,
         catalog,
-        nudge: Arc::new(Notify::new()),
     };
     Ok((id, runner.announce(id).await?))
 }
@@ -193,8 +192,7 @@ pub async fn serve(
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
-    let nudge = Arc::new(Notify::new());
-    let (stop_scheduler, scheduler) = start_scheduler(&bot, &config, &store, &library, &nudge);
+    let (stop_scheduler, scheduler) = start_scheduler(&bot, &config, &store, &library);
     let herald = Arc::new(Herald {
         library,
         store: Arc::clone(&store),
@@ -203,7 +201,6 @@ pub async fn serve(
         language: config.language,
         admins: config.telegram.admins.clone(),
         chats: config.telegram.chats.clone(),
-        nudge,
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
         .dependencies(dptree::deps![Arc::clone(&herald)])
@@ -334,7 +331,6 @@ fn start_scheduler(
     config: &Config,
     store: &Arc<Store>,
     library: &Arc<Library>,
-    nudge: &Arc<Notify>,
 ) -> (watch::Sender<bool>, JoinHandle<()>) {
     let (stop, stopped) = watch::channel(false);
     let runner = Runner {
@@ -343,7 +339,6 @@ fn start_scheduler(
         store: Arc::clone(store),
         config: config.clone(),
         catalog: library.changes(),
-        nudge: Arc::clone(nudge),
     };
     let task = tokio::spawn(async move {
         if let Err(error) = runner.run(stopped).await {
