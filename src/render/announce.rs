@@ -17,6 +17,9 @@ use super::plain::html_to_plain;
 
 /// How much of an announcement `/announcements` quotes.
 const EXCERPT: usize = 60;
+/// Chats named per list in a report, so it stays one message however many
+/// chats failed; `herald announcements` names them all.
+const NAMED: usize = 20;
 
 /// An announcement's messages: the organizer's HTML, cut where Telegram's
 /// limit needs it.
@@ -153,7 +156,7 @@ pub fn announcement_report(id: i64, deliveries: &[Delivered], lang: Lang) -> Str
         .collect();
     if !failed.is_empty() {
         lines.push(lang.pick("未送达：", "Not delivered:").to_string());
-        lines.extend(failed);
+        lines.extend(named(failed, lang));
     }
     let pins: Vec<Pin> = sent.iter().map(|d| Pin::of(d)).collect();
     let pinned = pins.iter().filter(|p| **p == Pin::Pinned).count();
@@ -173,9 +176,22 @@ pub fn announcement_report(id: i64, deliveries: &[Delivered], lang: Lang) -> Str
     }
     if !unpinned.is_empty() {
         lines.push(lang.pick("未能置顶：", "Not pinned:").to_string());
-        lines.extend(unpinned);
+        lines.extend(named(unpinned, lang));
     }
     lines.join("\n")
+}
+
+/// The first [`NAMED`] lines of a list, and how many more there are.
+fn named(mut lines: Vec<String>, lang: Lang) -> Vec<String> {
+    let more = lines.len().saturating_sub(NAMED);
+    if more > 0 {
+        lines.truncate(NAMED);
+        lines.push(match lang {
+            Lang::Zh => format!("……还有 {more} 个，herald announcements 命令可以列出全部。"),
+            Lang::En => format!("… and {more} more; `herald announcements` lists them all."),
+        });
+    }
+    lines
 }
 
 /// `• -1001234 — bot was blocked by the user`
@@ -357,6 +373,22 @@ mod tests {
              • -2 — not enough rights"
         );
         assert!(report.contains("&lt;by&gt;"), "escaped: {report}");
+    }
+
+    #[test]
+    fn a_report_stays_one_message_however_many_chats_failed() {
+        let failed: Vec<Delivered> = (0..5000)
+            .map(|chat| {
+                delivered(
+                    chat,
+                    Outcome::Undeliverable,
+                    Some("Forbidden: bot was blocked"),
+                )
+            })
+            .collect();
+        let report = announcement_report(4, &failed, Lang::En);
+        assert!(crate::render::telegram_len(&report) < crate::render::MESSAGE_LIMIT);
+        assert!(report.ends_with("… and 4980 more; `herald announcements` lists them all."));
     }
 
     #[test]

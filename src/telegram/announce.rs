@@ -216,3 +216,71 @@ fn failed(error: &StoreError, lang: Lang) -> Reply {
     tracing::error!(%error, "cannot use the state file for an announcement");
     commands::not_saved(lang)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::commands::Command;
+
+    fn message(text_key: &str, text: &str, entities: Value, reply_to: Option<Value>) -> Value {
+        let mut message = json!({
+            "message_id": 5,
+            "date": 0,
+            "chat": {"id": 7001, "type": "private", "first_name": "Olga"},
+            "from": {"id": 7001, "is_bot": false, "first_name": "Olga"},
+            text_key: text,
+        });
+        let entities_key = match text_key {
+            "caption" => "caption_entities",
+            _ => "entities",
+        };
+        message[entities_key] = entities;
+        if let Some(quoted) = reply_to {
+            message["reply_to_message"] = quoted;
+        }
+        message
+    }
+
+    fn announced(message: Value) -> Option<String> {
+        let message: Message = serde_json::from_value(message).unwrap();
+        let Some(Command::Announce(request)) = commands::parse(message.text()?, None) else {
+            panic!("not an announcement");
+        };
+        announced_html(&message, &request)
+    }
+
+    #[test]
+    fn the_text_after_the_options_keeps_its_formatting() {
+        let text = "/announce --pin 周六 <b>见</b>  ";
+        let entities = json!([
+            {"type": "bot_command", "offset": 0, "length": 9},
+            {"type": "bold", "offset": 16, "length": 2},
+        ]);
+        assert_eq!(
+            announced(message("text", text, entities, None)).unwrap(),
+            "<b>周六</b> &lt;b&gt;见&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn a_reply_announces_the_message_replied_to_caption_and_all() {
+        let mut quoted = message(
+            "caption",
+            "Slides 🎉 here",
+            json!([{"type": "italic", "offset": 10, "length": 4}]),
+            None,
+        );
+        quoted["photo"] = json!([{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]);
+        let reply = message(
+            "text",
+            "/announce --pin",
+            json!([{"type": "bot_command", "offset": 0, "length": 9}]),
+            Some(quoted),
+        );
+        assert_eq!(announced(reply).unwrap(), "Slides 🎉 <i>here</i>");
+        let alone = message("text", "/announce", json!([]), None);
+        assert_eq!(announced(alone), None, "nothing to announce");
+    }
+}
