@@ -8,15 +8,13 @@ mod support;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
-use herald::config::{ChatTarget, Config, Telegram};
+use herald::config::ChatTarget;
 use herald::store::{Author, Outcome, State, Store};
-use herald::telegram::{serve, BotApi, RunError};
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use support::fake_bot_api::{Call, Chat, FakeBotApi, Sent, User, TOKEN};
-use support::logs::{capture_logs, logs};
+use support::logs::logs;
+use support::running::{count_in, Running};
 
 /// In `telegram.admins`, and writes announcements.
 const ORGANIZER: User = User {
@@ -41,119 +39,77 @@ const GROUPS: [i64; 3] = [-5001, -5002, -5003];
 const DESK: Chat = Chat::Private(ORGANIZER.id);
 
 /// herald with organizers and chats, and no events.
-struct Herald {
-    api: FakeBotApi,
-    dir: tempfile::TempDir,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<Result<(), RunError>>,
+async fn start() -> Running {
+    Running::start_with(&[], |config| {
+        config.telegram.admins = vec![ORGANIZER.id, COLLEAGUE.id];
+        config.telegram.chats = GROUPS.map(ChatTarget::Id).to_vec();
+    })
+    .await
 }
 
-impl Herald {
-    async fn start() -> Herald {
-        capture_logs();
-        let api = FakeBotApi::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let events = dir.path().join("events");
-        std::fs::create_dir(&events).unwrap();
-        let config = Config {
-            events,
-            state: dir.path().join("herald.db"),
-            telegram: Telegram {
-                admins: vec![ORGANIZER.id, COLLEAGUE.id],
-                chats: GROUPS.map(ChatTarget::Id).to_vec(),
-                ..Telegram::default()
-            },
-            ..Config::default()
-        };
-        let bot_api = BotApi {
-            url: api.url().parse().unwrap(),
-            token: TOKEN.to_string(),
-        };
-        let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(config, bot_api, async {
-            let _ = stopped.await;
-        }));
-        api.wait_for_calls("setMyCommands", 2).await;
-        Herald {
-            api,
-            dir,
-            stop,
-            task,
-        }
-    }
+/// `from` writes `text` in their private chat with herald; returns the
+/// preview: the post as it will go out, and the message with the buttons.
+async fn announce(herald: &Running, from: &User, text: &str, entities: Value) -> (Sent, Sent) {
+    let chat = Chat::Private(from.id);
+    let before = count_in(&herald.api, chat);
+    herald.api.send_formatted(chat, from, text, entities);
+    let sent = herald.api.wait_for_messages(chat, before + 2).await;
+    (sent[before].clone(), sent[before + 1].clone())
+}
 
-    /// `from` writes `text` in their private chat with herald; returns the
-    /// preview: the post as it will go out, and the message with the buttons.
-    async fn announce(&self, from: &User, text: &str, entities: Value) -> (Sent, Sent) {
-        let chat = Chat::Private(from.id);
-        let before = self.sent_to(chat);
-        self.api.send_formatted(chat, from, text, entities);
-        let sent = self.api.wait_for_messages(chat, before + 2).await;
-        (sent[before].clone(), sent[before + 1].clone())
-    }
+/// Presses the button labelled `label` under `on`, as `from`.
+fn press(herald: &Running, from: &User, on: &Sent, label: &str) {
+    let buttons = on.buttons();
+    let (_, data) = buttons
+        .iter()
+        .find(|(text, _)| text.contains(label))
+        .unwrap_or_else(|| panic!("no {label} button in {buttons:?}"));
+    herald.api.press_button(from, on, data);
+}
 
-    /// Presses the button labelled `label` under `on`, as `from`.
-    fn press(&self, from: &User, on: &Sent, label: &str) {
-        let buttons = on.buttons();
-        let (_, data) = buttons
-            .iter()
-            .find(|(text, _)| text.contains(label))
-            .unwrap_or_else(|| panic!("no {label} button in {buttons:?}"));
-        self.api.press_button(from, on, data);
-    }
+/// Waits until message `on` is edited to contain `text`; returns its HTML.
+async fn edited(herald: &Running, on: &Sent, text: &str) -> String {
+    let wanted = |c: &Call| {
+        c.method == "editMessageText"
+            && c.params["chat_id"] == on.chat
+            && c.params["message_id"] == on.message_id
+            && c.params["text"].as_str().is_some_and(|t| t.contains(text))
+    };
+    let what = format!("message {} edited to “{text}”", on.message_id);
+    herald
+        .api
+        .wait_until(&what, |calls| {
+            calls
+                .iter()
+                .find(|c| wanted(c))
+                .map(|c| c.params["text"].to_string())
+        })
+        .await
+}
 
-    /// Waits until message `on` is edited to contain `text`; returns its HTML.
-    async fn edited(&self, on: &Sent, text: &str) -> String {
-        let wanted = |c: &Call| {
-            c.method == "editMessageText"
-                && c.params["chat_id"] == on.chat
-                && c.params["message_id"] == on.message_id
-                && c.params["text"].as_str().is_some_and(|t| t.contains(text))
-        };
-        self.api
-            .wait_until(
-                &format!("message {} edited to “{text}”", on.message_id),
-                |calls| {
-                    calls
-                        .iter()
-                        .find(|c| wanted(c))
-                        .map(|c| c.params["text"].to_string())
-                },
-            )
-            .await
-    }
+/// The pop-up answer to the `nth` button press (from 1).
+async fn popup(herald: &Running, nth: usize) -> String {
+    let answers = herald.api.wait_for_calls("answerCallbackQuery", nth).await;
+    answers[nth - 1].params["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
 
-    /// The pop-up answer to the `nth` button press (from 1).
-    async fn popup(&self, nth: usize) -> String {
-        let answers = self.api.wait_for_calls("answerCallbackQuery", nth).await;
-        answers[nth - 1].params["text"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
+/// Messages in the groups, after a moment for any stray ones to arrive.
+async fn posted_to_groups(herald: &Running) -> usize {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    GROUPS
+        .map(|id| count_in(&herald.api, Chat::Group(id)))
+        .iter()
+        .sum()
+}
 
-    fn sent_to(&self, chat: Chat) -> usize {
-        self.api
-            .calls("sendMessage")
-            .iter()
-            .filter(|c| c.params["chat_id"] == chat.id())
-            .count()
-    }
-
-    /// Messages in the groups, after a moment for any stray ones to arrive.
-    async fn posted_to_groups(&self) -> usize {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        GROUPS.map(|id| self.sent_to(Chat::Group(id))).iter().sum()
-    }
-
-    /// Stops herald and opens the state file it leaves.
-    async fn stop(self) -> (Store, tempfile::TempDir) {
-        self.stop.send(()).unwrap();
-        let stopped = tokio::time::timeout(Duration::from_secs(5), self.task).await;
-        stopped.expect("herald stops").unwrap().unwrap();
-        let store = Store::open(&self.dir.path().join("herald.db")).unwrap();
-        (store, self.dir)
-    }
+/// Stops herald and opens the state file it leaves.
+async fn kept(herald: Running) -> (Store, tempfile::TempDir) {
+    let (_api, dir) = herald.stop().await;
+    let store = Store::open(&dir.path().join("herald.db")).unwrap();
+    (store, dir)
 }
 
 /// The offset of `part` in `text`, in Telegram's UTF-16 units.
@@ -177,11 +133,11 @@ fn styled(text: &str, spans: &[(&str, &str)]) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organizer_previews_sends_and_reads_the_report() {
-    let herald = Herald::start().await;
+    let herald = start().await;
     herald.api.block(-5003);
     let text = "/announce --pin 🎉 Doors open at 19:00 <3\n报名 here";
     let entities = styled(text, &[("bold", "Doors open"), ("italic", "报名")]);
-    let (post, controls) = herald.announce(&ORGANIZER, text, entities).await;
+    let (post, controls) = announce(&herald, &ORGANIZER, text, entities).await;
     assert_eq!(
         post.html,
         "🎉 <b>Doors open</b> at 19:00 &lt;3\n<i>报名</i> here"
@@ -191,14 +147,14 @@ async fn an_organizer_previews_sends_and_reads_the_report() {
         "{}",
         controls.html
     );
-    assert_eq!(herald.posted_to_groups().await, 0, "nothing before Send");
+    assert_eq!(posted_to_groups(&herald).await, 0, "nothing before Send");
 
-    herald.press(&ORGANIZER, &controls, "Send");
+    press(&herald, &ORGANIZER, &controls, "Send");
     for chat in [-5001, -5002] {
         let got = herald.api.wait_for_messages(Chat::Group(chat), 1).await;
         assert_eq!(got[0].html, post.html, "exactly as previewed");
     }
-    let report = herald.edited(&controls, "delivered").await;
+    let report = edited(&herald, &controls, "delivered").await;
     assert!(
         report.contains("Announcement #1 delivered to 2 of 3 chat(s).")
             && report.contains("-5003")
@@ -213,9 +169,9 @@ async fn an_organizer_previews_sends_and_reads_the_report() {
         .map(|c| c.params["chat_id"].clone())
         .collect();
     assert_eq!(pinned, [json!(-5001), json!(-5002)]);
-    assert_eq!(herald.posted_to_groups().await, 2, "once per chat");
+    assert_eq!(posted_to_groups(&herald).await, 2, "once per chat");
 
-    let (store, _dir) = herald.stop().await;
+    let (store, _dir) = kept(herald).await;
     let kept = store.announcements().unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].author, Author::Admin(ORGANIZER.id));
@@ -239,7 +195,7 @@ async fn an_organizer_previews_sends_and_reads_the_report() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_who_is_not_an_organizer_is_refused_and_logged() {
-    let herald = Herald::start().await;
+    let herald = start().await;
     let group = Chat::Group(GROUPS[0]);
     herald
         .api
@@ -251,7 +207,7 @@ async fn a_member_who_is_not_an_organizer_is_refused_and_logged() {
     );
     herald.api.send_text(group, &MEMBER, "/announcements");
     herald.api.wait_for_messages(group, 2).await;
-    assert_eq!(herald.posted_to_groups().await, 2, "only the two refusals");
+    assert_eq!(posted_to_groups(&herald).await, 2, "only the two refusals");
     let logged = logs();
     assert!(
         logged.contains("refused: not in telegram.admins")
@@ -259,81 +215,81 @@ async fn a_member_who_is_not_an_organizer_is_refused_and_logged() {
             && logged.contains("tried=\"announce\""),
         "{logged}"
     );
-    let (store, _dir) = herald.stop().await;
+    let (store, _dir) = kept(herald).await;
     assert!(store.announcements().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_posts_nothing_and_a_late_send_is_declined() {
-    let herald = Herald::start().await;
-    let (_, controls) = herald
-        .announce(&ORGANIZER, "/announce Oops, wrong date", json!([]))
-        .await;
-    herald.press(&ORGANIZER, &controls, "Cancel");
-    let cancelled = herald.edited(&controls, "cancelled").await;
+    let herald = start().await;
+    let (_, controls) =
+        announce(&herald, &ORGANIZER, "/announce Oops, wrong date", json!([])).await;
+    press(&herald, &ORGANIZER, &controls, "Cancel");
+    let cancelled = edited(&herald, &controls, "cancelled").await;
     assert!(cancelled.contains("nothing was posted"), "{cancelled}");
     // The Send button of the old preview, pressed anyway.
-    herald.press(&ORGANIZER, &controls, "Send");
+    press(&herald, &ORGANIZER, &controls, "Send");
     assert_eq!(
-        herald.popup(2).await,
+        popup(&herald, 2).await,
         "This announcement was already sent or cancelled."
     );
-    assert_eq!(herald.posted_to_groups().await, 0);
-    let (store, _dir) = herald.stop().await;
+    assert_eq!(posted_to_groups(&herald).await, 0);
+    let (store, _dir) = kept(herald).await;
     assert_eq!(store.announcements().unwrap()[0].state, State::Cancelled);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_its_author_can_send_an_announcement() {
-    let herald = Herald::start().await;
-    let (_, controls) = herald
-        .announce(&ORGANIZER, "/announce Venue moved", json!([]))
-        .await;
+    let herald = start().await;
+    let (_, controls) = announce(&herald, &ORGANIZER, "/announce Venue moved", json!([])).await;
     // A forged press: a member's client sends the organizer's Send data.
-    herald.press(&MEMBER, &controls, "Send");
+    press(&herald, &MEMBER, &controls, "Send");
     assert_eq!(
-        herald.popup(1).await,
+        popup(&herald, 1).await,
         "Sorry, only the organizers named in herald's settings can make announcements."
     );
-    herald.press(&COLLEAGUE, &controls, "Send");
-    assert_eq!(herald.popup(2).await, "只有写这条公告的组织者可以发送它。");
-    assert_eq!(herald.posted_to_groups().await, 0);
+    press(&herald, &COLLEAGUE, &controls, "Send");
+    assert_eq!(
+        popup(&herald, 2).await,
+        "只有写这条公告的组织者可以发送它。"
+    );
+    assert_eq!(posted_to_groups(&herald).await, 0);
     assert!(logs().contains("user=Some(7100) chat=7001 tried=\"announcement button\""));
-    let (store, _dir) = herald.stop().await;
+    let (store, _dir) = kept(herald).await;
     assert_eq!(store.announcements().unwrap()[0].state, State::Draft);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduled_announcement_goes_out_at_its_time() {
-    let herald = Herald::start().await;
+    let herald = start().await;
     let written =
         (Utc::now() + chrono::Duration::seconds(2)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let due: chrono::DateTime<Utc> = written.parse().unwrap();
     let text = format!("/announce at {written} The first talk starts now");
-    let (_, controls) = herald.announce(&ORGANIZER, &text, json!([])).await;
-    herald.press(&ORGANIZER, &controls, "Schedule");
-    herald.edited(&controls, "goes out at").await;
+    let (_, controls) = announce(&herald, &ORGANIZER, &text, json!([])).await;
+    press(&herald, &ORGANIZER, &controls, "Schedule");
+    edited(&herald, &controls, "goes out at").await;
     for chat in GROUPS {
         let got = herald.api.wait_for_messages(Chat::Group(chat), 1).await;
         assert_eq!(got[0].html, "The first talk starts now");
     }
     assert!(Utc::now() >= due, "not before its time");
-    herald.edited(&controls, "delivered to 3 of 3").await;
+    edited(&herald, &controls, "delivered to 3 of 3").await;
     herald.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pending_announcements_are_listed_and_can_be_withdrawn() {
-    let herald = Herald::start().await;
-    let (_, controls) = herald
-        .announce(
-            &ORGANIZER,
-            "/announce at 2030-01-01 10:00 New year meetup!",
-            json!([]),
-        )
-        .await;
-    herald.press(&ORGANIZER, &controls, "Schedule");
-    herald.edited(&controls, "goes out at").await;
+    let herald = start().await;
+    let (_, controls) = announce(
+        &herald,
+        &ORGANIZER,
+        "/announce at 2030-01-01 10:00 New year meetup!",
+        json!([]),
+    )
+    .await;
+    press(&herald, &ORGANIZER, &controls, "Schedule");
+    edited(&herald, &controls, "goes out at").await;
 
     herald.api.send_text(DESK, &ORGANIZER, "/announcements");
     let sent = herald.api.wait_for_messages(DESK, 3).await;
@@ -342,10 +298,10 @@ async fn pending_announcements_are_listed_and_can_be_withdrawn() {
         list.html,
         "<b>Announcements waiting to go out</b>\n#1 · Tue 1 Jan 2030, 10:00 · New year meetup!"
     );
-    herald.press(&ORGANIZER, list, "Cancel #1");
-    herald.edited(list, "No announcements are waiting").await;
-    herald.edited(&controls, "cancelled").await;
-    assert_eq!(herald.posted_to_groups().await, 0);
+    press(&herald, &ORGANIZER, list, "Cancel #1");
+    edited(&herald, list, "No announcements are waiting").await;
+    edited(&herald, &controls, "cancelled").await;
+    assert_eq!(posted_to_groups(&herald).await, 0);
     herald.stop().await;
 }
 

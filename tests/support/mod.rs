@@ -4,3 +4,4 @@
 
 pub mod fake_bot_api;
 pub mod logs;
+pub mod running;
