@@ -1,6 +1,7 @@
 //! herald on Telegram: updates in, [`crate::commands`] answers out. This
 //! module starts and stops the bot; [`handlers`] turns one update into a
-//! reply, [`library`] keeps the events current.
+//! reply, `announce` takes organizers' announcements, [`library`] keeps
+//! the events current.
 //!
 //! The token lives only inside the [`Bot`]: it is never formatted into an
 //! error or a log line (teloxide puts it in every request URL, so request
