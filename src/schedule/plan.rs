@@ -251,44 +251,54 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
 fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
     let start = event.start.with_timezone(&Utc);
     for &before in &input.schedule.reminders {
-        let key = format!(
-            "reminder/{}/{before}/{}",
-            event.id,
-            event.start.to_rfc3339()
-        );
-        let what = What::Reminder {
-            event: event.id.clone(),
-            before,
-        };
-        to_every_chat(input, start - before.to_chrono(), &key, &what, posts);
+        let due = start - before.to_chrono();
+        if in_window(input, due) {
+            let key = format!(
+                "reminder/{}/{before}/{}",
+                event.id,
+                event.start.to_rfc3339()
+            );
+            let what = What::Reminder {
+                event: event.id.clone(),
+                before,
+            };
+            to_every_chat(input, due, &key, &what, posts);
+        }
     }
     for (index, talk) in event.talks().enumerate() {
         let Some(slot) = talk.slot else { continue };
         for &before in &input.schedule.talk_reminders {
-            let id = talk_id(talk);
-            let key = format!(
-                "talk/{}/{id}/{before}/{}",
-                event.id,
-                slot.start.to_rfc3339()
-            );
-            let what = What::TalkReminder {
-                event: event.id.clone(),
-                talk: index,
-                before,
-            };
             let due = slot.start.with_timezone(&Utc) - before.to_chrono();
-            to_every_chat(input, due, &key, &what, posts);
+            if in_window(input, due) {
+                let id = talk_id(talk);
+                let key = format!(
+                    "talk/{}/{id}/{before}/{}",
+                    event.id,
+                    slot.start.to_rfc3339()
+                );
+                let what = What::TalkReminder {
+                    event: event.id.clone(),
+                    talk: index,
+                    before,
+                };
+                to_every_chat(input, due, &key, &what, posts);
+            }
         }
     }
+}
+
+/// Timed posts are planned only in `[from, until]`; checked before any key
+/// is written, since most of a long history is outside it.
+fn in_window(input: &Input, due: DateTime<Utc>) -> bool {
+    due >= input.from && due <= input.until
 }
 
 /// A timed post falling due in the window goes to every chat, each with
 /// its own key.
 fn to_every_chat(input: &Input, due: DateTime<Utc>, key: &str, what: &What, posts: &mut Vec<Post>) {
-    if due < input.from || due > input.until {
-        return;
+    if in_window(input, due) {
+        posts.extend(every_chat(input.chats, due, key, what));
     }
-    posts.extend(every_chat(input.chats, due, key, what));
 }
 
 /// One post to each chat, keyed `<key>/<chat>`.
