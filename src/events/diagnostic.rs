@@ -71,6 +71,8 @@ pub enum PageErrorKind {
     MissingDate,
     #[error("the file cannot be read: {0}")]
     Io(String),
+    #[error("herald failed on this page: a bug in herald, please report it with the page")]
+    Bug,
 }
 
 fn closing_hint(suspect: &Option<(usize, String)>) -> String {

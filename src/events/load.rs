@@ -283,15 +283,18 @@ fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
             .collect();
         workers
             .into_iter()
-            .flat_map(|worker| worker.join().expect("a page parser panicked"))
+            .flat_map(|worker| worker.join().expect("read_and_parse catches panics"))
             .collect()
     })
 }
 
+/// A page that trips a bug in herald is reported like a broken page, so the
+/// other pages (and the bot) keep going.
 fn read_and_parse(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))
-        .and_then(|src| parse(path, &src, tz))
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))?;
+    std::panic::catch_unwind(|| parse(path, &src, tz))
+        .unwrap_or_else(|_| Err(PageError::new(path, 1, PageErrorKind::Bug)))
 }
 
 /// Two pages with one slug: both serve, but `/agenda <slug>` can only mean one.
