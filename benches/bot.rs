@@ -28,6 +28,9 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+#[path = "common/pages.rs"]
+mod generated;
+
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -43,6 +46,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::oneshot;
 use tokio::time::MissedTickBehavior;
 
+use generated::draw;
 use support::fake_bot_api::{Call, Chat, FakeBotApi, User, BOT_USERNAME, TOKEN};
 
 const MEMBERS: u64 = 200;
@@ -52,179 +56,17 @@ const GROUP_MEMBERS: u64 = 12;
 const PAGES: usize = 300;
 /// The last pages are in the future: `/events` lists them in pages of 8.
 const UPCOMING: usize = 30;
-const TALKS_PER_PAGE: usize = 5;
 
 // ---------------------------------------------------------------- pages
 
-/// A well-spread, repeatable draw, so every run asks the same questions.
-fn draw(seed: usize, salt: usize, len: usize) -> usize {
-    let mut x = (seed as u64) ^ (salt as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ((x ^ (x >> 31)) % len as u64) as usize
-}
-
-/// 10 × 12 Chinese and 10 × 12 English names: speakers come back.
-const SURNAMES: &[&str] = &["周", "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "吴"];
-const GIVEN_NAMES: &[&str] = &[
-    "强", "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "晓辉", "国峰", "德惠",
-];
-const FIRST_NAMES: &[&str] = &[
-    "Jane", "Maria", "Alex", "Sam", "Priya", "Omar", "Lena", "Tom", "Ravi", "Kenji",
-];
-const LAST_NAMES: &[&str] = &[
-    "Doe", "Santos", "Stone", "Kim", "Patel", "Novak", "Berg", "Silva", "Rossi", "Meyer", "Tanaka",
-    "Costa",
-];
-const COMPANIES: &[&str] = &[
-    "PingCAP",
-    "网易",
-    "阿里巴巴",
-    "Ferrous Labs",
-    "Acme",
-    "Hooli",
-];
-const TOPICS: &[&str] = &[
-    "Rust",
-    "tokio",
-    "Kubernetes",
-    "Envoy",
-    "eBPF",
-    "WebAssembly",
-    "Chaos Mesh",
-    "TiDB",
-    "Prometheus",
-    "gRPC",
-    "OpenTelemetry",
-    "etcd",
-];
-const ZH_TITLES: &[&str] = &[
-    "{t} 在{c}的落地实践",
-    "使用 {t} 构建高可用服务",
-    "{t} 源码解读",
-    "{t} 性能优化之路",
-];
-const EN_TITLES: &[&str] = &[
-    "Async {t} in production",
-    "{t} at scale",
-    "Debugging {t} the hard way",
-    "What we learned running {t}",
-];
-
-struct Planned {
-    title: String,
-    topic: &'static str,
-    name: String,
-    company: &'static str,
-}
-
-fn planned(page: usize, talk: usize, chinese: bool) -> Planned {
-    let seed = page * TALKS_PER_PAGE + talk;
-    let (first, last, titles) = match chinese {
-        true => (SURNAMES, GIVEN_NAMES, ZH_TITLES),
-        false => (FIRST_NAMES, LAST_NAMES, EN_TITLES),
-    };
-    let person = draw(seed, 2, first.len() * last.len());
-    let (a, b) = (first[person / last.len()], last[person % last.len()]);
-    let topic = TOPICS[draw(seed, 1, TOPICS.len())];
-    let company = COMPANIES[person % COMPANIES.len()];
-    let title = titles[draw(seed, 3, titles.len())]
-        .replace("{t}", topic)
-        .replace("{c}", company);
-    let name = match chinese {
-        true => format!("{a}{b}"),
-        false => format!("{a} {b}"),
-    };
-    Planned {
-        title,
-        topic,
-        name,
-        company,
-    }
-}
-
-/// Page `page`'s front matter; pages are a week apart, the last
-/// [`UPCOMING`] of them ahead of today.
-fn front_matter(page: usize, title: &str, talks: &[Planned]) -> String {
-    let weeks = page as i64 - (PAGES - UPCOMING) as i64;
-    let day = (Utc::now() + chrono::Duration::days(7 * weeks + 3)).format("%Y-%m-%d");
-    let authors: Vec<&str> = talks.iter().map(|t| t.name.as_str()).collect();
-    let mut tags: Vec<&str> = talks.iter().map(|t| t.topic).collect();
-    tags.sort_unstable();
-    tags.dedup();
-    format!(
-        "---\ntitle: \"{title}\"\nevent: \"{title}\"\nlocation: 杭州\naddress:\n  city: 杭州\n\
-         summary: 'Talks on {}.'\ndate: {day}T13:00:00+08:00\ndate_end: {day}T18:00:00+08:00\n\
-         authors: {authors:?}\ntags: {tags:?}\n---\n\n",
-        tags.join(", "),
-    )
-}
-
-/// A cloudnative.to-style bundle page, one `###` heading per talk.
-fn chinese_page(page: usize) -> String {
-    let talks: Vec<Planned> = (0..TALKS_PER_PAGE)
-        .map(|t| planned(page, t, true))
-        .collect();
-    let mut out = front_matter(page, &format!("云原生社区 meetup 第{page}期"), &talks);
-    for Planned {
-        title,
-        topic,
-        name,
-        company,
-    } in &talks
-    {
-        out.push_str(&format!(
-            "### {title}\n\n讲师：{name}\n\n公司：{company}\n\n\
-             讲师介绍：{name}，{company} 工程师，专注 {topic}。\n\n\
-             演讲概要：本次分享介绍 {topic} 在生产环境中的经验。\n\n"
-        ));
-    }
-    out
-}
-
-/// A Rust-meetup-style page with a timed programme list.
-fn english_page(page: usize) -> String {
-    let talks: Vec<Planned> = (0..TALKS_PER_PAGE)
-        .map(|t| planned(page, t, false))
-        .collect();
-    let mut out = front_matter(page, &format!("Rust Meetup #{page}"), &talks);
-    out.push_str("Talks from teams who run this in production.\n\n## Programme\n\n");
-    for (i, talk) in talks.iter().enumerate() {
-        let (from, to) = (13 * 60 + 40 * i, 13 * 60 + 40 * (i + 1));
-        let Planned {
-            title,
-            name,
-            company,
-            ..
-        } = talk;
-        out.push_str(&format!(
-            "- {:02}:{:02} - {:02}:{:02} {title} — {name} ({company})\n",
-            from / 60,
-            from % 60,
-            to / 60,
-            to % 60
-        ));
-    }
-    out
-}
-
-/// Writes the pages into `events`: Chinese ones as `<slug>/index.md`
-/// bundles, English ones as `<slug>.md`.
+/// Pages a week apart, the last [`UPCOMING`] of them ahead of today.
 fn write_pages(events: &Path) {
-    for page in 0..PAGES {
-        let (path, text) = match page % 2 {
-            0 => (
-                events.join(format!("meetup-{page:03}/index.md")),
-                chinese_page(page),
-            ),
-            _ => (
-                events.join(format!("rust-{page:03}.md")),
-                english_page(page),
-            ),
-        };
-        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
-        std::fs::write(path, text).expect("write page");
-    }
+    let today = Utc::now().date_naive();
+    let pages = (0..PAGES).map(|index| {
+        let weeks = index as i64 - (PAGES - UPCOMING) as i64;
+        generated::page(index, today + chrono::Duration::days(7 * weeks + 3))
+    });
+    generated::write(events, pages);
 }
 
 // ------------------------------------------------------------ questions
