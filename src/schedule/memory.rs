@@ -34,8 +34,33 @@ pub struct Memory {
 pub struct Told {
     /// Each chat's version, as a fingerprint.
     pub chats: BTreeMap<ChatTarget, u64>,
-    /// The versions, by fingerprint.
-    pub versions: HashMap<u64, Facts>,
+    /// The versions some chat holds, by fingerprint.
+    pub versions: HashMap<u64, Version>,
+}
+
+/// One version of an event's facts, and how many chats hold it: counted,
+/// so telling one chat costs the same however many chats there are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub facts: Facts,
+    holders: usize,
+}
+
+impl Told {
+    /// What `chat` was last told.
+    pub fn facts(&self, chat: &ChatTarget) -> Option<&Facts> {
+        self.versions.get(self.chats.get(chat)?).map(|v| &v.facts)
+    }
+
+    /// A chat no longer holds `fingerprint`; the last holder drops it.
+    fn release(&mut self, fingerprint: u64) {
+        if let Some(version) = self.versions.get_mut(&fingerprint) {
+            version.holders -= 1;
+            if version.holders == 0 {
+                self.versions.remove(&fingerprint);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +106,7 @@ impl Memory {
 
     /// What `chat` was last told about `event`.
     pub fn told(&self, event: &str, chat: &ChatTarget) -> Option<&Facts> {
-        let told = self.told.get(event)?;
-        told.versions.get(told.chats.get(chat)?)
+        self.told.get(event)?.facts(chat)
     }
 
     /// A post Telegram accepted: done, and its chat now knows what it said.
@@ -111,12 +135,17 @@ impl Memory {
     pub fn tell(&mut self, event: &str, chat: &ChatTarget, facts: Facts) {
         let told = self.told.entry(event.to_string()).or_default();
         let fingerprint = facts.fingerprint();
-        told.chats.insert(chat.clone(), fingerprint);
-        told.versions.entry(fingerprint).or_insert(facts);
-        // Versions no chat holds any more are dead weight.
-        let live: HashSet<u64> = told.chats.values().copied().collect();
+        let previous = told.chats.insert(chat.clone(), fingerprint);
+        if previous == Some(fingerprint) {
+            return;
+        }
         told.versions
-            .retain(|fingerprint, _| live.contains(fingerprint));
+            .entry(fingerprint)
+            .or_insert(Version { facts, holders: 0 })
+            .holders += 1;
+        if let Some(previous) = previous {
+            told.release(previous);
+        }
     }
 
     /// A post that fell due too long ago: never sent, never planned again.
@@ -127,7 +156,9 @@ impl Memory {
     /// A chat that blocked herald or no longer exists: nothing more is owed to it.
     pub fn forget_chat(&mut self, chat: &ChatTarget) {
         for told in self.told.values_mut() {
-            told.chats.remove(chat);
+            if let Some(fingerprint) = told.chats.remove(chat) {
+                told.release(fingerprint);
+            }
         }
     }
 }

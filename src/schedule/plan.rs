@@ -334,7 +334,7 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
             if seen.is_some_and(|seen| seen.fingerprint == *version) || !chats.contains(chat) {
                 continue;
             }
-            let Some(facts) = told.versions.get(version) else {
+            let Some(facts) = told.versions.get(version).map(|v| &v.facts) else {
                 continue;
             };
             let notice = match current {
