@@ -1,7 +1,7 @@
 //! Dates as members read them: in the community's zone, with the weekday,
 //! because "Saturday" is what people plan around.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Weekday};
 use chrono_tz::Tz;
 
 use crate::events::{Event, Instant, Slot};
@@ -36,7 +36,7 @@ pub fn when(event: &Event, lang: Lang, tz: Tz) -> String {
 
 /// A moment on the community's clock: `2026年12月1日 周二 10:00` /
 /// `Tue 1 Dec 2026, 10:00`.
-pub fn moment(instant: DateTime<Utc>, lang: Lang, tz: Tz) -> String {
+pub fn moment<Z: TimeZone>(instant: DateTime<Z>, lang: Lang, tz: Tz) -> String {
     at(instant.with_timezone(&tz), lang)
 }
 

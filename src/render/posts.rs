@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 
-use super::{bold, day, event_card, event_line, link, pack, speakers, talk_line, when};
+use super::{bold, event_card, event_line, link, moment, pack, speakers, talk_line, when};
 use crate::duration::HumanDuration;
 use crate::events::rich::escape_html;
 use crate::events::Event;
@@ -79,7 +79,7 @@ fn talk_reminder(
     if !talk.speakers.is_empty() {
         lines.push(format!("🎤 {}", speakers(&talk.speakers, lang)));
     }
-    lines.push(format!("🕐 {}", at(slot.start, lang, tz)));
+    lines.push(format!("🕐 {}", moment(slot.start, lang, tz)));
     lines.push(format!("📅 {}", bold(&event.title)));
     if let Some(location) = &event.venue.location {
         lines.push(format!("📍 {}", location.html()));
@@ -129,7 +129,7 @@ fn talk_change(old: &TalkFacts, new: &TalkFacts, lang: Lang, tz: Tz) -> String {
     }
     if old.start != new.start {
         let show =
-            |t: Option<DateTime<FixedOffset>>| t.map_or("?".to_string(), |t| at(t, lang, tz));
+            |t: Option<DateTime<FixedOffset>>| t.map_or("?".to_string(), |t| moment(t, lang, tz));
         line.push_str(&format!(
             "\n   🕐 {} → <b>{}</b>",
             show(old.start),
@@ -166,12 +166,6 @@ fn recording(event: &Event, lang: Lang) -> String {
     lines.join("\n")
 }
 
-/// A date and time in the community's zone: `2021年4月17日 周六 13:00`.
-fn at(instant: DateTime<FixedOffset>, lang: Lang, tz: Tz) -> String {
-    let time = instant.with_timezone(&tz).format("%H:%M");
-    format!("{} {time}", day(instant, lang, tz))
-}
-
 fn span(
     start: DateTime<FixedOffset>,
     end: Option<DateTime<FixedOffset>>,
@@ -181,10 +175,10 @@ fn span(
     match end {
         Some(end) => format!(
             "{}–{}",
-            at(start, lang, tz),
+            moment(start, lang, tz),
             end.with_timezone(&tz).format("%H:%M")
         ),
-        None => at(start, lang, tz),
+        None => moment(start, lang, tz),
     }
 }
 
