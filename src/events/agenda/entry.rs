@@ -14,7 +14,8 @@ use crate::events::rich::{Block, Inline, Rich};
 
 use super::labels::is_break;
 use super::people::{
-    is_latin_name, is_person, parenthesised, plain, speaker, speakers, trailing_speakers,
+    first_part, is_latin_name, is_person, parenthesised, plain, speaker, speakers,
+    trailing_speakers,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,10 +103,6 @@ fn linked(text: &str, authors: &[String]) -> Option<Entry> {
         speakers: who,
         video,
     })
-}
-
-fn first_part(text: &str) -> &str {
-    text.split(['，', ',', '、']).next().unwrap_or(text).trim()
 }
 
 /// `**Carlo Nicolai** (KCL): Internal and External Theories`

@@ -50,7 +50,8 @@ fn offset(whole: &str, part: &str) -> usize {
     part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
-fn first_part(group: &str) -> &str {
+/// The first of several comma-separated parts, parentheses kept whole.
+pub fn first_part(group: &str) -> &str {
     split_top(group, &["、", "，", ","])[0].trim()
 }
 
