@@ -295,6 +295,17 @@ pub fn strip_shortcodes(src: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Only these bytes can start an inline construct; the rest is text.
+fn opens_markup(byte: u8) -> bool {
+    matches!(byte, b'\\' | b'!' | b'[' | b'<' | b'`' | b'*' | b'_')
+}
+
+/// Whether `Rich::inline` would change `text` beyond trimming it: inline
+/// markup, or a Hugo shortcode. Most names and titles have neither.
+pub fn has_markup(text: &str) -> bool {
+    text.bytes().any(|byte| opens_markup(byte) || byte == b'{')
+}
+
 /// One line of inline markdown into inlines. Raw HTML tags are dropped with
 /// their text kept; images are dropped whole.
 pub fn parse_inline(src: &str) -> Vec<Inline> {
@@ -334,12 +345,7 @@ impl<'a> Inliner<'a> {
         let mut text = String::new();
         while self.pos < self.src.len() {
             let rest = self.rest();
-            // Only these bytes can start a construct; the rest is text.
-            let may_open = matches!(
-                rest.as_bytes()[0],
-                b'\\' | b'!' | b'[' | b'<' | b'`' | b'*' | b'_'
-            );
-            if may_open {
+            if opens_markup(rest.as_bytes()[0]) {
                 if let Some(inlines) = self.special(&mut text) {
                     if !inlines.is_empty() && !text.is_empty() {
                         out.push(Inline::Text(std::mem::take(&mut text)));

@@ -3,7 +3,7 @@
 //! `宋净超，ServiceMesher 社区联合创始人` is one person and what they do.
 
 use crate::events::model::Speaker;
-use crate::events::rich::{is_cjk, Rich};
+use crate::events::rich::{has_markup, is_cjk, Rich};
 
 /// Speakers in a value such as `鲁直、涵畅、张超盟` or
 /// `Raghav Somani, UW CSE, and Raghav Tripathi, UW Math`. A part that is
@@ -344,9 +344,7 @@ fn split_top<'a>(text: &'a str, separators: &[&str]) -> Vec<&'a str> {
 
 /// Markdown emphasis and links reduced to their text: names are plain.
 pub fn plain(text: &str) -> String {
-    // Most names and titles hold no markup; parsing them would be waste.
-    let markup = |b: &u8| matches!(b, b'\\' | b'!' | b'[' | b'<' | b'`' | b'*' | b'_' | b'{');
-    if !text.as_bytes().iter().any(markup) {
+    if !has_markup(text) {
         return text.trim().to_string();
     }
     Rich::inline(text).plain()
