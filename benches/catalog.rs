@@ -52,7 +52,9 @@ fn tz() -> Tz {
 
 fn event_of(path: &std::path::Path, src: &str) -> Event {
     match events::parse(path, src, tz()) {
-        Ok(Parsed::Event { event, warnings }) if warnings.is_empty() => *event,
+        Ok(Parsed::Event {
+            event, warnings, ..
+        }) if warnings.is_empty() => *event,
         other => panic!("{}: {other:?}", path.display()),
     }
 }

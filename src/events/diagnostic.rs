@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Not a problem: how the page was read (`herald explain`).
+    Note,
     Warning,
     Error,
 }
@@ -23,8 +25,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn warning(file: &Path, line: usize, message: impl Into<String>) -> Self {
+        Self::at(Severity::Warning, file, line, message)
+    }
+
+    pub fn note(file: &Path, line: usize, message: impl Into<String>) -> Self {
+        Self::at(Severity::Note, file, line, message)
+    }
+
+    fn at(severity: Severity, file: &Path, line: usize, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Warning,
+            severity,
             file: file.to_path_buf(),
             line,
             column: None,
@@ -36,6 +46,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use super::agenda::{self, Frame};
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
 use super::front_matter::{self, text, FrontMatter, PageTime, Split};
-use super::model::{AgendaItem, Event, Links, Slot, Speaker, Talk, Venue};
+use super::model::{AgendaItem, Event, Instant, Links, Speaker, Venue};
 use super::rich::Rich;
 
 /// What one page holds.
@@ -20,6 +20,9 @@ pub enum Parsed {
     Event {
         event: Box<Event>,
         warnings: Vec<Diagnostic>,
+        /// What the agenda reader saw and left out, with why: for `herald
+        /// explain`, not for the log.
+        skipped: Vec<Diagnostic>,
     },
     /// `draft: true`: not published, so not served.
     Draft,
@@ -36,17 +39,6 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
     let mut warnings = Vec::new();
     let (start, end) = dates(path, &split, &fm, tz, &mut warnings)?;
     let authors = fm.authors.clone().map(|a| a.into_vec()).unwrap_or_default();
-    let frame = Frame {
-        start: start.at,
-        authors: &authors,
-    };
-    let agenda = agenda::read(split.body, split.body_line, &frame);
-    warnings.extend(
-        agenda
-            .warnings
-            .iter()
-            .map(|(line, message)| Diagnostic::warning(path, *line, message.clone())),
-    );
     let title = match text(fm.title.clone()).or_else(|| text(fm.event.clone())) {
         Some(title) => title,
         None => {
@@ -59,10 +51,33 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
             id_of(path)
         }
     };
+    let speakers: Vec<Speaker> = fm.speaker.iter().filter_map(seminar_speaker).collect();
+    let abstract_ = text(fm.abstract_.clone());
+    let frame = Frame {
+        start: Some(start.at),
+        end: end_instant(end),
+        title: &title,
+        authors: &authors,
+        speakers: &speakers,
+        abstract_: abstract_.as_deref(),
+    };
+    let agenda = agenda::read(split.body, split.body_line, &frame);
+    warnings.extend(
+        agenda
+            .warnings
+            .iter()
+            .map(|(line, message)| Diagnostic::warning(path, *line, message.clone())),
+    );
+    let skipped = agenda
+        .skipped
+        .iter()
+        .map(|(line, reason)| Diagnostic::note(path, *line, reason.clone()))
+        .collect();
     let event = build(path, fm, title, start, end, authors, agenda);
     Ok(Parsed::Event {
         event: Box::new(event),
         warnings,
+        skipped,
     })
 }
 
@@ -119,24 +134,9 @@ fn build(
     agenda: agenda::Agenda,
 ) -> Event {
     let all_day = fm.all_day.unwrap_or(false) || (start.date_only && fm.all_day.is_none());
-    // A bare end date of an all-day event includes that whole day.
-    let end = end.map(|end| match end.date_only {
-        true => end.at + Duration::days(1),
-        false => end.at,
-    });
+    let end = end_instant(end);
     let address = fm.address.unwrap_or_default();
-    let mut items = agenda.items;
-    if !items.iter().any(|item| matches!(item, AgendaItem::Talk(_))) {
-        items.extend(seminar_talk(
-            &fm.speaker,
-            &title,
-            &fm.abstract_,
-            Slot {
-                start: start.at,
-                end,
-            },
-        ));
-    }
+    let items = agenda.items;
     let has_talks = items.iter().any(|item| matches!(item, AgendaItem::Talk(_)));
     let speakers = match (agenda.roster.is_empty(), has_talks) {
         (false, _) => agenda.roster,
@@ -175,28 +175,21 @@ fn build(
     }
 }
 
-/// A seminar page's `speaker:` map is its one talk: the page title, the
-/// front-matter abstract, the event's own time.
-fn seminar_talk(
-    speaker: &Option<front_matter::SeminarSpeaker>,
-    title: &str,
-    abstract_: &Option<front_matter::Text>,
-    slot: Slot,
-) -> Option<AgendaItem> {
-    let speaker = speaker.as_ref()?;
-    let name = text(speaker.name.clone())?;
-    Some(AgendaItem::Talk(Talk {
-        title: Rich::inline(title),
-        speakers: vec![Speaker {
-            name,
-            company: text(speaker.institution.clone()),
-            ..Speaker::default()
-        }],
-        slot: Some(slot),
-        abstract_: text(abstract_.clone())
-            .map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
-        ..Talk::default()
-    }))
+/// A bare end date of an all-day event includes that whole day.
+fn end_instant(end: Option<PageTime>) -> Option<Instant> {
+    end.map(|end| match end.date_only {
+        true => end.at + Duration::days(1),
+        false => end.at,
+    })
+}
+
+/// A seminar page's `speaker:` map: the one speaker of its one talk.
+fn seminar_speaker(speaker: &front_matter::SeminarSpeaker) -> Option<Speaker> {
+    Some(Speaker {
+        name: text(speaker.name.clone())?,
+        company: text(speaker.institution.clone()),
+        ..Speaker::default()
+    })
 }
 
 /// The slug: `<slug>/index.md` → folder name, `<slug>.md` → file stem.
@@ -250,7 +243,9 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
     };
     for parsed in parse_all(&pages, tz) {
         match parsed {
-            Ok(Parsed::Event { event, warnings }) => {
+            Ok(Parsed::Event {
+                event, warnings, ..
+            }) => {
                 loaded.diagnostics.extend(warnings);
                 loaded.events.push(*event);
             }

@@ -127,6 +127,13 @@ impl Event {
 }
 
 impl AgendaItem {
+    pub(crate) fn clear_slot(&mut self) {
+        match self {
+            AgendaItem::Talk(talk) => talk.slot = None,
+            AgendaItem::Break(pause) => pause.slot = None,
+        }
+    }
+
     pub fn slot(&self) -> Option<Slot> {
         match self {
             AgendaItem::Talk(talk) => talk.slot,

@@ -182,6 +182,7 @@ fn log(diagnostics: &[Diagnostic]) {
         match diagnostic.severity {
             Severity::Error => tracing::error!("{diagnostic}"),
             Severity::Warning => tracing::warn!("{diagnostic}"),
+            Severity::Note => tracing::debug!("{diagnostic}"),
         }
     }
 }

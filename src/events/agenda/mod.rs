@@ -31,9 +31,18 @@ pub use people::speaker;
 /// What the page's front matter tells the agenda reader.
 #[derive(Debug, Clone)]
 pub struct Frame<'a> {
-    /// The event's start: talk times are on its date, in its offset.
-    pub start: Instant,
+    /// The event's start: talk times are on its date, in its offset. An
+    /// undated page still has an agenda, but its talks have no times.
+    pub start: Option<Instant>,
+    pub end: Option<Instant>,
+    /// The page's title: a single-talk page's talk is usually titled so.
+    pub title: &'a str,
+    /// `authors` / `author`: on many sites the speakers of the event.
     pub authors: &'a [String],
+    /// `speaker` / `speakers`: the people the page itself says present.
+    pub speakers: &'a [Speaker],
+    /// The front matter's `abstract`, for a single-talk page's talk.
+    pub abstract_: Option<&'a str>,
 }
 
 /// The programme of a page, and the people listed apart from it.
@@ -44,6 +53,9 @@ pub struct Agenda {
     pub roster: Vec<Speaker>,
     /// Doubtful data, by file line.
     pub warnings: Vec<(usize, String)>,
+    /// Text that looked like an agenda item but was not taken as one, by file
+    /// line, with the reason: `herald explain` shows it to the organizer.
+    pub skipped: Vec<(usize, String)>,
 }
 
 /// Reads `body`, whose first line is line `first_line` of its file.
@@ -124,7 +136,7 @@ impl<'a> Reader<'a> {
     fn new(frame: &'a Frame<'a>) -> Self {
         Reader {
             frame,
-            timeline: Timeline::new(frame.start),
+            timeline: Timeline::new(frame.start.unwrap_or_default()),
             context: Context::Prose,
             context_level: 0,
             items: Vec::new(),
@@ -501,8 +513,15 @@ impl<'a> Reader<'a> {
             items,
             roster: self.roster,
             warnings: Vec::new(),
+            skipped: Vec::new(),
         };
         agenda.attach_abstracts(abstracts);
+        agenda.single_talk(self.frame);
+        if self.frame.start.is_none() {
+            for item in &mut agenda.items {
+                item.clear_slot();
+            }
+        }
         agenda.complete_talks();
         agenda
     }
@@ -548,6 +567,27 @@ impl Agenda {
                 }
             }
         }
+    }
+
+    /// A page with no programme whose front matter names its speakers is one
+    /// talk: the page's title and abstract, at the event's own time.
+    fn single_talk(&mut self, frame: &Frame) {
+        if frame.speakers.is_empty() || self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_)))
+        {
+            return;
+        }
+        self.items.push(AgendaItem::Talk(Talk {
+            title: Rich::inline(frame.title),
+            speakers: frame.speakers.to_vec(),
+            slot: frame.start.map(|start| Slot {
+                start,
+                end: frame.end,
+            }),
+            abstract_: frame
+                .abstract_
+                .map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
+            ..Talk::default()
+        }));
     }
 
     /// Roster details reach the talks' speakers; talks that still lack a title

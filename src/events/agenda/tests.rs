@@ -6,8 +6,12 @@ use super::*;
 
 fn read_body(body: &str) -> Agenda {
     let frame = Frame {
-        start: DateTime::parse_from_rfc3339("2024-05-18T13:00:00+08:00").unwrap(),
+        start: Some(DateTime::parse_from_rfc3339("2024-05-18T13:00:00+08:00").unwrap()),
+        end: None,
+        title: "",
         authors: &[],
+        speakers: &[],
+        abstract_: None,
     };
     read(body, 10, &frame)
 }
