@@ -3,6 +3,10 @@
 //! tables and rules. Hugo shortcodes, HTML comments and tag-only lines are
 //! blanked first, line for line, so every line number stays true.
 
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
 use crate::events::rich::{list_item, strip_shortcodes};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +50,19 @@ pub struct Item {
 }
 
 /// Blocks of `body`, whose first line is line `first_line` of the file.
+///
+/// The structure is CommonMark's, as Hugo's own renderer reads it; the text
+/// of each block is its source (inline markup kept), so the reader sees
+/// `**bold**` and links as the organizer wrote them.
 pub fn blocks(body: &str, first_line: usize) -> Vec<Block> {
     let cleaned = blank_out(body);
+    let source = Source::new(&cleaned, first_line);
     let mut builder = Builder::default();
-    for (index, raw) in cleaned.lines().enumerate() {
-        builder.push(raw, first_line + index);
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for (event, range) in Parser::new_ext(&cleaned, options).into_offset_iter() {
+        builder.event(&source, event, range);
     }
-    builder.finish()
+    builder.blocks
 }
 
 /// Removes shortcodes and comments spanning lines, keeping line breaks.
@@ -89,79 +99,179 @@ fn closing_of(text: &str) -> &'static str {
     }
 }
 
+/// The page text with a line number for every byte offset.
+struct Source<'a> {
+    text: &'a str,
+    first_line: usize,
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Source {
+            text,
+            first_line,
+            starts,
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        let index = match self.starts.binary_search(&offset) {
+            Ok(index) => index,
+            Err(index) => index - 1,
+        };
+        self.first_line + index
+    }
+
+    /// The source lines a range covers, blockquote markers removed.
+    fn lines(&self, range: Range<usize>) -> Vec<Line> {
+        let first = self.line_of(range.start);
+        let from = self.starts[first - self.first_line];
+        let end = range.end.min(self.text.len());
+        self.text[from..end]
+            .lines()
+            .enumerate()
+            .map(|(index, raw)| Line {
+                text: unquote(raw.trim_end()).to_string(),
+                line: first + index,
+            })
+            .collect()
+    }
+}
+
+/// An item of the list being read, whose own text ends where a nested list
+/// starts.
+struct OpenItem {
+    index: usize,
+    start: usize,
+    own_end: Option<usize>,
+    depth: usize,
+}
+
 #[derive(Default)]
 struct Builder {
     blocks: Vec<Block>,
-    paragraph: Vec<Line>,
     items: Vec<Item>,
+    open: Vec<OpenItem>,
+    list_depth: usize,
     table: Vec<Vec<String>>,
+    row: Vec<String>,
     table_line: usize,
 }
 
 impl Builder {
-    fn push(&mut self, raw: &str, line: usize) {
-        let raw = raw.trim_end();
-        let unquoted = unquote(raw);
-        if is_blank(unquoted) {
-            self.flush();
-            return;
-        }
-        let trimmed = unquoted.trim_start();
-        if let Some((level, text)) = heading(trimmed) {
-            self.flush();
-            self.blocks.push(Block::Heading {
-                level,
-                text: text.to_string(),
-                line,
-            });
-        } else if is_rule(trimmed) {
-            self.flush();
-            self.blocks.push(Block::Rule);
-        } else if trimmed.starts_with('|') {
-            self.flush_text();
-            if self.table.is_empty() {
-                self.table_line = line;
+    fn event(&mut self, source: &Source, event: Event, range: Range<usize>) {
+        match event {
+            Event::Start(Tag::List(_)) => {
+                if let Some(item) = self.open.last_mut() {
+                    item.own_end.get_or_insert(range.start);
+                }
+                self.list_depth += 1;
             }
-            if !is_table_separator(trimmed) {
-                self.table.push(cells(trimmed));
+            Event::End(TagEnd::List(_)) => {
+                self.list_depth -= 1;
+                if self.list_depth == 0 {
+                    self.flush_list();
+                }
             }
-        } else if let Some((_, _, text)) = list_item(unquoted) {
-            self.flush_paragraph();
-            self.flush_table();
-            let indent = indent_of(unquoted);
-            let base = self
-                .items
-                .first()
-                .map_or(indent, |first| indent_of(&first.raw[0]));
-            self.items.push(Item {
-                text: text.to_string(),
-                nested: indent > base,
-                line,
-                raw: vec![unquoted.to_string()],
-            });
-        } else if !self.items.is_empty() && unquoted.starts_with(' ') {
-            let item = self.items.last_mut().expect("checked non-empty");
-            item.raw.push(unquoted.to_string());
-            if item.text.is_empty() {
-                item.text = trimmed.to_string();
-            } else {
-                item.text.push(' ');
-                item.text.push_str(trimmed);
+            Event::Start(Tag::Item) => {
+                self.open.push(OpenItem {
+                    index: self.items.len(),
+                    start: range.start,
+                    own_end: None,
+                    depth: self.list_depth,
+                });
+                self.items.push(Item {
+                    text: String::new(),
+                    nested: self.list_depth > 1,
+                    line: source.line_of(range.start),
+                    raw: Vec::new(),
+                });
             }
-        } else {
-            self.flush_list();
-            self.flush_table();
-            self.paragraph.push(Line {
-                text: trimmed.to_string(),
-                line,
-            });
+            Event::End(TagEnd::Item) => self.close_item(source, range),
+            _ if self.list_depth > 0 => {}
+            Event::End(TagEnd::Paragraph) => self.paragraph(source.lines(range)),
+            Event::End(TagEnd::Heading(level)) => {
+                let lines = source.lines(range);
+                if let Some((_, text)) = lines.first().and_then(|l| heading(l.text.trim())) {
+                    self.blocks.push(Block::Heading {
+                        level: level as u8,
+                        text: text.to_string(),
+                        line: lines[0].line,
+                    });
+                } else if let Some(first) = lines.first() {
+                    // A setext heading: its text is above the underline.
+                    self.blocks.push(Block::Heading {
+                        level: level as u8,
+                        text: first.text.trim().to_string(),
+                        line: first.line,
+                    });
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let mut lines = source.lines(range);
+                lines.retain(|l| !is_fence(&l.text));
+                self.text_lines(lines);
+            }
+            Event::End(TagEnd::HtmlBlock) => self.text_lines(source.lines(range)),
+            Event::Rule => self.blocks.push(Block::Rule),
+            Event::Start(Tag::Table(_)) => self.table_line = source.line_of(range.start),
+            Event::Start(Tag::TableCell) => {
+                let cell = source.text[range].trim().trim_matches('|').trim();
+                self.row.push(cell.to_string());
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                self.table.push(std::mem::take(&mut self.row));
+            }
+            Event::End(TagEnd::Table) => {
+                let rows = std::mem::take(&mut self.table);
+                self.blocks.push(Block::Table {
+                    rows,
+                    line: self.table_line,
+                });
+            }
+            _ => {}
         }
     }
 
-    fn flush_paragraph(&mut self) {
-        if !self.paragraph.is_empty() {
-            let lines = std::mem::take(&mut self.paragraph);
-            self.blocks.push(Block::Paragraph { lines });
+    fn close_item(&mut self, source: &Source, range: Range<usize>) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        let own = open.start..open.own_end.unwrap_or(range.end);
+        let mut lines = source.lines(own);
+        // Unindented lines after an item are CommonMark's lazy continuation,
+        // but an organizer who wrote `11-11:30 Coffee` there meant a line of
+        // its own: it ends the list.
+        let lazy = (1..lines.len())
+            .find(|&i| !lines[i].text.starts_with([' ', '\t']) && !lines[i - 1].text.is_empty())
+            .filter(|_| open.depth == 1);
+        let after = lazy.map(|at| lines.split_off(at));
+        let raw: Vec<String> = lines.into_iter().map(|l| l.text).collect();
+        let mut text = String::new();
+        for (index, line) in raw.iter().enumerate() {
+            let line = match index {
+                0 => list_item(line).map_or(line.trim(), |(_, _, rest)| rest.trim()),
+                _ => line.trim(),
+            };
+            if !line.is_empty() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(line);
+            }
+        }
+        let item = &mut self.items[open.index];
+        item.text = text;
+        item.raw = raw;
+        item.nested = open.depth > 1;
+        if let Some(after) = after {
+            self.flush_list();
+            self.text_lines(after);
         }
     }
 
@@ -172,37 +282,52 @@ impl Builder {
         }
     }
 
-    fn flush_table(&mut self) {
-        if !self.table.is_empty() {
-            let rows = std::mem::take(&mut self.table);
-            self.blocks.push(Block::Table {
-                rows,
-                line: self.table_line,
-            });
+    /// A paragraph, where `####Title` (no space, so CommonMark text) is the
+    /// heading the organizer meant.
+    fn paragraph(&mut self, lines: Vec<Line>) {
+        let Some(first) = lines.first() else {
+            return;
+        };
+        match heading(first.text.trim()) {
+            Some((level, text)) => {
+                self.blocks.push(Block::Heading {
+                    level,
+                    text: text.to_string(),
+                    line: first.line,
+                });
+                self.text_lines(lines.into_iter().skip(1).collect());
+            }
+            None => self.text_lines(lines),
         }
     }
 
-    fn flush_text(&mut self) {
-        self.flush_paragraph();
-        self.flush_list();
+    /// Text lines as paragraphs, split at lines holding only tags or nothing.
+    fn text_lines(&mut self, lines: Vec<Line>) {
+        let mut paragraph = Vec::new();
+        for line in lines {
+            if is_blank(&line.text) {
+                self.flush(&mut paragraph);
+            } else {
+                paragraph.push(Line {
+                    text: line.text.trim().to_string(),
+                    line: line.line,
+                });
+            }
+        }
+        self.flush(&mut paragraph);
     }
 
-    fn flush(&mut self) {
-        self.flush_text();
-        self.flush_table();
-    }
-
-    fn finish(mut self) -> Vec<Block> {
-        self.flush();
-        self.blocks
+    fn flush(&mut self, paragraph: &mut Vec<Line>) {
+        if !paragraph.is_empty() {
+            let lines = std::mem::take(paragraph);
+            self.blocks.push(Block::Paragraph { lines });
+        }
     }
 }
 
-fn indent_of(line: &str) -> usize {
-    line.chars()
-        .take_while(|c| c.is_whitespace())
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum()
+fn is_fence(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with("```") || line.starts_with("~~~")
 }
 
 /// Blockquote markers are presentation; their content is read like any other.
@@ -242,27 +367,6 @@ fn heading(line: &str) -> Option<(u8, &str)> {
         return None;
     }
     Some((hashes as u8, text))
-}
-
-fn is_rule(line: &str) -> bool {
-    let Some(mark) = line.chars().next().filter(|c| matches!(c, '-' | '*' | '_')) else {
-        return false;
-    };
-    let marks = line.chars().filter(|&c| c == mark).count();
-    marks >= 3 && line.chars().all(|c| c == mark || c.is_whitespace())
-}
-
-fn is_table_separator(line: &str) -> bool {
-    line.chars()
-        .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
-}
-
-fn cells(line: &str) -> Vec<String> {
-    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
-    inner
-        .split('|')
-        .map(|cell| cell.trim().to_string())
-        .collect()
 }
 
 #[cfg(test)]
