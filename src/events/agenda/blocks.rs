@@ -75,6 +75,7 @@ fn blank_out(body: &str) -> String {
         let end = rest[at..]
             .find(close)
             .map_or(rest.len(), |end| at + end + close.len());
+        out.push_str(&shown_time(&rest[at..end]));
         out.extend(rest[at..end].chars().filter(|&c| c == '\n'));
         rest = &rest[end..];
     }
@@ -87,6 +88,20 @@ fn next_hidden(text: &str) -> Option<usize> {
         .into_iter()
         .filter_map(|open| text.find(open))
         .min()
+}
+
+/// A shortcode that displays a time (`{{< timedisplay datetime="2021-10-09
+/// 01:00:00 UTC" >}}`) leaves that time in the text: it is what the page shows.
+fn shown_time(code: &str) -> String {
+    if code.starts_with("<!--") || code.contains('\n') {
+        return String::new();
+    }
+    code.split('"')
+        .skip(1)
+        .step_by(2)
+        .find(|value| super::times::first(value).is_some())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn closing_of(text: &str) -> &'static str {

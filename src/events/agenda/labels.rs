@@ -134,6 +134,73 @@ fn field(name: &str) -> Option<Field> {
         .iter()
         .find(|(_, names)| names.contains(&name.as_str()))
         .map(|(field, _)| *field)
+        .or_else(|| compound(&name))
+}
+
+/// Labels compose: `课程讲师`, `主讲及简介`, `分享者`, `日期/时间`,
+/// `Session title`, `Instructor`. A short label is read by the roots it
+/// holds, the person before the thing about them (`讲师简介` is a bio).
+fn compound(name: &str) -> Option<Field> {
+    let short = name.chars().count() <= 12 && name.split_whitespace().count() <= 3;
+    if !short {
+        return None;
+    }
+    let has = |roots: &[&str]| roots.iter().any(|root| name.contains(root));
+    let person = has(&[
+        "讲师",
+        "主讲",
+        "嘉宾",
+        "分享者",
+        "分享人",
+        "讲者",
+        "演讲者",
+        "主持",
+        "speaker",
+        "presenter",
+        "instructor",
+        "lecturer",
+        "moderator",
+        "chair",
+        "host",
+    ]);
+    let about = has(&["简介", "介绍", "bio", "about"]);
+    if person && about && !name.contains('及') {
+        return Some(Field::Bio);
+    }
+    if person {
+        return Some(Field::Speaker);
+    }
+    if has(&["时间", "日期", "time", "when", "date"]) {
+        return Some(Field::Time);
+    }
+    if has(&[
+        "主题", "议题", "题目", "话题", "topic", "title", "session", "talk",
+    ]) {
+        return Some(Field::Title);
+    }
+    if has(&[
+        "公司",
+        "单位",
+        "机构",
+        "company",
+        "affiliation",
+        "organi",
+        "institution",
+    ]) {
+        return Some(Field::Company);
+    }
+    if has(&[
+        "概要",
+        "摘要",
+        "简介",
+        "大纲",
+        "abstract",
+        "outline",
+        "description",
+    ]) {
+        return Some(Field::Abstract);
+    }
+    None
 }
 
 /// Column headers of an agenda table.
@@ -208,12 +275,13 @@ pub fn is_abstracts_heading(text: &str) -> bool {
 pub fn day_heading(text: &str) -> Option<i64> {
     let lower = text.trim().to_lowercase();
     if let Some(rest) = lower.strip_prefix("day") {
-        return rest
-            .trim()
-            .trim_end_matches(':')
-            .parse::<i64>()
-            .ok()
-            .map(|n| n - 1);
+        let rest = rest.trim_start();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let after = rest[digits.len()..].trim_start();
+        let ends = after.is_empty() || after.starts_with(|c: char| !c.is_alphanumeric());
+        return ends
+            .then(|| digits.parse::<i64>().ok().map(|n| n - 1))
+            .flatten();
     }
     let inner = lower.strip_prefix('第')?.strip_suffix('天')?;
     let numerals = ["一", "二", "三", "四", "五", "六", "七"];
@@ -226,6 +294,32 @@ pub fn day_heading(text: &str) -> Option<i64> {
 
 /// A pause in the day: coffee, lunch, a group photo. Strict enough for
 /// headings, where `### Registration` is usually prose about registering.
+/// A short heading naming a weekday or a date (`Monday (Nov. 23rd 2020)`,
+/// `7月4日 周六`): the programme below is another day's.
+pub fn names_a_day(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    if lower.chars().count() > 60 {
+        return false;
+    }
+    const WEEKDAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let weekday = has_word(&lower, WEEKDAYS)
+        || ["周", "星期"].iter().any(|p| {
+            "一二三四五六日天"
+                .chars()
+                .any(|d| lower.contains(&format!("{p}{d}")))
+        });
+    let cjk_date = lower.contains('月') && lower.contains(['日', '号']);
+    weekday || cjk_date
+}
+
 pub fn is_pause(text: &str) -> bool {
     let lower = text.to_lowercase();
     const CJK: &[&str] = &[

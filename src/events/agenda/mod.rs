@@ -86,6 +86,9 @@ enum Pending {
     /// A break heading that only stays if talks follow it (so `### Registration`
     /// at the end of a page is not a break).
     MaybeBreak(Break),
+    /// A timed line naming nobody: a talk in a programme that names no one
+    /// (a list of titles), a break (`Doors open`) in one that names speakers.
+    Unnamed(Talk),
 }
 
 /// Where the draft came from, which decides how much evidence it needs.
@@ -130,6 +133,9 @@ struct Reader<'a> {
     roster: Vec<Speaker>,
     /// A roster entry still waiting for its affiliation or bio.
     roster_open: Option<usize>,
+    /// `主讲人：…`, `Time: …`, `课程主题：…` outside any talk: a single-talk
+    /// page's details.
+    loose: Vec<(Field, String)>,
 }
 
 impl<'a> Reader<'a> {
@@ -143,6 +149,7 @@ impl<'a> Reader<'a> {
             draft: None,
             roster: Vec::new(),
             roster_open: None,
+            loose: Vec::new(),
         }
     }
 
@@ -164,6 +171,10 @@ impl<'a> Reader<'a> {
         let title = plain(text);
         if let Some(day) = labels::day_heading(&title) {
             self.timeline.set_day(day);
+            return;
+        }
+        if labels::names_a_day(&title) {
+            self.timeline.next_day();
             return;
         }
         if self.context != Context::Prose && level <= self.context_level {
@@ -250,6 +261,9 @@ impl<'a> Reader<'a> {
     // ----- paragraphs -----------------------------------------------------
 
     fn paragraph(&mut self, lines: &[Line]) {
+        if self.draft.is_none() {
+            self.note_labels(lines.iter().map(|l| l.text.as_str()));
+        }
         let single_bold = match lines {
             [only] => whole_bold(&only.text),
             _ => None,
@@ -267,11 +281,14 @@ impl<'a> Reader<'a> {
                 return;
             }
         }
+        let timed =
+            |l: &Line| times::leading(&l.text).is_some() && labels::label(&l.text).is_none();
         if self.context == Context::Roster && self.draft.is_none() {
             self.roster_paragraph(lines);
-        } else if self.draft.is_some() {
+        } else if self.draft.is_some() && !timed(&lines[0]) {
             self.talk_paragraph(lines);
-        } else if lines.iter().any(|l| times::leading(&l.text).is_some()) {
+        } else if lines.iter().any(timed) {
+            self.finish_draft();
             // Timed lines make a programme of what follows, up to the next heading.
             self.context = Context::Programme;
             self.context_level = 7;
@@ -320,7 +337,8 @@ impl<'a> Reader<'a> {
     }
 
     fn timed_line(&mut self, line: &Line) {
-        if let Some((range, rest)) = times::leading(&line.text) {
+        let text = whole_bold(&line.text).unwrap_or(&line.text);
+        if let Some((range, rest)) = times::leading(text) {
             let slot = self.timeline.slot(range);
             self.entry(rest, Some(slot), line.line);
         }
@@ -349,7 +367,20 @@ impl<'a> Reader<'a> {
 
     // ----- lists and tables -----------------------------------------------
 
+    fn note_labels<'t>(&mut self, lines: impl Iterator<Item = &'t str>) {
+        for line in lines {
+            if let Some((field, value)) = labels::label(line) {
+                if !value.is_empty() {
+                    self.loose.push((field, value.to_string()));
+                }
+            }
+        }
+    }
+
     fn list(&mut self, items: &[Item]) {
+        if self.draft.is_none() {
+            self.note_labels(items.iter().map(|i| i.text.as_str()));
+        }
         if let Some(draft) = &mut self.draft {
             let is_group = draft.origin == Origin::Heading && !draft.confirmed && draft.is_empty();
             if draft.field.is_some() || !is_group || !self.is_programme_list(items) {
@@ -415,7 +446,7 @@ impl<'a> Reader<'a> {
                 self.items.push(Pending::Break(Break { title, slot, line }));
             }
             Entry::Unknown(title) if slot.is_some() => {
-                self.items.push(Pending::Talk(Talk {
+                self.items.push(Pending::Unnamed(Talk {
                     title: Rich::inline(&title),
                     slot,
                     line,
@@ -449,28 +480,53 @@ impl<'a> Reader<'a> {
                 .map(|text| text.trim())
                 .filter(|text| !text.is_empty())
         };
+        let has_speaker_column = columns.contains(&Some(Field::Speaker));
         let title = cell(Field::Title).unwrap_or_default();
         let slot = cell(Field::Time)
-            .and_then(times::whole)
+            .and_then(|time| times::whole(time).or_else(|| times::first(time)))
             .map(|range| self.timeline.slot(range));
         let mut speakers = cell(Field::Speaker)
             .map(people::speakers)
             .unwrap_or_default();
+        let mut title = Rich::inline(title);
+        let mut video = None;
+        if speakers.is_empty() && !has_speaker_column {
+            // `[Title (Speaker, Speaker)](video)` in a table of sessions.
+            if let Entry::Talk {
+                title: named,
+                speakers: found,
+                video: link,
+            } = entry::entry(&cell(Field::Title).unwrap_or_default(), self.frame.authors)
+            {
+                if !found.is_empty() {
+                    title = Rich::inline(&named);
+                    speakers = found;
+                    video = link;
+                }
+            }
+        }
         if let Some(company) = cell(Field::Company) {
             for speaker in speakers.iter_mut().filter(|s| s.company.is_none()) {
                 speaker.company = Some(plain(company));
             }
         }
-        if speakers.is_empty() && labels::is_break(&plain(title)) {
-            let title = plain(title);
-            self.items.push(Pending::Break(Break { title, slot, line }));
+        // A row with nobody in a table that names who presents is a break.
+        let unpeopled = speakers.is_empty() && has_speaker_column;
+        if title.is_empty()
+            || speakers.is_empty() && (unpeopled || labels::is_break(&title.plain()))
+        {
+            if !title.is_empty() {
+                let title = title.plain();
+                self.items.push(Pending::Break(Break { title, slot, line }));
+            }
             return;
         }
         self.items.push(Pending::Talk(Talk {
-            title: Rich::inline(title),
+            title,
             speakers,
             slot,
             abstract_: cell(Field::Abstract).map(Rich::inline),
+            video,
             line,
             ..Talk::default()
         }));
@@ -499,11 +555,21 @@ impl<'a> Reader<'a> {
     fn finish(mut self, abstracts: Vec<shortcodes::AbstractCode>) -> Agenda {
         self.finish_draft();
         let mut items = Vec::with_capacity(self.items.len());
+        let names_people = self
+            .items
+            .iter()
+            .any(|item| matches!(item, Pending::Talk(talk) if !talk.speakers.is_empty()));
         let mut pending = self.items.into_iter().peekable();
         while let Some(item) = pending.next() {
-            let talk_next = matches!(pending.peek(), Some(Pending::Talk(_)));
+            let talk_next = matches!(pending.peek(), Some(Pending::Talk(_) | Pending::Unnamed(_)));
             match item {
                 Pending::Talk(talk) => items.push(AgendaItem::Talk(talk)),
+                Pending::Unnamed(talk) if names_people => items.push(AgendaItem::Break(Break {
+                    title: talk.title.plain(),
+                    slot: talk.slot,
+                    line: talk.line,
+                })),
+                Pending::Unnamed(talk) => items.push(AgendaItem::Talk(talk)),
                 Pending::Break(pause) => items.push(AgendaItem::Break(pause)),
                 Pending::MaybeBreak(pause) if talk_next => items.push(AgendaItem::Break(pause)),
                 Pending::MaybeBreak(_) => {}
@@ -516,7 +582,7 @@ impl<'a> Reader<'a> {
             skipped: Vec::new(),
         };
         agenda.attach_abstracts(abstracts);
-        agenda.single_talk(self.frame);
+        agenda.single_talk(self.frame, &self.loose, &mut self.timeline);
         if self.frame.start.is_none() {
             for item in &mut agenda.items {
                 item.clear_slot();
@@ -569,20 +635,59 @@ impl Agenda {
         }
     }
 
-    /// A page with no programme whose front matter names its speakers is one
-    /// talk: the page's title and abstract, at the event's own time.
-    fn single_talk(&mut self, frame: &Frame) {
-        if frame.speakers.is_empty() || self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_)))
-        {
+    /// A page with no programme that names who presents is one talk: its
+    /// speakers from the front matter, else a `主讲人：` / `Speaker:` line,
+    /// else the page's person-like authors; its title from a `Topic:` line or
+    /// the page; its time from a `Time:` line or the event.
+    fn single_talk(&mut self, frame: &Frame, loose: &[(Field, String)], timeline: &mut Timeline) {
+        if self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_))) {
             return;
         }
+        let label = |field: Field| {
+            loose
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, value)| value.as_str())
+        };
+        let mut speakers = frame.speakers.to_vec();
+        if speakers.is_empty() {
+            speakers = label(Field::Speaker)
+                .map(people::speakers)
+                .unwrap_or_default();
+        }
+        // Many authors, or a list of the event's speakers, are the people of
+        // an event with several talks, not the presenters of one.
+        if speakers.is_empty() && frame.authors.len() <= 3 && self.roster.is_empty() {
+            speakers = frame
+                .authors
+                .iter()
+                .map(|author| author_speaker(author))
+                .filter(|s| is_person(&s.name, &[]))
+                .collect();
+        }
+        if speakers.is_empty() {
+            return;
+        }
+        if let Some(company) = label(Field::Company) {
+            for speaker in speakers.iter_mut().filter(|s| s.company.is_none()) {
+                speaker.company = Some(plain(company));
+            }
+        }
+        let title = label(Field::Title).unwrap_or(frame.title);
+        let slot = match label(Field::Time).and_then(times::first) {
+            Some(range) if frame.start.is_some() => Some(timeline.slot(range)),
+            _ => frame
+                .start
+                .filter(|start| start.time() != chrono::NaiveTime::MIN)
+                .map(|start| Slot {
+                    start,
+                    end: frame.end,
+                }),
+        };
         self.items.push(AgendaItem::Talk(Talk {
-            title: Rich::inline(frame.title),
-            speakers: frame.speakers.to_vec(),
-            slot: frame.start.map(|start| Slot {
-                start,
-                end: frame.end,
-            }),
+            title: Rich::inline(title),
+            speakers,
+            slot,
             abstract_: frame
                 .abstract_
                 .map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
@@ -749,6 +854,18 @@ impl Draft {
 
 fn rich(lines: &[String]) -> Option<Rich> {
     Some(Rich::from_lines(lines)).filter(|rich| !rich.is_empty())
+}
+
+/// `杜旻翔@斗鱼`: some sites write an author as name@organisation.
+fn author_speaker(author: &str) -> Speaker {
+    match author.split_once('@') {
+        Some((name, company)) if !name.trim().is_empty() && !company.trim().is_empty() => Speaker {
+            name: name.trim().to_string(),
+            company: Some(company.trim().to_string()),
+            ..Speaker::default()
+        },
+        _ => people::speaker(author),
+    }
 }
 
 /// The text of a line that is bold from end to end.

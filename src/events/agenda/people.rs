@@ -364,6 +364,9 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
             }
         }
     }
+    if let Some(found) = by_speakers(text).or_else(|| parenthesised_speakers(text, authors)) {
+        return Some(found);
+    }
     let parts = split_top(text, &["，", ", ", "、"]);
     let names = parts
         .iter()
@@ -380,6 +383,36 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
         .map(|p| speaker(p))
         .collect();
     Some((title.to_string(), who))
+}
+
+/// `Title by Jane Doe & 崔`: after an explicit `by`, short names count
+/// even when they would not pass as names on their own (handles, one
+/// character nicknames).
+fn by_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
+    let at = text.rfind(" by ").or_else(|| text.rfind(" By "))?;
+    let (title, who) = (text[..at].trim(), text[at + 4..].trim());
+    let people: Vec<Speaker> = split_top(who, &[" & ", "&", " and ", "、", "，", ", "])
+        .into_iter()
+        .filter(|part| !part.trim().is_empty())
+        .map(speaker)
+        .collect();
+    let short = |s: &Speaker| {
+        let words = s.name.split_whitespace().count();
+        (1..=4).contains(&words) && s.name.chars().count() <= 40 && !s.name.ends_with(['.', '。'])
+    };
+    (!title.is_empty() && !people.is_empty() && people.iter().all(short))
+        .then(|| (title.to_string(), people))
+}
+
+/// `Survival of The Fittest (Nur Rahman)`, `Title (Bokmi Han, Joowon Jung)`:
+/// a closing parenthesis that holds only names.
+fn parenthesised_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<Speaker>)> {
+    let (title, inside) = parenthesised(text)?;
+    let people = speakers(inside);
+    let all_people = people.iter().all(|s| {
+        authors.contains(&s.name) || is_strong_name(&s.name) && is_person(&s.name, authors)
+    });
+    (!people.is_empty() && all_people && !title.is_empty()).then(|| (title.to_string(), people))
 }
 
 #[cfg(test)]

@@ -217,3 +217,122 @@ fn roster_entries_give_speakers_their_bios() {
         ]
     );
 }
+
+fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
+    let frame = Frame {
+        start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
+        end: None,
+        title,
+        authors,
+        speakers: &[],
+        abstract_: None,
+    };
+    read(body, 1, &frame)
+}
+
+#[test]
+fn a_session_table_with_speakers_in_parentheses_and_shortcode_times() {
+    let body = "## Day 1 - Room 1\n\n| Time | Session |\n| -- | -- |\n\
+        | {{< timedisplay datetime=\"2021-10-09 01:00:00 UTC\" >}} | [Welcome (Youngbin Han)](https://v/1) |\n\
+        | {{< timedisplay datetime=\"2021-10-09 05:45:00 UTC\" >}} | [Engaging contributors (Bokmi Han, Joowon Jung)](https://v/2) |\n";
+    let agenda = read_with(body, "2021-10-09T00:00:00Z", "Ubucon", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "01:00 Welcome / Youngbin Han",
+            "05:45 Engaging contributors / Bokmi Han+Joowon Jung"
+        ]
+    );
+}
+
+#[test]
+fn a_table_with_an_instructor_column_makes_unstaffed_rows_breaks() {
+    let body = "### Monday (Nov. 23rd 2020)\n\n| Time | Session | Instructor |\n|---|---|---|\n\
+        | 9:00-12:00 | **[Intro to Python](x)** | Tobias L. Jensen & Thomas Arildsen |\n\
+        | 12:00-13:00 | *LUNCH* | |\n| 16:00-17:00 | **Portfolio work** | |\n\n\
+        ### Tuesday (Nov. 24th 2020)\n\n| Time | Session | Instructor |\n|---|---|---|\n\
+        | 9:00-10:30 | Clustering | Rolf L. Lund |\n";
+    let agenda = read_with(body, "2020-11-23T00:00:00+01:00", "Course", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "09:00-12:00 Intro to Python / Tobias L. Jensen+Thomas Arildsen",
+            "break 12:00-13:00 LUNCH",
+            "break 16:00-17:00 Portfolio work",
+            "09:00-10:30 Clustering / Rolf L. Lund"
+        ]
+    );
+    let tuesday = talk(&agenda, 1).slot.unwrap().start;
+    assert_eq!(
+        tuesday.format("%d").to_string(),
+        "24",
+        "a weekday heading is the next day"
+    );
+}
+
+#[test]
+fn bold_timed_lines_under_a_heading_with_by_speakers() {
+    let body = "### 活动详情\n\n**15:00 - 15:10 开场介绍 by kimming & 崔**\n\n**15:10 - 15:25 Soul 数据同步 by 婷**\n";
+    let agenda = read_with(body, "2021-01-24T15:00:00+08:00", "Soul", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "15:00-15:10 开场介绍 / kimming+崔",
+            "15:10-15:25 Soul 数据同步 / 婷"
+        ]
+    );
+}
+
+#[test]
+fn an_evening_schedule_in_twelve_hour_times() {
+    let body = "### Schedule\n\n- 7:15pm :: Doors open, introductions\n- 7:30pm :: Building a Community by Hussein Al Abry\n";
+    let agenda = read_with(body, "2023-07-26T00:00:00+04:00", "Community", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "break 19:15 Doors open, introductions",
+            "19:30 Building a Community / Hussein Al Abry"
+        ]
+    );
+}
+
+#[test]
+fn a_page_without_a_programme_is_one_talk_by_its_labelled_speaker() {
+    let body = "大语言模型的介绍。\n\n* 主讲人：姚沛然\n* 时间：**2024/04/27（周六） 19:00-21:00** UTC +08:00\n";
+    let authors = ["Meow-meow Liu".to_string()];
+    let agenda = read_with(
+        body,
+        "2024-04-27T00:00:00+08:00",
+        "金枪鱼之夜：怎样编程",
+        &authors,
+    );
+    assert_eq!(
+        outline(&agenda),
+        ["19:00-21:00 金枪鱼之夜：怎样编程 / 姚沛然"]
+    );
+
+    let by_author = read_with(
+        "A talk about WSL.\n",
+        "2021-04-21T18:00:00+02:00",
+        "WSL",
+        &["杜旻翔@斗鱼".to_string()],
+    );
+    assert_eq!(outline(&by_author), ["18:00 WSL / 杜旻翔(斗鱼)"]);
+
+    let many = [
+        "A".to_string(),
+        "B".to_string(),
+        "C".to_string(),
+        "D".to_string(),
+    ];
+    let summit = read_with(
+        "Photos of the day.\n",
+        "2021-04-21T18:00:00+02:00",
+        "Summit",
+        &many,
+    );
+    assert!(
+        summit.items.is_empty(),
+        "many authors are not one talk's speakers"
+    );
+}

@@ -14,6 +14,8 @@ pub struct ClockTime {
     /// A one-digit hour such as `2:30` may be 12-hour shorthand for 14:30;
     /// `02:30` or `14:30` may not.
     pub ambiguous: bool,
+    /// Written with am/pm (or 上午/下午), so the hour is certain.
+    pub meridiem: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,12 +61,38 @@ pub fn whole(text: &str) -> Option<Range> {
     rest.trim().is_empty().then_some(range)
 }
 
+/// The first clock time or range anywhere in `text` (`2021.1.17周日，北京时间
+/// 21:00～21:40`, `2021-10-09 01:00:00 UTC`): only forms with a colon or
+/// am/pm count here, so dates and version numbers are never read as times.
+pub fn first(text: &str) -> Option<Range> {
+    let mut previous = None;
+    for (at, c) in text.char_indices() {
+        let boundary = !previous
+            .is_some_and(|p: char| p.is_ascii_digit() || matches!(p, '.' | ':' | '：' | '-' | '/'));
+        previous = Some(c);
+        if !boundary || !(c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+            continue;
+        }
+        let Some((range, _)) = range(&text[at..]) else {
+            continue;
+        };
+        let written = &text[at..];
+        let clear =
+            written.chars().take(8).any(|c| matches!(c, ':' | '：')) || range.start.meridiem;
+        if clear {
+            return Some(range);
+        }
+    }
+    None
+}
+
 fn range(text: &str) -> Option<(Range, &str)> {
     let (start, bare, rest) = clock(text)?;
-    let after_dash = rest
-        .trim_start()
+    let trimmed = rest.trim_start();
+    let after_dash = trimmed
         .strip_prefix(DASHES)
-        .map(|r| r.trim_start_matches(DASHES).trim_start());
+        .map(|r| r.trim_start_matches(DASHES).trim_start())
+        .or_else(|| trimmed.strip_prefix("to ").map(str::trim_start));
     if let Some((end, _, rest)) = after_dash.and_then(clock) {
         return Some((
             Range {
@@ -84,6 +112,7 @@ const DASHES: [char; 8] = ['-', '－', '–', '—', '~', '～', '至', '到'];
 /// `H:MM`, `HH.MM`, full-width digits and colons, or a bare `H` (reported,
 /// so the caller can insist on what must follow it).
 fn clock(text: &str) -> Option<(ClockTime, bool, &str)> {
+    let (part, text) = day_part(text);
     let (hour_digits, after_hour) = digits(text)?;
     if hour_digits.len() > 2 {
         return None;
@@ -103,15 +132,64 @@ fn clock(text: &str) -> Option<(ClockTime, bool, &str)> {
         }
         None => (0, after_hour),
     };
-    if hour > 24 || minute > 59 {
+    // `:00` seconds, as in `01:00:00`.
+    let rest = match rest.strip_prefix(':').and_then(digits) {
+        Some((seconds, after)) if seconds.len() == 2 => after,
+        _ => rest,
+    };
+    let (suffix, rest) = meridiem(rest);
+    let afternoon = match (part, suffix) {
+        (_, Some(pm)) | (Some(pm), None) => Some(pm),
+        (None, None) => None,
+    };
+    if hour > 24 || minute > 59 || afternoon.is_some() && hour > 12 && hour != 0 && part.is_none() {
         return None;
     }
+    let hour = match afternoon {
+        Some(true) if hour < 12 => hour + 12,
+        Some(false) if hour == 12 => 0,
+        _ => hour,
+    };
     let time = ClockTime {
         hour,
         minute,
-        ambiguous: hour_digits.len() == 1,
+        ambiguous: hour_digits.len() == 1 && afternoon.is_none(),
+        meridiem: afternoon.is_some(),
     };
-    Some((time, separator.is_none(), rest))
+    let bare = separator.is_none() && afternoon.is_none();
+    Some((time, bare, rest))
+}
+
+/// `下午5:00`, `晚上 7 点`: a day part before the time; `Some(true)` is
+/// afternoon or evening.
+fn day_part(text: &str) -> (Option<bool>, &str) {
+    for (prefix, pm) in [
+        ("上午", false),
+        ("早上", false),
+        ("中午", true),
+        ("下午", true),
+        ("晚上", true),
+    ] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            return (Some(pm), rest.trim_start());
+        }
+    }
+    (None, text)
+}
+
+/// `7:00pm`, `7 PM`, `9.30 a.m.`: the suffix, and the text after it.
+fn meridiem(text: &str) -> (Option<bool>, &str) {
+    let trimmed = text.trim_start();
+    let lower: String = trimmed.chars().take(4).collect::<String>().to_lowercase();
+    for (mark, pm) in [("a.m.", false), ("p.m.", true), ("am", false), ("pm", true)] {
+        if lower.starts_with(mark) {
+            let rest = &trimmed[mark.len()..];
+            if !rest.starts_with(|c: char| c.is_alphanumeric()) {
+                return (Some(pm), rest);
+            }
+        }
+    }
+    (None, text)
 }
 
 /// ASCII or full-width digits at the start, as ASCII.
@@ -144,16 +222,30 @@ pub struct Timeline {
     offset: FixedOffset,
     day: i64,
     last: Option<NaiveDateTime>,
+    /// The event's own start time, where the page gives one: an evening
+    /// meetup's first `7:00` is 19:00.
+    opens: Option<NaiveTime>,
 }
 
 impl Timeline {
     pub fn new(start: Instant) -> Self {
+        let time = start.time();
         Timeline {
             date: start.date_naive(),
             offset: *start.offset(),
             day: 0,
             last: None,
+            opens: (time != NaiveTime::MIN).then_some(time),
         }
+    }
+
+    /// A heading that names a weekday or a date: a new day of the
+    /// programme, whose first times are read afresh.
+    pub fn next_day(&mut self) {
+        if self.last.is_some() {
+            self.day += 1;
+        }
+        self.last = None;
     }
 
     /// A `Day 2` heading: what follows is on that day of the event.
@@ -184,7 +276,9 @@ impl Timeline {
     fn place(&mut self, time: ClockTime) -> NaiveDateTime {
         let day = self.date + Duration::days(self.day);
         let at = self.on_day(time, day);
-        let Some(last) = self.last else { return at };
+        let Some(last) = self.last else {
+            return self.first_of_day(time, at);
+        };
         if at >= last {
             return at;
         }
@@ -195,6 +289,20 @@ impl Timeline {
         let days_behind = (last.date() - at.date()).num_days() + 1;
         self.day += days_behind;
         at + Duration::days(days_behind)
+    }
+
+    /// A one-digit hour hours before the event opens, whose afternoon reading
+    /// falls near the opening, is that afternoon (`7:15` at a 19:00 meetup).
+    fn first_of_day(&self, time: ClockTime, at: NaiveDateTime) -> NaiveDateTime {
+        let Some(opens) = self.opens else { return at };
+        let opens = at.date().and_time(opens);
+        let afternoon = at + Duration::hours(12);
+        let near =
+            afternoon >= opens - Duration::hours(1) && afternoon <= opens + Duration::hours(3);
+        match time.ambiguous && time.hour < 12 && at < opens - Duration::hours(3) && near {
+            true => afternoon,
+            false => at,
+        }
     }
 
     fn on_day(&self, time: ClockTime, day: NaiveDate) -> NaiveDateTime {
@@ -234,6 +342,12 @@ mod tests {
             ("11-11:30 Coffee", (11, 0, Some((11, 30)))),
             ("**10:05 - 10:50**: Jingwei Hu", (10, 5, Some((10, 50)))),
             ("9:00 Registration", (9, 0, None)),
+            ("7:00pm Doors", (19, 0, None)),
+            ("7pm Doors", (19, 0, None)),
+            ("3:55pm – 4:15pm", (15, 55, Some((16, 15)))),
+            ("9:30 to 10:15 Intro", (9, 30, Some((10, 15)))),
+            ("下午5:00 开始", (17, 0, None)),
+            ("12:00 PM lunch", (12, 0, None)),
         ] {
             let (range, _) = leading(text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(hm(range), expected, "{text}");
@@ -247,6 +361,32 @@ mod tests {
         for text in ["1.8 新特性", "2023 年", "5G 网络", "11 Demos", "Istio 1.8"] {
             assert!(leading(text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_time_anywhere_in_a_cell() {
+        let found = |text: &str| first(text).map(hm);
+        assert_eq!(
+            found("2021.1.17周日，北京时间21:00～21:40"),
+            Some((21, 0, Some((21, 40))))
+        );
+        assert_eq!(found("2021-10-09 01:00:00 UTC"), Some((1, 0, None)));
+        assert_eq!(
+            found("Time: 3:55pm – 4:15pm"),
+            Some((15, 55, Some((16, 15))))
+        );
+        assert_eq!(found("2021.1.17 Istio 1.8"), None);
+    }
+
+    #[test]
+    fn an_evening_meetup_reads_its_first_time_in_the_evening() {
+        let start = chrono::DateTime::parse_from_rfc3339("2023-07-26T19:00:00+04:00").unwrap();
+        let mut line = Timeline::new(start);
+        let slot = line.slot(leading("7:15 Doors open").unwrap().0);
+        assert_eq!(slot.start.to_rfc3339(), "2023-07-26T19:15:00+04:00");
+        let mut morning = Timeline::new(start);
+        let slot = morning.slot(leading("17:15 Doors open").unwrap().0);
+        assert_eq!(slot.start.format("%H:%M").to_string(), "17:15");
     }
 
     #[test]
