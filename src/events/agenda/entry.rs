@@ -14,7 +14,7 @@ use crate::events::rich::{Block, Inline, Rich};
 
 use super::labels::is_break;
 use super::people::{
-    first_part, is_latin_name, is_person, parenthesised, plain, speaker, speakers,
+    first_part, is_latin_name, is_person, looks_like_name, parenthesised, plain, speaker, speakers,
     trailing_speakers,
 };
 
@@ -58,6 +58,19 @@ pub fn entry(text: &str, authors: &[String]) -> Entry {
         return Entry::Break(plain_text);
     }
     Entry::Unknown(plain_text)
+}
+
+/// A line that starts with a time: the time already says it is a programme
+/// item, so `续本达：Debian 技术分享` names a speaker even without a known
+/// surname, as long as the part before the colon is shaped like a name.
+pub fn timed_entry(text: &str, authors: &[String]) -> Entry {
+    let plain_text = plain(text.trim());
+    if let Some((who, title)) = split_colon(&plain_text) {
+        if !title.is_empty() && looks_like_name(who) && !is_break(who) {
+            return talk(title.to_string(), vec![speaker(who)]);
+        }
+    }
+    entry(text, authors)
 }
 
 fn talk(title: String, speakers: Vec<Speaker>) -> Entry {
@@ -139,15 +152,18 @@ fn bold_name_first(text: &str, authors: &[String]) -> Option<Entry> {
 /// `Alan Wing: Welcome and overview`, `Martin Fischer (LMU Munich): Title`:
 /// the person and the title, split at the first colon outside parentheses.
 pub fn name_colon_title<'a>(text: &'a str, authors: &[String]) -> Option<(&'a str, &'a str)> {
+    split_colon(text).filter(|(who, _)| is_person(who, authors))
+}
+
+/// The text before and after the first colon outside parentheses.
+fn split_colon(text: &str) -> Option<(&str, &str)> {
     let mut depth = 0usize;
     for (at, c) in text.char_indices() {
         match c {
             '(' | '（' => depth += 1,
             ')' | '）' => depth = depth.saturating_sub(1),
             ':' | '：' if depth == 0 => {
-                let who = text[..at].trim();
-                let title = text[at + c.len_utf8()..].trim();
-                return is_person(who, authors).then_some((who, title));
+                return Some((text[..at].trim(), text[at + c.len_utf8()..].trim()));
             }
             _ => {}
         }

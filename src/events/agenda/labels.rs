@@ -258,7 +258,11 @@ pub fn is_agenda_heading(text: &str) -> bool {
         "sessions",
         "draft programme",
     ];
-    WORDS.contains(&lower) || lower.ends_with("schedule") || lower.ends_with("programme")
+    let short = lower.chars().count() <= 12 && lower.split_whitespace().count() <= 4;
+    let compound = ["议程", "日程", "agenda", "schedule", "programme", "program"]
+        .iter()
+        .any(|root| lower.contains(root));
+    WORDS.contains(&lower) || short && compound
 }
 
 /// A heading over talks' abstracts (`### Abstracts:`): what follows adds to

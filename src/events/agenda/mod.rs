@@ -268,6 +268,17 @@ impl<'a> Reader<'a> {
             [only] => whole_bold(&only.text),
             _ => None,
         };
+        // `Agenda:` or `**活动议程**` alone on its line heads a programme.
+        let lead_in = match lines {
+            [only] => single_bold.or_else(|| only.text.trim().strip_suffix([':', '：'])),
+            _ => None,
+        };
+        if lead_in.is_some_and(labels::is_agenda_heading) {
+            self.finish_draft();
+            self.context = Context::Programme;
+            self.context_level = 7;
+            return;
+        }
         if let Some(inner) = single_bold {
             if labels::is_roster_heading(inner) {
                 self.finish_draft();
@@ -427,7 +438,11 @@ impl<'a> Reader<'a> {
     /// or `Label: value` lines in prose is not an agenda.
     fn entry(&mut self, text: &str, slot: Option<Slot>, line: usize) {
         let in_programme = self.context == Context::Programme;
-        match entry::entry(text, self.frame.authors) {
+        let read = match slot {
+            Some(_) => entry::timed_entry(text, self.frame.authors),
+            None => entry::entry(text, self.frame.authors),
+        };
+        match read {
             Entry::Talk {
                 title,
                 speakers,
@@ -854,6 +869,32 @@ impl Draft {
 
 fn rich(lines: &[String]) -> Option<Rich> {
     Some(Rich::from_lines(lines)).filter(|rich| !rich.is_empty())
+}
+
+/// `**1、初识openEuler**  讲师：朱延朋`: a title, then a speaker label on the
+/// same line.
+fn titled_then_speaker(line: &Line) -> Option<Talk> {
+    let text = line.text.trim();
+    let (at, value) = text.char_indices().skip(1).find_map(|(at, c)| {
+        let boundary = c.is_whitespace() || text[..at].ends_with("**");
+        let rest = text[at..].trim_start();
+        match labels::label(rest) {
+            Some((Field::Speaker, value)) if boundary && !value.is_empty() => Some((at, value)),
+            _ => None,
+        }
+    })?;
+    let title = plain(text[..at].trim());
+    let title = title
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['、', '.', '．', ')', '）', ' ', '\u{200b}'])
+        .trim();
+    let speakers = people::speakers(value);
+    (!title.is_empty() && !speakers.is_empty()).then(|| Talk {
+        title: Rich::inline(title),
+        speakers,
+        line: line.line,
+        ..Talk::default()
+    })
 }
 
 /// `杜旻翔@斗鱼`: some sites write an author as name@organisation.

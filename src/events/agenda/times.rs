@@ -2,7 +2,7 @@
 //! `9.30 - 10.45`, `11-11:30`, `**10:05 - 10:50**:`, `2:30` after noon) and
 //! how a run of them becomes instants on the event's own wall clock.
 
-use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
 use crate::events::model::{Instant, Slot};
 
@@ -22,6 +22,8 @@ pub struct ClockTime {
 pub struct Range {
     pub start: ClockTime,
     pub end: Option<ClockTime>,
+    /// `8月6号20:00`: a month and day written before the time.
+    pub date: Option<(u32, u32)>,
 }
 
 /// A range at the start of `text`, and the text after it with separators
@@ -29,7 +31,11 @@ pub struct Range {
 pub fn leading(text: &str) -> Option<(Range, &str)> {
     let body = text.trim_start();
     let bold = body.starts_with("**");
-    let (range, rest) = range(body.trim_start_matches("**").trim_start())?;
+    let (date, body) = month_day(body.trim_start_matches("**").trim_start());
+    let (mut range, rest) = range(body)?;
+    range.date = date;
+    // `8月6号20:00（周四）`: the weekday after the time says nothing more.
+    let rest = skip_weekday(rest);
     // `**10:05 - 10:50**: …` closes its bold; `15.10 - 16.00 **Name**` does not.
     let rest = match bold {
         true => rest.trim_start().trim_start_matches("**"),
@@ -39,6 +45,38 @@ pub fn leading(text: &str) -> Option<(Range, &str)> {
         c.is_whitespace() || matches!(c, ':' | '：' | '-' | '–' | '—' | '|' | ',' | '，')
     });
     Some((range, rest))
+}
+
+/// `8月6号`, `8月6日 `: a Chinese month and day before a time.
+fn month_day(text: &str) -> (Option<(u32, u32)>, &str) {
+    let parsed = (|| {
+        let (month, rest) = digits(text)?;
+        let rest = rest.strip_prefix('月')?;
+        let (day, rest) = digits(rest)?;
+        let rest = rest.strip_prefix(['日', '号'])?;
+        let (month, day) = (number(&month)?, number(&day)?);
+        ((1..=12).contains(&month) && (1..=31).contains(&day))
+            .then_some(((month, day), rest.trim_start()))
+    })();
+    match parsed {
+        Some((date, rest)) => (Some(date), rest),
+        None => (None, text),
+    }
+}
+
+fn skip_weekday(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = trimmed.strip_prefix(open) {
+            if let Some(end) = inner.find(close) {
+                let day = &inner[..end];
+                if day.starts_with(['周', '星']) && day.chars().count() <= 3 {
+                    return &inner[end + close.len_utf8()..];
+                }
+            }
+        }
+    }
+    text
 }
 
 /// A range in parentheses at the end of a heading: `Session 1: Intro (09:00 - 10:30)`.
@@ -98,13 +136,21 @@ fn range(text: &str) -> Option<(Range, &str)> {
             Range {
                 start,
                 end: Some(end),
+                date: None,
             },
             rest,
         ));
     }
     // A bare hour only counts as a start when an end follows: `11-11:30`,
     // never `11 Demos`.
-    (!bare).then_some((Range { start, end: None }, rest))
+    (!bare).then_some((
+        Range {
+            start,
+            end: None,
+            date: None,
+        },
+        rest,
+    ))
 }
 
 const DASHES: [char; 8] = ['-', '－', '–', '—', '~', '～', '至', '到'];
@@ -255,6 +301,10 @@ impl Timeline {
     }
 
     pub fn slot(&mut self, range: Range) -> Slot {
+        if let Some(date) = range.date.and_then(|(m, d)| self.dated(m, d)) {
+            self.day = (date - self.date).num_days();
+            self.last = None;
+        }
         let start = self.place(range.start);
         self.last = Some(start);
         let end = range.end.map(|end| {
@@ -289,6 +339,17 @@ impl Timeline {
         let days_behind = (last.date() - at.date()).num_days() + 1;
         self.day += days_behind;
         at + Duration::days(days_behind)
+    }
+
+    /// A month and day in the event's year, or the next year's where that is
+    /// months before the event (a series announced in December).
+    fn dated(&self, month: u32, day: u32) -> Option<NaiveDate> {
+        let year = self.date.year();
+        let date = NaiveDate::from_ymd_opt(year, month, day)?;
+        match (self.date - date).num_days() > 180 {
+            true => NaiveDate::from_ymd_opt(year + 1, month, day),
+            false => Some(date),
+        }
     }
 
     /// A one-digit hour hours before the event opens, whose afternoon reading
@@ -348,6 +409,7 @@ mod tests {
             ("9:30 to 10:15 Intro", (9, 30, Some((10, 15)))),
             ("下午5:00 开始", (17, 0, None)),
             ("12:00 PM lunch", (12, 0, None)),
+            ("8月6号20:00（周四）  iSula 容器", (20, 0, None)),
         ] {
             let (range, _) = leading(text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(hm(range), expected, "{text}");
