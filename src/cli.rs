@@ -14,13 +14,18 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{self, Announce, Context, Reply};
 use crate::config::{ChatTarget, Config};
-use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Loaded, Severity};
+use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Event, Loaded};
 use crate::export::Export;
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
 use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Store};
 use crate::telegram::{BotApi, RunError};
+
+mod check;
+mod explain;
+
+pub use explain::ExplainArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +45,9 @@ pub struct Cli {
 pub enum Command {
     /// Validate bot.toml and every event page; exit 1 if any page is broken.
     Check,
+    /// How herald read one page: the event, each agenda item with its line,
+    /// what was skipped and why, and the warnings; exit 1 if it is rejected.
+    Explain(ExplainArgs),
     /// Type what a chat member would type and read herald's replies.
     Console(ConsoleArgs),
     /// Every post the scheduler would send in a window, in time order.
@@ -97,15 +105,17 @@ pub struct PreviewArgs {
 
 /// Runs one subcommand; the exit code says how it went.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let config = Config::load(&cli.config)?;
+    // One page can be explained without a config; everything else needs it.
+    let config = || Config::load(&cli.config);
     match cli.command {
-        Command::Check => check(&config),
-        Command::Console(args) => console(&config, &args),
-        Command::Preview(args) => preview(&config, &args),
-        Command::Export => export(&config),
-        Command::Run => Ok(run_bot(config)),
-        Command::Announce(args) => announce(config, &args),
-        Command::Announcements => announcements(&config),
+        Command::Check => check::check(&config()?),
+        Command::Explain(ref args) => explain::explain(&cli.config, args),
+        Command::Console(ref args) => console(&config()?, args),
+        Command::Preview(ref args) => preview(&config()?, args),
+        Command::Export => export(&config()?),
+        Command::Run => Ok(run_bot(config()?)),
+        Command::Announce(ref args) => announce(config()?, args),
+        Command::Announcements => announcements(&config()?),
     }
 }
 
@@ -121,46 +131,45 @@ fn report(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn check(config: &Config) -> Result<ExitCode> {
-    let loaded = load(config);
-    report(&loaded.diagnostics);
-    let now = Utc::now();
-    let events = &loaded.events;
-    let upcoming = events.iter().filter(|e| e.effective_end() >= now).count();
-    let talks: usize = events.iter().map(|e| e.talks().count()).sum();
-    println!(
-        "{} events ({} upcoming), {} talks, {} speakers",
-        events.len(),
-        upcoming,
-        talks,
-        speaker_count(events)
-    );
-    let errors = loaded.errors().count();
-    let warnings = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    if errors + warnings > 0 {
-        println!("{errors} errors, {warnings} warnings");
-    }
-    Ok(if errors > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+/// `1 talk`, `2 talks`: organizers read these lines, so they read right.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Distinct people on the programme: talk speakers and the events' own lists.
-fn speaker_count(events: &[crate::events::Event]) -> usize {
-    let mut names: Vec<&str> = events
-        .iter()
-        .flat_map(|e| e.talks().flat_map(|t| &t.speakers).chain(&e.speakers))
-        .map(|s| s.name.as_str())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names.len()
+/// What the agenda reader found: `5 talks, 1 break`, or `0 talks`.
+fn programme(event: &Event) -> String {
+    let talks = event.talks().count();
+    let breaks = event.agenda.len() - talks;
+    let mut out = count(talks, "talk", "talks");
+    if breaks > 0 {
+        out += &format!(", {}", count(breaks, "break", "breaks"));
+    }
+    out
+}
+
+/// Rows as lines with every column but the last padded to its widest cell;
+/// the last is left ragged, since titles may be wide CJK text.
+fn aligned<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Vec<String> {
+    let rows: Vec<[String; N]> = rows.into_iter().collect();
+    let width = |cell: &String| cell.chars().count();
+    let mut widths = [0; N];
+    for row in &rows {
+        for (widest, cell) in widths.iter_mut().zip(row) {
+            *widest = (*widest).max(width(cell));
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                line += cell;
+                if i + 1 < N {
+                    line += &" ".repeat(widths[i] - width(cell) + 2);
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
@@ -289,7 +298,7 @@ fn chat_list(chats: &[ChatTarget]) -> String {
 }
 
 /// `reminder, 7 days before · Rust Meetup`
-fn describe(post: &Post, events: &[crate::events::Event]) -> String {
+fn describe(post: &Post, events: &[Event]) -> String {
     let title = |id: &str| {
         events
             .iter()
