@@ -347,7 +347,7 @@ fn explain_shows_the_event_each_item_with_its_line_and_the_warnings() {
             vec!["Event"],
             vec!["title", "Rust Night"],
             vec!["start", "2030-03-01 Fri 19:00"],
-            vec!["end", "not given"],
+            vec!["end", "unknown"],
             vec!["zone", &format!("Asia/Shanghai (from {config})")],
             vec!["venue", "Room 1"],
             vec!["register", "https://example.org/rust-night"],
@@ -427,6 +427,19 @@ fn explain_shows_times_in_the_configs_zone_and_says_when_it_has_none() {
         format!("zone | Asia/Shanghai (the default; {config} not found, --config names one)")
     );
     assert_eq!(talk, format!("{page}:11 | 19:00–19:30 | Async in practice"));
+
+    let (_dir, page, config) = one_page(NIGHT, Some("Asia/Shangai"));
+    let out = herald(&["explain", &page, "--config", &config], "");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a config that exists must be valid"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("timezone") && stderr.contains("Asia/Shangai"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -444,5 +457,68 @@ fn explain_rejects_a_broken_page_with_its_line() {
     assert_eq!(
         text(&out.stdout),
         format!("{page}: rejected, herald does not serve it\n")
+    );
+}
+
+#[test]
+fn explain_says_what_a_talk_lacks_the_last_day_and_when_a_page_is_a_draft() {
+    let table = "---
+title: 表格
+date: 2030-03-01T13:00:00+08:00
+---
+
+| 时间 | 议题 | 讲师 | 公司 |
+|---|---|---|---|
+| 13:30-14:10 | Rust 异步实践 | 李雷 | 某科技 |
+| 14:10-14:50 | 无人认领的话题 | | |
+";
+    let (_dir, page, config) = one_page(table, None);
+    let out = herald(&["explain", &page, "--config", &config], "");
+    let stdout = text(&out.stdout);
+    let at = |line: usize| format!("{page}:{line}");
+    let agenda: Vec<Vec<&str>> = section(&stdout, "Agenda")
+        .iter()
+        .map(|l| cells(l))
+        .collect();
+    assert_eq!(
+        agenda,
+        [
+            vec!["Agenda: 2 talks"],
+            vec![&at(8), "13:30–14:10", "Rust 异步实践"],
+            vec!["speaker: 李雷 · 某科技"],
+            vec![&at(9), "14:10–14:50", "无人认领的话题"],
+            vec!["speaker: none found"],
+        ],
+        "{stdout}"
+    );
+    let warnings = section(&stdout, "Warnings");
+    assert_eq!(
+        cells(warnings[1]),
+        [&at(9) as &str, "the talk “无人认领的话题” names no speaker"],
+        "{stdout}"
+    );
+
+    let camp = "---\ntitle: Camp\ndate: 2030-03-01\ndate_end: 2030-03-02\n---\n";
+    let (_dir, page, config) = one_page(camp, None);
+    let stdout = text(&herald(&["explain", &page, "--config", &config], "").stdout);
+    let event: Vec<Vec<&str>> = section(&stdout, "Event").iter().map(|l| cells(l)).collect();
+    assert_eq!(
+        event[2..4],
+        [
+            ["start", "2030-03-01 Fri (all day)"],
+            ["end", "2030-03-02 Sat (all day)"]
+        ],
+        "an all-day end is the page's last day: {stdout}"
+    );
+
+    let (_dir, page, config) = one_page(
+        "---\ntitle: Soon\ndate: 2030-03-01\ndraft: true\n---\n",
+        None,
+    );
+    let out = herald(&["explain", &page, "--config", &config], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{page}: a draft (`draft: true`): herald does not serve it\n")
     );
 }

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use clap::Args;
 
 use crate::config::{Config, ConfigError};
-use crate::events::{parse, AgendaItem, Diagnostic, Event, Parsed, Speaker, Talk};
+use crate::events::{parse, AgendaItem, Diagnostic, Event, Instant, Parsed, Speaker, Talk};
 use crate::render;
 
 use super::{aligned, programme};
@@ -102,7 +102,7 @@ fn explanation(
 }
 
 /// The event's own facts, as `[label, value]` rows; absent ones are left
-/// out, except an end, whose absence changes when reminders stop.
+/// out, except an end: an organizer should see that herald has none.
 fn facts(event: &Event, zone: &Zone) -> Vec<[String; 2]> {
     let row = |label: &str, value: String| [label.to_string(), value];
     let mut rows = vec![
@@ -110,9 +110,14 @@ fn facts(event: &Event, zone: &Zone) -> Vec<[String; 2]> {
         row("start", when(event.start, event.all_day, zone.tz)),
         row(
             "end",
-            event.end.map_or("not given".to_string(), |end| {
-                when(end, event.all_day, zone.tz)
-            }),
+            event
+                .end
+                .map_or("unknown".to_string(), |end| match event.all_day {
+                    // An all-day end is exclusive: a page's `date_end: 2030-03-02`
+                    // is held as the midnight after that day.
+                    true => when(end - Duration::nanoseconds(1), true, zone.tz),
+                    false => when(end, false, zone.tz),
+                }),
         ),
         row("zone", format!("{} ({})", zone.tz, zone.source)),
     ];
@@ -161,7 +166,7 @@ fn facts(event: &Event, zone: &Zone) -> Vec<[String; 2]> {
 
 /// `2021-04-17 Sat 13:00` on the community's clock; an all-day date as the
 /// page wrote it, since moving its midnight could change the day.
-fn when(instant: DateTime<chrono::FixedOffset>, all_day: bool, tz: Tz) -> String {
+fn when(instant: Instant, all_day: bool, tz: Tz) -> String {
     match all_day {
         true => instant.format("%Y-%m-%d %a (all day)").to_string(),
         false => instant
