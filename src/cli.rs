@@ -6,21 +6,27 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{self, Announce, Context, Reply};
+use crate::commands::{self, Context, Reply};
 use crate::config::{ChatTarget, Config};
-use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Loaded, Severity};
+use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Event, Loaded};
 use crate::export::Export;
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
-use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Store};
-use crate::telegram::{BotApi, RunError};
+use crate::store::Store;
+use crate::telegram::RunError;
+
+mod announce;
+mod check;
+mod explain;
+
+pub use announce::AnnounceArgs;
+pub use explain::ExplainArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +46,9 @@ pub struct Cli {
 pub enum Command {
     /// Validate bot.toml and every event page; exit 1 if any page is broken.
     Check,
+    /// How herald read one page: the event, each agenda item with its line,
+    /// what was skipped and why, and the warnings; exit 1 if it is rejected.
+    Explain(ExplainArgs),
     /// Type what a chat member would type and read herald's replies.
     Console(ConsoleArgs),
     /// Every post the scheduler would send in a window, in time order.
@@ -53,23 +62,6 @@ pub enum Command {
     Announce(AnnounceArgs),
     /// Every announcement in the state file, with what each chat got.
     Announcements,
-}
-
-#[derive(Debug, Args)]
-pub struct AnnounceArgs {
-    /// The announcement, in markdown.
-    #[arg(long)]
-    pub file: PathBuf,
-    /// Post it at this time (`YYYY-MM-DD HH:MM` in the config's zone, or
-    /// RFC 3339) through the running bot, instead of now from here.
-    #[arg(long)]
-    pub at: Option<String>,
-    /// Pin it in the chats where herald may pin.
-    #[arg(long)]
-    pub pin: bool,
-    /// Do not ask for confirmation (for scripts and CI).
-    #[arg(long)]
-    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -97,15 +89,17 @@ pub struct PreviewArgs {
 
 /// Runs one subcommand; the exit code says how it went.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let config = Config::load(&cli.config)?;
+    // One page can be explained without a config; everything else needs it.
+    let config = || Config::load(&cli.config);
     match cli.command {
-        Command::Check => check(&config),
-        Command::Console(args) => console(&config, &args),
-        Command::Preview(args) => preview(&config, &args),
-        Command::Export => export(&config),
-        Command::Run => Ok(run_bot(config)),
-        Command::Announce(args) => announce(config, &args),
-        Command::Announcements => announcements(&config),
+        Command::Check => check::check(&config()?),
+        Command::Explain(ref args) => explain::explain(&cli.config, args),
+        Command::Console(ref args) => console(&config()?, args),
+        Command::Preview(ref args) => preview(&config()?, args),
+        Command::Export => export(&config()?),
+        Command::Run => Ok(run_bot(config()?)),
+        Command::Announce(ref args) => announce::announce(config()?, args),
+        Command::Announcements => announce::announcements(&config()?),
     }
 }
 
@@ -121,46 +115,45 @@ fn report(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn check(config: &Config) -> Result<ExitCode> {
-    let loaded = load(config);
-    report(&loaded.diagnostics);
-    let now = Utc::now();
-    let events = &loaded.events;
-    let upcoming = events.iter().filter(|e| e.effective_end() >= now).count();
-    let talks: usize = events.iter().map(|e| e.talks().count()).sum();
-    println!(
-        "{} events ({} upcoming), {} talks, {} speakers",
-        events.len(),
-        upcoming,
-        talks,
-        speaker_count(events)
-    );
-    let errors = loaded.errors().count();
-    let warnings = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    if errors + warnings > 0 {
-        println!("{errors} errors, {warnings} warnings");
-    }
-    Ok(if errors > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+/// `1 talk`, `2 talks`: organizers read these lines, so they read right.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Distinct people on the programme: talk speakers and the events' own lists.
-fn speaker_count(events: &[crate::events::Event]) -> usize {
-    let mut names: Vec<&str> = events
-        .iter()
-        .flat_map(|e| e.talks().flat_map(|t| &t.speakers).chain(&e.speakers))
-        .map(|s| s.name.as_str())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names.len()
+/// What the agenda reader found: `5 talks, 1 break`, or `0 talks`.
+fn programme(event: &Event) -> String {
+    let talks = event.talks().count();
+    let breaks = event.agenda.len() - talks;
+    let mut out = count(talks, "talk", "talks");
+    if breaks > 0 {
+        out += &format!(", {}", count(breaks, "break", "breaks"));
+    }
+    out
+}
+
+/// Rows as lines with every column but the last padded to its widest cell;
+/// the last is left ragged, since titles may be wide CJK text.
+fn aligned<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Vec<String> {
+    let rows: Vec<[String; N]> = rows.into_iter().collect();
+    let width = |cell: &String| cell.chars().count();
+    let mut widths = [0; N];
+    for row in &rows {
+        for (widest, cell) in widths.iter_mut().zip(row) {
+            *widest = (*widest).max(width(cell));
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                line += cell;
+                if i + 1 < N {
+                    line += &" ".repeat(widths[i] - width(cell) + 2);
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
@@ -289,7 +282,7 @@ fn chat_list(chats: &[ChatTarget]) -> String {
 }
 
 /// `reminder, 7 days before · Rust Meetup`
-fn describe(post: &Post, events: &[crate::events::Event]) -> String {
+fn describe(post: &Post, events: &[Event]) -> String {
     let title = |id: &str| {
         events
             .iter()
@@ -362,188 +355,6 @@ fn run_bot(config: Config) -> ExitCode {
 fn telegram_failed(error: &RunError) -> ExitCode {
     eprintln!("herald: {error}");
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
-}
-
-/// `herald announce`: the preview and the chats, a confirmation, then the
-/// posts and a report (exit 1 if a chat did not get it); with `--at`, only
-/// stored for the running bot's scheduler.
-fn announce(config: Config, args: &AnnounceArgs) -> Result<ExitCode> {
-    let file = &args.file;
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("{}: cannot read the announcement", file.display()))?;
-    let html = render::markdown(&text);
-    if html.trim().is_empty() {
-        anyhow::bail!("{}: there is nothing to announce in it", file.display());
-    }
-    let (lang, tz) = (config.language, config.timezone);
-    let request = Announce {
-        pin: args.pin,
-        at: args.at.clone(),
-        text: String::new(),
-    };
-    let due = request
-        .due(Utc::now(), tz, lang)
-        .map_err(|reply| anyhow::anyhow!("--at: {}", reply.plain("\n")))?;
-    // The token is checked before anything is stored or asked.
-    let api = match due {
-        None => match BotApi::from_env(&config) {
-            Ok(api) => Some(api),
-            Err(error) => return Ok(telegram_failed(&error)),
-        },
-        Some(_) => None,
-    };
-    let store = Arc::new(Store::open(&config.state)?);
-    let chats = store.targets(&config.telegram.chats)?;
-    println!(
-        "The announcement, as it will be posted:
-"
-    );
-    for message in render::announcement(&html) {
-        println!(
-            "{}
-",
-            indent(&render::html_to_plain(&message))
-        );
-    }
-    let when = due.map_or("now".to_string(), |due| {
-        due.with_timezone(&tz)
-            .format("at %Y-%m-%d %H:%M %Z")
-            .to_string()
-    });
-    let pinned = if args.pin {
-        ", pinned where herald may"
-    } else {
-        ""
-    };
-    println!(
-        "To {} chat(s) {when}{pinned}: {}",
-        chats.len(),
-        chat_list(&chats)
-    );
-    if !args.yes && !confirmed()? {
-        println!("Not posted.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let announcement = NewAnnouncement {
-        author: Author::Shell(login()),
-        html,
-        pin: args.pin,
-        lang,
-        due,
-        state: State::Scheduled,
-        held_until: None,
-    };
-    let Some(api) = api else {
-        let id = store.add_announcement(&announcement, Utc::now())?;
-        println!(
-            "Stored as announcement #{id}: the running bot (herald run) posts it {when}. \
-             `herald announcements` lists it."
-        );
-        return Ok(ExitCode::SUCCESS);
-    };
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let posted = crate::telegram::announce(config, api, Arc::clone(&store), announcement);
-    let (id, deliveries) = match runtime.block_on(posted) {
-        Ok(done) => done,
-        Err(error) => return Ok(telegram_failed(&error)),
-    };
-    println!(
-        "\n{}",
-        render::html_to_plain(&render::announcement_report(id, &deliveries, lang))
-    );
-    let all = deliveries.iter().all(|d| d.outcome == Outcome::Sent);
-    Ok(if all {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-/// Asks on the terminal; without one, there is no one to ask.
-fn confirmed() -> Result<bool> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        anyhow::bail!("no terminal to confirm on: pass --yes to post without asking");
-    }
-    print!("Post it? [y/N] ");
-    std::io::stdout().flush()?;
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
-}
-
-/// Who ran `herald announce`, for the record.
-fn login() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
-}
-
-/// `herald announcements`: every announcement, oldest first, with what
-/// each chat got.
-fn announcements(config: &Config) -> Result<ExitCode> {
-    if !config.state.exists() {
-        println!(
-            "(no announcements yet: {} does not exist)",
-            config.state.display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let store = Store::open(&config.state)?;
-    let all = store.announcements()?;
-    for record in &all {
-        println!("{}", summary(record, config));
-        println!("    {}", render::excerpt(&record.html));
-        for delivered in store.deliveries(record.id)? {
-            println!("    {}", outcome(&delivered));
-        }
-    }
-    if all.is_empty() {
-        println!("(no announcements yet)");
-    }
-    store.close()?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `#3 · done · by Telegram user 123 · written 2026-11-25 16:30 · for 2026-11-25 16:31 · pinned`
-fn summary(record: &Record, config: &Config) -> String {
-    let time = |at: DateTime<Utc>| {
-        at.with_timezone(&config.timezone)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
-    let by = match &record.author {
-        Author::Admin(id) => format!("Telegram user {id}"),
-        Author::Shell(login) => format!("{login}, herald announce"),
-    };
-    let mut parts = vec![
-        format!("#{}", record.id),
-        record.state.as_str().to_string(),
-        format!("by {by}"),
-        format!("written {}", time(record.created)),
-    ];
-    parts.extend(record.due.map(|due| format!("for {}", time(due))));
-    if record.pin {
-        parts.push("pinned".to_string());
-    }
-    parts.join(" · ")
-}
-
-/// `-1001234  sent (pinned)`, `42  undeliverable: bot was blocked by the user`
-fn outcome(delivered: &Delivered) -> String {
-    let outcome = match delivered.outcome {
-        Outcome::Sent => "sent",
-        Outcome::Skipped => "skipped: herald was down past its time",
-        Outcome::Undeliverable => "undeliverable",
-    };
-    match &delivered.detail {
-        Some(detail) if delivered.outcome == Outcome::Sent => {
-            format!("{}  {outcome} ({detail})", delivered.chat)
-        }
-        Some(detail) => format!("{}  {outcome}: {detail}", delivered.chat),
-        None => format!("{}  {outcome}", delivered.chat),
-    }
 }
 
 /// `--now`, or the real clock.

@@ -1,5 +1,5 @@
 //! The `herald` binary as an organizer runs it: on the shipped `bot.toml`
-//! and `events/`, and on a folder with a broken page.
+//! and `events/`, on a folder with a broken page, and on single pages.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,8 +40,48 @@ fn check_counts_the_shipped_events() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "one line per page, then the totals: {stdout}"
+    );
+    let shipped = |page: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("events")
+            .join(page)
+            .join("index.md")
+            .display()
+            .to_string()
+    };
+    assert_eq!(
+        cells(lines[0]),
+        [
+            &shipped("cloud-native-meetup-hangzhou-03") as &str,
+            "2021-04-17",
+            "5 talks",
+            "云原生社区 meetup 第三期杭州站"
+        ],
+        "{stdout}"
+    );
+    assert_eq!(
+        cells(lines[1]),
+        [
+            &shipped("rust-meetup-shanghai-2027-09") as &str,
+            "2027-09-18",
+            "4 talks, 1 break",
+            "Rust Shanghai Meetup: Async in Production"
+        ],
+        "{stdout}"
+    );
+    let title_column = |line: &str, title: &str| line[..line.find(title).unwrap()].chars().count();
+    assert_eq!(
+        title_column(lines[0], "云原生"),
+        title_column(lines[1], "Rust Shanghai"),
+        "the titles line up: {stdout}"
+    );
     assert!(
-        stdout.starts_with("2 events (1 upcoming), 9 talks,"),
+        lines[2].starts_with("2 events (1 upcoming), 9 talks,"),
         "{stdout}"
     );
 }
@@ -143,7 +183,37 @@ fn check_fails_on_a_broken_page_and_names_file_and_line() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("broken.md:3: error: `date`:"), "{stderr}");
     assert!(stderr.contains("2030-13-45"), "{stderr}");
-    assert!(text(&out.stdout).starts_with("1 events (1 upcoming), 1 talks, 1 speakers"));
+    let stdout = text(&out.stdout);
+    let lines: Vec<Vec<&str>> = stdout.lines().map(cells).collect();
+    let (broken, good) = (events(&dir, "broken.md"), events(&dir, "good/index.md"));
+    assert_eq!(
+        lines,
+        [
+            vec!["!", &broken, "rejected", "line 3: see the error above"],
+            vec![&good as &str, "2030-01-01", "1 talk", "Good"],
+            vec!["1 event (1 upcoming), 1 talk, 1 speaker"],
+            vec!["1 error, 0 warnings"],
+        ],
+        "{stdout}"
+    );
+}
+
+/// A line of aligned output as its cells: columns are two spaces or more
+/// apart, and a page that needs a look is flagged `!` in the first.
+fn cells(line: &str) -> Vec<&str> {
+    let mut cells = Vec::new();
+    if let Some(rest) = line.strip_prefix("! ") {
+        cells.push("!");
+        cells.extend(rest.split("  ").map(str::trim).filter(|c| !c.is_empty()));
+    } else {
+        cells.extend(line.split("  ").map(str::trim).filter(|c| !c.is_empty()));
+    }
+    cells
+}
+
+/// A page's path as herald names it in messages.
+fn events(dir: &tempfile::TempDir, page: &str) -> String {
+    dir.path().join("events").join(page).display().to_string()
 }
 
 #[test]
@@ -153,6 +223,25 @@ fn check_passes_with_only_warnings() {
     let out = herald(&["check", "--config", config.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("broken.md:4: warning: `date_end`"));
+    let stdout = text(&out.stdout);
+    let lines: Vec<Vec<&str>> = stdout.lines().map(cells).collect();
+    assert_eq!(
+        lines[0],
+        [
+            "!",
+            &events(&dir, "broken.md"),
+            "2030-01-02",
+            "0 talks",
+            "Odd"
+        ],
+        "a page with no talks is flagged: {stdout}"
+    );
+    assert_eq!(lines[1][1..], ["2030-01-01", "1 talk", "Good"], "{stdout}");
+    assert_eq!(
+        lines[3],
+        ["1 page has no talks (marked !): `herald explain <page>` shows how a page was read"],
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -195,5 +284,241 @@ fn preview_prints_the_schedulers_plan() {
     assert!(
         lines[2].contains("talk reminder, 10m before · Welcome"),
         "{stdout}"
+    );
+}
+
+/// One page in a temp folder, with a `bot.toml` in `zone` next to it
+/// (none if `zone` is `None`).
+fn one_page(src: &str, zone: Option<&str>) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("night.md");
+    std::fs::write(&page, src).unwrap();
+    let config = dir.path().join("bot.toml");
+    if let Some(zone) = zone {
+        std::fs::write(&config, format!("timezone = \"{zone}\"\n")).unwrap();
+    }
+    let (page, config) = (page.display().to_string(), config.display().to_string());
+    (dir, page, config)
+}
+
+const NIGHT: &str = "---
+title: Rust Night
+date: 2030-03-01T19:00:00+08:00
+date_end: 2030-02-01T21:00:00+08:00
+location: Room 1
+event_url: https://example.org/rust-night
+---
+
+## Programme
+
+- 19:00 - 19:30 Async in practice — Jane Doe (Acme)
+- 19:30 - 19:45 Coffee break
+- 19:45 - 20:30 **John Roe** (Ferrous Labs): Unsafe, carefully
+
+#### Day 2
+
+- 10:00 - 10:30 **Ada Lovelace**: Programs before computers
+";
+
+/// The lines of one section of `herald explain`: from its heading to the
+/// blank line after it.
+fn section<'a>(stdout: &'a str, heading: &str) -> Vec<&'a str> {
+    stdout
+        .lines()
+        .skip_while(|line| !line.starts_with(heading))
+        .take_while(|line| !line.is_empty())
+        .collect()
+}
+
+#[test]
+fn explain_shows_the_event_each_item_with_its_line_and_the_warnings() {
+    let (_dir, page, config) = one_page(NIGHT, Some("Asia/Shanghai"));
+    let out = herald(&["explain", &page, "--config", &config], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.lines().next(),
+        Some(&*format!("How herald read {page}"))
+    );
+    let event: Vec<Vec<&str>> = section(&stdout, "Event").iter().map(|l| cells(l)).collect();
+    assert_eq!(
+        event,
+        [
+            vec!["Event"],
+            vec!["title", "Rust Night"],
+            vec!["start", "2030-03-01 Fri 19:00"],
+            vec!["end", "unknown"],
+            vec!["zone", &format!("Asia/Shanghai (from {config})")],
+            vec!["venue", "Room 1"],
+            vec!["register", "https://example.org/rust-night"],
+        ],
+        "{stdout}"
+    );
+    let at = |line: usize| format!("{page}:{line}");
+    let agenda: Vec<Vec<&str>> = section(&stdout, "Agenda")
+        .iter()
+        .map(|l| cells(l))
+        .collect();
+    assert_eq!(
+        agenda,
+        [
+            vec!["Agenda: 3 talks, 1 break"],
+            vec![&at(11), "19:00–19:30", "Async in practice"],
+            vec!["speaker: Jane Doe · Acme"],
+            vec![&at(12), "19:30–19:45", "break: Coffee break"],
+            vec![&at(13), "19:45–20:30", "Unsafe, carefully"],
+            vec!["speaker: John Roe · Ferrous Labs"],
+            vec![
+                &at(17),
+                "Sat 2 Mar 10:00–10:30",
+                "Programs before computers"
+            ],
+            vec!["speaker: Ada Lovelace · no company"],
+        ],
+        "{stdout}"
+    );
+    let lines = section(&stdout, "Agenda");
+    let title =
+        |line: &str| line.chars().count() - line.split("  ").last().unwrap().chars().count();
+    assert!(
+        [1, 3, 4, 6]
+            .iter()
+            .all(|&i| title(lines[i]) == title(lines[1])),
+        "the titles line up: {stdout}"
+    );
+    assert_eq!(
+        section(&stdout, "Skipped"),
+        ["Skipped (read, but not taken as an agenda item): none"],
+        "{stdout}"
+    );
+    let warnings: Vec<Vec<&str>> = section(&stdout, "Warnings")
+        .iter()
+        .map(|l| cells(l))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{stdout}");
+    assert_eq!(warnings[0], ["Warnings: 1"]);
+    assert_eq!(warnings[1][0], at(4), "{stdout}");
+    assert!(warnings[1][1].starts_with("`date_end` (2030-02-01T21:00:00+08:00) is before `date`"));
+}
+
+#[test]
+fn explain_shows_times_in_the_configs_zone_and_says_when_it_has_none() {
+    let explained = |zone: Option<&str>| {
+        let (_dir, page, config) = one_page(NIGHT, zone);
+        let out = herald(&["explain", &page, "--config", &config], "");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let row = |first: &str| {
+            let line = stdout.lines().find(|l| l.trim_start().starts_with(first));
+            line.map(|l| cells(l).join(" | ")).unwrap_or_default()
+        };
+        let first_talk = row(&format!("{page}:11"));
+        (row("start"), row("zone"), first_talk, page, config)
+    };
+    let (start, zone, talk, page, config) = explained(Some("Europe/Berlin"));
+    assert_eq!(start, "start | 2030-03-01 Fri 12:00");
+    assert_eq!(zone, format!("zone | Europe/Berlin (from {config})"));
+    assert_eq!(talk, format!("{page}:11 | 12:00–12:30 | Async in practice"));
+
+    let (start, zone, talk, page, config) = explained(None);
+    assert_eq!(start, "start | 2030-03-01 Fri 19:00");
+    assert_eq!(
+        zone,
+        format!("zone | Asia/Shanghai (the default; {config} not found, --config names one)")
+    );
+    assert_eq!(talk, format!("{page}:11 | 19:00–19:30 | Async in practice"));
+
+    let (_dir, page, config) = one_page(NIGHT, Some("Asia/Shangai"));
+    let out = herald(&["explain", &page, "--config", &config], "");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a config that exists must be valid"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("timezone") && stderr.contains("Asia/Shangai"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn explain_rejects_a_broken_page_with_its_line() {
+    let (_dir, page, config) = one_page("---\ntitle: Broken\ndate: 2030-13-45\n---\n", None);
+    let out = herald(&["explain", &page, "--config", &config], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "{page}:3: error: `date`: `2030-13-45` is not a date"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        text(&out.stdout),
+        format!("{page}: rejected, herald does not serve it\n")
+    );
+}
+
+#[test]
+fn explain_says_what_a_talk_lacks_the_last_day_and_when_a_page_is_a_draft() {
+    let table = "---
+title: 表格
+date: 2030-03-01T13:00:00+08:00
+---
+
+| 时间 | 议题 | 讲师 | 公司 |
+|---|---|---|---|
+| 13:30-14:10 | Rust 异步实践 | 李雷 | 某科技 |
+| 14:10-14:50 | 无人认领的话题 | | |
+";
+    let (_dir, page, config) = one_page(table, None);
+    let out = herald(&["explain", &page, "--config", &config], "");
+    let stdout = text(&out.stdout);
+    let at = |line: usize| format!("{page}:{line}");
+    let agenda: Vec<Vec<&str>> = section(&stdout, "Agenda")
+        .iter()
+        .map(|l| cells(l))
+        .collect();
+    assert_eq!(
+        agenda,
+        [
+            vec!["Agenda: 2 talks"],
+            vec![&at(8), "13:30–14:10", "Rust 异步实践"],
+            vec!["speaker: 李雷 · 某科技"],
+            vec![&at(9), "14:10–14:50", "无人认领的话题"],
+            vec!["speaker: none found"],
+        ],
+        "{stdout}"
+    );
+    let warnings = section(&stdout, "Warnings");
+    assert_eq!(
+        cells(warnings[1]),
+        [&at(9) as &str, "the talk “无人认领的话题” names no speaker"],
+        "{stdout}"
+    );
+
+    let camp = "---\ntitle: Camp\ndate: 2030-03-01\ndate_end: 2030-03-02\n---\n";
+    let (_dir, page, config) = one_page(camp, None);
+    let stdout = text(&herald(&["explain", &page, "--config", &config], "").stdout);
+    let event: Vec<Vec<&str>> = section(&stdout, "Event").iter().map(|l| cells(l)).collect();
+    assert_eq!(
+        event[2..4],
+        [
+            ["start", "2030-03-01 Fri (all day)"],
+            ["end", "2030-03-02 Sat (all day)"]
+        ],
+        "an all-day end is the page's last day: {stdout}"
+    );
+
+    let (_dir, page, config) = one_page(
+        "---\ntitle: Soon\ndate: 2030-03-01\ndraft: true\n---\n",
+        None,
+    );
+    let out = herald(&["explain", &page, "--config", &config], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{page}: a draft (`draft: true`): herald does not serve it\n")
     );
 }

@@ -4,30 +4,61 @@
 //!
 //! The corpus lives outside the repository (`../shared/events-corpus`, or
 //! wherever `HERALD_CORPUS` points). Where it is absent, as on a fresh clone,
-//! the corpus-wide tests say so and pass; CI sets it. The Hangzhou page also
-//! ships in `events/`, so its test always runs.
+//! the corpus-wide tests pass, and `corpus_is_present_or_skip_is_explained`
+//! says on every run that they were skipped; a `HERALD_CORPUS` that points
+//! nowhere, as a broken CI would, fails them. The Hangzhou page also ships
+//! in `events/`, so its test always runs.
 
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use herald::events::{load_dir, parse, AgendaItem, Event, Parsed, Severity, Talk};
 
+#[path = "support/visible.rs"]
+mod visible;
+
 fn tz() -> Tz {
     "Asia/Shanghai".parse().unwrap()
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("HERALD_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/events-corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "corpus not found at {} (set HERALD_CORPUS): skipped",
+/// The corpus folder, or why there is none.
+fn find_corpus() -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("HERALD_CORPUS").map(PathBuf::from) {
+        assert!(
+            dir.is_dir(),
+            "HERALD_CORPUS is {}, which is not a folder",
             dir.display()
         );
-        None
+        return Ok(dir);
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/events-corpus");
+    match dir.is_dir() {
+        true => Ok(dir),
+        false => Err(format!(
+            "no corpus at {} and HERALD_CORPUS is unset",
+            dir.display()
+        )),
+    }
+}
+
+/// The corpus, for a test that needs it; without it the test passes, and
+/// says so under `--nocapture`.
+fn corpus() -> Option<PathBuf> {
+    find_corpus()
+        .map_err(|why| eprintln!("skipped: {why}"))
+        .ok()
+}
+
+/// The one line every run shows about the corpus: which one the tests read,
+/// or why the tests that need it passed without reading anything.
+#[test]
+fn corpus_is_present_or_skip_is_explained() {
+    match find_corpus() {
+        Ok(dir) => visible::tell("corpus", &format!("reading {}", dir.display())),
+        Err(why) => visible::tell(
+            "corpus",
+            &format!("skipped: {why}; the corpus-wide tests in tests/corpus.rs passed unchecked"),
+        ),
     }
 }
 

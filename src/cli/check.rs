@@ -1,0 +1,118 @@
+//! `herald check`: the site's CI gate. Besides the problems, one line per
+//! page says what herald made of it, so a page that yielded no talks stands
+//! out before members ever ask for its agenda.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::Utc;
+
+use crate::config::Config;
+use crate::events::{Event, Severity};
+
+use super::{aligned, count, load, programme, report};
+
+pub(super) fn check(config: &Config) -> Result<ExitCode> {
+    let loaded = load(config);
+    report(&loaded.diagnostics);
+    let events = &loaded.events;
+    let rejected = loaded.errors().map(|error| Page {
+        file: &error.file,
+        flagged: true,
+        summary: "rejected".to_string(),
+        title: format!("line {}: see the error above", error.line),
+    });
+    let mut pages: Vec<Page> = events
+        .iter()
+        .map(|event| page(event, config))
+        .chain(rejected)
+        .collect();
+    pages.sort_by(|a, b| a.file.cmp(b.file));
+    print_pages(&pages);
+
+    let now = Utc::now();
+    let upcoming = events.iter().filter(|e| e.effective_end() >= now).count();
+    let talks: usize = events.iter().map(|e| e.talks().count()).sum();
+    println!(
+        "{} ({} upcoming), {}, {}",
+        count(events.len(), "event", "events"),
+        upcoming,
+        count(talks, "talk", "talks"),
+        count(speaker_count(events), "speaker", "speakers")
+    );
+    let empty = events.iter().filter(|e| e.talks().next().is_none()).count();
+    if empty > 0 {
+        println!(
+            "{} no talks (marked !): `herald explain <page>` shows how a page was read",
+            count(empty, "page has", "pages have")
+        );
+    }
+    let errors = loaded.errors().count();
+    let warnings = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if errors + warnings > 0 {
+        println!(
+            "{}, {}",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings")
+        );
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One page's line: where it is, what was found, and its title last, since
+/// titles are the one column whose width a terminal cannot be trusted with.
+struct Page<'a> {
+    file: &'a Path,
+    /// No talks found, or rejected: the page an organizer should look at.
+    flagged: bool,
+    summary: String,
+    title: String,
+}
+
+fn page<'a>(event: &'a Event, config: &Config) -> Page<'a> {
+    let date = match event.all_day {
+        true => event.start.date_naive(),
+        false => event.start.with_timezone(&config.timezone).date_naive(),
+    };
+    Page {
+        file: &event.file,
+        flagged: event.talks().next().is_none(),
+        summary: format!("{date}  {}", programme(event)),
+        title: event.title.clone(),
+    }
+}
+
+fn print_pages(pages: &[Page]) {
+    let rows = pages.iter().map(|page| {
+        let flag = if page.flagged { "!" } else { " " };
+        [
+            format!("{flag} {}", page.file.display()),
+            page.summary.clone(),
+            page.title.clone(),
+        ]
+    });
+    for line in aligned(rows) {
+        println!("{line}");
+    }
+}
+
+/// Distinct people on the programme: talk speakers and the events' own lists.
+fn speaker_count(events: &[Event]) -> usize {
+    let mut names: Vec<&str> = events
+        .iter()
+        .flat_map(|e| e.talks().flat_map(|t| &t.speakers).chain(&e.speakers))
+        .map(|s| s.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
