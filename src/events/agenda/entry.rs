@@ -138,9 +138,14 @@ fn bold_name_first(text: &str, authors: &[String]) -> Option<Entry> {
         }
         None => (None, after),
     };
-    let title = after.trim_start().strip_prefix([':', '：'])?.trim();
+    // `: Title`, or `. *Title.*` as symposium programmes write it.
+    let title = after
+        .trim_start()
+        .strip_prefix([':', '：', '.', ',', '，', '–', '—', '-'])?
+        .trim();
+    let title = plain(title);
     Some(talk(
-        title.to_string(),
+        title,
         vec![Speaker {
             name: name.to_string(),
             company: affiliation.map(str::to_string),

@@ -406,13 +406,13 @@ impl<'a> Reader<'a> {
             // The heading only grouped the talks listed under it.
             self.draft = None;
         }
+        let timed = items.iter().filter(|i| times::leading(&i.text).is_some()).count();
+        if self.context == Context::Roster && timed * 2 > items.len() {
+            // `嘉宾介绍及活动日程`: the people, then the timed programme.
+            self.context = Context::Programme;
+        }
         if self.context == Context::Roster {
-            let authors = self.frame.authors;
-            self.roster
-                .extend(items.iter().filter(|i| !i.nested).filter_map(|i| {
-                    let person = people::speaker(&i.text);
-                    is_person(&person.name, authors).then_some(person)
-                }));
+            self.roster_list(items);
             return;
         }
         for item in items.iter().filter(|item| !item.nested) {
@@ -422,6 +422,35 @@ impl<'a> Reader<'a> {
                     self.entry(rest, Some(slot), item.line);
                 }
                 None => self.entry(&item.text, None, item.line),
+            }
+        }
+    }
+
+    /// People, one an item; an item that also gives a title
+    /// (`**Name** (University). *Title.*`) is that person's talk.
+    fn roster_list(&mut self, items: &[Item]) {
+        let authors = self.frame.authors;
+        for item in items.iter().filter(|i| !i.nested) {
+            match entry::entry(&item.text, authors) {
+                Entry::Talk {
+                    title,
+                    speakers,
+                    video,
+                } if !title.is_empty() && !speakers.is_empty() => {
+                    self.items.push(Pending::Talk(Talk {
+                        title: Rich::inline(&title),
+                        speakers,
+                        video,
+                        line: item.line,
+                        ..Talk::default()
+                    }));
+                }
+                _ => {
+                    let person = people::speaker(&item.text);
+                    if is_person(&person.name, authors) {
+                        self.roster.push(person);
+                    }
+                }
             }
         }
     }
@@ -460,7 +489,7 @@ impl<'a> Reader<'a> {
             Entry::Break(title) if in_programme || slot.is_some() => {
                 self.items.push(Pending::Break(Break { title, slot, line }));
             }
-            Entry::Unknown(title) if slot.is_some() => {
+            Entry::Unknown(title) if slot.is_some() || in_programme => {
                 self.items.push(Pending::Unnamed(Talk {
                     title: Rich::inline(&title),
                     slot,
