@@ -372,8 +372,13 @@ pub fn is_break(text: &str) -> bool {
         "discussion",
         "panel",
         "closing",
+        "doors",
+        "finish",
+        "introductions",
+        "wrap",
     ];
-    is_pause(text) || has_word(&text.to_lowercase(), WORDS)
+    let lower = text.to_lowercase();
+    is_pause(text) || has_word(&lower, WORDS) || lower.contains("q&a") || lower.contains("问答")
 }
 
 fn has_word(lower: &str, words: &[&str]) -> bool {

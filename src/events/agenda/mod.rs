@@ -136,6 +136,8 @@ struct Reader<'a> {
     /// `主讲人：…`, `Time: …`, `课程主题：…` outside any talk: a single-talk
     /// page's details.
     loose: Vec<(Field, String)>,
+    /// The level of the heading just read, when nothing came after it yet.
+    heading_before: Option<u8>,
 }
 
 impl<'a> Reader<'a> {
@@ -150,12 +152,25 @@ impl<'a> Reader<'a> {
             roster: Vec::new(),
             roster_open: None,
             loose: Vec::new(),
+            heading_before: None,
         }
     }
 
     fn block(&mut self, block: Block) {
+        let previous = self.heading_before.take();
         match block {
-            Block::Heading { level, text, line } => self.heading(level, &text, line),
+            Block::Heading { level, text, line } => {
+                // `### 《English title》` then `### （中文标题）`: the second
+                // heading only translates the first.
+                let subtitle = previous == Some(level)
+                    && self.draft.as_ref().is_some_and(|d| {
+                        d.origin == Origin::Heading && !d.confirmed && d.is_empty()
+                    });
+                if !subtitle {
+                    self.heading(level, &text, line);
+                }
+                self.heading_before = Some(level);
+            }
             Block::Paragraph { lines } => self.paragraph(&lines),
             Block::List { items } => self.list(&items),
             Block::Table { rows, line } => self.table(&rows, line),
@@ -406,7 +421,10 @@ impl<'a> Reader<'a> {
             // The heading only grouped the talks listed under it.
             self.draft = None;
         }
-        let timed = items.iter().filter(|i| times::leading(&i.text).is_some()).count();
+        let timed = items
+            .iter()
+            .filter(|i| times::leading(&i.text).is_some())
+            .count();
         if self.context == Context::Roster && timed * 2 > items.len() {
             // `嘉宾介绍及活动日程`: the people, then the timed programme.
             self.context = Context::Programme;
@@ -431,12 +449,19 @@ impl<'a> Reader<'a> {
     fn roster_list(&mut self, items: &[Item]) {
         let authors = self.frame.authors;
         for item in items.iter().filter(|i| !i.nested) {
+            // `王雪瑞：Gentoo 开发者` says what a person does; only a title set
+            // off as one (italic, quoted, 《》) makes a talk.
+            let set_off = item
+                .text
+                .chars()
+                .skip(2)
+                .any(|c| matches!(c, '*' | '_' | '《' | '“' | '"'));
             match entry::entry(&item.text, authors) {
                 Entry::Talk {
                     title,
                     speakers,
                     video,
-                } if !title.is_empty() && !speakers.is_empty() => {
+                } if set_off && !title.is_empty() && !speakers.is_empty() => {
                     self.items.push(Pending::Talk(Talk {
                         title: Rich::inline(&title),
                         speakers,
@@ -813,7 +838,7 @@ impl Draft {
                 }
             }
             Field::Time => {
-                if let Some(range) = times::whole(value) {
+                if let Some(range) = times::whole(value).or_else(|| times::first(value)) {
                     self.talk.slot = Some(timeline.slot(range));
                 }
             }

@@ -111,7 +111,13 @@ pub fn first(text: &str) -> Option<Range> {
         if !boundary || !(c.is_ascii_digit() || ('０'..='９').contains(&c)) {
             continue;
         }
-        let Some((range, _)) = range(&text[at..]) else {
+        // `下午 5:00`: the day part before the digits belongs to the time.
+        let before = text[..at].trim_end();
+        let from = ["上午", "早上", "中午", "下午", "晚上"]
+            .iter()
+            .find(|part| before.ends_with(*part))
+            .map_or(at, |part| before.len() - part.len());
+        let Some((range, _)) = range(&text[from..]) else {
             continue;
         };
         let written = &text[at..];
@@ -438,6 +444,10 @@ mod tests {
             Some((15, 55, Some((16, 15))))
         );
         assert_eq!(found("2021.1.17 Istio 1.8"), None);
+        assert_eq!(
+            found("2020 年 9 月 29 日，星期二，下午 5:00（北京时间）"),
+            Some((17, 0, None))
+        );
     }
 
     #[test]
