@@ -142,7 +142,10 @@ fn field(name: &str) -> Option<Field> {
 /// holds, the person before the thing about them (`讲师简介` is a bio).
 fn compound(name: &str) -> Option<Field> {
     let short = name.chars().count() <= 12 && name.split_whitespace().count() <= 3;
-    if !short {
+    let worded = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '/' | '-' | '&'));
+    if !short || !worded {
         return None;
     }
     let has = |roots: &[&str]| roots.iter().any(|root| name.contains(root));
@@ -376,9 +379,20 @@ pub fn is_break(text: &str) -> bool {
         "finish",
         "introductions",
         "wrap",
+        "welcome",
+        "raffle",
+        "hangout",
+        "check-in",
+        "gathering",
+    ];
+    const CJK: &[&str] = &[
+        "开场", "讨论", "复盘", "入场", "问答", "提问", "致辞", "闭幕",
     ];
     let lower = text.to_lowercase();
-    is_pause(text) || has_word(&lower, WORDS) || lower.contains("q&a") || lower.contains("问答")
+    is_pause(text)
+        || has_word(&lower, WORDS)
+        || lower.contains("q&a")
+        || CJK.iter().any(|w| lower.contains(w)) && lower.chars().count() <= 24
 }
 
 fn has_word(lower: &str, words: &[&str]) -> bool {

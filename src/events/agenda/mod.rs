@@ -13,6 +13,7 @@
 mod blocks;
 mod entry;
 mod labels;
+mod organisation;
 mod people;
 mod shortcodes;
 mod times;
@@ -73,6 +74,8 @@ enum Context {
     Prose,
     /// Under `## 话题`, `# Schedule`: lists are talks.
     Programme,
+    /// After timed lines: timed items are talks, the rest commentary.
+    Timed,
     /// Under a speakers list: entries are people.
     Roster,
     /// Under `### Abstracts`: headings add to talks already read.
@@ -86,9 +89,6 @@ enum Pending {
     /// A break heading that only stays if talks follow it (so `### Registration`
     /// at the end of a page is not a break).
     MaybeBreak(Break),
-    /// A timed line naming nobody: a talk in a programme that names no one
-    /// (a list of titles), a break (`Doors open`) in one that names speakers.
-    Unnamed(Talk),
 }
 
 /// Where the draft came from, which decides how much evidence it needs.
@@ -309,6 +309,13 @@ impl<'a> Reader<'a> {
         }
         let timed =
             |l: &Line| times::leading(&l.text).is_some() && labels::label(&l.text).is_none();
+        if self.draft.is_none() && self.context != Context::Roster {
+            let talks: Vec<Talk> = lines.iter().filter_map(titled_then_speaker).collect();
+            if !talks.is_empty() {
+                self.items.extend(talks.into_iter().map(Pending::Talk));
+                return;
+            }
+        }
         if self.context == Context::Roster && self.draft.is_none() {
             self.roster_paragraph(lines);
         } else if self.draft.is_some() && !timed(&lines[0]) {
@@ -316,7 +323,7 @@ impl<'a> Reader<'a> {
         } else if lines.iter().any(timed) {
             self.finish_draft();
             // Timed lines make a programme of what follows, up to the next heading.
-            self.context = Context::Programme;
+            self.context = Context::Timed;
             self.context_level = 7;
             for line in lines {
                 self.timed_line(line);
@@ -427,7 +434,7 @@ impl<'a> Reader<'a> {
             .count();
         if self.context == Context::Roster && timed * 2 > items.len() {
             // `嘉宾介绍及活动日程`: the people, then the timed programme.
-            self.context = Context::Programme;
+            self.context = Context::Timed;
         }
         if self.context == Context::Roster {
             self.roster_list(items);
@@ -471,6 +478,10 @@ impl<'a> Reader<'a> {
                     }));
                 }
                 _ => {
+                    if let Some(person) = roster_entry(&item.text, authors) {
+                        self.roster.push(person);
+                        continue;
+                    }
                     let person = people::speaker(&item.text);
                     if is_person(&person.name, authors) {
                         self.roster.push(person);
@@ -491,7 +502,10 @@ impl<'a> Reader<'a> {
     /// timed lines and recorded talks with speakers count: a list of links
     /// or `Label: value` lines in prose is not an agenda.
     fn entry(&mut self, text: &str, slot: Option<Slot>, line: usize) {
-        let in_programme = self.context == Context::Programme;
+        let in_programme = matches!(self.context, Context::Programme | Context::Timed);
+        // Under `## Agenda`, a bare title is a talk whose speaker is not named;
+        // among timed lines, an untimed line is commentary.
+        let titles_count = self.context == Context::Programme;
         let read = match slot {
             Some(_) => entry::timed_entry(text, self.frame.authors),
             None => entry::entry(text, self.frame.authors),
@@ -514,8 +528,8 @@ impl<'a> Reader<'a> {
             Entry::Break(title) if in_programme || slot.is_some() => {
                 self.items.push(Pending::Break(Break { title, slot, line }));
             }
-            Entry::Unknown(title) if slot.is_some() || in_programme => {
-                self.items.push(Pending::Unnamed(Talk {
+            Entry::Unknown(title) if slot.is_some() || titles_count => {
+                self.items.push(Pending::Talk(Talk {
                     title: Rich::inline(&title),
                     slot,
                     line,
@@ -565,7 +579,7 @@ impl<'a> Reader<'a> {
                 title: named,
                 speakers: found,
                 video: link,
-            } = entry::entry(&cell(Field::Title).unwrap_or_default(), self.frame.authors)
+            } = entry::entry(cell(Field::Title).unwrap_or_default(), self.frame.authors)
             {
                 if !found.is_empty() {
                     title = Rich::inline(&named);
@@ -624,21 +638,11 @@ impl<'a> Reader<'a> {
     fn finish(mut self, abstracts: Vec<shortcodes::AbstractCode>) -> Agenda {
         self.finish_draft();
         let mut items = Vec::with_capacity(self.items.len());
-        let names_people = self
-            .items
-            .iter()
-            .any(|item| matches!(item, Pending::Talk(talk) if !talk.speakers.is_empty()));
         let mut pending = self.items.into_iter().peekable();
         while let Some(item) = pending.next() {
-            let talk_next = matches!(pending.peek(), Some(Pending::Talk(_) | Pending::Unnamed(_)));
+            let talk_next = matches!(pending.peek(), Some(Pending::Talk(_)));
             match item {
                 Pending::Talk(talk) => items.push(AgendaItem::Talk(talk)),
-                Pending::Unnamed(talk) if names_people => items.push(AgendaItem::Break(Break {
-                    title: talk.title.plain(),
-                    slot: talk.slot,
-                    line: talk.line,
-                })),
-                Pending::Unnamed(talk) => items.push(AgendaItem::Talk(talk)),
                 Pending::Break(pause) => items.push(AgendaItem::Break(pause)),
                 Pending::MaybeBreak(pause) if talk_next => items.push(AgendaItem::Break(pause)),
                 Pending::MaybeBreak(_) => {}
@@ -775,6 +779,13 @@ impl Agenda {
                 if let Some(known) = self.roster.iter().find(|r| r.name == speaker.name) {
                     speaker.company = speaker.company.take().or_else(|| known.company.clone());
                     speaker.bio = speaker.bio.take().or_else(|| known.bio.clone());
+                    speaker.alias = speaker.alias.take().or_else(|| known.alias.clone());
+                }
+                if speaker.company.is_none() {
+                    speaker.company = speaker
+                        .bio
+                        .as_ref()
+                        .and_then(|bio| organisation::in_bio(&bio.plain()));
                 }
             }
             if talk.title.is_empty() {
@@ -929,6 +940,9 @@ fn rich(lines: &[String]) -> Option<Rich> {
 /// same line.
 fn titled_then_speaker(line: &Line) -> Option<Talk> {
     let text = line.text.trim();
+    if times::leading(text).is_some() {
+        return None;
+    }
     let (at, value) = text.char_indices().skip(1).find_map(|(at, c)| {
         let boundary = c.is_whitespace() || text[..at].ends_with("**");
         let rest = text[at..].trim_start();
@@ -1012,6 +1026,9 @@ fn roster_entry(text: &str, authors: &[String]) -> Option<Speaker> {
     }
     let mut person = people::speaker(name);
     person.bio = (!rest.is_empty()).then(|| Rich::inline(rest));
+    if person.company.is_none() {
+        person.company = organisation::in_description(&plain(rest));
+    }
     Some(person)
 }
 
