@@ -306,6 +306,19 @@ impl<'a> Reader<'a> {
                 self.draft = Some(draft);
                 return;
             }
+            // `**1、深入浅出聊一聊 Libra 架构**` over `讲师：…`: a bold line is a
+            // heading when what follows says it is a talk.
+            let asks = inner.ends_with(['?', '？', ':', '：']);
+            if labels::label(&lines[0].text).is_none() && times::leading(inner).is_none() && !asks {
+                self.finish_draft();
+                let title = people::numbered(inner);
+                self.draft = Some(Draft::new(
+                    Rich::inline(title),
+                    lines[0].line,
+                    Origin::Heading,
+                ));
+                return;
+            }
         }
         let timed =
             |l: &Line| times::leading(&l.text).is_some() && labels::label(&l.text).is_none();
@@ -617,6 +630,14 @@ impl<'a> Reader<'a> {
 
     // ----- the end ----------------------------------------------------------
 
+    /// Under `## 活动议程`, a heading with an abstract below it is a talk even
+    /// when the page names nobody for it.
+    fn titles_count(&self, draft: &Draft) -> bool {
+        self.context == Context::Programme
+            && draft.origin == Origin::Heading
+            && !draft.abstract_lines.iter().all(|l| l.trim().is_empty())
+    }
+
     fn finish_draft(&mut self) {
         let Some(draft) = self.draft.take() else {
             return;
@@ -628,7 +649,10 @@ impl<'a> Reader<'a> {
                     talk.abstract_ = talk.abstract_.take().or(extra.abstract_);
                 }
             }
-            _ if draft.confirmed || !draft.talk.speakers.is_empty() => {
+            _ if draft.confirmed
+                || !draft.talk.speakers.is_empty()
+                || self.titles_count(&draft) =>
+            {
                 self.items.push(Pending::Talk(draft.into_talk()));
             }
             _ => {}
@@ -833,7 +857,9 @@ impl Draft {
     }
 
     fn label(&mut self, field: Field, value: &str, timeline: &mut Timeline) {
-        self.confirmed = true;
+        // `活动时间：…` under `## 活动指南` is the event's, not a talk's: a time
+        // alone does not make a section a talk.
+        self.confirmed |= field != Field::Time;
         self.names_open = false;
         self.field = None;
         match field {
@@ -952,10 +978,7 @@ fn titled_then_speaker(line: &Line) -> Option<Talk> {
         }
     })?;
     let title = plain(text[..at].trim());
-    let title = title
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .trim_start_matches(['、', '.', '．', ')', '）', ' ', '\u{200b}'])
-        .trim();
+    let title = people::numbered(title.trim_start_matches(['\u{200b}', ' ']));
     let speakers = people::speakers(value);
     (!title.is_empty() && !speakers.is_empty()).then(|| Talk {
         title: Rich::inline(title),

@@ -72,6 +72,11 @@ const ROLES: &[&str] = &[
     "Committer",
 ];
 
+/// `Apache Pulsar Committer` reads like a name but says what someone does.
+pub fn has_role(text: &str) -> bool {
+    ROLES.iter().any(|role| text.contains(role))
+}
+
 /// Phrases that introduce an employer.
 const EMPLOYED: &[&str] = &["就职于", "任职于", "供职于", "现任职于", "来自"];
 

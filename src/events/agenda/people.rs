@@ -30,7 +30,11 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
                 continue;
             }
             match out.last_mut() {
-                Some(last) if index > 0 && !looks_like_name(trimmed) => {
+                Some(last)
+                    if index > 0
+                        && (!looks_like_name(trimmed)
+                            || super::organisation::has_role(trimmed)) =>
+                {
                     // What a person does runs to the next name, separators kept.
                     let from = *company_from.get_or_insert(offset(group, part));
                     let to = offset(group, part) + part.len();
@@ -383,6 +387,18 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
         .map(|p| speaker(p))
         .collect();
     Some((title.to_string(), who))
+}
+
+/// `1、Title`, `2. Title`: the number a programme gives its items.
+pub fn numbered(text: &str) -> &str {
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() == text.len() {
+        return text.trim();
+    }
+    match rest.strip_prefix(['、', '.', '．', ')', '）']) {
+        Some(title) if !title.trim().is_empty() => title.trim(),
+        _ => text.trim(),
+    }
 }
 
 /// `Title by Jane Doe & 崔`: after an explicit `by`, short names count
