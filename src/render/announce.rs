@@ -27,9 +27,11 @@ pub fn announcement(html: &str) -> Vec<String> {
     pack([html.to_string()])
 }
 
-/// Markdown from an organizer's file as Telegram HTML: links, emphasis,
-/// code and lists kept, headings bold, HTML tags dropped as on the site,
-/// everything else escaped, and paragraphs a blank line apart as written.
+/// Markdown from an organizer's file as Telegram HTML, read by the same
+/// CommonMark parser as event text ([`Rich`]): links, emphasis, code and
+/// lists kept, headings bold, `<b>`, `<i>` and `<br>` kept and other HTML
+/// tags dropped as on the site, everything else escaped, and paragraphs a
+/// blank line apart as written.
 pub fn markdown(text: &str) -> String {
     let mut blocks = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
@@ -342,9 +344,9 @@ mod tests {
         let text = "## Rust <b>Meetup</b> > 9000\nDoors open **19:00**,\nsee [the page](https://x.io/?a=1&b=2).\n\n\n- `cargo` talk\n- 周强 & *friends*\n#rust\n";
         assert_eq!(
             markdown(text),
-            "<b>Rust Meetup &gt; 9000</b>\n\n\
+            "<b>Rust <b>Meetup</b> &gt; 9000</b>\n\n\
              Doors open <b>19:00</b>, see <a href=\"https://x.io/?a=1&amp;b=2\">the page</a>.\n\n\
-             • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i>\n#rust"
+             • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i> #rust"
         );
     }
 
