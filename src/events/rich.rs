@@ -61,14 +61,9 @@ impl Rich {
 
     /// Markdown lines (a paragraph run, lists) into blocks. Blank lines end a
     /// paragraph; wrapped lines of a paragraph are joined, with no space
-    /// between two CJK characters.
+    /// between two CJK characters; an unindented line ends a list.
     pub fn from_lines<S: AsRef<str>>(lines: &[S]) -> Rich {
-        let mut src = String::new();
-        for line in lines {
-            src.push_str(line.as_ref());
-            src.push('\n');
-        }
-        parse::parse(&src)
+        parse::parse(&lines::source(lines))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -128,8 +123,17 @@ impl Rich {
             if i > 0 {
                 out.push('\n');
             }
-            if let Block::Item { marker, depth, .. } = block {
+            if let Block::Item {
+                marker,
+                depth,
+                content,
+            } = block
+            {
                 push_marker(&mut out, *marker, *depth);
+                if content.is_empty() {
+                    // A bare item above its nested list: no space after it.
+                    out.pop();
+                }
             }
             walk(block.content(), |step| visit(step, &mut out));
         }

@@ -346,7 +346,7 @@ mod tests {
             markdown(text),
             "<b>Rust <b>Meetup</b> &gt; 9000</b>\n\n\
              Doors open <b>19:00</b>, see <a href=\"https://x.io/?a=1&amp;b=2\">the page</a>.\n\n\
-             • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i> #rust"
+             • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i>\n#rust"
         );
     }
 

@@ -29,6 +29,33 @@ pub fn list_item(line: &str) -> Option<(Marker, u8, &str)> {
     Some((Marker::Number(number), depth, body.trim()))
 }
 
+/// The lines as one markdown text, with a blank line before an unindented
+/// line that follows a list: CommonMark reads such a line as the last
+/// item's lazy continuation, but an organizer who wrote `#rust` or an image
+/// caption there meant a line of its own, as the agenda reader also holds
+/// (and it hands over a list and the paragraph after it with no blank
+/// line between).
+pub(super) fn source<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut src = String::new();
+    let (mut in_list, mut after_blank) = (false, true);
+    for line in lines {
+        let line = line.as_ref();
+        let blank = line.trim().is_empty();
+        if list_item(line).is_some() {
+            in_list = true;
+        } else if !blank && !line.starts_with([' ', '\t']) {
+            if in_list && !after_blank {
+                src.push('\n');
+            }
+            in_list = false;
+        }
+        src.push_str(line);
+        src.push('\n');
+        after_blank = blank;
+    }
+    src
+}
+
 /// Removes Hugo shortcodes (`{{< … >}}`, `{{% … %}}`) and HTML comments;
 /// an unclosed one runs to the end. Hugo expands shortcodes before the
 /// markdown is read, so they go before the parser sees the text.

@@ -14,6 +14,8 @@ use super::{is_cjk, is_safe_url, strip_shortcodes, Block, Inline, Marker, Rich};
 pub(super) const MAX_NESTING: usize = 16;
 /// List nesting shown as indentation; deeper items show at this depth.
 const MAX_LIST_DEPTH: usize = 6;
+/// Events a soft break looks through for the character after it.
+const LOOKAHEAD: usize = 64;
 
 pub(super) fn parse(src: &str) -> Rich {
     let src = strip_shortcodes(src);
@@ -49,7 +51,8 @@ struct Span {
 #[derive(Clone, Copy)]
 enum Open {
     Paragraph,
-    Item(Marker, u8),
+    /// At this depth; its marker is taken when it is kept.
+    Item(u8),
 }
 
 #[derive(Default)]
@@ -108,21 +111,15 @@ impl Builder {
                 self.code = Some(String::new());
             }
             Tag::List(start) => {
-                self.flush();
+                // `3. 1. one`: item 3 is shown, bare, above its nested list.
+                let depth = self.lists.len().saturating_sub(1);
+                self.flush_keeping_bare(depth < MAX_LIST_DEPTH);
                 self.lists.push(*start);
             }
             Tag::Item => {
                 self.flush();
                 let depth = self.lists.len().saturating_sub(1).min(MAX_LIST_DEPTH) as u8;
-                let marker = match self.lists.last_mut() {
-                    Some(Some(next)) => {
-                        let number = u32::try_from(*next).unwrap_or(u32::MAX);
-                        *next = next.saturating_add(1);
-                        Marker::Number(number)
-                    }
-                    _ => Marker::Bullet,
-                };
-                self.open = Some(Open::Item(marker, depth));
+                self.open = Some(Open::Item(depth));
             }
             Tag::Emphasis => self.open_span(Kind::Emphasis),
             Tag::Strong => self.open_span(Kind::Strong),
@@ -181,6 +178,13 @@ impl Builder {
 
     /// Closes what is open and keeps the block if it has any text.
     fn flush(&mut self) {
+        self.flush_keeping_bare(false);
+    }
+
+    /// [`Builder::flush`], keeping an item with no text of its own if
+    /// `bare`. An item takes its number only when kept, so an empty one
+    /// leaves no gap in the numbers.
+    fn flush_keeping_bare(&mut self, bare: bool) {
         while let Some(span) = self.spans.pop() {
             self.attach(span);
         }
@@ -191,17 +195,28 @@ impl Builder {
         let Some(open) = self.open.take() else {
             return;
         };
-        if content.is_empty() {
-            return;
-        }
-        self.blocks.push(match open {
-            Open::Paragraph => Block::Paragraph(content),
-            Open::Item(marker, depth) => Block::Item {
-                marker,
+        let block = match open {
+            Open::Paragraph if !content.is_empty() => Block::Paragraph(content),
+            Open::Item(depth) if bare || !content.is_empty() => Block::Item {
+                marker: self.number(),
                 depth,
                 content,
             },
-        });
+            _ => return,
+        };
+        self.blocks.push(block);
+    }
+
+    /// The next marker of the innermost list.
+    fn number(&mut self) -> Marker {
+        match self.lists.last_mut() {
+            Some(Some(next)) => {
+                let number = u32::try_from(*next).unwrap_or(u32::MAX);
+                *next = next.saturating_add(1);
+                Marker::Number(number)
+            }
+            _ => Marker::Bullet,
+        }
     }
 
     fn open_span(&mut self, kind: Kind) {
@@ -299,15 +314,31 @@ impl Builder {
     }
 
     /// A wrapped line joins with a space, but two CJK characters join with
-    /// none, as Chinese text is written without spaces.
+    /// none, as Chinese text is written without spaces. The next character
+    /// is looked for past span tags, images (dropped) and further breaks,
+    /// within [`LOOKAHEAD`] events so the work per break stays constant.
     fn soft_break(&mut self, ahead: &[Event]) {
-        let next = ahead.iter().find_map(|event| match event {
-            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. })
-            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link) => None,
-            Event::Text(text) | Event::Code(text) => Some(text.chars().next()),
-            _ => Some(None),
-        });
-        if !(self.last.is_some_and(is_cjk) && next.flatten().is_some_and(is_cjk)) {
+        if self.last.is_none_or(char::is_whitespace) {
+            return;
+        }
+        let mut image = 0usize;
+        let mut next = None;
+        for event in ahead.iter().take(LOOKAHEAD) {
+            match event {
+                Event::Start(Tag::Image { .. }) => image += 1,
+                Event::End(TagEnd::Image) => image = image.saturating_sub(1),
+                _ if image > 0 => {}
+                Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. })
+                | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link)
+                | Event::SoftBreak => {}
+                Event::Text(text) | Event::Code(text) => {
+                    next = text.chars().next();
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if !(self.last.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
             self.text(" ");
         }
     }

@@ -50,10 +50,15 @@ fn lists_and_wrapped_lines() {
         "中文",
         "续行",
     ]);
-    // Unindented lines after an item are CommonMark's lazy continuation.
+    // An unindented line ends the list, though CommonMark would read it as
+    // the item's lazy continuation; an indented one continues the item.
     assert_eq!(
         rich.plain(),
-        "first line second line\n1. one\n  1. nested\n• two 中文续行"
+        "first line second line\n1. one\n  1. nested\n• two\n中文续行"
+    );
+    assert_eq!(
+        Rich::from_lines(&["- one", "  more", "", "  still", "two"]).plain(),
+        "• one more still\ntwo"
     );
 }
 
@@ -157,7 +162,10 @@ fn ten_thousand_deep_quotes_and_lists_read_as_their_text() {
     });
     assert_eq!(quote, "deep");
     // Depth shows as indentation, up to a limit.
-    assert_eq!(list, format!("{}• deep", "  ".repeat(6)));
+    let bare: String = (0..6)
+        .map(|depth| format!("{}•\n", "  ".repeat(depth)))
+        .collect();
+    assert_eq!(list, format!("{bare}{}• deep", "  ".repeat(6)));
 }
 
 #[test]
@@ -300,4 +308,24 @@ fn shortcodes_go_in_one_pass() {
         "a b {c} <d> f"
     );
     assert_eq!(strip_shortcodes("a {{< open"), "a ");
+}
+
+#[test]
+fn nested_lists_keep_their_items_and_numbers() {
+    let rich = Rich::from_lines(&["1. a", "", "2. b", "3.", "3. 1. c", "   2. d", "", "4. e"]);
+    // The empty item 3 is dropped and takes no number; the next one shows
+    // bare above its nested list.
+    assert_eq!(rich.plain(), "1. a\n2. b\n3.\n  1. c\n  2. d\n4. e");
+}
+
+#[test]
+fn a_dropped_image_between_wrapped_lines_leaves_one_join() {
+    let rich = Rich::from_lines(&[
+        "一段 *详解*",
+        "![](images/4.jpg)",
+        "锁元",
+        "*and* ![x](y.png)",
+        "more",
+    ]);
+    assert_eq!(rich.plain(), "一段 详解锁元 and more");
 }
