@@ -46,7 +46,7 @@ pub enum Inline {
     Strong(Vec<Inline>),
     Emphasis(Vec<Inline>),
     Code(String),
-    /// Only ever built with a url that [`is_safe_url`] accepts.
+    /// The parser builds one only for a url that [`is_safe_url`] accepts.
     Link {
         text: Vec<Inline>,
         url: String,

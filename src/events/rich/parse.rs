@@ -90,8 +90,17 @@ impl Builder {
                 Some(code) => code.push_str(text),
                 None => self.text(text),
             },
-            Event::Code(code) => self.push(Inline::Code(code.to_string())),
-            Event::InlineHtml(html) | Event::Html(html) => self.html(html),
+            Event::Code(code) => {
+                self.last = code.chars().next_back().or(self.last);
+                self.push(Inline::Code(code.to_string()));
+            }
+            // pulldown-cmark hands over an inline tag whole.
+            Event::InlineHtml(html) => {
+                if let Some(inside) = html.strip_prefix('<').and_then(|h| h.strip_suffix('>')) {
+                    self.tag(inside);
+                }
+            }
+            Event::Html(html) => self.html(html),
             Event::SoftBreak => self.soft_break(ahead),
             Event::HardBreak => self.text("\n"),
             // Rules, and the events of extensions herald does not enable.
@@ -343,19 +352,16 @@ impl Builder {
         }
     }
 
-    /// Raw HTML, inline or a whole block: `<br>` breaks the line, `<b>`,
-    /// `<strong>`, `<i>` and `<em>` keep their meaning, other tags are
-    /// dropped and the text between them kept.
+    /// A block of raw HTML: `<br>` breaks the line, `<b>`, `<strong>`,
+    /// `<i>` and `<em>` keep their meaning, other tags are dropped and the
+    /// text between them kept.
     fn html(&mut self, raw: &str) {
         let mut rest = raw;
         while let Some(at) = rest.find('<') {
             self.text(&rest[..at]);
             let after = &rest[at + 1..];
-            // Up to the next `<` at most, so a run of `<` stays linear.
-            match after.find(['<', '>']) {
-                Some(end) if after.as_bytes()[end] == b'>' && self.tag(&after[..end]) => {
-                    rest = &after[end + 1..];
-                }
+            match tag_end(after) {
+                Some(end) if self.tag(&after[..end]) => rest = &after[end + 1..],
                 _ => {
                     self.text("<");
                     rest = after;
@@ -396,6 +402,23 @@ impl Builder {
         }
         true
     }
+}
+
+/// Where the tag that `after` (the text after a `<`) begins ends: its `>`,
+/// outside quoted attribute values. None if another `<` comes first, which
+/// also keeps a run of `<` linear.
+fn tag_end(after: &str) -> Option<usize> {
+    let mut quote = None;
+    for (at, c) in after.char_indices() {
+        match (c, quote) {
+            ('<', _) => return None,
+            ('>', None) => return Some(at),
+            ('"' | '\'', None) => quote = Some(c),
+            (c, Some(open)) if c == open => quote = None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A link's target as written; an email autolink is a `mailto:` link.

@@ -262,6 +262,15 @@ fn breaks_and_html_tags() {
     ]);
     assert_eq!(rich.plain(), "one\ntwo\nthree\nfour five six");
     assert_eq!(rich.html(), "one\ntwo\nthree\nfour <i>five</i> six");
+    assert_eq!(
+        Rich::inline("<a href=\"x>y\" title='<'>link</a> `a`\nb").plain(),
+        "link a b"
+    );
+    // In an HTML block too, a `>` in a quoted attribute does not end the tag.
+    assert_eq!(
+        Rich::from_lines(&["<p title=\"a>b\">Hi <br/> there</p>"]).plain(),
+        "Hi \n there"
+    );
     // A tag left open ends with its paragraph; a stray close is dropped.
     assert_eq!(Rich::inline("<b>open </i>end").html(), "<b>open end</b>");
 }
