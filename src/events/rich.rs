@@ -3,7 +3,7 @@
 //! text for the console and search, or as JSON — and escaping happens in one
 //! place, at render time.
 //!
-//! The markdown is CommonMark, read by pulldown-cmark (see [`parse`]), so a
+//! The markdown is CommonMark, read by pulldown-cmark (in `rich/parse.rs`), so a
 //! page reads here as it does on the Hugo site. Trees are shallow by
 //! construction and every walk below is iterative, so no text can exhaust
 //! the stack.

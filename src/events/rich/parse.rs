@@ -233,7 +233,6 @@ impl Builder {
             self.flattened += 1;
             return;
         }
-        self.current();
         self.spans.push(Span {
             kind,
             content: Vec::new(),

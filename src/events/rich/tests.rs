@@ -251,6 +251,11 @@ fn text_and_urls_are_escaped_exactly_once() {
          &lt;tag&gt; &amp; 1 &lt; 2"
     );
     assert_eq!(rich.plain(), "a&b <\"c\"> <tag> & 1 < 2");
+    // A quote in a url cannot end the href.
+    assert_eq!(
+        Rich::inline("[x](https://x.io/a\"onmouseover=\"alert(1))").html(),
+        "<a href=\"https://x.io/a&quot;onmouseover=&quot;alert(1)\">x</a>"
+    );
 }
 
 #[test]
