@@ -35,8 +35,22 @@ pub fn announcement(html: &str) -> Vec<String> {
 pub fn markdown(text: &str) -> String {
     let mut blocks = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
-    for line in text.lines().chain([""]) {
-        let heading = heading(line);
+    let mut fence = None;
+    for line in text.lines() {
+        // In a fenced code block, blank and `#` lines are code.
+        if let Some(marker) = fence {
+            lines.push(line);
+            if line.trim_start().starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        // ```` ```code``` ```` on one line is a code span, not a fence.
+        let opening = line.trim_start();
+        fence = ["```", "~~~"]
+            .into_iter()
+            .find(|marker| opening.starts_with(marker) && !opening[3..].contains(marker));
+        let heading = heading(line).filter(|_| fence.is_none());
         if (line.trim().is_empty() || heading.is_some()) && !lines.is_empty() {
             blocks.push(Rich::from_lines(&lines).html());
             lines.clear();
@@ -46,6 +60,9 @@ pub fn markdown(text: &str) -> String {
             None if !line.trim().is_empty() => lines.push(line),
             None => {}
         }
+    }
+    if !lines.is_empty() {
+        blocks.push(Rich::from_lines(&lines).html());
     }
     blocks.join("\n\n")
 }
@@ -347,6 +364,16 @@ mod tests {
             "<b>Rust <b>Meetup</b> &gt; 9000</b>\n\n\
              Doors open <b>19:00</b>, see <a href=\"https://x.io/?a=1&amp;b=2\">the page</a>.\n\n\
              • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i>\n#rust"
+        );
+    }
+
+    #[test]
+    fn a_fenced_code_block_keeps_its_blank_and_hash_lines() {
+        let text =
+            "```cargo``` first:\n\n```\nfn main() {\n\n# not a heading\n}\n```\nthen <b>run</b> it";
+        assert_eq!(
+            markdown(text),
+            "<code>cargo</code> first:\n\n<code>fn main() {\n\n# not a heading\n}</code>\nthen <b>run</b> it"
         );
     }
 
