@@ -16,7 +16,7 @@ mod split;
 use chrono_tz::Tz;
 
 use crate::events::catalog::{Appearance, TalkAt};
-use crate::events::rich::escape_html;
+use crate::events::rich::{escape_html, is_safe_url};
 use crate::events::{AgendaItem, Break, Event, Rich, Speaker, Talk};
 use crate::lang::Lang;
 
@@ -176,7 +176,7 @@ fn links(event: &Event, lang: Lang) -> Option<String> {
     ];
     let parts: Vec<String> = labelled
         .into_iter()
-        .filter_map(|(url, label)| Some(link(url.as_deref()?, label)))
+        .filter_map(|(url, label)| link(url.as_deref()?, label))
         .collect();
     (!parts.is_empty()).then(|| format!("🔗 {}", parts.join(" · ")))
 }
@@ -202,8 +202,12 @@ fn agenda_talk(talk: &Talk, lang: Lang, tz: Tz) -> String {
         lines.push(format!("🎤 {}", speakers(&talk.speakers, lang)));
     }
     lines.extend(rich(&talk.abstract_));
-    if let Some(url) = &talk.video {
-        lines.push(format!("▶️ {}", link(url, lang.pick("视频", "Video"))));
+    if let Some(video) = talk
+        .video
+        .as_deref()
+        .and_then(|url| link(url, lang.pick("视频", "Video")))
+    {
+        lines.push(format!("▶️ {video}"));
     }
     lines.join("\n")
 }
@@ -255,12 +259,16 @@ fn bold(text: &str) -> String {
     format!("<b>{}</b>", escape_html(text))
 }
 
-fn link(url: &str, label: &str) -> String {
-    format!(
-        "<a href=\"{}\">{}</a>",
-        escape_html(url),
-        escape_html(label)
-    )
+/// A link to a url from a page's front matter, which is as untrusted as
+/// its text: none unless [`is_safe_url`] allows the url.
+fn link(url: &str, label: &str) -> Option<String> {
+    is_safe_url(url).then(|| {
+        format!(
+            "<a href=\"{}\">{}</a>",
+            escape_html(url),
+            escape_html(label)
+        )
+    })
 }
 
 fn cancelled(lang: Lang) -> &'static str {
@@ -371,6 +379,19 @@ mod tests {
             event_line(&event, None, Lang::Zh, BEIJING),
             "• 2021年7月10日 周六 · <b>Rust Summer</b> · ❌ 已取消"
         );
+    }
+
+    #[test]
+    fn a_front_matter_link_to_an_unsafe_scheme_is_left_out() {
+        let mut event = meetup();
+        event.links.register = Some("JavaScript:alert(1)".into());
+        event.links.slides = Some("https://x.io/s".into());
+        let card = event_card(&event, Lang::En, BEIJING);
+        assert!(
+            card.ends_with("🔗 <a href=\"https://x.io/s\">Slides</a>"),
+            "{card}"
+        );
+        assert!(!card.to_lowercase().contains("javascript"), "{card}");
     }
 
     #[test]

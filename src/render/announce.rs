@@ -27,14 +27,30 @@ pub fn announcement(html: &str) -> Vec<String> {
     pack([html.to_string()])
 }
 
-/// Markdown from an organizer's file as Telegram HTML: links, emphasis,
-/// code and lists kept, headings bold, HTML tags dropped as on the site,
-/// everything else escaped, and paragraphs a blank line apart as written.
+/// Markdown from an organizer's file as Telegram HTML, read by the same
+/// CommonMark parser as event text ([`Rich`]): links, emphasis, code and
+/// lists kept, headings bold, `<b>`, `<i>` and `<br>` kept and other HTML
+/// tags dropped as on the site, everything else escaped, and paragraphs a
+/// blank line apart as written.
 pub fn markdown(text: &str) -> String {
     let mut blocks = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
-    for line in text.lines().chain([""]) {
-        let heading = heading(line);
+    let mut fence = None;
+    for line in text.lines() {
+        // In a fenced code block, blank and `#` lines are code.
+        if let Some(marker) = fence {
+            lines.push(line);
+            if line.trim_start().starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        // ```` ```code``` ```` on one line is a code span, not a fence.
+        let opening = line.trim_start();
+        fence = ["```", "~~~"]
+            .into_iter()
+            .find(|marker| opening.starts_with(marker) && !opening[3..].contains(marker));
+        let heading = heading(line).filter(|_| fence.is_none());
         if (line.trim().is_empty() || heading.is_some()) && !lines.is_empty() {
             blocks.push(Rich::from_lines(&lines).html());
             lines.clear();
@@ -44,6 +60,9 @@ pub fn markdown(text: &str) -> String {
             None if !line.trim().is_empty() => lines.push(line),
             None => {}
         }
+    }
+    if !lines.is_empty() {
+        blocks.push(Rich::from_lines(&lines).html());
     }
     blocks.join("\n\n")
 }
@@ -342,9 +361,19 @@ mod tests {
         let text = "## Rust <b>Meetup</b> > 9000\nDoors open **19:00**,\nsee [the page](https://x.io/?a=1&b=2).\n\n\n- `cargo` talk\n- 周强 & *friends*\n#rust\n";
         assert_eq!(
             markdown(text),
-            "<b>Rust Meetup &gt; 9000</b>\n\n\
+            "<b>Rust <b>Meetup</b> &gt; 9000</b>\n\n\
              Doors open <b>19:00</b>, see <a href=\"https://x.io/?a=1&amp;b=2\">the page</a>.\n\n\
              • <code>cargo</code> talk\n• 周强 &amp; <i>friends</i>\n#rust"
+        );
+    }
+
+    #[test]
+    fn a_fenced_code_block_keeps_its_blank_and_hash_lines() {
+        let text =
+            "```cargo``` first:\n\n```\nfn main() {\n\n# not a heading\n}\n```\nthen <b>run</b> it";
+        assert_eq!(
+            markdown(text),
+            "<code>cargo</code> first:\n\n<code>fn main() {\n\n# not a heading\n}</code>\nthen <b>run</b> it"
         );
     }
 

@@ -154,14 +154,13 @@ fn recording(event: &Event, lang: Lang) -> String {
         lang.pick("回放与资料：", "Recordings and slides:"),
         escape_html(&event.title)
     )];
-    if let Some(video) = &event.links.video {
-        lines.push(format!("▶️ {}", link(video, lang.pick("视频", "Video"))));
+    let video = event.links.video.as_deref();
+    if let Some(video) = video.and_then(|url| link(url, lang.pick("视频", "Video"))) {
+        lines.push(format!("▶️ {video}"));
     }
-    if let Some(slides) = &event.links.slides {
-        lines.push(format!(
-            "📑 {}",
-            link(slides, lang.pick("幻灯片", "Slides"))
-        ));
+    let slides = event.links.slides.as_deref();
+    if let Some(slides) = slides.and_then(|url| link(url, lang.pick("幻灯片", "Slides"))) {
+        lines.push(format!("📑 {slides}"));
     }
     lines.join("\n")
 }
