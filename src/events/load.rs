@@ -60,6 +60,7 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         authors: &authors,
         speakers: &speakers,
         abstract_: abstract_.as_deref(),
+        programme: &[],
     };
     let agenda = agenda::read(split.body, split.body_line, &frame);
     warnings.extend(

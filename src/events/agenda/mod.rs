@@ -44,6 +44,17 @@ pub struct Frame<'a> {
     pub speakers: &'a [Speaker],
     /// The front matter's `abstract`, for a single-talk page's talk.
     pub abstract_: Option<&'a str>,
+    /// A programme kept in the front matter (`agenda: [{time, item}]`).
+    pub programme: &'a [Listed],
+}
+
+/// One entry of a front-matter programme, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listed {
+    pub time: Option<String>,
+    pub text: String,
+    /// The file line of the entry.
+    pub line: usize,
 }
 
 /// The programme of a page, and the people listed apart from it.
@@ -62,6 +73,7 @@ pub struct Agenda {
 /// Reads `body`, whose first line is line `first_line` of its file.
 pub fn read(body: &str, first_line: usize, frame: &Frame) -> Agenda {
     let mut reader = Reader::new(frame);
+    reader.listed(frame.programme);
     for block in blocks::blocks(body, first_line) {
         reader.block(block);
     }
@@ -154,6 +166,20 @@ impl<'a> Reader<'a> {
             loose: Vec::new(),
             heading_before: None,
         }
+    }
+
+    /// The front matter's programme reads as a programme section would.
+    fn listed(&mut self, programme: &[Listed]) {
+        self.context = Context::Programme;
+        for entry in programme {
+            let range = entry
+                .time
+                .as_deref()
+                .and_then(|t| times::whole(t).or_else(|| times::first(t)));
+            let slot = range.map(|range| self.timeline.slot(range));
+            self.entry(&entry.text, slot, entry.line);
+        }
+        self.context = Context::Prose;
     }
 
     fn block(&mut self, block: Block) {

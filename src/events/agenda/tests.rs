@@ -12,6 +12,7 @@ fn read_body(body: &str) -> Agenda {
         authors: &[],
         speakers: &[],
         abstract_: None,
+        programme: &[],
     };
     read(body, 10, &frame)
 }
@@ -226,6 +227,7 @@ fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda
         authors,
         speakers: &[],
         abstract_: None,
+        programme: &[],
     };
     read(body, 1, &frame)
 }
@@ -335,4 +337,41 @@ fn a_page_without_a_programme_is_one_talk_by_its_labelled_speaker() {
         summit.items.is_empty(),
         "many authors are not one talk's speakers"
     );
+}
+
+#[test]
+fn a_programme_kept_in_the_front_matter() {
+    let listed = |time: &str, text: &str, line| Listed {
+        time: Some(time.to_string()),
+        text: text.to_string(),
+        line,
+    };
+    let programme = [
+        listed("13:00-13:30", "签到", 5),
+        listed("13:30-14:00", "Jenkins 社区在国内的发展——赵晓杰", 7),
+        listed(
+            "14:45-15:45",
+            "Panel 开源社区的发展和维护（赵晓杰、刘天栋）",
+            9,
+        ),
+    ];
+    let frame = Frame {
+        start: Some(DateTime::parse_from_rfc3339("2019-08-24T00:00:00+08:00").unwrap()),
+        end: None,
+        title: "开源人线下见面会",
+        authors: &[],
+        speakers: &[],
+        abstract_: None,
+        programme: &programme,
+    };
+    let agenda = read("", 20, &frame);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "break 13:00-13:30 签到",
+            "13:30-14:00 Jenkins 社区在国内的发展 / 赵晓杰",
+            "14:45-15:45 Panel 开源社区的发展和维护 / 赵晓杰+刘天栋"
+        ]
+    );
+    assert_eq!(talk(&agenda, 0).line, 7);
 }
