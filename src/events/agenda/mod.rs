@@ -13,6 +13,7 @@
 mod blocks;
 mod entry;
 mod labels;
+mod mentions;
 mod organisation;
 mod people;
 mod shortcodes;
@@ -148,6 +149,8 @@ struct Reader<'a> {
     /// `主讲人：…`, `Time: …`, `课程主题：…` outside any talk: a single-talk
     /// page's details.
     loose: Vec<(Field, String)>,
+    /// People running text presents (`Harsha lead the talk`).
+    presenters: Vec<String>,
     /// The level of the heading just read, when nothing came after it yet.
     heading_before: Option<u8>,
 }
@@ -165,6 +168,7 @@ impl<'a> Reader<'a> {
             roster_open: None,
             loose: Vec::new(),
             heading_before: None,
+            presenters: Vec::new(),
         }
     }
 
@@ -207,6 +211,14 @@ impl<'a> Reader<'a> {
     // ----- headings -------------------------------------------------------
 
     fn heading(&mut self, level: u8, text: &str, line: usize) {
+        // `#### Speaker: [Guillaume Claret](…)` under the talk's own heading.
+        if let Some((field @ (Field::Speaker | Field::Time), value)) = labels::label(&plain(text)) {
+            match &mut self.draft {
+                Some(draft) => draft.label(field, value, &mut self.timeline),
+                None => self.loose.push((field, value.to_string())),
+            }
+            return;
+        }
         self.finish_draft();
         self.roster_open = None;
         let title = plain(text);
@@ -304,6 +316,10 @@ impl<'a> Reader<'a> {
     fn paragraph(&mut self, lines: &[Line]) {
         if self.draft.is_none() {
             self.note_labels(lines.iter().map(|l| l.text.as_str()));
+            let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+            if let Some(name) = mentions::presenter(&text.join(" ")) {
+                self.presenters.push(name);
+            }
         }
         let single_bold = match lines {
             [only] => whole_bold(&only.text),
@@ -705,7 +721,12 @@ impl<'a> Reader<'a> {
             skipped: Vec::new(),
         };
         agenda.attach_abstracts(abstracts);
-        agenda.single_talk(self.frame, &self.loose, &mut self.timeline);
+        agenda.single_talk(
+            self.frame,
+            &self.loose,
+            &self.presenters,
+            &mut self.timeline,
+        );
         if self.frame.start.is_none() {
             for item in &mut agenda.items {
                 item.clear_slot();
@@ -760,9 +781,16 @@ impl Agenda {
 
     /// A page with no programme that names who presents is one talk: its
     /// speakers from the front matter, else a `主讲人：` / `Speaker:` line,
-    /// else the page's person-like authors; its title from a `Topic:` line or
+    /// else the person running text presents, else the page's person-like
+    /// authors; its title from a `Topic:` line or
     /// the page; its time from a `Time:` line or the event.
-    fn single_talk(&mut self, frame: &Frame, loose: &[(Field, String)], timeline: &mut Timeline) {
+    fn single_talk(
+        &mut self,
+        frame: &Frame,
+        loose: &[(Field, String)],
+        presenters: &[String],
+        timeline: &mut Timeline,
+    ) {
         if self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_))) {
             return;
         }
@@ -777,6 +805,9 @@ impl Agenda {
             speakers = label(Field::Speaker)
                 .map(people::speakers)
                 .unwrap_or_default();
+        }
+        if speakers.is_empty() {
+            speakers.extend(presenters.first().map(|name| people::speaker(name)));
         }
         // Many authors, or a list of the event's speakers, are the people of
         // an event with several talks, not the presenters of one.
