@@ -327,6 +327,18 @@ pub fn names_a_day(text: &str) -> bool {
     weekday || cjk_date
 }
 
+/// `Talks session A (chair: …)`, `分会场一`: a line that heads the talks under
+/// it rather than being one.
+pub fn is_session(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    has_word(&lower, &["session", "sessions", "track", "chair"])
+        && !is_pause(text)
+        && !has_word(&lower, &["poster", "posters", "demos"])
+        || ["分会场", "专场", "分论坛"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
 pub fn is_pause(text: &str) -> bool {
     let lower = text.to_lowercase();
     const CJK: &[&str] = &[

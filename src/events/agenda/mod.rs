@@ -149,6 +149,8 @@ struct Reader<'a> {
     /// `主讲人：…`, `Time: …`, `课程主题：…` outside any talk: a single-talk
     /// page's details.
     loose: Vec<(Field, String)>,
+    /// What was read and not taken, with why: for `herald explain`.
+    skipped: Vec<(usize, String)>,
     /// People running text presents (`Harsha lead the talk`).
     presenters: Vec<String>,
     /// The level of the heading just read, when nothing came after it yet.
@@ -169,6 +171,7 @@ impl<'a> Reader<'a> {
             loose: Vec::new(),
             heading_before: None,
             presenters: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -402,6 +405,11 @@ impl<'a> Reader<'a> {
     fn talk_paragraph(&mut self, lines: &[Line]) {
         let authors = self.frame.authors;
         let draft = self.draft.as_mut().expect("called with a draft");
+        if draft.opens_bio(&lines[0].text) {
+            let text: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+            draft.bios.push((0, text));
+            return;
+        }
         if draft
             .field
             .is_some_and(|open| open.inline && !open.field.runs_on())
@@ -580,6 +588,12 @@ impl<'a> Reader<'a> {
                     ..Talk::default()
                 }));
             }
+            Entry::Break(title) if slot.is_some() && labels::is_session(&title) => {
+                self.skipped.push((
+                    line,
+                    format!("“{title}” heads a session: the talks under it are the items"),
+                ));
+            }
             Entry::Break(title) if in_programme || slot.is_some() => {
                 self.items.push(Pending::Break(Break { title, slot, line }));
             }
@@ -718,7 +732,7 @@ impl<'a> Reader<'a> {
             items,
             roster: self.roster,
             warnings: Vec::new(),
-            skipped: Vec::new(),
+            skipped: self.skipped,
         };
         agenda.attach_abstracts(abstracts);
         agenda.single_talk(
@@ -907,6 +921,17 @@ impl Draft {
             bios: Vec::new(),
             names_open: true,
         }
+    }
+
+    /// Under `**周强（PingCAP）：Title**`, a first paragraph that opens with
+    /// the speaker's name is the speaker's bio, not the abstract.
+    fn opens_bio(&self, line: &str) -> bool {
+        self.origin == Origin::BoldLine
+            && self.field.is_none()
+            && self.bios.is_empty()
+            && self.abstract_lines.is_empty()
+            && self.talk.speakers.len() == 1
+            && line.trim_start().starts_with(&self.talk.speakers[0].name)
     }
 
     fn is_empty(&self) -> bool {

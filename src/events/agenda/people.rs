@@ -29,10 +29,20 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
             if trimmed.is_empty() {
                 continue;
             }
+            // `王五，PingCAP`: one Latin word after a Chinese name is where they
+            // work (a list of people is written with `、`).
+            let employer = index > 0
+                && !trimmed.contains(char::is_whitespace)
+                && trimmed.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !group[..offset(group, part)].trim_end().ends_with('、')
+                && out
+                    .last()
+                    .is_some_and(|l| is_cjk_name(&l.name) && l.company.is_none());
             match out.last_mut() {
                 Some(last)
                     if index > 0
-                        && (!looks_like_name(trimmed)
+                        && (employer
+                            || !looks_like_name(trimmed)
                             || super::organisation::has_role(trimmed)) =>
                 {
                     // What a person does runs to the next name, separators kept.
