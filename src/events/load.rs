@@ -10,8 +10,8 @@ use chrono_tz::Tz;
 
 use super::agenda::{self, Frame};
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
-use super::front_matter::{self, text, FrontMatter, PageTime, Split};
-use super::model::{AgendaItem, Event, Instant, Links, Speaker, Venue};
+use super::front_matter::{self, FrontMatter, PageTime};
+use super::model::{AgendaItem, Event, Instant, Venue};
 use super::rich::Rich;
 
 /// What one page holds.
@@ -19,6 +19,9 @@ use super::rich::Rich;
 pub enum Parsed {
     Event {
         event: Box<Event>,
+        /// The front-matter key the start was read from (`date`,
+        /// `eventdates.from`), for `herald explain`; `None` when undated.
+        date_key: Option<String>,
         warnings: Vec<Diagnostic>,
         /// What the agenda reader saw and left out, with why: for `herald
         /// explain`, not for the log.
@@ -32,34 +35,41 @@ pub enum Parsed {
 /// folder of `<slug>/index.md`, or the stem of `<slug>.md`.
 pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
     let split = front_matter::split(path, src)?;
-    let fm = front_matter::parse(path, &split)?;
-    if fm.draft == Some(true) {
+    let map = front_matter::parse(path, &split)?;
+    let fm = front_matter::read(&map, tz);
+    if fm.draft {
         return Ok(Parsed::Draft);
     }
-    let mut warnings = Vec::new();
-    let (start, end) = dates(path, &split, &fm, tz, &mut warnings)?;
-    let authors = fm.authors.clone().map(|a| a.into_vec()).unwrap_or_default();
-    let title = match text(fm.title.clone()).or_else(|| text(fm.event.clone())) {
+    let mut warnings: Vec<Diagnostic> = fm
+        .warnings
+        .iter()
+        .map(|(line, message)| Diagnostic::warning(path, *line, message.clone()))
+        .collect();
+    let Some(start) = fm.start.clone() else {
+        return Err(PageError::new(
+            path,
+            split.text_line,
+            PageErrorKind::MissingDate,
+        ));
+    };
+    let title = match fm.title.clone().or_else(|| first_heading(split.body)) {
         Some(title) => title,
         None => {
-            let line = split.yaml_line;
             warnings.push(Diagnostic::warning(
                 path,
-                line,
-                "the page has no `title`; its file name stands in",
+                split.text_line,
+                "the page has no `title` and no heading; its file name stands in",
             ));
             id_of(path)
         }
     };
-    let speakers: Vec<Speaker> = fm.speaker.iter().filter_map(seminar_speaker).collect();
-    let abstract_ = text(fm.abstract_.clone());
     let frame = Frame {
-        start: Some(start.at),
-        end: end_instant(end),
+        start: Some(start.time.at),
+        end: end_instant(fm.end),
         title: &title,
-        authors: &authors,
-        speakers: &speakers,
-        abstract_: abstract_.as_deref(),
+        authors: &fm.authors,
+        speakers: &fm.speakers,
+        abstract_: fm.abstract_.as_deref(),
     };
     let agenda = agenda::read(split.body, split.body_line, &frame);
     warnings.extend(
@@ -73,55 +83,37 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         .iter()
         .map(|(line, reason)| Diagnostic::note(path, *line, reason.clone()))
         .collect();
-    let event = build(path, fm, title, start, end, authors, agenda);
+    let date_key = Some(start.key.clone());
+    let event = build(path, fm, title, start.time, agenda);
     Ok(Parsed::Event {
         event: Box::new(event),
+        date_key,
         warnings,
         skipped,
     })
 }
 
-/// `date` is required; `date_end` before it is doubtful, not fatal.
-fn dates(
-    path: &Path,
-    split: &Split,
-    fm: &FrontMatter,
-    tz: Tz,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(PageTime, Option<PageTime>), PageError> {
-    let field_error = |key: &str, problem: String| {
-        let line = front_matter::key_line(split, key);
-        let key = key.to_string();
-        PageError::new(path, line, PageErrorKind::Field { key, problem })
-    };
-    let Some(date) = text(fm.date.clone()) else {
-        let line = front_matter::key_line(split, "date");
-        return Err(PageError::new(path, line, PageErrorKind::MissingDate));
-    };
-    let start = front_matter::parse_time(&date, tz).map_err(|e| field_error("date", e))?;
-    let end = match text(fm.date_end.clone()) {
-        Some(value) => {
-            Some(front_matter::parse_time(&value, tz).map_err(|e| field_error("date_end", e))?)
+/// The text of the body's first ATX heading, outside code fences.
+fn first_heading(body: &str) -> Option<String> {
+    let mut fenced = false;
+    for line in body.lines() {
+        let line = line.trim_start();
+        if line.starts_with("```") || line.starts_with("~~~") {
+            fenced = !fenced;
         }
-        None => None,
-    };
-    let end = end.filter(|end| {
-        let before = end.at < start.at;
-        if before {
-            let line = front_matter::key_line(split, "date_end");
-            warnings.push(Diagnostic::warning(
-                path,
-                line,
-                format!(
-                    "`date_end` ({}) is before `date` ({}); the end is treated as unknown",
-                    end.at.to_rfc3339(),
-                    start.at.to_rfc3339()
-                ),
-            ));
+        let Some(rest) = line.strip_prefix('#').filter(|_| !fenced) else {
+            continue;
+        };
+        let rest = rest.trim_start_matches('#');
+        if !rest.starts_with([' ', '\t']) {
+            continue;
         }
-        !before
-    });
-    Ok((start, end))
+        let text = Rich::inline(rest.trim().trim_end_matches('#').trim()).plain();
+        if !text.trim().is_empty() {
+            return Some(text.trim().to_string());
+        }
+    }
+    None
 }
 
 fn build(
@@ -129,20 +121,22 @@ fn build(
     fm: FrontMatter,
     title: String,
     start: PageTime,
-    end: Option<PageTime>,
-    authors: Vec<String>,
     agenda: agenda::Agenda,
 ) -> Event {
-    let all_day = fm.all_day.unwrap_or(false) || (start.date_only && fm.all_day.is_none());
-    let end = end_instant(end);
-    let address = fm.address.unwrap_or_default();
+    let all_day = fm.all_day.unwrap_or(start.date_only);
+    let end = end_instant(fm.end);
     let items = agenda.items;
     let has_talks = items.iter().any(|item| matches!(item, AgendaItem::Talk(_)));
     let speakers = match (agenda.roster.is_empty(), has_talks) {
         (false, _) => agenda.roster,
-        (true, false) => authors.iter().map(|name| agenda::speaker(name)).collect(),
+        (true, false) => fm
+            .authors
+            .iter()
+            .map(|name| agenda::speaker(name))
+            .collect(),
         (true, true) => Vec::new(),
     };
+    let rich = |text: String| Rich::from_lines(&text.lines().collect::<Vec<_>>());
     Event {
         id: id_of(path),
         file: path.to_path_buf(),
@@ -150,27 +144,21 @@ fn build(
         start: start.at,
         end,
         all_day,
-        summary: text(fm.summary).map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
-        description: text(fm.abstract_).map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
+        summary: fm.summary.map(rich),
+        description: fm.abstract_.map(rich),
         venue: Venue {
-            location: text(fm.location).map(|l| Rich::inline(&l)),
-            street: text(address.street),
-            city: text(address.city),
-            region: text(address.region),
-            postcode: text(address.postcode),
-            country: text(address.country),
+            location: fm.location.map(|l| Rich::inline(&l)),
+            street: fm.address.street,
+            city: fm.address.city,
+            region: fm.address.region,
+            postcode: fm.address.postcode,
+            country: fm.address.country,
         },
-        links: Links {
-            register: text(fm.event_url),
-            slides: text(fm.url_slides),
-            video: text(fm.url_video),
-            pdf: text(fm.url_pdf),
-            code: text(fm.url_code),
-        },
-        authors,
+        links: fm.links,
+        authors: fm.authors,
         speakers,
-        tags: fm.tags.map(|t| t.into_vec()).unwrap_or_default(),
-        cancelled: fm.cancelled.unwrap_or(false),
+        tags: fm.tags,
+        cancelled: fm.cancelled,
         agenda: items,
     }
 }
@@ -180,15 +168,6 @@ fn end_instant(end: Option<PageTime>) -> Option<Instant> {
     end.map(|end| match end.date_only {
         true => end.at + Duration::days(1),
         false => end.at,
-    })
-}
-
-/// A seminar page's `speaker:` map: the one speaker of its one talk.
-fn seminar_speaker(speaker: &front_matter::SeminarSpeaker) -> Option<Speaker> {
-    Some(Speaker {
-        name: text(speaker.name.clone())?,
-        company: text(speaker.institution.clone()),
-        ..Speaker::default()
     })
 }
 
