@@ -126,7 +126,10 @@ fn check(config: &Config) -> Result<ExitCode> {
     report(&loaded.diagnostics);
     let now = Utc::now();
     let events = &loaded.events;
-    let upcoming = events.iter().filter(|e| e.effective_end() >= now).count();
+    let upcoming = events
+        .iter()
+        .filter(|e| e.effective_end().is_some_and(|end| end >= now))
+        .count();
     let talks: usize = events.iter().map(|e| e.talks().count()).sum();
     println!(
         "{} events ({} upcoming), {} talks, {} speakers",

@@ -136,13 +136,14 @@ fn site(broken: &str) -> tempfile::TempDir {
 
 #[test]
 fn check_fails_on_a_broken_page_and_names_file_and_line() {
-    let dir = site("---\ntitle: Broken\ndate: 2030-13-45\n---\n");
+    let dir = site("---\ntitle: Broken\ndate: 2030-01-01\ntags: [a, b\n---\n");
     let config = dir.path().join("bot.toml");
     let out = herald(&["check", "--config", config.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("broken.md:2: error: the page has no `date`"),
+        stderr.contains("broken.md:4:")
+            && stderr.contains("error: the front matter is not valid YAML"),
         "{stderr}"
     );
     assert!(text(&out.stdout).starts_with("1 events (1 upcoming), 1 talks, 1 speakers"));

@@ -82,8 +82,6 @@ pub enum PageErrorKind {
         format: &'static str,
         message: String,
     },
-    #[error("the page has no `date`: herald cannot tell when the event is")]
-    MissingDate,
     #[error("the file cannot be read: {0}")]
     Io(String),
     #[error("herald failed on this page: a bug in herald, please report it with the page")]

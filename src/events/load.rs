@@ -45,13 +45,14 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         .iter()
         .map(|(line, message)| Diagnostic::warning(path, *line, message.clone()))
         .collect();
-    let Some(start) = fm.start.clone() else {
-        return Err(PageError::new(
+    let start = fm.start.clone();
+    if start.is_none() {
+        warnings.push(Diagnostic::warning(
             path,
             split.text_line,
-            PageErrorKind::MissingDate,
+            "the page gives no date (no `date` or other date key); the event is listed as undated and never scheduled",
         ));
-    };
+    }
     let title = match fm.title.clone().or_else(|| first_heading(split.body)) {
         Some(title) => title,
         None => {
@@ -64,7 +65,7 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         }
     };
     let frame = Frame {
-        start: Some(start.time.at),
+        start: start.as_ref().map(|start| start.time.at),
         end: end_instant(fm.end),
         title: &title,
         authors: &fm.authors,
@@ -83,8 +84,8 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         .iter()
         .map(|(line, reason)| Diagnostic::note(path, *line, reason.clone()))
         .collect();
-    let date_key = Some(start.key.clone());
-    let event = build(path, fm, title, start.time, agenda);
+    let date_key = start.as_ref().map(|start| start.key.clone());
+    let event = build(path, fm, title, start.map(|start| start.time), agenda);
     Ok(Parsed::Event {
         event: Box::new(event),
         date_key,
@@ -120,10 +121,12 @@ fn build(
     path: &Path,
     fm: FrontMatter,
     title: String,
-    start: PageTime,
+    start: Option<PageTime>,
     agenda: agenda::Agenda,
 ) -> Event {
-    let all_day = fm.all_day.unwrap_or(start.date_only);
+    let all_day = fm
+        .all_day
+        .unwrap_or(start.is_some_and(|start| start.date_only));
     let end = end_instant(fm.end);
     let items = agenda.items;
     let has_talks = items.iter().any(|item| matches!(item, AgendaItem::Talk(_)));
@@ -141,7 +144,7 @@ fn build(
         id: id_of(path),
         file: path.to_path_buf(),
         title,
-        start: start.at,
+        start: start.map(|start| start.at),
         end,
         all_day,
         summary: fm.summary.map(rich),
@@ -233,9 +236,7 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
         }
     }
     loaded.diagnostics.extend(duplicate_ids(&loaded.events));
-    loaded
-        .events
-        .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+    loaded.events.sort_by(Event::chronological);
     loaded
 }
 
@@ -321,4 +322,97 @@ fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz() -> Tz {
+        "Asia/Shanghai".parse().unwrap()
+    }
+
+    fn page(src: &str) -> (Event, Option<String>, Vec<String>) {
+        match parse(Path::new("e.md"), src, tz()) {
+            Ok(Parsed::Event {
+                event,
+                date_key,
+                warnings,
+                ..
+            }) => (
+                *event,
+                date_key,
+                warnings.iter().map(|w| w.to_string()).collect(),
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_page_without_a_date_loads_undated_with_a_warning() {
+        let (event, date_key, warnings) =
+            page("---\ntitle: Rust 秋季\nspeaker: 吴明\n---\n\nTalk abstract.\n");
+        assert_eq!((event.start, date_key), (None, None));
+        assert!(!event.all_day);
+        assert_eq!(
+            warnings,
+            ["e.md:2: warning: the page gives no date (no `date` or other date key); the event is listed as undated and never scheduled"]
+        );
+    }
+
+    #[test]
+    fn the_key_that_gave_the_start_is_kept() {
+        let (event, date_key, _) =
+            page("---\ntitle: x\ndate: 2024-03-06\neventdates:\n  from: 2024-04-15\n---\n");
+        assert_eq!(date_key.as_deref(), Some("eventdates.from"));
+        assert_eq!(
+            event.start.unwrap().to_rfc3339(),
+            "2024-04-15T00:00:00+08:00"
+        );
+        assert!(event.all_day, "a bare date is a whole day");
+    }
+
+    #[test]
+    fn the_title_falls_back_to_the_first_heading_then_the_file_name() {
+        let (event, _, warnings) = page(
+            "---\ndate: 2024-03-19\n---\n\n```\n# not this\n```\n\n### Fearless FFI ###\n\ntext\n",
+        );
+        assert_eq!(event.title, "Fearless FFI");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (event, _, warnings) = page("---\ndate: 2024-03-19\n---\n\ntext\n");
+        assert_eq!(event.title, "e");
+        assert_eq!(
+            warnings,
+            ["e.md:2: warning: the page has no `title` and no heading; its file name stands in"]
+        );
+    }
+
+    #[test]
+    fn front_matter_speakers_reach_the_event() {
+        let (event, _, _) = page("+++\ntitle = \"ML-guided nanobody design\"\n[extra]\nauthor = \"Zelda Mariet\"\ninstitution = \"Google Brain\"\n+++\n\nAbstract.\n");
+        let names: Vec<_> = event
+            .talks()
+            .flat_map(|t| t.speakers.iter())
+            .chain(&event.speakers)
+            .map(|s| (s.name.as_str(), s.company.as_deref()))
+            .collect();
+        assert!(
+            names.contains(&("Zelda Mariet", Some("Google Brain"))),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn list_pages_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = "---\ntitle: x\ndate: 2024-01-01\n---\n";
+        std::fs::write(dir.path().join("_index.md"), page).unwrap();
+        std::fs::create_dir(dir.path().join("meetup")).unwrap();
+        std::fs::write(dir.path().join("meetup/index.md"), page).unwrap();
+        std::fs::write(dir.path().join("meetup/_index.md"), page).unwrap();
+        let loaded = load_dir(dir.path(), tz());
+        let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["meetup"]);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    }
 }
