@@ -113,8 +113,9 @@ fn title(reader: &mut Reader) -> Option<String> {
             _ => reader.scalar(entry),
         };
         if let Some(text) = text {
-            // A folded or literal block title still reads as one line.
-            return Some(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            // A folded or literal block title still reads as one line; a
+            // no-break space is the page's own and stays.
+            return Some(text.split_ascii_whitespace().collect::<Vec<_>>().join(" "));
         }
     }
     None

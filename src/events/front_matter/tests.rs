@@ -202,6 +202,8 @@ fn odd_but_valid_yaml() {
         Some("CI/CD with Snap package deployment")
     );
     assert_eq!(start(&fm).1, "2022-05-14T14:00:00+08:00");
+    let fm = page("---\ntitle: |\n  Serverless\u{a0}技术行沙龙\n  2019\n---\n").unwrap();
+    assert_eq!(fm.title.as_deref(), Some("Serverless\u{a0}技术行沙龙 2019"));
     let fm = page("---\ndate: 2019-06-25\nn: no\ntitle: yes\n---\n").unwrap();
     assert_eq!(fm.title.as_deref(), Some("yes"));
     assert!(fm.start.unwrap().time.date_only);
