@@ -82,6 +82,14 @@ pub enum PageErrorKind {
         format: &'static str,
         message: String,
     },
+    #[error("the page is {size} bytes; herald reads pages of up to {limit} bytes")]
+    TooLarge { size: u64, limit: usize },
+    #[error("the page is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8")]
+    NotUtf8 { byte: u8 },
+    #[error("the page contains a NUL byte: is it a binary file?")]
+    Nul,
+    #[error("this line is {length} bytes long; herald reads lines of up to {limit} bytes")]
+    LongLine { length: usize, limit: usize },
     #[error("the file cannot be read: {0}")]
     Io(String),
     #[error("herald failed on this page: a bug in herald, please report it with the page")]

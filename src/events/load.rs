@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use super::agenda::{self, Frame};
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
 use super::front_matter::{self, FrontMatter, PageTime};
+use super::input;
 use super::model::{AgendaItem, Event, Instant, Venue};
 use super::rich::Rich;
 
@@ -34,6 +35,7 @@ pub enum Parsed {
 /// Reads one page. `path` names the page in messages and gives its id: the
 /// folder of `<slug>/index.md`, or the stem of `<slug>.md`.
 pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
+    input::check(path, src)?;
     let split = front_matter::split(path, src)?;
     let map = front_matter::parse(path, &split)?;
     let fm = front_matter::read(&map, tz);
@@ -266,8 +268,7 @@ fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
 /// A page that trips a bug in herald is reported like a broken page, so the
 /// other pages (and the bot) keep going.
 fn read_and_parse(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))?;
+    let src = input::read(path)?;
     std::panic::catch_unwind(|| parse(path, &src, tz))
         .unwrap_or_else(|_| Err(PageError::new(path, 1, PageErrorKind::Bug)))
 }
@@ -414,5 +415,57 @@ mod tests {
         let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["meetup"]);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    }
+
+    #[test]
+    fn bad_pages_are_each_reported_at_their_line_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let write =
+            |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+        let head = "---\ntitle: x\ndate: 2024-01-01\n---\n";
+        write("good.md", head.as_bytes());
+        write(
+            "huge.md",
+            format!("{head}{}", "word ".repeat(10 << 20)).as_bytes(),
+        );
+        write(
+            "line.md",
+            format!("{head}{}\n", "y".repeat(1 << 20)).as_bytes(),
+        );
+        write(
+            "flow.md",
+            format!("---\ntitle: {}\n---\n", "[".repeat(10_000)).as_bytes(),
+        );
+        let deep: String = (0..2_000)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        write("deep.md", format!("---\n{deep}---\n").as_bytes());
+        write("nul.md", format!("{head}a\0b\n").as_bytes());
+        write("latin1.md", b"---\ntitle: caf\xe9\n---\n");
+        let loaded = load_dir(dir.path(), tz());
+        let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["good"]);
+        let errors: Vec<String> = loaded
+            .errors()
+            .map(|d| {
+                let name = d.file.file_name().unwrap().to_string_lossy();
+                format!("{name}:{}: {}", d.line, d.message)
+            })
+            .collect();
+        let expect = [
+            "deep.md:18: the front matter is not valid YAML: values are nested too deep",
+            "flow.md:2: the front matter is not valid YAML",
+            "huge.md:5: the page is 52428834 bytes; herald reads pages of up to 4194304 bytes",
+            "latin1.md:2: the page is not UTF-8 (byte 0xe9)",
+            "line.md:5: this line is 1048577 bytes long",
+            "nul.md:5: the page contains a NUL byte",
+        ];
+        assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+        for (error, expect) in errors.iter().zip(expect) {
+            assert!(
+                error.starts_with(expect),
+                "{error} should start with {expect}"
+            );
+        }
     }
 }
