@@ -18,7 +18,7 @@ use std::path::Path;
 
 use super::diagnostic::{PageError, PageErrorKind};
 
-pub use fields::{read, Address, FrontMatter, Start};
+pub use fields::{read, FrontMatter};
 pub use time::{parse_time, PageTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,16 @@ pub fn split<'a>(path: &Path, src: &'a str) -> Result<Split<'a>, PageError> {
         text if text.starts_with('{') => (Format::Json, &["}"]),
         _ => return Err(PageError::new(path, 1, PageErrorKind::NoFrontMatter)),
     };
+    // A one-line object: `{"title": "…"}`.
+    if format == Format::Json && first.trim_end().len() > 1 && first.trim_end().ends_with('}') {
+        return Ok(Split {
+            format,
+            text: first,
+            text_line: 1,
+            body: &src[first.len()..],
+            body_line: 2,
+        });
+    }
     // JSON's braces are part of the object; YAML and TOML fences are not.
     let start = match format {
         Format::Json => 0,

@@ -115,7 +115,7 @@ fn split_names(text: &str) -> impl Iterator<Item = &str> {
 
 /// `{{% mention "Sebastiano Vigna" %}}` names Sebastiano Vigna: the
 /// shortcode's quoted argument, else its words after the shortcode's name.
-pub fn unshortcode(text: &str) -> String {
+fn unshortcode(text: &str) -> String {
     let Some(open) = text.find("{{") else {
         return text.to_string();
     };

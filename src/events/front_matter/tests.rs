@@ -40,6 +40,11 @@ fn fences_and_lines() {
         ("{\n  \"title\": \"a\"\n}\n", 1)
     );
     assert_eq!((split.body, split.body_line), ("body\n", 4));
+    let split = split_of("{\"title\": \"a\"}\nbody\n");
+    assert_eq!(
+        (split.text, split.body, split.body_line),
+        ("{\"title\": \"a\"}\n", "body\n", 2)
+    );
 }
 
 fn split_of(src: &str) -> Split<'_> {
@@ -188,6 +193,9 @@ fn a_repeated_key_keeps_its_last_value_with_a_warning() {
         said.contains("5: `title` is written twice (first at line 2)"),
         "{said}"
     );
+    let fm = page("{\n\"title\": \"first\",\n\"title\": \"second\"\n}\n").unwrap();
+    assert_eq!(fm.title.as_deref(), Some("second"));
+    assert!(warnings(&fm).contains("3: `title` is written twice (first at line 2)"));
 }
 
 #[test]
@@ -322,6 +330,17 @@ fn deep_nesting_is_rejected_not_overflowing_the_stack() {
         "]".repeat(10_000)
     );
     assert_eq!(page(&toml).unwrap_err().line, 2);
+    let dotted: Vec<String> = (0..10_000).map(|i| format!("k{i}")).collect();
+    let toml = format!("+++\n[{}]\nx = 1\n+++\n", dotted.join("."));
+    assert!(page(&toml)
+        .unwrap_err()
+        .to_string()
+        .contains("not valid TOML"));
+    let toml = format!("+++\n{} = 1\n+++\n", dotted.join("."));
+    assert!(page(&toml)
+        .unwrap_err()
+        .to_string()
+        .contains("not valid TOML"));
     let json = format!("{{\n\"a\": {}\n}}\n", "[".repeat(10_000));
     assert!(page(&json)
         .unwrap_err()
