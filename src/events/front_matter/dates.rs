@@ -179,7 +179,14 @@ fn is_bookkeeping(key: &str) -> bool {
     words(key).iter().any(|word| {
         matches!(
             word.as_str(),
-            "lastmod" | "modified" | "updated" | "expiry" | "expirydate" | "expires" | "created"
+            "lastmod"
+                | "modified"
+                | "updated"
+                | "expiry"
+                | "expirydate"
+                | "expires"
+                | "created"
+                | "timestamp"
         )
     })
 }
@@ -195,5 +202,6 @@ mod tests {
         assert!(is_end("endDate") && is_end("to") && !is_end("agenda"));
         assert!(names_a_time("eventdates") && names_a_time("Talk_date"));
         assert!(is_publication("publishDate") && is_bookkeeping("lastmod"));
+        assert!(is_bookkeeping("last_modified_at") && is_bookkeeping("timestamp"));
     }
 }

@@ -83,7 +83,7 @@ pub fn read(map: &Map, tz: Tz) -> FrontMatter {
         pdf: reader.link(&["url_pdf"]),
         code: reader.link(&["url_code"]),
     };
-    FrontMatter {
+    let mut fm = FrontMatter {
         title,
         start,
         end,
@@ -98,8 +98,11 @@ pub fn read(map: &Map, tz: Tz) -> FrontMatter {
         authors,
         speakers,
         tags: reader.list("tags"),
-        warnings: reader.warnings,
-    }
+        warnings: Vec::new(),
+    };
+    fm.warnings = reader.warnings;
+    fm.warnings.sort_by_key(|(line, _)| *line);
+    fm
 }
 
 /// `event:` is the title on some themes and a map of event details on others.
