@@ -78,18 +78,16 @@ pub fn read(reader: &mut Reader, tz: Tz) -> (Option<Start>, Option<PageTime>) {
 }
 
 fn collect<'a>(map: &'a Map, prefix: &str, depth: usize, tz: Tz, out: &mut Vec<Found<'a>>) {
+    let last = map.last_of_each();
     for (index, entry) in map.0.iter().enumerate() {
         // A repeated key counts once, with its last value.
-        let repeated_later = map.0[index + 1..]
-            .iter()
-            .any(|later| later.key.eq_ignore_ascii_case(&entry.key));
-        if repeated_later {
+        if last[index] != index {
             continue;
         }
-        let path = format!("{prefix}{}", entry.key);
+        let path = || format!("{prefix}{}", entry.key);
         match &entry.node.value {
             Value::Map(inner) if depth + 1 < MAX_DEPTH => {
-                collect(inner, &format!("{path}."), depth + 1, tz, out)
+                collect(inner, &format!("{}.", path()), depth + 1, tz, out)
             }
             _ => {
                 let Some((start, range_end)) = entry.node.text().and_then(|t| date_like(&t, tz))
@@ -97,7 +95,7 @@ fn collect<'a>(map: &'a Map, prefix: &str, depth: usize, tz: Tz, out: &mut Vec<F
                     continue;
                 };
                 out.push(Found {
-                    path,
+                    path: path(),
                     name: &entry.key,
                     line: entry.line,
                     start,

@@ -347,3 +347,14 @@ fn deep_nesting_is_rejected_not_overflowing_the_stack() {
         .to_string()
         .contains("recursion limit"));
 }
+
+#[test]
+fn a_front_matter_of_many_keys_reads_in_one_pass() {
+    let keys: String = (0..100_000).map(|i| format!("k{i} = {i}\n")).collect();
+    let fm = page(&format!("+++\n{keys}title = \"Big\"\nk7 = 1\n+++\n")).unwrap_err();
+    assert!(fm.to_string().contains("duplicate key"), "{fm}");
+    let keys: String = (0..100_000).map(|i| format!("\"k{i}\": {i},\n")).collect();
+    let fm = page(&format!("{{\n{keys}\"title\": \"Big\",\n\"k7\": 1\n}}\n")).unwrap();
+    assert_eq!(fm.title.as_deref(), Some("Big"));
+    assert_eq!(fm.warnings.len(), 1, "k7 is repeated");
+}

@@ -3,6 +3,8 @@
 //! on the tree, so the three formats cannot drift apart. Every node keeps its
 //! file line, so that what herald ignores can be pointed at.
 
+use std::collections::HashMap;
+
 /// A value and the file line it starts on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -94,6 +96,19 @@ impl Map {
             .filter_map(|key| self.get(key))
             .find(|entry| !entry.node.is_blank())
     }
+
+    /// For each entry, the index of the last entry with its key: a map may
+    /// hold many thousands of keys, so this is one pass, not a pass per key.
+    pub fn last_of_each(&self) -> Vec<usize> {
+        let mut last: HashMap<String, usize> = HashMap::with_capacity(self.0.len());
+        for (index, entry) in self.0.iter().enumerate() {
+            last.insert(entry.key.to_ascii_lowercase(), index);
+        }
+        self.0
+            .iter()
+            .map(|entry| last[&entry.key.to_ascii_lowercase()])
+            .collect()
+    }
 }
 
 /// Keys written twice in one map, anywhere in the tree: (line of the
@@ -106,16 +121,14 @@ pub fn repeats(map: &Map) -> Vec<(usize, String, usize)> {
 }
 
 fn collect_repeats(map: &Map, prefix: &str, out: &mut Vec<(usize, String, usize)>) {
-    for (index, entry) in map.0.iter().enumerate() {
-        let path = format!("{prefix}{}", entry.key);
-        let earlier = map.0[..index]
-            .iter()
-            .rev()
-            .find(|before| before.key.eq_ignore_ascii_case(&entry.key));
-        if let Some(before) = earlier {
-            out.push((entry.line, path.clone(), before.line));
+    let mut earlier: HashMap<String, usize> = HashMap::with_capacity(map.0.len());
+    for entry in &map.0 {
+        if let Some(before) = earlier.insert(entry.key.to_ascii_lowercase(), entry.line) {
+            out.push((entry.line, format!("{prefix}{}", entry.key), before));
         }
-        visit_children(&entry.node, &format!("{path}."), out);
+        if matches!(entry.node.value, Value::Map(_) | Value::List(_)) {
+            visit_children(&entry.node, &format!("{prefix}{}.", entry.key), out);
+        }
     }
 }
 
