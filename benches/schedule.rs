@@ -49,7 +49,8 @@ fn bench_turn(c: &mut Criterion) {
     let events = events();
     let chats: Vec<ChatTarget> = (1..=CHATS).map(|id| ChatTarget::Id(-id)).collect();
     // The middle of the calendar: some events past, some ahead.
-    let now: DateTime<Utc> = events[EVENTS / 2].start.with_timezone(&Utc) - Duration::days(3);
+    let middle = events[EVENTS / 2].start.expect("bench pages are dated");
+    let now: DateTime<Utc> = middle.with_timezone(&Utc) - Duration::days(3);
     let mut memory = Memory::default();
     memory.observe(&events, now - Duration::days(30));
     for event in &events {

@@ -112,7 +112,8 @@ struct ExportEvent<'a> {
     id: &'a str,
     file: Cow<'a, str>,
     title: &'a str,
-    start: String,
+    /// `null` for an undated event.
+    start: Option<String>,
     end: Option<String>,
     all_day: bool,
     cancelled: bool,
@@ -179,7 +180,7 @@ impl<'a> ExportEvent<'a> {
             id: &event.id,
             file: event.file.to_string_lossy(),
             title: &event.title,
-            start: time(&event.start),
+            start: event.start.as_ref().map(time),
             end: event.end.as_ref().map(time),
             all_day: event.all_day,
             cancelled: event.cancelled,
@@ -301,7 +302,7 @@ mod tests {
             id: "2024-05-rust".into(),
             file: PathBuf::from("events/2024-05-rust/index.md"),
             title: "Rust Meetup May".into(),
-            start: at("2024-05-18T14:00:00+08:00"),
+            start: Some(at("2024-05-18T14:00:00+08:00")),
             end: None,
             all_day: false,
             summary: Some(Rich::inline(
@@ -449,7 +450,7 @@ mod tests {
     #[test]
     fn times_keep_their_offset() {
         let mut event = meetup();
-        event.start = at("2024-05-18T06:00:00Z");
+        event.start = Some(at("2024-05-18T06:00:00Z"));
         event.end = Some(at("2024-05-18T09:30:15-04:00"));
         let json = exported(&[event]);
         assert_eq!(json["events"][0]["start"], "2024-05-18T06:00:00+00:00");

@@ -32,7 +32,10 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
     print_pages(&pages);
 
     let now = Utc::now();
-    let upcoming = events.iter().filter(|e| e.effective_end() >= now).count();
+    let upcoming = events
+        .iter()
+        .filter(|e| e.effective_end().is_some_and(|end| end >= now))
+        .count();
     let talks: usize = events.iter().map(|e| e.talks().count()).sum();
     println!(
         "{} ({} upcoming), {}, {}",
@@ -79,9 +82,13 @@ struct Page<'a> {
 }
 
 fn page<'a>(event: &'a Event, config: &Config) -> Page<'a> {
-    let date = match event.all_day {
-        true => event.start.date_naive(),
-        false => event.start.with_timezone(&config.timezone).date_naive(),
+    let date = match (event.start, event.all_day) {
+        (None, _) => "undated".to_string(),
+        (Some(start), true) => start.date_naive().to_string(),
+        (Some(start), false) => start
+            .with_timezone(&config.timezone)
+            .date_naive()
+            .to_string(),
     };
     Page {
         file: &event.file,

@@ -41,8 +41,12 @@ pub(super) fn explain(config: &Path, args: &ExplainArgs) -> Result<ExitCode> {
             event,
             warnings,
             skipped,
+            date_key,
         }) => {
-            print!("{}", explanation(&event, &skipped, &warnings, &zone));
+            print!(
+                "{}",
+                explanation(&event, date_key.as_deref(), &skipped, &warnings, &zone)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Ok(Parsed::Draft) => {
@@ -80,13 +84,14 @@ fn zone(config: &Path) -> Result<Zone> {
 
 fn explanation(
     event: &Event,
+    date_key: Option<&str>,
     skipped: &[Diagnostic],
     warnings: &[Diagnostic],
     zone: &Zone,
 ) -> String {
     let mut out = format!("How herald read {}\n\n", event.file.display());
     out += "Event\n";
-    for line in aligned(facts(event, zone)) {
+    for line in aligned(facts(event, date_key, zone)) {
         out += &format!("  {line}\n");
     }
     out += &format!("\nAgenda: {}\n", programme(event));
@@ -103,11 +108,20 @@ fn explanation(
 
 /// The event's own facts, as `[label, value]` rows; absent ones are left
 /// out, except an end: an organizer should see that herald has none.
-fn facts(event: &Event, zone: &Zone) -> Vec<[String; 2]> {
+fn facts(event: &Event, date_key: Option<&str>, zone: &Zone) -> Vec<[String; 2]> {
     let row = |label: &str, value: String| [label.to_string(), value];
     let mut rows = vec![
         row("title", event.title.clone()),
-        row("start", when(event.start, event.all_day, zone.tz)),
+        row(
+            "start",
+            match (event.start, date_key) {
+                (Some(start), Some(key)) => {
+                    format!("{} (from `{key}`)", when(start, event.all_day, zone.tz))
+                }
+                (Some(start), None) => when(start, event.all_day, zone.tz),
+                (None, _) => "undated: the page gives no usable date".to_string(),
+            },
+        ),
         row(
             "end",
             event
@@ -179,7 +193,9 @@ fn when(instant: Instant, all_day: bool, tz: Tz) -> String {
 /// One `[file:line, time, text]` row per item, then one per speaker and
 /// abstract under a talk's title.
 fn agenda(event: &Event, tz: Tz) -> Vec<[String; 3]> {
-    let day = event.start.with_timezone(&tz).date_naive();
+    let day = event
+        .start
+        .map(|start| start.with_timezone(&tz).date_naive());
     let mut rows = Vec::new();
     for item in &event.agenda {
         let (line, title) = match item {
@@ -189,7 +205,7 @@ fn agenda(event: &Event, tz: Tz) -> Vec<[String; 3]> {
         let time = item.slot().map_or("no time".to_string(), |slot| {
             let start = slot.start.with_timezone(&tz).date_naive();
             let clock = render::slot(&slot, tz);
-            match start == day {
+            match Some(start) == day {
                 true => clock,
                 false => format!("{} {clock}", short_date(start)),
             }
@@ -281,7 +297,7 @@ mod tests {
             Diagnostic::note(file, 6, "prose, not a programme item"),
             Diagnostic::note(file, 12, "a heading that only groups talks"),
         ];
-        let text = explanation(&event, &notes, &[], &zone);
+        let text = explanation(&event, Some("date"), &notes, &[], &zone);
         let skipped: Vec<&str> = text
             .lines()
             .skip_while(|line| !line.starts_with("Skipped"))

@@ -122,6 +122,36 @@ mod tests {
     }
 
     #[test]
+    fn an_undated_event_is_listed_last_with_its_date_to_be_announced() {
+        let mut events = community().events().to_vec();
+        events.push(
+            event("tba", "Rust 秋季 Meetup", "2000-01-01 00:00")
+                .undated()
+                .build(),
+        );
+        let catalog = Catalog::new(events);
+        let list = |lang| {
+            let reply = answer(
+                &Command::Events { past: false },
+                &context(&catalog, "2021-07-01 00:00", lang),
+            );
+            seen(&reply)
+        };
+        assert_eq!(
+            list(Lang::Zh),
+            "即将举行的活动\n\
+             1. 2021年9月18日 周六 · Rust 北京 Meetup 九月 · 北京\n\
+             2. 日期待定 · Rust 秋季 Meetup\n\
+             点按钮查看议程。"
+        );
+        assert!(
+            list(Lang::En).contains("2. date to be announced · Rust 秋季 Meetup"),
+            "{}",
+            list(Lang::En)
+        );
+    }
+
+    #[test]
     fn past_events_newest_first() {
         let catalog = community();
         let reply = answer(

@@ -66,7 +66,7 @@ const MAX_SUGGESTIONS: usize = 5;
 
 impl Catalog {
     pub fn new(mut events: Vec<Event>) -> Self {
-        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        events.sort_by(Event::chronological);
         Catalog {
             people: People::new(&events),
             talks: TalkText::all(&events),
@@ -94,9 +94,12 @@ impl Catalog {
             .collect()
     }
 
-    /// The event members can still go to: happening now or the soonest to come.
+    /// The event members can still go to: happening now or the soonest to
+    /// come; an undated event is not one they can plan for.
     pub fn next(&self, now: DateTime<Utc>) -> Option<&Event> {
-        self.upcoming(now).into_iter().find(|e| !e.cancelled)
+        self.upcoming(now)
+            .into_iter()
+            .find(|e| !e.cancelled && e.start.is_some())
     }
 
     /// The most recent event that took place.
@@ -209,21 +212,22 @@ impl Catalog {
 }
 
 /// An event is over once its effective end has passed; an all-day event
-/// lasts until the end of its last day, since its times are only dates.
+/// lasts until the end of its last day, since its times are only dates. An
+/// undated event is never over: it is still to come, after the dated ones.
 fn is_over(event: &Event, now: DateTime<Utc>) -> bool {
-    now >= over_at(event)
+    over_at(event).is_some_and(|over| now >= over)
 }
 
-fn over_at(event: &Event) -> Instant {
-    let end = event.effective_end();
+fn over_at(event: &Event) -> Option<Instant> {
+    let end = event.effective_end()?;
     if !event.all_day {
-        return end;
+        return Some(end);
     }
     let next_day = end.date_naive().checked_add_days(Days::new(1));
-    next_day
+    let midnight = next_day
         .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .and_then(|midnight| midnight.and_local_timezone(*end.offset()).single())
-        .unwrap_or(end)
+        .and_then(|midnight| midnight.and_local_timezone(*end.offset()).single());
+    Some(midnight.unwrap_or(end))
 }
 
 /// Events newest first with their place in the catalog, the order in which
@@ -713,7 +717,7 @@ pub(crate) mod fixtures {
             id: id.to_string(),
             file: format!("content/event/{id}/index.md").into(),
             title: title.to_string(),
-            start: at(start),
+            start: Some(at(start)),
             end: None,
             all_day: false,
             summary: None,
@@ -733,6 +737,11 @@ pub(crate) mod fixtures {
     impl EventBuilder {
         pub(crate) fn ends(mut self, end: &str) -> Self {
             self.0.end = Some(at(end));
+            self
+        }
+
+        pub(crate) fn undated(mut self) -> Self {
+            self.0.start = None;
             self
         }
 
@@ -872,6 +881,29 @@ mod tests {
                 .cancelled()
                 .build(),
         ])
+    }
+
+    #[test]
+    fn an_undated_event_comes_after_the_dated_ones_and_is_never_next() {
+        let catalog = Catalog::new(vec![
+            event("tba", "Rust 秋季", "2000-01-01 00:00")
+                .undated()
+                .talk(talk("无日期的演讲").by(speaker("吴明")))
+                .build(),
+            event("2021-08-go", "Gopher Day", "2021-08-01 09:00").build(),
+        ]);
+        let ids = |events: Vec<&Event>| events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let now = utc("2021-07-01 00:00");
+        assert_eq!(ids(catalog.upcoming(now)), ["2021-08-go", "tba"]);
+        let later = utc("2030-01-01 00:00");
+        assert_eq!(ids(catalog.upcoming(later)), ["tba"]);
+        assert_eq!(ids(catalog.past(later)), ["2021-08-go"]);
+        assert!(catalog.next(later).is_none());
+        assert_eq!(
+            found_talks(catalog.search_speakers("吴明")),
+            ["无日期的演讲"]
+        );
+        assert_eq!(catalog.search_talks("无日期")[0].event.id, "tba");
     }
 
     #[test]

@@ -70,28 +70,38 @@ pub struct PageError {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PageErrorKind {
-    #[error("the page has no front matter: it must start with a `---` line")]
+    #[error("the page has no front matter: it must start with a `---` (YAML), `+++` (TOML) or `{{` (JSON) line")]
     NoFrontMatter,
-    #[error("the front matter opened here is never closed{}", closing_hint(.suspect))]
-    Unclosed { suspect: Option<(usize, String)> },
-    #[error("the front matter is not valid YAML: {0}")]
-    Yaml(String),
-    #[error("`{key}`: {problem}")]
-    Field { key: String, problem: String },
-    #[error("the page has no `date`: herald cannot tell when the event is")]
-    MissingDate,
+    #[error("the front matter opened here is never closed{}", closing_hint(.fence, .suspect))]
+    Unclosed {
+        fence: String,
+        suspect: Option<(usize, String)>,
+    },
+    #[error("the front matter is not valid {format}: {message}")]
+    Syntax {
+        format: &'static str,
+        message: String,
+    },
+    #[error("the page is {size} bytes; herald reads pages of up to {limit} bytes")]
+    TooLarge { size: u64, limit: usize },
+    #[error("the page is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8")]
+    NotUtf8 { byte: u8 },
+    #[error("the page contains a NUL byte: is it a binary file?")]
+    Nul,
+    #[error("this line is {length} bytes long; herald reads lines of up to {limit} bytes")]
+    LongLine { length: usize, limit: usize },
     #[error("the file cannot be read: {0}")]
     Io(String),
     #[error("herald failed on this page: a bug in herald, please report it with the page")]
     Bug,
 }
 
-fn closing_hint(suspect: &Option<(usize, String)>) -> String {
+fn closing_hint(fence: &str, suspect: &Option<(usize, String)>) -> String {
     match suspect {
         Some((line, text)) => {
-            format!(" (line {line} reads `{text}`; the closing line must be exactly `---`)")
+            format!(" (line {line} reads `{text}`; the closing line must be exactly `{fence}`)")
         }
-        None => " (add a line `---` after the last key)".to_string(),
+        None => format!(" (add a line `{fence}` after the last key)"),
     }
 }
 

@@ -10,8 +10,9 @@ use chrono_tz::Tz;
 
 use super::agenda::{self, Frame};
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
-use super::front_matter::{self, text, FrontMatter, PageTime, Split};
-use super::model::{AgendaItem, Event, Instant, Links, Speaker, Venue};
+use super::front_matter::{self, FrontMatter, PageTime};
+use super::input;
+use super::model::{AgendaItem, Event, Instant, Venue};
 use super::rich::Rich;
 
 /// What one page holds.
@@ -19,6 +20,9 @@ use super::rich::Rich;
 pub enum Parsed {
     Event {
         event: Box<Event>,
+        /// The front-matter key the start was read from (`date`,
+        /// `eventdates.from`), for `herald explain`; `None` when undated.
+        date_key: Option<String>,
         warnings: Vec<Diagnostic>,
         /// What the agenda reader saw and left out, with why: for `herald
         /// explain`, not for the log.
@@ -31,36 +35,45 @@ pub enum Parsed {
 /// Reads one page. `path` names the page in messages and gives its id: the
 /// folder of `<slug>/index.md`, or the stem of `<slug>.md`.
 pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
+    input::check(path, src)?;
     let split = front_matter::split(path, src)?;
-    let fm = front_matter::parse(path, &split)?;
-    if fm.draft == Some(true) {
+    let map = front_matter::parse(path, &split)?;
+    let fm = front_matter::read(&map, tz);
+    if fm.draft {
         return Ok(Parsed::Draft);
     }
-    let mut warnings = Vec::new();
-    let (start, end) = dates(path, &split, &fm, tz, &mut warnings)?;
-    let authors = fm.authors.clone().map(|a| a.into_vec()).unwrap_or_default();
-    let title = match text(fm.title.clone()).or_else(|| text(fm.event.clone())) {
+    let mut warnings: Vec<Diagnostic> = fm
+        .warnings
+        .iter()
+        .map(|(line, message)| Diagnostic::warning(path, *line, message.clone()))
+        .collect();
+    let start = fm.start.clone();
+    if start.is_none() {
+        warnings.push(Diagnostic::warning(
+            path,
+            split.text_line,
+            "the page gives no date (no `date` or other date key); the event is listed as undated and never scheduled",
+        ));
+    }
+    let title = match fm.title.clone().or_else(|| first_heading(split.body)) {
         Some(title) => title,
         None => {
-            let line = split.yaml_line;
             warnings.push(Diagnostic::warning(
                 path,
-                line,
-                "the page has no `title`; its file name stands in",
+                split.text_line,
+                "the page has no `title` and no heading; its file name stands in",
             ));
             id_of(path)
         }
     };
-    let speakers: Vec<Speaker> = fm.speaker.iter().filter_map(seminar_speaker).collect();
-    let abstract_ = text(fm.abstract_.clone());
     let frame = Frame {
-        start: Some(start.at),
-        end: end_instant(end),
+        start: start.as_ref().map(|start| start.time.at),
+        end: end_instant(fm.end),
         title: &title,
-        authors: &authors,
-        speakers: &speakers,
-        abstract_: abstract_.as_deref(),
-        programme: &[],
+        authors: &fm.authors,
+        speakers: &fm.speakers,
+        abstract_: fm.abstract_.as_deref(),
+        programme: &fm.programme,
     };
     let agenda = agenda::read(split.body, split.body_line, &frame);
     warnings.extend(
@@ -74,104 +87,84 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         .iter()
         .map(|(line, reason)| Diagnostic::note(path, *line, reason.clone()))
         .collect();
-    let event = build(path, fm, title, start, end, authors, agenda);
+    let date_key = start.as_ref().map(|start| start.key.clone());
+    let event = build(path, fm, title, start.map(|start| start.time), agenda);
     Ok(Parsed::Event {
         event: Box::new(event),
+        date_key,
         warnings,
         skipped,
     })
 }
 
-/// `date` is required; `date_end` before it is doubtful, not fatal.
-fn dates(
-    path: &Path,
-    split: &Split,
-    fm: &FrontMatter,
-    tz: Tz,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(PageTime, Option<PageTime>), PageError> {
-    let field_error = |key: &str, problem: String| {
-        let line = front_matter::key_line(split, key);
-        let key = key.to_string();
-        PageError::new(path, line, PageErrorKind::Field { key, problem })
-    };
-    let Some(date) = text(fm.date.clone()) else {
-        let line = front_matter::key_line(split, "date");
-        return Err(PageError::new(path, line, PageErrorKind::MissingDate));
-    };
-    let start = front_matter::parse_time(&date, tz).map_err(|e| field_error("date", e))?;
-    let end = match text(fm.date_end.clone()) {
-        Some(value) => {
-            Some(front_matter::parse_time(&value, tz).map_err(|e| field_error("date_end", e))?)
+/// The text of the body's first ATX heading, outside code fences.
+fn first_heading(body: &str) -> Option<String> {
+    let mut fenced = false;
+    for line in body.lines() {
+        let line = line.trim_start();
+        if line.starts_with("```") || line.starts_with("~~~") {
+            fenced = !fenced;
         }
-        None => None,
-    };
-    let end = end.filter(|end| {
-        let before = end.at < start.at;
-        if before {
-            let line = front_matter::key_line(split, "date_end");
-            warnings.push(Diagnostic::warning(
-                path,
-                line,
-                format!(
-                    "`date_end` ({}) is before `date` ({}); the end is treated as unknown",
-                    end.at.to_rfc3339(),
-                    start.at.to_rfc3339()
-                ),
-            ));
+        let Some(rest) = line.strip_prefix('#').filter(|_| !fenced) else {
+            continue;
+        };
+        let rest = rest.trim_start_matches('#');
+        if !rest.starts_with([' ', '\t']) {
+            continue;
         }
-        !before
-    });
-    Ok((start, end))
+        let text = Rich::inline(rest.trim().trim_end_matches('#').trim()).plain();
+        if !text.trim().is_empty() {
+            return Some(text.trim().to_string());
+        }
+    }
+    None
 }
 
 fn build(
     path: &Path,
     fm: FrontMatter,
     title: String,
-    start: PageTime,
-    end: Option<PageTime>,
-    authors: Vec<String>,
+    start: Option<PageTime>,
     agenda: agenda::Agenda,
 ) -> Event {
-    let all_day = fm.all_day.unwrap_or(false) || (start.date_only && fm.all_day.is_none());
-    let end = end_instant(end);
-    let address = fm.address.unwrap_or_default();
+    let all_day = fm
+        .all_day
+        .unwrap_or(start.is_some_and(|start| start.date_only));
+    let end = end_instant(fm.end);
     let items = agenda.items;
     let has_talks = items.iter().any(|item| matches!(item, AgendaItem::Talk(_)));
     let speakers = match (agenda.roster.is_empty(), has_talks) {
         (false, _) => agenda.roster,
-        (true, false) => authors.iter().map(|name| agenda::speaker(name)).collect(),
+        (true, false) => fm
+            .authors
+            .iter()
+            .map(|name| agenda::speaker(name))
+            .collect(),
         (true, true) => Vec::new(),
     };
+    let rich = |text: String| Rich::from_lines(&text.lines().collect::<Vec<_>>());
     Event {
         id: id_of(path),
         file: path.to_path_buf(),
         title,
-        start: start.at,
+        start: start.map(|start| start.at),
         end,
         all_day,
-        summary: text(fm.summary).map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
-        description: text(fm.abstract_).map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
+        summary: fm.summary.map(rich),
+        description: fm.abstract_.map(rich),
         venue: Venue {
-            location: text(fm.location).map(|l| Rich::inline(&l)),
-            street: text(address.street),
-            city: text(address.city),
-            region: text(address.region),
-            postcode: text(address.postcode),
-            country: text(address.country),
+            location: fm.location.map(|l| Rich::inline(&l)),
+            street: fm.address.street,
+            city: fm.address.city,
+            region: fm.address.region,
+            postcode: fm.address.postcode,
+            country: fm.address.country,
         },
-        links: Links {
-            register: text(fm.event_url),
-            slides: text(fm.url_slides),
-            video: text(fm.url_video),
-            pdf: text(fm.url_pdf),
-            code: text(fm.url_code),
-        },
-        authors,
+        links: fm.links,
+        authors: fm.authors,
         speakers,
-        tags: fm.tags.map(|t| t.into_vec()).unwrap_or_default(),
-        cancelled: fm.cancelled.unwrap_or(false),
+        tags: fm.tags,
+        cancelled: fm.cancelled,
         agenda: items,
     }
 }
@@ -181,15 +174,6 @@ fn end_instant(end: Option<PageTime>) -> Option<Instant> {
     end.map(|end| match end.date_only {
         true => end.at + Duration::days(1),
         false => end.at,
-    })
-}
-
-/// A seminar page's `speaker:` map: the one speaker of its one talk.
-fn seminar_speaker(speaker: &front_matter::SeminarSpeaker) -> Option<Speaker> {
-    Some(Speaker {
-        name: text(speaker.name.clone())?,
-        company: text(speaker.institution.clone()),
-        ..Speaker::default()
     })
 }
 
@@ -255,9 +239,7 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
         }
     }
     loaded.diagnostics.extend(duplicate_ids(&loaded.events));
-    loaded
-        .events
-        .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+    loaded.events.sort_by(Event::chronological);
     loaded
 }
 
@@ -287,8 +269,7 @@ fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
 /// A page that trips a bug in herald is reported like a broken page, so the
 /// other pages (and the bot) keep going.
 fn read_and_parse(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))?;
+    let src = input::read(path)?;
     std::panic::catch_unwind(|| parse(path, &src, tz))
         .unwrap_or_else(|_| Err(PageError::new(path, 1, PageErrorKind::Bug)))
 }
@@ -343,4 +324,149 @@ fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz() -> Tz {
+        "Asia/Shanghai".parse().unwrap()
+    }
+
+    fn page(src: &str) -> (Event, Option<String>, Vec<String>) {
+        match parse(Path::new("e.md"), src, tz()) {
+            Ok(Parsed::Event {
+                event,
+                date_key,
+                warnings,
+                ..
+            }) => (
+                *event,
+                date_key,
+                warnings.iter().map(|w| w.to_string()).collect(),
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_page_without_a_date_loads_undated_with_a_warning() {
+        let (event, date_key, warnings) =
+            page("---\ntitle: Rust 秋季\nspeaker: 吴明\n---\n\nTalk abstract.\n");
+        assert_eq!((event.start, date_key), (None, None));
+        assert!(!event.all_day);
+        assert_eq!(
+            warnings,
+            ["e.md:2: warning: the page gives no date (no `date` or other date key); the event is listed as undated and never scheduled"]
+        );
+    }
+
+    #[test]
+    fn the_key_that_gave_the_start_is_kept() {
+        let (event, date_key, _) =
+            page("---\ntitle: x\ndate: 2024-03-06\neventdates:\n  from: 2024-04-15\n---\n");
+        assert_eq!(date_key.as_deref(), Some("eventdates.from"));
+        assert_eq!(
+            event.start.unwrap().to_rfc3339(),
+            "2024-04-15T00:00:00+08:00"
+        );
+        assert!(event.all_day, "a bare date is a whole day");
+    }
+
+    #[test]
+    fn the_title_falls_back_to_the_first_heading_then_the_file_name() {
+        let (event, _, warnings) = page(
+            "---\ndate: 2024-03-19\n---\n\n```\n# not this\n```\n\n### Fearless FFI ###\n\ntext\n",
+        );
+        assert_eq!(event.title, "Fearless FFI");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (event, _, warnings) = page("---\ndate: 2024-03-19\n---\n\ntext\n");
+        assert_eq!(event.title, "e");
+        assert_eq!(
+            warnings,
+            ["e.md:2: warning: the page has no `title` and no heading; its file name stands in"]
+        );
+    }
+
+    #[test]
+    fn front_matter_speakers_reach_the_event() {
+        let (event, _, _) = page("+++\ntitle = \"ML-guided nanobody design\"\n[extra]\nauthor = \"Zelda Mariet\"\ninstitution = \"Google Brain\"\n+++\n\nAbstract.\n");
+        let names: Vec<_> = event
+            .talks()
+            .flat_map(|t| t.speakers.iter())
+            .chain(&event.speakers)
+            .map(|s| (s.name.as_str(), s.company.as_deref()))
+            .collect();
+        assert!(
+            names.contains(&("Zelda Mariet", Some("Google Brain"))),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn list_pages_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = "---\ntitle: x\ndate: 2024-01-01\n---\n";
+        std::fs::write(dir.path().join("_index.md"), page).unwrap();
+        std::fs::create_dir(dir.path().join("meetup")).unwrap();
+        std::fs::write(dir.path().join("meetup/index.md"), page).unwrap();
+        std::fs::write(dir.path().join("meetup/_index.md"), page).unwrap();
+        let loaded = load_dir(dir.path(), tz());
+        let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["meetup"]);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    }
+
+    #[test]
+    fn bad_pages_are_each_reported_at_their_line_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let write =
+            |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+        let head = "---\ntitle: x\ndate: 2024-01-01\n---\n";
+        write("good.md", head.as_bytes());
+        write(
+            "huge.md",
+            format!("{head}{}", "word ".repeat(10 << 20)).as_bytes(),
+        );
+        write(
+            "line.md",
+            format!("{head}{}\n", "y".repeat(1 << 20)).as_bytes(),
+        );
+        write(
+            "flow.md",
+            format!("---\ntitle: {}\n---\n", "[".repeat(10_000)).as_bytes(),
+        );
+        let deep: String = (0..2_000)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        write("deep.md", format!("---\n{deep}---\n").as_bytes());
+        write("nul.md", format!("{head}a\0b\n").as_bytes());
+        write("latin1.md", b"---\ntitle: caf\xe9\n---\n");
+        let loaded = load_dir(dir.path(), tz());
+        let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["good"]);
+        let errors: Vec<String> = loaded
+            .errors()
+            .map(|d| {
+                let name = d.file.file_name().unwrap().to_string_lossy();
+                format!("{name}:{}: {}", d.line, d.message)
+            })
+            .collect();
+        let expect = [
+            "deep.md:18: the front matter is not valid YAML: values are nested too deep",
+            "flow.md:2: the front matter is not valid YAML",
+            "huge.md:5: the page is 52428834 bytes; herald reads pages of up to 4194304 bytes",
+            "latin1.md:2: the page is not UTF-8 (byte 0xe9)",
+            "line.md:5: this line is 1048577 bytes long",
+            "nul.md:5: the page contains a NUL byte",
+        ];
+        assert_eq!(errors.len(), expect.len(), "{errors:#?}");
+        for (error, expect) in errors.iter().zip(expect) {
+            assert!(
+                error.starts_with(expect),
+                "{error} should start with {expect}"
+            );
+        }
+    }
 }

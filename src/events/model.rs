@@ -18,7 +18,9 @@ pub struct Event {
     pub id: String,
     pub file: PathBuf,
     pub title: String,
-    pub start: Instant,
+    /// `None` for an undated event: it is found by `/speaker` and `/talk`
+    /// and listed after the dated ones, but never scheduled.
+    pub start: Option<Instant>,
     /// `None` where the page gives no end, or an end before the start.
     pub end: Option<Instant>,
     pub all_day: bool,
@@ -110,19 +112,24 @@ impl Event {
         })
     }
 
+    /// Dated events by start, then undated ones; ties by id.
+    pub fn chronological(a: &Event, b: &Event) -> std::cmp::Ordering {
+        let key = |e: &Event| (e.start.is_none(), e.start);
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    }
+
     /// The end used for "is it over yet": the given end, else the last known
-    /// talk end, else the start.
-    pub fn effective_end(&self) -> Instant {
-        self.end
-            .or_else(|| {
-                self.agenda
-                    .iter()
-                    .filter_map(|item| item.slot())
-                    .filter_map(|slot| slot.end.or(Some(slot.start)))
-                    .max()
-            })
-            .unwrap_or(self.start)
-            .max(self.start)
+    /// talk end, else the start; `None` for an undated event.
+    pub fn effective_end(&self) -> Option<Instant> {
+        let start = self.start?;
+        let end = self.end.or_else(|| {
+            self.agenda
+                .iter()
+                .filter_map(|item| item.slot())
+                .filter_map(|slot| slot.end.or(Some(slot.start)))
+                .max()
+        });
+        Some(end.unwrap_or(start).max(start))
     }
 }
 

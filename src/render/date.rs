@@ -9,22 +9,24 @@ use crate::lang::Lang;
 
 /// When an event takes place: `2021年4月17日 周六 13:00–18:00` /
 /// `Sat 17 Apr 2021, 13:00–18:00`. All-day events show only dates; events
-/// over several days show both dates.
+/// over several days show both dates; undated events say so.
 pub fn when(event: &Event, lang: Lang, tz: Tz) -> String {
-    let end = event.end.or_else(|| {
-        let end = event.effective_end();
-        (end > event.start).then_some(end)
-    });
+    let Some(start) = event.start else {
+        return to_be_announced(lang).to_string();
+    };
+    let end = event
+        .end
+        .or_else(|| event.effective_end().filter(|end| *end > start));
     if event.all_day {
         // An all-day date belongs to the page, not to a clock: converting its
         // midnight to another zone could move it to the day before.
-        let first = event.start.date_naive();
+        let first = start.date_naive();
         return match end.map(|end| end.date_naive()) {
             Some(last) if last > first => format!("{} – {}", date(first, lang), date(last, lang)),
             _ => date(first, lang),
         };
     }
-    let start = event.start.with_timezone(&tz);
+    let start = start.with_timezone(&tz);
     match end.map(|end| end.with_timezone(&tz)) {
         None => at(start, lang),
         Some(end) if end.date_naive() == start.date_naive() => {
@@ -41,8 +43,16 @@ pub fn moment<Z: TimeZone>(instant: DateTime<Z>, lang: Lang, tz: Tz) -> String {
 }
 
 /// The day of an event, for one-line lists.
-pub fn day(instant: Instant, lang: Lang, tz: Tz) -> String {
-    date(instant.with_timezone(&tz).date_naive(), lang)
+pub fn day(instant: Option<Instant>, lang: Lang, tz: Tz) -> String {
+    match instant {
+        Some(instant) => date(instant.with_timezone(&tz).date_naive(), lang),
+        None => to_be_announced(lang).to_string(),
+    }
+}
+
+/// Where a date would be, for an event whose page gives none.
+pub fn to_be_announced(lang: Lang) -> &'static str {
+    lang.pick("日期待定", "date to be announced")
 }
 
 /// A talk's time on the community's clock: `13:00–13:45`, or `13:00`.

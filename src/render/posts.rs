@@ -5,7 +5,9 @@
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 
-use super::{bold, event_card, event_line, link, moment, pack, speakers, talk_line, when};
+use super::{
+    bold, event_card, event_line, link, moment, pack, speakers, talk_line, to_be_announced, when,
+};
 use crate::duration::HumanDuration;
 use crate::events::rich::escape_html;
 use crate::events::Event;
@@ -166,11 +168,14 @@ fn recording(event: &Event, lang: Lang) -> String {
 }
 
 fn span(
-    start: DateTime<FixedOffset>,
+    start: Option<DateTime<FixedOffset>>,
     end: Option<DateTime<FixedOffset>>,
     lang: Lang,
     tz: Tz,
 ) -> String {
+    let Some(start) = start else {
+        return to_be_announced(lang).to_string();
+    };
     match end {
         Some(end) => format!(
             "{}–{}",

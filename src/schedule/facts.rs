@@ -10,7 +10,9 @@ use crate::events::{Event, Instant, Talk};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
     pub title: String,
-    pub start: Instant,
+    /// `None` for an undated event (facts stored before undated events
+    /// existed read as `Some`).
+    pub start: Option<Instant>,
     pub end: Option<Instant>,
     pub venue: String,
     pub talks: Vec<TalkFacts>,
@@ -46,7 +48,13 @@ impl Facts {
     pub fn fingerprint(&self) -> u64 {
         let mut hash = Fnv::default();
         hash.add(&self.title);
-        hash.add(&self.start.to_rfc3339());
+        // A dated event hashes as before undated events existed, so stored
+        // fingerprints stay valid.
+        hash.add(
+            &self
+                .start
+                .map_or("-".to_string(), |start| start.to_rfc3339()),
+        );
         hash.add(&format!("{:?}", self.end.map(|end| end.to_rfc3339())));
         hash.add(&self.venue);
         for talk in &self.talks {

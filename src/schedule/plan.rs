@@ -237,7 +237,10 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
             .events
             .iter()
             .filter(|e| !e.cancelled)
-            .filter(|e| (at..at + horizon).contains(&e.start.with_timezone(&Utc)))
+            .filter(|e| {
+                e.start
+                    .is_some_and(|start| (at..at + horizon).contains(&start.with_timezone(&Utc)))
+            })
             .map(|e| e.id.clone())
             .collect();
         if events.is_empty() {
@@ -248,16 +251,16 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
     }
 }
 
+/// An undated event has nothing to remind of.
 fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
-    let start = event.start.with_timezone(&Utc);
+    let Some(written) = event.start else {
+        return;
+    };
+    let start = written.with_timezone(&Utc);
     for &before in &input.schedule.reminders {
         let due = start - before.to_chrono();
         if in_window(input, due) {
-            let key = format!(
-                "reminder/{}/{before}/{}",
-                event.id,
-                event.start.to_rfc3339()
-            );
+            let key = format!("reminder/{}/{before}/{}", event.id, written.to_rfc3339());
             let what = What::Reminder {
                 event: event.id.clone(),
                 before,
@@ -356,7 +359,10 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
 }
 
 fn cancellation(id: &str, facts: &Facts) -> (String, What) {
-    let key = format!("cancel/{id}/{}", facts.start.to_rfc3339());
+    let start = facts
+        .start
+        .map_or("undated".to_string(), |s| s.to_rfc3339());
+    let key = format!("cancel/{id}/{start}");
     let what = What::Cancellation {
         event: id.to_string(),
         facts: Box::new(facts.clone()),
@@ -379,7 +385,9 @@ fn change_or_recording(
         return Some((key, what));
     }
     let event = input.events.iter().find(|e| e.id == id)?;
-    let over = event.effective_end().with_timezone(&Utc) <= input.now;
+    let over = event
+        .effective_end()
+        .is_some_and(|end| end.with_timezone(&Utc) <= input.now);
     if over && now.new_recording(told) {
         let links = format!("{:?}{:?}", now.video, now.slides);
         let key = format!("recording/{id}/{:016x}", fnv(&links));

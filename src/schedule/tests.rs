@@ -223,6 +223,16 @@ fn a_week_around_an_event_with_every_kind_of_post() {
 }
 
 #[test]
+fn an_undated_event_is_never_scheduled() {
+    let config = config("Asia/Shanghai", "");
+    let undated = event("u", "TBA", "");
+    assert_eq!(undated.start, None);
+    let mut sim = Sim::new(config, vec![undated], at("2024-05-10T00:00:00+08:00"));
+    sim.run_until(at("2024-06-10T00:00:00+08:00"));
+    assert_eq!(sim.log(&CHATS[0]), Vec::<String>::new());
+}
+
+#[test]
 fn an_event_moved_by_a_day_after_its_seven_day_reminder() {
     let config = config("Asia/Shanghai", "");
     let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
