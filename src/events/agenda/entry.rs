@@ -108,6 +108,11 @@ fn linked(text: &str, authors: &[String]) -> Option<Entry> {
     let video = url.starts_with("http").then(|| url.clone());
     let (title, who) = if !after.is_empty() && is_person(first_part(after), authors) {
         (label, speakers(after))
+    } else if let Some((_, who)) = trailing_speakers(&format!("{label} {after}"), authors)
+        .filter(|_| after.starts_with("by ") || after.starts_with("By "))
+    {
+        // `[Title](link) by 朱明`: the link is the title, `by` names who.
+        (label, who)
     } else {
         trailing_speakers(&label, authors).unwrap_or((label, Vec::new()))
     };

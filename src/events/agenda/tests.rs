@@ -375,3 +375,10 @@ fn a_programme_kept_in_the_front_matter() {
     );
     assert_eq!(talk(&agenda, 0).line, 7);
 }
+
+#[test]
+fn a_linked_title_then_by_its_speaker() {
+    let body = "**20:10 - 20:25 [SPI 介绍](https://blog.example/spi) by 朱明**\n";
+    let agenda = read_with(body, "2021-02-06T00:00:00+08:00", "Soul", &[]);
+    assert_eq!(outline(&agenda), ["20:10-20:25 SPI 介绍 / 朱明"]);
+}
