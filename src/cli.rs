@@ -104,7 +104,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn load(config: &Config) -> Loaded {
-    load_dir(&config.events, config.timezone)
+    load_dir(&config.events, config.timezone, config.language)
 }
 
 /// Diagnostics go to stderr as `file:line: level: message`, so editors and
@@ -329,7 +329,7 @@ fn export(config: &Config) -> Result<ExitCode> {
     let loaded = load(config);
     report(&loaded.diagnostics);
     let stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events))
+    serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events, config.language))
         .context("writing the JSON")?;
     println!();
     Ok(ExitCode::SUCCESS)

@@ -1,8 +1,9 @@
 //! `herald check`: the site's CI gate. Besides the problems, one line per
 //! page says what herald made of it, so a page that yielded no talks stands
-//! out before members ever ask for its agenda.
+//! out before members ever ask for its agenda. An event in several
+//! languages (Hugo translations) has a line per page and counts once.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -18,17 +19,17 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
     report(&loaded.diagnostics);
     let events = &loaded.events;
     let rejected = loaded.errors().map(|error| Page {
-        file: &error.file,
+        file: error.file.clone(),
         flagged: true,
         summary: "rejected".to_string(),
         title: format!("line {}: see the error above", error.line),
     });
     let mut pages: Vec<Page> = events
         .iter()
-        .map(|event| page(event, config))
+        .flat_map(|event| event.pages().map(|(_, shown)| page(&shown, config)))
         .chain(rejected)
         .collect();
-    pages.sort_by(|a, b| a.file.cmp(b.file));
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
     print_pages(&pages);
 
     let now = Utc::now();
@@ -70,21 +71,21 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
 
 /// One page's line: where it is, what was found, and its title last, since
 /// titles are the one column whose width a terminal cannot be trusted with.
-struct Page<'a> {
-    file: &'a Path,
+struct Page {
+    file: PathBuf,
     /// No talks found, or rejected: the page an organizer should look at.
     flagged: bool,
     summary: String,
     title: String,
 }
 
-fn page<'a>(event: &'a Event, config: &Config) -> Page<'a> {
+fn page(event: &Event, config: &Config) -> Page {
     let date = match event.all_day {
         true => event.start.date_naive(),
         false => event.start.with_timezone(&config.timezone).date_naive(),
     };
     Page {
-        file: &event.file,
+        file: event.file.clone(),
         flagged: event.talks().next().is_none(),
         summary: format!("{date}  {}", programme(event)),
         title: event.title.clone(),

@@ -725,6 +725,7 @@ pub(crate) mod fixtures {
             tags: Vec::new(),
             cancelled: false,
             agenda: Vec::new(),
+            languages: Default::default(),
         })
     }
 

@@ -13,6 +13,8 @@ use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
 use super::front_matter::{self, text, FrontMatter, PageTime, Split};
 use super::model::{AgendaItem, Event, Instant, Links, Speaker, Venue};
 use super::rich::Rich;
+use super::translation::{self, Languages};
+use crate::lang::Lang;
 
 /// What one page holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +174,7 @@ fn build(
         tags: fm.tags.map(|t| t.into_vec()).unwrap_or_default(),
         cancelled: fm.cancelled.unwrap_or(false),
         agenda: items,
+        languages: Languages::of_page(path),
     }
 }
 
@@ -192,12 +195,14 @@ fn seminar_speaker(speaker: &front_matter::SeminarSpeaker) -> Option<Speaker> {
     })
 }
 
-/// The slug: `<slug>/index.md` → folder name, `<slug>.md` → file stem.
+/// The slug: `<slug>/index.md` → folder name, `<slug>.md` → file stem,
+/// without a language suffix (`index.en.md`, `<slug>.zh.md`).
 pub fn id_of(path: &Path) -> String {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
+    let stem = translation::split_lang(stem).0;
     let is_bundle = matches!(stem, "index" | "_index");
     let named = match is_bundle {
         true => path
@@ -228,8 +233,9 @@ impl Loaded {
 
 /// Loads `<slug>/index.md` and `<slug>.md` pages anywhere below `dir`.
 /// Pages are read and parsed on every core: a community's whole history
-/// loads at start and on every reload.
-pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
+/// loads at start and on every reload. `lang` is the site's default
+/// language, that of pages without a language suffix.
+pub fn load_dir(dir: &Path, tz: Tz, lang: Lang) -> Loaded {
     let mut loaded = Loaded::default();
     let pages = match pages(dir) {
         Ok(pages) => pages,
@@ -253,6 +259,11 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
             Err(error) => loaded.diagnostics.push(error.diagnostic()),
         }
     }
+    loaded.events = translation::group(
+        std::mem::take(&mut loaded.events),
+        lang,
+        &mut loaded.diagnostics,
+    );
     loaded.diagnostics.extend(duplicate_ids(&loaded.events));
     loaded
         .events
@@ -316,7 +327,7 @@ fn duplicate_ids(events: &[Event]) -> Vec<Diagnostic> {
 }
 
 /// Page files below `dir`, sorted, skipping hidden folders and `_index.md`
-/// section pages (which list events, they are not one).
+/// (or `_index.en.md`) section pages (which list events, they are not one).
 fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -333,7 +344,7 @@ fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             if path.is_dir() {
                 stack.push(path);
             } else if name.ends_with(".md")
-                && name != "_index.md"
+                && !translation::is_section(name)
                 && !name.eq_ignore_ascii_case("README.md")
             {
                 out.push(path);
