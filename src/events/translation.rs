@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use super::model::{AgendaItem, Event, Speaker, Venue};
+use super::model::{AgendaItem, Event, Speaker, Talk, Venue};
 use super::rich::Rich;
 use crate::lang::Lang;
 
@@ -89,13 +89,14 @@ impl Translation {
     /// that its talk `n` is the event's talk `n` (which talk reminders
     /// name).
     fn aligned(&self, event: &Event) -> bool {
-        let talks = |agenda: &[AgendaItem]| {
-            agenda
-                .iter()
-                .filter(|item| matches!(item, AgendaItem::Talk(_)))
-                .count()
-        };
-        talks(&self.agenda) == talks(&event.agenda)
+        self.talks().count() == event.talks().count()
+    }
+
+    fn talks(&self) -> impl Iterator<Item = &Talk> {
+        self.agenda.iter().filter_map(|item| match item {
+            AgendaItem::Talk(talk) => Some(talk),
+            AgendaItem::Break(_) => None,
+        })
     }
 }
 
@@ -129,6 +130,25 @@ impl Event {
             shown.speakers = self.speakers.clone();
         }
         Cow::Owned(shown)
+    }
+
+    /// The title a member reading `lang` sees, without the rest of
+    /// [`Event::in_lang`]: for lists and buttons.
+    pub fn title_in(&self, lang: Lang) -> &str {
+        self.languages.get(lang).map_or(&self.title, |t| &t.title)
+    }
+
+    /// One of this event's talks as a member reading `lang` sees it: the
+    /// same talk in that language's programme, where it matches the
+    /// event's talk for talk.
+    pub fn talk_in<'a>(&'a self, talk: &'a Talk, lang: Lang) -> &'a Talk {
+        let Some(translation) = self.languages.get(lang).filter(|t| t.aligned(self)) else {
+            return talk;
+        };
+        self.talks()
+            .position(|own| std::ptr::eq(own, talk))
+            .and_then(|index| translation.talks().nth(index))
+            .unwrap_or(talk)
     }
 
     /// Every page of the event as that page reads, the event's own first,
