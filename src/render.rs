@@ -135,7 +135,7 @@ pub fn appearance(appearance: &Appearance, lang: Lang, tz: Tz) -> String {
 /// A talk found by search: title, speakers, where and when, abstract.
 pub fn talk_at(hit: &TalkAt, lang: Lang, tz: Tz) -> String {
     let talk = hit.event.talk_in(hit.talk, lang);
-    let mut lines = vec![talk_line(talk, lang)];
+    let mut lines = vec![talk_line(&talk, lang)];
     lines.push(format!(
         "📅 {} · {}",
         escape_html(hit.event.title_in(lang)),

@@ -17,4 +17,4 @@ pub use diagnostic::{Diagnostic, PageError, Severity};
 pub use load::{load_dir, parse, Loaded, Parsed};
 pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};
 pub use rich::Rich;
-pub use translation::{Languages, Translation};
+pub use translation::Languages;

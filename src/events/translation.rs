@@ -34,17 +34,19 @@ pub struct Languages {
     translations: Vec<Translation>,
 }
 
-/// One event's text as another language's page words it.
+/// One event's text as another language's page words it. Shown only
+/// through [`Event::in_lang`] and [`Event::pages`], which put it together
+/// with the event's facts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Translation {
-    pub lang: Lang,
-    pub file: PathBuf,
-    pub title: String,
-    pub summary: Option<Rich>,
-    pub description: Option<Rich>,
-    pub venue: Venue,
-    pub speakers: Vec<Speaker>,
-    pub agenda: Vec<AgendaItem>,
+struct Translation {
+    lang: Lang,
+    file: PathBuf,
+    title: String,
+    summary: Option<Rich>,
+    description: Option<Rich>,
+    venue: Venue,
+    speakers: Vec<Speaker>,
+    agenda: Vec<AgendaItem>,
 }
 
 impl Languages {
@@ -54,15 +56,6 @@ impl Languages {
             own: page_lang(path),
             translations: Vec::new(),
         }
-    }
-
-    /// The language of the event's own text; `None` is the site's default.
-    pub fn own(&self) -> Option<Lang> {
-        self.own
-    }
-
-    pub fn translations(&self) -> &[Translation] {
-        &self.translations
     }
 
     fn get(&self, lang: Lang) -> Option<&Translation> {
@@ -84,20 +77,12 @@ impl Translation {
             agenda: event.agenda,
         }
     }
+}
 
-    /// Whether this page's programme is the event's, talk for talk, so
-    /// that its talk `n` is the event's talk `n` (which talk reminders
-    /// name).
-    fn aligned(&self, event: &Event) -> bool {
-        self.talks().count() == event.talks().count()
-    }
-
-    fn talks(&self) -> impl Iterator<Item = &Talk> {
-        self.agenda.iter().filter_map(|item| match item {
-            AgendaItem::Talk(talk) => Some(talk),
-            AgendaItem::Break(_) => None,
-        })
-    }
+/// Whether two pages of an event have the same programme, talk for talk, so
+/// that talk `n` of one is talk `n` of the other (which talk reminders name).
+fn aligned(page: &Event, event: &Event) -> bool {
+    page.talks().count() == event.talks().count()
 }
 
 impl Event {
@@ -125,7 +110,7 @@ impl Event {
         ] {
             *field = field.take().or_else(|| own.clone());
         }
-        if !translation.aligned(self) {
+        if !aligned(&shown, self) {
             shown.agenda = self.agenda.clone();
             shown.speakers = self.speakers.clone();
         }
@@ -139,16 +124,15 @@ impl Event {
     }
 
     /// One of this event's talks as a member reading `lang` sees it: the
-    /// same talk in that language's programme, where it matches the
+    /// same talk in [`Event::in_lang`]'s programme, which matches the
     /// event's talk for talk.
-    pub fn talk_in<'a>(&'a self, talk: &'a Talk, lang: Lang) -> &'a Talk {
-        let Some(translation) = self.languages.get(lang).filter(|t| t.aligned(self)) else {
-            return talk;
+    pub fn talk_in<'a>(&self, talk: &'a Talk, lang: Lang) -> Cow<'a, Talk> {
+        let index = self.talks().position(|own| std::ptr::eq(own, talk));
+        let shown = match (self.in_lang(lang), index) {
+            (Cow::Owned(shown), Some(index)) => shown.talks().nth(index).cloned(),
+            _ => None,
         };
-        self.talks()
-            .position(|own| std::ptr::eq(own, talk))
-            .and_then(|index| translation.talks().nth(index))
-            .unwrap_or(talk)
+        shown.map_or(Cow::Borrowed(talk), Cow::Owned)
     }
 
     /// Every page of the event as that page reads, the event's own first,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{split_lang, Translation};
+use super::{aligned, split_lang, Translation};
 use crate::events::diagnostic::Diagnostic;
 use crate::events::front_matter;
 use crate::events::model::Event;
@@ -104,16 +104,16 @@ fn one_event(pages: Vec<Event>, default: Lang, diagnostics: &mut Vec<Diagnostic>
             );
             diagnostics.push(Diagnostic::warning(&file, date_line(&file), message));
         }
-        let translation = Translation::of(page.lang, page.event);
-        if !translation.aligned(&primary) {
+        if !aligned(&page.event, &primary) {
             let message = format!(
                 "this page's programme does not match {} talk for talk; \
                  members reading {} get that page's programme",
                 primary.file.display(),
-                translation.lang
+                page.lang
             );
             diagnostics.push(Diagnostic::warning(&file, 1, message));
         }
+        let translation = Translation::of(page.lang, page.event);
         primary.languages.translations.push(translation);
     }
     primary

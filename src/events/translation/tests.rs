@@ -80,6 +80,9 @@ fn a_bundle_in_two_languages_is_one_event() {
         "Rust Meetup hall"
     );
     assert_eq!(event.in_lang(Lang::Zh).title, "Rust 聚会");
+    let talk = event.talks().next().unwrap();
+    assert_eq!(event.talk_in(talk, Lang::En).title.plain(), "Async Rust");
+    assert_eq!(event.talk_in(talk, Lang::Zh).title.plain(), "异步 Rust");
     assert_eq!(
         files(event),
         [
@@ -137,7 +140,10 @@ fn a_lone_translation_is_its_slug() {
     let loaded = load(dir.path(), Lang::Zh);
     let ids: Vec<&str> = loaded.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["post", "v1.2"]);
-    assert_eq!(loaded.events[0].languages.own(), Some(Lang::En));
+    assert_eq!(
+        files(&loaded.events[0]),
+        [(Some(Lang::En), "post.en.md".to_string())]
+    );
     assert_eq!(loaded.events[0].in_lang(Lang::Zh).title, "English only");
 }
 
@@ -185,6 +191,11 @@ fn a_translated_programme_that_does_not_match_gives_way() {
     let english = loaded.events[0].in_lang(Lang::En);
     assert_eq!(english.title, "Meetup");
     assert_eq!(english.talks().count(), 2);
+    let second = loaded.events[0].talks().nth(1).unwrap();
+    assert_eq!(
+        loaded.events[0].talk_in(second, Lang::En).title.plain(),
+        "嵌入式"
+    );
     let (_, page) = loaded.events[0].pages().nth(1).unwrap();
     assert_eq!(page.talks().count(), 1, "the page itself, as read");
 }
