@@ -37,8 +37,9 @@ fn pages(days: i64) -> Vec<(&'static str, String)> {
             page(
                 "Rust 杭州聚会",
                 "杭州创新中心",
-                "- 13:30-14:10 异步 Rust 入门 — 周强（PingCAP）\n\
-                 - 14:10-14:50 嵌入式 Rust — 韩梅梅（Acme）\n",
+                "### 13:30-14:10 异步 Rust 入门\n\n讲师：周强（PingCAP）\n\n\
+                 讲师介绍：周强，PingCAP 工程师。\n\n\
+                 ### 14:10-14:50 嵌入式 Rust\n\n讲师：韩梅梅（Acme）\n",
             ),
         ),
         (
@@ -46,8 +47,10 @@ fn pages(days: i64) -> Vec<(&'static str, String)> {
             page(
                 "Rust Hangzhou Meetup",
                 "Hangzhou Innovation Center",
-                "- 13:30-14:10 Getting started with async Rust — Zhou Qiang (PingCAP)\n\
-                 - 14:10-14:50 Embedded Rust — Han Meimei (Acme)\n",
+                "### 13:30-14:10 Getting started with async Rust\n\n\
+                 Speaker: Zhou Qiang (PingCAP)\n\n\
+                 Bio: Zhou Qiang is an engineer at PingCAP.\n\n\
+                 ### 14:10-14:50 Embedded Rust\n\nSpeaker: Han Meimei (Acme)\n",
             ),
         ),
     ]
@@ -83,6 +86,39 @@ async fn each_member_reads_the_event_in_their_language() {
     let next = bot.ask(Chat::Private(ZHOU.id), &ZHOU, "/next").await;
     assert!(next.html.contains("Rust 杭州聚会"), "{}", next.html);
     assert!(next.html.contains("异步 Rust 入门"), "{}", next.html);
+
+    let by_title = bot
+        .ask(Chat::Private(JANE.id), &JANE, "/agenda hangzhou")
+        .await;
+    assert!(
+        by_title.html.contains("Getting started with async Rust"),
+        "found by its English title: {}",
+        by_title.html
+    );
+
+    let speaker = bot
+        .ask(Chat::Private(JANE.id), &JANE, "/speaker 周强")
+        .await;
+    assert!(
+        speaker
+            .html
+            .contains("Zhou Qiang is an engineer at PingCAP."),
+        "the English bio: {}",
+        speaker.html
+    );
+    assert!(
+        speaker.html.contains("Getting started with async Rust"),
+        "{}",
+        speaker.html
+    );
+    let speaker = bot
+        .ask(Chat::Private(ZHOU.id), &ZHOU, "/speaker 周强")
+        .await;
+    assert!(
+        speaker.html.contains("周强，PingCAP 工程师。"),
+        "{}",
+        speaker.html
+    );
 
     let events = bot.ask(Chat::Private(JANE.id), &JANE, "/events").await;
     assert_eq!(

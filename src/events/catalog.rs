@@ -122,7 +122,8 @@ impl Catalog {
     }
 
     /// An event named by slug, by number in `/events`, or by words of its
-    /// title, tried in that order so a slug never loses to a title.
+    /// title (in any of its languages), tried in that order so a slug never
+    /// loses to a title.
     pub fn find(&self, query: &str, now: DateTime<Utc>) -> Lookup<'_> {
         let query = query.trim();
         if let Some(event) = self.by_slug(query) {
@@ -141,7 +142,7 @@ impl Catalog {
             .events
             .iter()
             .rev()
-            .filter(|e| words.all_in(&key(&e.title)))
+            .filter(|e| e.titles().any(|title| words.all_in(&key(title))))
             .collect();
         match found.len() {
             0 => Lookup::NotFound,

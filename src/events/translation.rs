@@ -135,6 +135,37 @@ impl Event {
         shown.map_or(Cow::Borrowed(talk), Cow::Owned)
     }
 
+    /// One of this event's speakers (in `talk`, or on its speakers list
+    /// when `None`) as the page in `lang` words them, bio and all: the one
+    /// in the same place in [`Event::in_lang`]'s programme. `None` where
+    /// that page has no such place.
+    pub fn speaker_in(
+        &self,
+        talk: Option<&Talk>,
+        speaker: &Speaker,
+        lang: Lang,
+    ) -> Option<Speaker> {
+        let Cow::Owned(shown) = self.in_lang(lang) else {
+            return None;
+        };
+        let (own, theirs) = match talk {
+            Some(talk) => {
+                let index = self.talks().position(|own| std::ptr::eq(own, talk))?;
+                (&talk.speakers, &shown.talks().nth(index)?.speakers)
+            }
+            None => (&self.speakers, &shown.speakers),
+        };
+        let at = own.iter().position(|own| std::ptr::eq(own, speaker))?;
+        (own.len() == theirs.len()).then(|| theirs[at].clone())
+    }
+
+    /// The event's title in each of its languages, its own first: what
+    /// `/agenda <words>` looks through.
+    pub fn titles(&self) -> impl Iterator<Item = &str> {
+        let translated = self.languages.translations.iter().map(|t| t.title.as_str());
+        std::iter::once(self.title.as_str()).chain(translated)
+    }
+
     /// Every page of the event as that page reads, the event's own first,
     /// each with its language (`None`: the site's default): what `herald
     /// export` and `herald check` show file by file.
