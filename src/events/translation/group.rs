@@ -166,7 +166,9 @@ fn served(event: &Event, lang: Lang) -> &Path {
     }
 }
 
-/// The line of a page's `date`, read again only for a warning about it.
+/// The line of a page's `date`, for a warning about it. The page is read
+/// again, on `load_dir`'s behalf and only for this rare warning, since an
+/// event keeps no front-matter lines.
 fn date_line(file: &Path) -> usize {
     let Ok(src) = std::fs::read_to_string(file) else {
         return 1;
