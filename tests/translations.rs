@@ -173,6 +173,27 @@ fn check_has_a_line_per_page_and_counts_the_event_once() {
 }
 
 #[test]
+fn check_marks_each_page_with_no_talks() {
+    let dir = site();
+    let bundle = dir.path().join("events/party");
+    std::fs::create_dir_all(&bundle).unwrap();
+    let page = |title: &str| format!("---\ntitle: {title}\ndate: 2030-01-01T19:00:00+08:00\n---\n");
+    std::fs::write(bundle.join("index.md"), page("聚会")).unwrap();
+    std::fs::write(bundle.join("index.en.md"), page("Party")).unwrap();
+    let (stdout, _) = herald(&dir, "check");
+    let marked = stdout.lines().filter(|line| line.starts_with("! ")).count();
+    assert_eq!(marked, 2, "{stdout}");
+    assert!(
+        stdout.contains("\n2 events (2 upcoming), 2 talks, 2 speakers\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n2 pages have no talks (marked !)"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn export_has_an_object_per_page_with_one_id() {
     let dir = site();
     let (stdout, _) = herald(&dir, "export");

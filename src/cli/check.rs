@@ -24,11 +24,13 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         summary: "rejected".to_string(),
         title: format!("line {}: see the error above", error.line),
     });
-    let mut pages: Vec<Page> = events
+    let read: Vec<Page> = events
         .iter()
         .flat_map(|event| event.pages().map(|(_, shown)| page(&shown, config)))
-        .chain(rejected)
         .collect();
+    // Counted by page, as they are marked: each language's page has its own.
+    let empty = read.iter().filter(|page| page.flagged).count();
+    let mut pages: Vec<Page> = read.into_iter().chain(rejected).collect();
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     print_pages(&pages);
 
@@ -42,7 +44,6 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         count(talks, "talk", "talks"),
         count(speaker_count(events), "speaker", "speakers")
     );
-    let empty = events.iter().filter(|e| e.talks().next().is_none()).count();
     if empty > 0 {
         println!(
             "{} no talks (marked !): `herald explain <page>` shows how a page was read",
