@@ -111,6 +111,23 @@ async fn each_member_reads_the_event_in_their_language() {
         "{}",
         speaker.html
     );
+    let talk = bot
+        .ask(Chat::Private(JANE.id), &JANE, "/talk embedded")
+        .await;
+    assert!(
+        talk.html.contains("Embedded Rust") && talk.html.contains("Rust Hangzhou Meetup"),
+        "found by its English words: {}",
+        talk.html
+    );
+    let talk = bot
+        .ask(Chat::Private(ZHOU.id), &ZHOU, "/talk embedded")
+        .await;
+    assert!(
+        talk.html.contains("嵌入式 Rust") && talk.html.contains("Rust 杭州聚会"),
+        "and shown in the member's language: {}",
+        talk.html
+    );
+
     let speaker = bot
         .ask(Chat::Private(ZHOU.id), &ZHOU, "/speaker 周强")
         .await;

@@ -159,6 +159,13 @@ impl Event {
         (own.len() == theirs.len()).then(|| theirs[at].clone())
     }
 
+    /// The event as members reading each of its other languages see it
+    /// ([`Event::in_lang`]), for searching its words in every language.
+    pub fn translated(&self) -> impl Iterator<Item = Event> + '_ {
+        let langs = self.languages.translations.iter().map(|t| t.lang);
+        langs.map(|lang| self.in_lang(lang).into_owned())
+    }
+
     /// The event's title in each of its languages, its own first: what
     /// `/agenda <words>` looks through.
     pub fn titles(&self) -> impl Iterator<Item = &str> {
