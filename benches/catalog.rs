@@ -84,7 +84,7 @@ fn small(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, secon
 /// Every page loads, cleanly. Its own function so the checked events are
 /// dropped before measuring and do not add to the peak memory.
 fn check_load(dir: &TempDir) {
-    let loaded = events::load_dir(dir.path(), tz());
+    let loaded = events::load_dir(dir.path(), tz(), Lang::Zh);
     assert_eq!((loaded.events.len(), loaded.diagnostics.len()), (PAGES, 0));
 }
 
@@ -96,7 +96,7 @@ fn load(c: &mut Criterion) {
     group.bench_function("load_dir 10000 pages", |b| {
         let dir: &TempDir = dir.get_or_init(write_pages);
         check_load(dir);
-        b.iter(|| events::load_dir(dir.path(), tz()));
+        b.iter(|| events::load_dir(dir.path(), tz(), Lang::Zh));
     });
     group.finish();
 }

@@ -3,6 +3,7 @@
 //! the same core the bot uses, so what the console answers is what members
 //! will see.
 
+use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -104,7 +105,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn load(config: &Config) -> Loaded {
-    load_dir(&config.events, config.timezone)
+    load_dir(&config.events, config.timezone, config.language)
 }
 
 /// Diagnostics go to stderr as `file:line: level: message`, so editors and
@@ -209,7 +210,7 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     report(&loaded.diagnostics);
     let now = now(config, args.now.as_deref())?;
     let until = now + Duration::days(args.days.into());
-    let (mut memory, chats) = remembered(config)?;
+    let (mut memory, chats, languages) = remembered(config)?;
     let chats = preview_chats(chats);
     memory.observe(&loaded.events, now);
     let input = Input {
@@ -239,6 +240,7 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
             post.chat
         );
         if args.full {
+            let lang = languages.get(&post.chat).copied().unwrap_or(lang);
             for message in render::post(post, &loaded.events, lang, tz) {
                 println!("{}\n", indent(&render::html_to_plain(&message)));
             }
@@ -251,17 +253,19 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
 }
 
 /// What the running bot remembers (posts done, announcements owed) and the
-/// chats it posts to, read from the state file if there is one, so the
-/// preview matches what the bot will do.
-fn remembered(config: &Config) -> Result<(Memory, Vec<ChatTarget>)> {
+/// chats it posts to, with the languages it knows them to read, from the
+/// state file if there is one, so the preview matches what the bot will do.
+fn remembered(config: &Config) -> Result<(Memory, Vec<ChatTarget>, HashMap<ChatTarget, Lang>)> {
     if !config.state.exists() {
-        return Ok((Memory::default(), config.telegram.chats.clone()));
+        let chats = config.telegram.chats.clone();
+        return Ok((Memory::default(), chats, HashMap::new()));
     }
     let store = Store::open(&config.state)?;
     let memory = store.memory()?;
     let chats = store.targets(&config.telegram.chats)?;
+    let languages = store.languages()?;
     store.close()?;
-    Ok((memory, chats))
+    Ok((memory, chats, languages))
 }
 
 /// With no chats at all, a stand-in, so the organizer still sees what
@@ -329,7 +333,7 @@ fn export(config: &Config) -> Result<ExitCode> {
     let loaded = load(config);
     report(&loaded.diagnostics);
     let stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events))
+    serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events, config.language))
         .context("writing the JSON")?;
     println!();
     Ok(ExitCode::SUCCESS)

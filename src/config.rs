@@ -32,7 +32,9 @@ pub struct Config {
     /// How times are shown, and the zone of event dates written without an
     /// offset.
     pub timezone: Tz,
-    /// The bot's own words where a user's Telegram language is unknown.
+    /// The bot's own words where a user's Telegram language is unknown;
+    /// also the site's default language, that of event pages without a
+    /// language suffix, and of posts to chats whose language is unknown.
     pub language: Lang,
     /// The folder of event pages.
     pub events: PathBuf,

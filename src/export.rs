@@ -14,6 +14,7 @@
 //!     {
 //!       "id": "2024-05-rust-meetup",
 //!       "file": "events/2024-05-rust-meetup/index.md",
+//!       "lang": "en",
 //!       "title": "Rust Meetup May",
 //!       "start": "2024-05-18T14:00:00+08:00",
 //!       "end": "2024-05-18T17:30:00+08:00",
@@ -76,7 +77,14 @@
 //! - `events` are in the order herald holds them (by start); `agenda` items
 //!   are in the page's order. Break items have no speakers and no
 //!   `abstract`, `takeaways` or `video`, which are then `null`.
-//! - `id` is the page's slug; `file` is the page's path as herald read it.
+//! - There is one object per page file. `id` is the page's slug; `file` is
+//!   the page's path as herald read it; `lang` (`zh` or `en`) is the
+//!   page's language: its file name's suffix, else `language` in
+//!   `bot.toml`. The pages of one event in several languages (Hugo
+//!   translations) share their `id` and follow each other, the site's
+//!   default language first; each has its own text and agenda, and the
+//!   event's `start`, `end` and `cancelled`, which are the default-language
+//!   page's.
 //! - `speakers` (per event) lists people named apart from any talk: a
 //!   speakers list on the page, or the `authors` of a page with no agenda.
 //!   A speaker's `alias` is a nickname written in parentheses (`赵新（于雨）`).
@@ -84,26 +92,52 @@
 use std::borrow::Cow;
 
 use chrono::SecondsFormat;
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::events::{AgendaItem, Break, Event, Instant, Links, Rich, Slot, Speaker, Talk, Venue};
+use crate::lang::Lang;
 
 /// The value of the top-level `schema` key.
 pub const SCHEMA: &str = "herald.events/1";
 
 /// The whole export document; serialize it with `serde_json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Export<'a> {
-    schema: &'static str,
-    events: Vec<ExportEvent<'a>>,
+    events: &'a [Event],
+    /// The site's language: that of pages without a language suffix.
+    lang: Lang,
 }
 
 impl<'a> Export<'a> {
-    pub fn new(events: &'a [Event]) -> Self {
-        Export {
-            schema: SCHEMA,
-            events: events.iter().map(ExportEvent::new).collect(),
+    pub fn new(events: &'a [Event], lang: Lang) -> Self {
+        Export { events, lang }
+    }
+}
+
+impl Serialize for Export<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut document = serializer.serialize_struct("Export", 2)?;
+        document.serialize_field("schema", SCHEMA)?;
+        document.serialize_field("events", &Pages(self))?;
+        document.end()
+    }
+}
+
+/// Every page of every event, one object each: a translated page is worded
+/// apart from the event's own, so it is written out on the spot rather
+/// than borrowed from the model.
+struct Pages<'e, 'a>(&'e Export<'a>);
+
+impl Serialize for Pages<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut pages = serializer.serialize_seq(None)?;
+        for event in self.0.events {
+            for (lang, page) in event.pages() {
+                pages.serialize_element(&ExportEvent::new(&page, lang.unwrap_or(self.0.lang)))?;
+            }
         }
+        pages.end()
     }
 }
 
@@ -111,6 +145,7 @@ impl<'a> Export<'a> {
 struct ExportEvent<'a> {
     id: &'a str,
     file: Cow<'a, str>,
+    lang: String,
     title: &'a str,
     /// `null` for an undated event.
     start: Option<String>,
@@ -175,10 +210,11 @@ struct ExportSpeaker<'a> {
 }
 
 impl<'a> ExportEvent<'a> {
-    fn new(event: &'a Event) -> Self {
+    fn new(event: &'a Event, lang: Lang) -> Self {
         ExportEvent {
             id: &event.id,
             file: event.file.to_string_lossy(),
+            lang: lang.to_string(),
             title: &event.title,
             start: event.start.as_ref().map(time),
             end: event.end.as_ref().map(time),
@@ -346,11 +382,12 @@ mod tests {
                     line: 30,
                 }),
             ],
+            languages: Default::default(),
         }
     }
 
     fn exported(events: &[Event]) -> Value {
-        serde_json::to_value(Export::new(events)).unwrap()
+        serde_json::to_value(Export::new(events, Lang::En)).unwrap()
     }
 
     #[test]
@@ -382,6 +419,7 @@ mod tests {
                 "end",
                 "file",
                 "id",
+                "lang",
                 "links",
                 "speakers",
                 "start",

@@ -1,7 +1,9 @@
 //! The one place herald's messages are written, as Telegram HTML in both
 //! languages. Event text is shown as the organizer wrote it and always goes
-//! through [`Rich::html`] or [`escape_html`]; only herald's own labels, dates
-//! and sentences follow the reader's [`Lang`].
+//! through [`Rich::html`] or [`escape_html`]; herald's own labels, dates
+//! and sentences follow the reader's [`Lang`], and so does an event's text
+//! where its page has a translation in that language ([`Event::in_lang`]).
+//! Renderers take the event as loaded and pick the language themselves.
 //!
 //! Renderers return blocks (a card, a talk, a list line); [`pack`] turns
 //! blocks into messages that fit Telegram's limit.
@@ -32,6 +34,7 @@ const BUTTON_TEXT_MAX: usize = 40;
 
 /// What `/next` shows: everything needed to decide to come.
 pub fn event_card(event: &Event, lang: Lang, tz: Tz) -> String {
+    let event = &*event.in_lang(lang);
     let mut lines = heading(event, lang, tz);
     if let Some(summary) = &event.summary {
         lines.push(String::new());
@@ -58,6 +61,7 @@ pub fn event_card(event: &Event, lang: Lang, tz: Tz) -> String {
 /// The whole programme as blocks, one per agenda item, so a long agenda
 /// splits between talks.
 pub fn agenda(event: &Event, lang: Lang, tz: Tz) -> Vec<String> {
+    let event = &*event.in_lang(lang);
     let mut head = heading(event, lang, tz);
     if let Some(links) = links(event, lang) {
         head.push(links);
@@ -78,7 +82,7 @@ pub fn agenda(event: &Event, lang: Lang, tz: Tz) -> Vec<String> {
 
 /// One line of `/events`: `3. 2021年4月17日 周六 · <b>Title</b> · 北京`.
 pub fn event_line(event: &Event, number: Option<usize>, lang: Lang, tz: Tz) -> String {
-    let mut parts = vec![day(event.start, lang, tz), bold(&event.title)];
+    let mut parts = vec![day(event.start, lang, tz), bold(event.title_in(lang))];
     if let Some(city) = &event.venue.city {
         parts.push(escape_html(city));
     }
@@ -93,10 +97,11 @@ pub fn event_line(event: &Event, number: Option<usize>, lang: Lang, tz: Tz) -> S
 }
 
 /// A button's label for an event. Buttons are plain text, not HTML.
-pub fn event_button(event: &Event, number: Option<usize>) -> String {
+pub fn event_button(event: &Event, number: Option<usize>, lang: Lang) -> String {
+    let title = event.title_in(lang);
     let title = match number {
-        Some(n) => format!("{n}. {}", event.title),
-        None => event.title.clone(),
+        Some(n) => format!("{n}. {title}"),
+        None => title.to_string(),
     };
     shorten(&title, BUTTON_TEXT_MAX)
 }
@@ -129,13 +134,14 @@ pub fn appearance(appearance: &Appearance, lang: Lang, tz: Tz) -> String {
 
 /// A talk found by search: title, speakers, where and when, abstract.
 pub fn talk_at(hit: &TalkAt, lang: Lang, tz: Tz) -> String {
-    let mut lines = vec![talk_line(hit.talk, lang)];
+    let talk = hit.event.talk_in(hit.talk, lang);
+    let mut lines = vec![talk_line(&talk, lang)];
     lines.push(format!(
         "📅 {} · {}",
-        escape_html(&hit.event.title),
+        escape_html(hit.event.title_in(lang)),
         day(hit.event.start, lang, tz)
     ));
-    lines.extend(rich(&hit.talk.abstract_));
+    lines.extend(rich(&talk.abstract_));
     lines.join("\n")
 }
 
@@ -415,7 +421,7 @@ mod tests {
             "2021-07-10 13:00",
         )
         .build();
-        let label = event_button(&event, Some(2));
+        let label = event_button(&event, Some(2), Lang::En);
         assert_eq!(label.chars().count(), BUTTON_TEXT_MAX);
         assert!(label.starts_with("2. A very long title about <async>"));
     }

@@ -9,6 +9,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
+use herald::lang::Lang;
 use herald::store::Store;
 use tokio::process::{Child, Command};
 
@@ -43,6 +44,14 @@ impl Site {
         )
         .unwrap();
         Site { dir }
+    }
+
+    /// The event's page in another language, beside it (`launch.zh.md`).
+    fn translate(&self, lang: &str, title: &str) {
+        let events = self.dir.path().join("events");
+        let page = std::fs::read_to_string(events.join("launch.md")).unwrap();
+        let page = page.replace("title: \"Launch <party>\"", &format!("title: \"{title}\""));
+        std::fs::write(events.join(format!("launch.{lang}.md")), page).unwrap();
     }
 
     fn config(&self) -> PathBuf {
@@ -203,10 +212,37 @@ async fn a_chat_that_blocked_the_bot_is_reported_once_and_unsubscribed() {
     assert_eq!(subscribed, [4003]);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_in_two_languages_is_one_reminder_in_each_chats_language() {
+    let api = FakeBotApi::start().await;
+    let site = Site::new("[-5001]", 2);
+    site.translate("zh", "发布会");
+    let store = Store::open(&site.state()).unwrap();
+    store
+        .subscribe(5002, Some(5002), Some(Lang::Zh), Utc::now())
+        .unwrap();
+    store.close().unwrap();
+    let herald = site.run(&api);
+    let configured = api.wait_for_messages(group(-5001), 1).await;
+    assert!(
+        configured[0].html.contains("Launch &lt;party&gt;"),
+        "bot.toml's language: {}",
+        configured[0].html
+    );
+    let subscribed = api.wait_for_messages(Chat::Private(5002), 1).await;
+    assert!(
+        subscribed[0].html.contains("发布会") && subscribed[0].html.contains("还有 2 小时"),
+        "the subscriber's language: {}",
+        subscribed[0].html
+    );
+    assert_eq!(settled_counts(&api, &[-5001, 5002]).await, [1, 1]);
+    stop(herald).await;
+}
+
 fn subscribe(state: &Path, chats: &[i64]) {
     let store = Store::open(state).unwrap();
     for chat in chats {
-        store.subscribe(*chat, None, Utc::now()).unwrap();
+        store.subscribe(*chat, None, None, Utc::now()).unwrap();
     }
     store.close().unwrap();
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{Datelike, Utc};
 use herald::config::{Config, Webhook};
+use herald::lang::Lang;
 use herald::store::Store;
 use herald::telegram::{serve, BotApi, RunError};
 
@@ -301,12 +302,14 @@ async fn only_group_admins_change_its_subscription() {
     let state = bot.state();
     let (_api, _dir) = bot.stop().await;
     let subscribers = Store::open(&state).unwrap().subscribers().unwrap();
-    let chats: Vec<(i64, Option<u64>)> = subscribers.iter().map(|s| (s.chat, s.by)).collect();
+    let chats: Vec<(i64, Option<u64>, Option<Lang>)> =
+        subscribers.iter().map(|s| (s.chat, s.by, s.lang)).collect();
+    // Each chat's posts follow its subscriber's Telegram language, where given.
     assert_eq!(
         chats,
         [
-            (GROUP.id(), Some(admin.id)),
-            (JANE.id as i64, Some(JANE.id))
+            (GROUP.id(), Some(admin.id), Some(Lang::En)),
+            (JANE.id as i64, Some(JANE.id), Some(Lang::En))
         ]
     );
 }

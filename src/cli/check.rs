@@ -1,8 +1,9 @@
 //! `herald check`: the site's CI gate. Besides the problems, one line per
 //! page says what herald made of it, so a page that yielded no talks stands
-//! out before members ever ask for its agenda.
+//! out before members ever ask for its agenda. An event in several
+//! languages (Hugo translations) has a line per page and counts once.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -18,17 +19,19 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
     report(&loaded.diagnostics);
     let events = &loaded.events;
     let rejected = loaded.errors().map(|error| Page {
-        file: &error.file,
+        file: error.file.clone(),
         flagged: true,
         summary: "rejected".to_string(),
         title: format!("line {}: see the error above", error.line),
     });
-    let mut pages: Vec<Page> = events
+    let read: Vec<Page> = events
         .iter()
-        .map(|event| page(event, config))
-        .chain(rejected)
+        .flat_map(|event| event.pages().map(|(_, shown)| page(&shown, config)))
         .collect();
-    pages.sort_by(|a, b| a.file.cmp(b.file));
+    // Counted by page, as they are marked: each language's page has its own.
+    let empty = read.iter().filter(|page| page.flagged).count();
+    let mut pages: Vec<Page> = read.into_iter().chain(rejected).collect();
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
     print_pages(&pages);
 
     let now = Utc::now();
@@ -44,7 +47,6 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         count(talks, "talk", "talks"),
         count(speaker_count(events), "speaker", "speakers")
     );
-    let empty = events.iter().filter(|e| e.talks().next().is_none()).count();
     if empty > 0 {
         println!(
             "{} no talks (marked !): `herald explain <page>` shows how a page was read",
@@ -73,15 +75,15 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
 
 /// One page's line: where it is, what was found, and its title last, since
 /// titles are the one column whose width a terminal cannot be trusted with.
-struct Page<'a> {
-    file: &'a Path,
+struct Page {
+    file: PathBuf,
     /// No talks found, or rejected: the page an organizer should look at.
     flagged: bool,
     summary: String,
     title: String,
 }
 
-fn page<'a>(event: &'a Event, config: &Config) -> Page<'a> {
+fn page(event: &Event, config: &Config) -> Page {
     let date = match (event.start, event.all_day) {
         (None, _) => "undated".to_string(),
         (Some(start), true) => start.date_naive().to_string(),
@@ -91,7 +93,7 @@ fn page<'a>(event: &'a Event, config: &Config) -> Page<'a> {
             .to_string(),
     };
     Page {
-        file: &event.file,
+        file: event.file.clone(),
         flagged: event.talks().next().is_none(),
         summary: format!("{date}  {}", programme(event)),
         title: event.title.clone(),

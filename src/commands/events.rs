@@ -58,7 +58,7 @@ pub(super) fn list(ctx: &Context, heading: String, entries: &[(Option<usize>, &E
     let buttons = entries
         .iter()
         .map(|&(number, event)| {
-            let label = render::event_button(event, number);
+            let label = render::event_button(event, number, ctx.lang);
             vec![Button::new(label, &Callback::agenda(&event.id))]
         })
         .collect();

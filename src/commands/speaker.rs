@@ -2,6 +2,7 @@
 
 use super::{Context, Reply};
 use crate::events::catalog::SpeakerSearch;
+use crate::events::Speaker;
 use crate::render;
 
 pub(super) fn answer(ctx: &Context, name: &str) -> Reply {
@@ -23,6 +24,16 @@ pub(super) fn matched<'c>(ctx: &Context<'c>, name: &str) -> Result<Vec<String>, 
             speaker,
             appearances,
         } => {
+            // The newest bio written in the member's language, if any page
+            // has one; else the newest in any.
+            let translated = appearances.iter().find_map(|at| {
+                let speaker = at.event.speaker_in(at.talk, at.speaker, ctx.lang)?;
+                speaker.bio
+            });
+            let speaker = Speaker {
+                bio: translated.or(speaker.bio),
+                ..speaker
+            };
             let intro = render::speaker_intro(&speaker, ctx.lang);
             let talks = appearances
                 .iter()

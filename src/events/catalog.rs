@@ -125,7 +125,8 @@ impl Catalog {
     }
 
     /// An event named by slug, by number in `/events`, or by words of its
-    /// title, tried in that order so a slug never loses to a title.
+    /// title (in any of its languages), tried in that order so a slug never
+    /// loses to a title.
     pub fn find(&self, query: &str, now: DateTime<Utc>) -> Lookup<'_> {
         let query = query.trim();
         if let Some(event) = self.by_slug(query) {
@@ -144,7 +145,7 @@ impl Catalog {
             .events
             .iter()
             .rev()
-            .filter(|e| words.all_in(&key(&e.title)))
+            .filter(|e| e.titles().any(|title| words.all_in(&key(title))))
             .collect();
         match found.len() {
             0 => Lookup::NotFound,
@@ -551,20 +552,36 @@ struct TalkText {
 }
 
 impl TalkText {
-    /// Every talk of the catalog, newest event first.
+    /// Every talk of the catalog, newest event first, each searchable in
+    /// every language its event's pages word it in.
     fn all(events: &[Event]) -> Vec<TalkText> {
         newest_first(events)
             .flat_map(|(event_at, event)| {
+                let translated: Vec<Event> = event.translated().collect();
                 talks_at(event)
-                    .map(move |(talk_at, talk)| TalkText::new(event_at, event, talk_at, talk))
+                    .enumerate()
+                    .map(move |(n, (talk_at, talk))| {
+                        let same = translated.iter().filter_map(|shown| shown.talks().nth(n));
+                        let worded = std::iter::once(talk).chain(same);
+                        TalkText::new(event_at, event, talk_at, worded)
+                    })
             })
             .collect()
     }
 
-    fn new(event_at: usize, event: &Event, talk_at: usize, talk: &Talk) -> Self {
-        let mut text = key(&talk.title.plain());
-        if let Some(abstract_) = &talk.abstract_ {
-            text.push_str(&key(&abstract_.plain()));
+    /// `worded` is the talk as each language's page words it, its own first.
+    fn new<'t>(
+        event_at: usize,
+        event: &Event,
+        talk_at: usize,
+        worded: impl Iterator<Item = &'t Talk>,
+    ) -> Self {
+        let mut text = String::new();
+        for talk in worded {
+            text.push_str(&key(&talk.title.plain()));
+            if let Some(abstract_) = &talk.abstract_ {
+                text.push_str(&key(&abstract_.plain()));
+            }
         }
         let own = text.len();
         let own_chars = Chars::of(&text);
@@ -729,6 +746,7 @@ pub(crate) mod fixtures {
             tags: Vec::new(),
             cancelled: false,
             agenda: Vec::new(),
+            languages: Default::default(),
         })
     }
 

@@ -14,6 +14,8 @@ use super::front_matter::{self, FrontMatter, PageTime};
 use super::input;
 use super::model::{AgendaItem, Event, Instant, Venue};
 use super::rich::Rich;
+use super::translation::{self, Languages};
+use crate::lang::Lang;
 
 /// What one page holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +168,7 @@ fn build(
         tags: fm.tags,
         cancelled: fm.cancelled,
         agenda: items,
+        languages: Languages::of_page(path),
     }
 }
 
@@ -177,12 +180,14 @@ fn end_instant(end: Option<PageTime>) -> Option<Instant> {
     })
 }
 
-/// The slug: `<slug>/index.md` → folder name, `<slug>.md` → file stem.
+/// The slug: `<slug>/index.md` → folder name, `<slug>.md` → file stem,
+/// without a language suffix (`index.en.md`, `<slug>.zh.md`).
 pub fn id_of(path: &Path) -> String {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
+    let stem = translation::split_lang(stem).0;
     let is_bundle = matches!(stem, "index" | "_index");
     let named = match is_bundle {
         true => path
@@ -213,8 +218,9 @@ impl Loaded {
 
 /// Loads `<slug>/index.md` and `<slug>.md` pages anywhere below `dir`.
 /// Pages are read and parsed on every core: a community's whole history
-/// loads at start and on every reload.
-pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
+/// loads at start and on every reload. `lang` is the site's default
+/// language, that of pages without a language suffix.
+pub fn load_dir(dir: &Path, tz: Tz, lang: Lang) -> Loaded {
     let mut loaded = Loaded::default();
     let pages = match pages(dir) {
         Ok(pages) => pages,
@@ -238,6 +244,11 @@ pub fn load_dir(dir: &Path, tz: Tz) -> Loaded {
             Err(error) => loaded.diagnostics.push(error.diagnostic()),
         }
     }
+    loaded.events = translation::group(
+        std::mem::take(&mut loaded.events),
+        lang,
+        &mut loaded.diagnostics,
+    );
     loaded.diagnostics.extend(duplicate_ids(&loaded.events));
     loaded.events.sort_by(Event::chronological);
     loaded
@@ -298,7 +309,7 @@ fn duplicate_ids(events: &[Event]) -> Vec<Diagnostic> {
 }
 
 /// Page files below `dir`, sorted, skipping hidden folders and `_index.md`
-/// section pages (which list events, they are not one).
+/// (or `_index.en.md`) section pages (which list events, they are not one).
 fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -315,7 +326,7 @@ fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             if path.is_dir() {
                 stack.push(path);
             } else if name.ends_with(".md")
-                && name != "_index.md"
+                && !translation::is_section(name)
                 && !name.eq_ignore_ascii_case("README.md")
             {
                 out.push(path);
@@ -412,7 +423,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("meetup")).unwrap();
         std::fs::write(dir.path().join("meetup/index.md"), page).unwrap();
         std::fs::write(dir.path().join("meetup/_index.md"), page).unwrap();
-        let loaded = load_dir(dir.path(), tz());
+        let loaded = load_dir(dir.path(), tz(), crate::lang::Lang::Zh);
         let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["meetup"]);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
@@ -443,7 +454,7 @@ mod tests {
         write("deep.md", format!("---\n{deep}---\n").as_bytes());
         write("nul.md", format!("{head}a\0b\n").as_bytes());
         write("latin1.md", b"---\ntitle: caf\xe9\n---\n");
-        let loaded = load_dir(dir.path(), tz());
+        let loaded = load_dir(dir.path(), tz(), crate::lang::Lang::Zh);
         let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["good"]);
         let errors: Vec<String> = loaded

@@ -11,9 +11,11 @@ mod input;
 pub mod load;
 pub mod model;
 pub mod rich;
+pub mod translation;
 
 pub use catalog::Catalog;
 pub use diagnostic::{Diagnostic, PageError, Severity};
 pub use load::{load_dir, parse, Loaded, Parsed};
 pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};
 pub use rich::Rich;
+pub use translation::Languages;

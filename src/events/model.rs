@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use super::rich::Rich;
+use super::translation::Languages;
 
 /// A point in time as the organizer wrote it: the offset is kept so that a
 /// talk time like `14:00` stays on the event's own wall clock.
@@ -37,6 +38,9 @@ pub struct Event {
     /// herald's own front-matter key: the event will not take place.
     pub cancelled: bool,
     pub agenda: Vec<AgendaItem>,
+    /// The language of the text above, and the event's other languages'
+    /// pages (Hugo translations), read into this one event.
+    pub languages: Languages,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

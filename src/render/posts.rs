@@ -49,6 +49,7 @@ pub fn post(post: &Post, events: &[Event], lang: Lang, tz: Tz) -> Vec<String> {
 fn digest(events: &[&Event], lang: Lang, tz: Tz) -> Vec<String> {
     let mut blocks = vec![format!("📆 <b>{}</b>", lang.pick("近期活动", "Coming up"))];
     for event in events {
+        let event = &*event.in_lang(lang);
         let mut lines = vec![event_line(event, None, lang, tz)];
         lines.extend(event.talks().map(|talk| talk_line(talk, lang)));
         blocks.push(lines.join("\n"));
@@ -73,6 +74,7 @@ fn talk_reminder(
 ) -> Option<String> {
     let talk = event.talks().nth(index)?;
     let slot = talk.slot?;
+    let talk = event.talk_in(talk, lang);
     let lead = match lang {
         Lang::Zh => format!("⏰ {} 后开讲", lead_time(before, lang)),
         Lang::En => format!("⏰ Starting in {}", lead_time(before, lang)),
@@ -82,6 +84,7 @@ fn talk_reminder(
         lines.push(format!("🎤 {}", speakers(&talk.speakers, lang)));
     }
     lines.push(format!("🕐 {}", moment(slot.start, lang, tz)));
+    let event = event.in_lang(lang);
     lines.push(format!("📅 {}", bold(&event.title)));
     if let Some(location) = &event.venue.location {
         lines.push(format!("📍 {}", location.html()));
@@ -94,7 +97,7 @@ fn change(old: &Facts, event: &Event, lang: Lang, tz: Tz) -> String {
     let mut lines = vec![format!(
         "📣 <b>{}</b> {}",
         lang.pick("活动变更：", "Change:"),
-        escape_html(&new.title)
+        escape_html(event.title_in(lang))
     )];
     for change in old.changes(&new) {
         lines.push(match change {
@@ -154,7 +157,7 @@ fn recording(event: &Event, lang: Lang) -> String {
     let mut lines = vec![format!(
         "🎬 <b>{}</b> {}",
         lang.pick("回放与资料：", "Recordings and slides:"),
-        escape_html(&event.title)
+        escape_html(event.title_in(lang))
     )];
     let video = event.links.video.as_deref();
     if let Some(video) = video.and_then(|url| link(url, lang.pick("视频", "Video"))) {

@@ -23,6 +23,7 @@ use super::{announcement_posts, turn, Input, Memory, Post};
 use crate::clock::Clock;
 use crate::config::{ChatTarget, Config};
 use crate::events::Catalog;
+use crate::lang::Lang;
 use crate::render;
 use crate::store::{Delivered, Outcome, Store, StoreError};
 
@@ -120,6 +121,9 @@ struct State {
     from: DateTime<Utc>,
     catalog: Arc<Catalog>,
     configured: Vec<ChatTarget>,
+    /// The chats whose language is known (their subscriber's), as of this
+    /// turn; the others get `language` from `bot.toml`.
+    languages: HashMap<ChatTarget, Lang>,
     /// Chats that blocked herald or vanished, for the rest of this run.
     gone: HashSet<ChatTarget>,
     failures: HashMap<String, u32>,
@@ -186,6 +190,7 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
             from,
             catalog: self.catalog.borrow().clone(),
             configured,
+            languages: HashMap::new(),
             gone: HashSet::new(),
             failures: HashMap::new(),
             version: self.store.data_version()?,
@@ -214,6 +219,7 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
     ) -> Result<DateTime<Utc>, StoreError> {
         let now = self.clock.now();
         let chats = self.chats(state)?;
+        state.languages = self.store.languages()?;
         state.memory.announcements = self.store.owed_announcements()?;
         let schedule = &self.config.schedule;
         let planned = turn(&Input {
@@ -255,7 +261,9 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
     /// still owed.
     async fn send(&self, state: &mut State, post: &Post) -> Result<bool, StoreError> {
         let events = state.catalog.events();
-        let messages = render::post(post, events, self.config.language, self.config.timezone);
+        let lang = state.languages.get(&post.chat).copied();
+        let lang = lang.unwrap_or(self.config.language);
+        let messages = render::post(post, events, lang, self.config.timezone);
         if messages.is_empty() {
             return Ok(true);
         }

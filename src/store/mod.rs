@@ -11,6 +11,7 @@
 //! be lost and those posts repeated; the README says so. Every call is a
 //! short statement, so callers on async tasks may call in directly.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -20,6 +21,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::Notify;
 
 use crate::config::ChatTarget;
+use crate::lang::Lang;
 
 mod announcements;
 mod schedule;
@@ -75,6 +77,9 @@ const MIGRATIONS: &[&str] = &[
         finished_at    TEXT
     ) STRICT;
     ALTER TABLE posts ADD COLUMN detail TEXT",
+    // The language of the member who subscribed a chat, where Telegram
+    // said it: the chat's posts are written in it.
+    "ALTER TABLE subscriptions ADD COLUMN lang TEXT",
 ];
 
 /// How long a write waits for another process (a CLI command) holding the
@@ -96,6 +101,8 @@ pub struct Subscription {
     /// The Telegram user who subscribed it, where known.
     pub by: Option<u64>,
     pub since: DateTime<Utc>,
+    /// That user's language, where their Telegram client said it.
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,19 +144,22 @@ impl Store {
         })
     }
 
-    /// Subscribes a chat; false if it already was.
+    /// Subscribes a chat, by a user speaking `lang` where known; false if
+    /// it already was.
     pub fn subscribe(
         &self,
         chat: i64,
         by: Option<u64>,
+        lang: Option<Lang>,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         // Telegram user ids fit in 52 bits; SQLite integers are i64.
         let by = by.map(|id| id as i64);
+        let lang = lang.map(|lang| lang.to_string());
         let inserted = self.connection().execute(
-            "INSERT INTO subscriptions (chat_id, subscribed_by, subscribed_at)
-             VALUES (?1, ?2, ?3) ON CONFLICT (chat_id) DO NOTHING",
-            params![chat, by, at],
+            "INSERT INTO subscriptions (chat_id, subscribed_by, subscribed_at, lang)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (chat_id) DO NOTHING",
+            params![chat, by, at, lang],
         );
         self.check(inserted).map(|rows| rows == 1)
     }
@@ -167,7 +177,7 @@ impl Store {
         let connection = self.connection();
         let rows = connection
             .prepare_cached(
-                "SELECT chat_id, subscribed_by, subscribed_at FROM subscriptions
+                "SELECT chat_id, subscribed_by, subscribed_at, lang FROM subscriptions
                  ORDER BY subscribed_at, chat_id",
             )
             .and_then(|mut statement| {
@@ -177,6 +187,9 @@ impl Store {
                             chat: row.get(0)?,
                             by: row.get::<_, Option<i64>>(1)?.map(|id| id as u64),
                             since: row.get(2)?,
+                            lang: row
+                                .get::<_, Option<String>>(3)?
+                                .and_then(|lang| lang.parse().ok()),
                         })
                     })?
                     .collect()
@@ -195,6 +208,16 @@ impl Store {
             }
         }
         Ok(chats)
+    }
+
+    /// The chats whose language herald knows: that of the member who
+    /// subscribed them. Every other chat is written to in `language` from
+    /// `bot.toml`.
+    pub fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
+        let known = self.subscribers()?.into_iter().filter_map(|subscription| {
+            Some((ChatTarget::Id(subscription.chat), subscription.lang?))
+        });
+        Ok(known.collect())
     }
 
     /// Changes whenever another connection (another herald process) has
@@ -296,10 +319,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&dir);
         assert!(store
-            .subscribe(-1001, Some(42), at("2026-01-02T03:04:05Z"))
+            .subscribe(-1001, Some(42), Some(Lang::En), at("2026-01-02T03:04:05Z"))
             .unwrap());
         assert!(store
-            .subscribe(7, None, at("2026-01-03T00:00:00Z"))
+            .subscribe(7, None, None, at("2026-01-03T00:00:00Z"))
             .unwrap());
         store.close().unwrap();
 
@@ -311,14 +334,19 @@ mod tests {
                     chat: -1001,
                     by: Some(42),
                     since: at("2026-01-02T03:04:05Z"),
+                    lang: Some(Lang::En),
                 },
                 Subscription {
                     chat: 7,
                     by: None,
                     since: at("2026-01-03T00:00:00Z"),
+                    lang: None,
                 },
             ]
         );
+        let languages = store.languages().unwrap();
+        assert_eq!(languages.len(), 1);
+        assert_eq!(languages[&ChatTarget::Id(-1001)], Lang::En);
     }
 
     #[test]
@@ -326,8 +354,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&dir);
         let now = at("2026-01-02T03:04:05Z");
-        assert!(store.subscribe(5, Some(1), now).unwrap());
-        assert!(!store.subscribe(5, Some(2), now).unwrap());
+        assert!(store.subscribe(5, Some(1), None, now).unwrap());
+        assert!(!store.subscribe(5, Some(2), Some(Lang::Zh), now).unwrap());
         assert_eq!(store.subscribers().unwrap()[0].by, Some(1));
         assert!(store.unsubscribe(5).unwrap());
         assert!(!store.unsubscribe(5).unwrap());

@@ -157,10 +157,16 @@ impl Herald {
             return Ok(commands::refuse_subscription(lang));
         }
         let chat = msg.chat.id.0;
+        let from = msg.from.as_ref();
+        // The chat's posts follow the subscriber's language, where their
+        // client says it; otherwise `language` from `bot.toml`.
+        let spoken = from
+            .and_then(|u| u.language_code.as_deref())
+            .map(|code| Lang::from_telegram(Some(code), self.language));
         let stored = match on {
             true => self
                 .store
-                .subscribe(chat, msg.from.as_ref().map(|u| u.id.0), Utc::now()),
+                .subscribe(chat, from.map(|u| u.id.0), spoken, Utc::now()),
             false => self.store.unsubscribe(chat),
         };
         Ok(match stored {

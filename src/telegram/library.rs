@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::events::{load_dir, Catalog, Diagnostic, Event, Loaded, Severity};
+use crate::lang::Lang;
 
 /// A burst of file events (an editor's save, a `git pull`) ends when the
 /// folder has been quiet this long…
@@ -30,6 +31,8 @@ const MAX_DELAY: Duration = Duration::from_secs(1);
 pub struct Library {
     dir: PathBuf,
     tz: Tz,
+    /// The site's default language: that of pages without a language suffix.
+    lang: Lang,
     pages: Mutex<Pages>,
     /// The catalog in service. A watch channel rather than a lock: readers
     /// take an `Arc` and never block a reload, and the scheduler can wait
@@ -39,10 +42,11 @@ pub struct Library {
 
 impl Library {
     /// Loads `dir`, logging every problem found.
-    pub fn open(dir: &Path, tz: Tz) -> Library {
+    pub fn open(dir: &Path, tz: Tz, lang: Lang) -> Library {
         let library = Library {
             dir: dir.to_path_buf(),
             tz,
+            lang,
             pages: Mutex::new(Pages::default()),
             current: watch::Sender::new(Arc::new(Catalog::default())),
         };
@@ -62,7 +66,7 @@ impl Library {
 
     /// Reads the folder again and puts the result in service.
     pub fn reload(&self) {
-        let loaded = load_dir(&self.dir, self.tz);
+        let loaded = load_dir(&self.dir, self.tz, self.lang);
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
         let news = pages.update(loaded);
         log(&news);
@@ -158,6 +162,9 @@ impl Pages {
                     file = %file.display(),
                     "the page has an error; its last good version stays in service"
                 );
+                // Its translations, standing alone while it is broken, are
+                // in that version already: one event, never two.
+                events.retain(|_, other| other.id != event.id);
                 events.insert(file, event);
             }
         }
@@ -209,7 +216,7 @@ mod tests {
         let file = dir.path().join("meetup.md");
         fs::write(&file, page("Rust Meetup")).unwrap();
         fs::write(dir.path().join("other.md"), page("Other")).unwrap();
-        let library = Library::open(dir.path(), TZ);
+        let library = Library::open(dir.path(), TZ, Lang::Zh);
         assert_eq!(titles(&library), ["Rust Meetup", "Other"]);
 
         fs::write(&file, "---\ntitle: [unclosed\n").unwrap();
@@ -222,12 +229,29 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_page_with_a_translation_stays_one_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let bundle = dir.path().join("meetup");
+        fs::create_dir(&bundle).unwrap();
+        fs::write(bundle.join("index.md"), page("Rust 聚会")).unwrap();
+        fs::write(bundle.join("index.en.md"), page("Rust Meetup")).unwrap();
+        let library = Library::open(dir.path(), TZ, Lang::Zh);
+        assert_eq!(titles(&library), ["Rust 聚会"]);
+
+        fs::write(bundle.join("index.md"), "---\ntitle: [unclosed\n").unwrap();
+        library.reload();
+        assert_eq!(titles(&library), ["Rust 聚会"]);
+        let catalog = library.catalog();
+        assert_eq!(catalog.events()[0].in_lang(Lang::En).title, "Rust Meetup");
+    }
+
+    #[test]
     fn removed_and_draft_pages_leave_service() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("meetup.md");
         fs::write(&file, page("Rust Meetup")).unwrap();
         fs::write(dir.path().join("other.md"), page("Other")).unwrap();
-        let library = Library::open(dir.path(), TZ);
+        let library = Library::open(dir.path(), TZ, Lang::Zh);
 
         fs::write(
             &file,
@@ -248,7 +272,7 @@ mod tests {
         let events = dir.path().join("events");
         fs::create_dir(&events).unwrap();
         fs::write(events.join("meetup.md"), page("Rust Meetup")).unwrap();
-        let library = Library::open(&events, TZ);
+        let library = Library::open(&events, TZ, Lang::Zh);
 
         fs::rename(&events, dir.path().join("moved")).unwrap();
         library.reload();
@@ -260,8 +284,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
         let mut pages = Pages::default();
-        assert_eq!(pages.update(load_dir(dir.path(), TZ)).len(), 1);
-        assert!(pages.update(load_dir(dir.path(), TZ)).is_empty());
+        assert_eq!(pages.update(load_dir(dir.path(), TZ, Lang::Zh)).len(), 1);
+        assert!(pages.update(load_dir(dir.path(), TZ, Lang::Zh)).is_empty());
     }
 
     #[tokio::test]
@@ -269,7 +293,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("meetup.md");
         fs::write(&file, page("Before")).unwrap();
-        let library = Arc::new(Library::open(dir.path(), TZ));
+        let library = Arc::new(Library::open(dir.path(), TZ, Lang::Zh));
         let _watch = library.watch().unwrap();
 
         fs::write(&file, page("After")).unwrap();
