@@ -1,0 +1,157 @@
+//! The page read: abstracts from theme shortcodes reach their talks, a page
+//! with no programme becomes its one talk, roster details and bios complete
+//! the speakers.
+
+use crate::events::model::{AgendaItem, Slot, Talk};
+use crate::events::rich::Rich;
+
+use super::labels::Field;
+use super::people::{self, is_person, plain};
+use super::times::{self, Timeline};
+use super::{organisation, shortcodes, Agenda, Frame};
+
+impl Agenda {
+    /// Theme abstracts go to the talk of the same speaker; one with no such
+    /// talk is a talk of its own.
+    pub(super) fn attach_abstracts(&mut self, abstracts: Vec<shortcodes::AbstractCode>) {
+        for code in abstracts {
+            let author = code.author.clone().unwrap_or_default();
+            let text = Rich::from_lines(&code.text);
+            let talk = self.items.iter_mut().find_map(|item| match item {
+                AgendaItem::Talk(talk)
+                    if talk
+                        .speakers
+                        .iter()
+                        .any(|s| !s.name.is_empty() && author.contains(&s.name)) =>
+                {
+                    Some(talk)
+                }
+                _ => None,
+            });
+            match talk {
+                Some(talk) => {
+                    if talk.title.is_empty() {
+                        talk.title = Rich::inline(code.title.as_deref().unwrap_or_default());
+                    }
+                    talk.abstract_ = Some(text);
+                }
+                None => {
+                    let mut speakers = people::speakers(&author);
+                    for speaker in speakers.iter_mut().filter(|s| s.company.is_none()) {
+                        speaker.company = code.affiliation.clone();
+                    }
+                    self.items.push(AgendaItem::Talk(Talk {
+                        title: Rich::inline(code.title.as_deref().unwrap_or_default()),
+                        speakers,
+                        abstract_: Some(text),
+                        line: code.line,
+                        ..Talk::default()
+                    }));
+                }
+            }
+        }
+    }
+
+    /// A page with no programme that names who presents is one talk: its
+    /// speakers from the front matter, else a `主讲人：` / `Speaker:` line,
+    /// else the person running text presents, else the page's person-like
+    /// authors; its title from a `Topic:` line or
+    /// the page; its time from a `Time:` line or the event.
+    pub(super) fn single_talk(
+        &mut self,
+        frame: &Frame,
+        loose: &[(Field, String)],
+        presenters: &[String],
+        timeline: &mut Timeline,
+    ) {
+        if self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_))) {
+            return;
+        }
+        let label = |field: Field| {
+            loose
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, value)| value.as_str())
+        };
+        let mut speakers = frame.speakers.to_vec();
+        if speakers.is_empty() {
+            speakers = label(Field::Speaker)
+                .map(people::speakers)
+                .unwrap_or_default();
+        }
+        if speakers.is_empty() {
+            speakers.extend(presenters.first().map(|name| people::speaker(name)));
+        }
+        // Many authors, or a list of the event's speakers, are the people of
+        // an event with several talks, not the presenters of one.
+        if speakers.is_empty() && frame.authors.len() <= 3 && self.roster.is_empty() {
+            speakers = frame
+                .authors
+                .iter()
+                .map(|author| super::lines::author_speaker(author))
+                .filter(|s| is_person(&s.name, &[]))
+                .collect();
+        }
+        if speakers.is_empty() {
+            return;
+        }
+        if let Some(company) = label(Field::Company) {
+            for speaker in speakers.iter_mut().filter(|s| s.company.is_none()) {
+                speaker.company = Some(plain(company));
+            }
+        }
+        let title = label(Field::Title).unwrap_or(frame.title);
+        let slot = match label(Field::Time).and_then(times::first) {
+            Some(range) if frame.start.is_some() => Some(timeline.slot(range)),
+            _ => frame
+                .start
+                .filter(|start| start.time() != chrono::NaiveTime::MIN)
+                .map(|start| Slot {
+                    start,
+                    end: frame.end,
+                }),
+        };
+        self.items.push(AgendaItem::Talk(Talk {
+            title: Rich::inline(title),
+            speakers,
+            slot,
+            abstract_: frame
+                .abstract_
+                .map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
+            ..Talk::default()
+        }));
+    }
+
+    /// Roster details reach the talks' speakers; talks that still lack a title
+    /// are named by their speakers; talks with no speaker are reported.
+    pub(super) fn complete_talks(&mut self) {
+        for item in &mut self.items {
+            let AgendaItem::Talk(talk) = item else {
+                continue;
+            };
+            for speaker in &mut talk.speakers {
+                if let Some(known) = self.roster.iter().find(|r| r.name == speaker.name) {
+                    speaker.company = speaker.company.take().or_else(|| known.company.clone());
+                    speaker.bio = speaker.bio.take().or_else(|| known.bio.clone());
+                    speaker.alias = speaker.alias.take().or_else(|| known.alias.clone());
+                }
+                if speaker.company.is_none() {
+                    speaker.company = speaker
+                        .bio
+                        .as_ref()
+                        .and_then(|bio| organisation::in_bio(&bio.plain()));
+                }
+            }
+            if talk.title.is_empty() {
+                let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+                talk.title = Rich::inline(&names.join(", "));
+            }
+            if talk.speakers.is_empty() {
+                self.warnings.push((
+                    talk.line,
+                    format!("the talk “{}” names no speaker", talk.title.plain()),
+                ));
+            }
+        }
+    }
+}
