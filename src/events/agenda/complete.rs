@@ -63,6 +63,7 @@ impl Agenda {
         loose: &[(Field, String)],
         presenters: &[String],
         timeline: &mut Timeline,
+        line: usize,
     ) {
         if self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_))) {
             return;
@@ -118,6 +119,7 @@ impl Agenda {
             abstract_: frame
                 .abstract_
                 .map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
+            line,
             ..Talk::default()
         }));
     }

@@ -80,6 +80,7 @@ pub struct Agenda {
 /// Reads `body`, whose first line is line `first_line` of its file.
 pub fn read(body: &str, first_line: usize, frame: &Frame) -> Agenda {
     let mut reader = Reader::new(frame);
+    reader.first_line = first_line;
     reader.listed(frame.programme);
     for block in blocks::blocks(body, first_line) {
         reader.block(block);
@@ -125,6 +126,8 @@ struct Reader<'a> {
     loose: Vec<(Field, String)>,
     /// What was read and not taken, with why: for `herald explain`.
     skipped: Vec<(usize, String)>,
+    /// The body's first line: where a page that is one talk starts it.
+    first_line: usize,
     /// People running text presents (`Harsha lead the talk`).
     presenters: Vec<String>,
     /// The level of the heading just read, when nothing came after it yet.
@@ -145,6 +148,7 @@ impl<'a> Reader<'a> {
             loose: Vec::new(),
             heading_before: None,
             presenters: Vec::new(),
+            first_line: 0,
             skipped: Vec::new(),
         }
     }
@@ -714,6 +718,7 @@ impl<'a> Reader<'a> {
             &self.loose,
             &self.presenters,
             &mut self.timeline,
+            self.first_line,
         );
         if self.frame.start.is_none() {
             for item in &mut agenda.items {
