@@ -16,11 +16,18 @@ pub(super) fn titled_then_speaker(line: &Line) -> Option<Talk> {
     if times::leading(text).is_some() {
         return None;
     }
-    let (at, value) = text.char_indices().skip(1).find_map(|(at, c)| {
-        let boundary = c.is_whitespace() || text[..at].ends_with("**");
-        let rest = text[at..].trim_start();
-        match labels::label(rest) {
-            Some((Field::Speaker, value)) if boundary && !value.is_empty() => Some((at, value)),
+    // Each colon may end a label; the label starts after the space (or the
+    // closing `**`) before it. Looking back a few characters only keeps a
+    // megabyte line linear.
+    let (at, value) = text.match_indices([':', '：']).find_map(|(colon, _)| {
+        let from = text[..colon]
+            .char_indices()
+            .rev()
+            .take(16)
+            .find(|&(i, c)| c.is_whitespace() || text[..i + c.len_utf8()].ends_with("**"))
+            .map(|(i, c)| i + c.len_utf8())?;
+        match labels::label(&text[from..]) {
+            Some((Field::Speaker, value)) if from > 0 && !value.is_empty() => Some((from, value)),
             _ => None,
         }
     })?;

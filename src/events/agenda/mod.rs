@@ -297,9 +297,10 @@ impl<'a> Reader<'a> {
     fn paragraph(&mut self, lines: &[Line]) {
         if self.draft.is_none() {
             self.note_labels(lines.iter().map(|l| l.text.as_str()));
-            let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-            if let Some(name) = mentions::presenter(&text.join(" ")) {
-                self.presenters.push(name);
+            // Only a page with no programme uses a presenter, and only its first.
+            if self.presenters.is_empty() && self.items.is_empty() {
+                let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+                self.presenters.extend(mentions::presenter(&text.join(" ")));
             }
         }
         let single_bold = match lines {
