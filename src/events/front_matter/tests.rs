@@ -358,3 +358,23 @@ fn a_front_matter_of_many_keys_reads_in_one_pass() {
     assert_eq!(fm.title.as_deref(), Some("Big"));
     assert_eq!(fm.warnings.len(), 1, "k7 is repeated");
 }
+
+#[test]
+fn a_programme_list_in_the_front_matter_is_handed_on_with_its_lines() {
+    let fm = page(
+        "---\ntitle: x\ndate: 2019-08-24\nagenda:\n- time: 13:00-13:30\n  item: 签到\n- item: Jenkins 社区在国内的发展——赵晓杰\n  time: 13:30-14:00\n---\n",
+    )
+    .unwrap();
+    let read: Vec<(Option<&str>, &str, usize)> = fm
+        .programme
+        .iter()
+        .map(|l| (l.time.as_deref(), l.text.as_str(), l.line))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Some("13:00-13:30"), "签到", 5),
+            (Some("13:30-14:00"), "Jenkins 社区在国内的发展——赵晓杰", 7)
+        ]
+    );
+}
