@@ -417,17 +417,40 @@ pub fn numbered(text: &str) -> &str {
 fn by_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
     let at = text.rfind(" by ").or_else(|| text.rfind(" By "))?;
     let (title, who) = (text[..at].trim(), text[at + 4..].trim());
-    let people: Vec<Speaker> = split_top(who, &[" & ", "&", " and ", "、", "，", ", "])
+    // `by @icy, (link TBA)`: after the first, a comma part goes on the list
+    // only while it still looks like someone (capitalised, a handle, Han).
+    let mut names: Vec<&str> = Vec::new();
+    for (index, part) in split_top(who, &["，", ", "]).into_iter().enumerate() {
+        let part = part.trim().trim_end_matches(['.', '。']);
+        let someone = part.starts_with(|c: char| c.is_uppercase() || c == '@' || is_cjk(c));
+        if index > 0 && !someone {
+            break;
+        }
+        names.extend(split_top(part, &[" & ", "&", " and ", "、"]));
+    }
+    let people: Vec<Speaker> = names
         .into_iter()
         .filter(|part| !part.trim().is_empty())
         .map(speaker)
         .collect();
     let short = |s: &Speaker| {
         let words = s.name.split_whitespace().count();
-        (1..=4).contains(&words) && s.name.chars().count() <= 40 && !s.name.ends_with(['.', '。'])
+        (1..=4).contains(&words) && s.name.chars().count() <= 40
     };
     (!title.is_empty() && !people.is_empty() && people.iter().all(short))
-        .then(|| (title.to_string(), people))
+        .then(|| (quoted(title).unwrap_or(title).to_string(), people))
+}
+
+/// `"Niksi", a presentation`: the quoted part is the title.
+fn quoted(text: &str) -> Option<&str> {
+    let (open, close) = match text.chars().next()? {
+        '"' => ('"', '"'),
+        '“' => ('“', '”'),
+        _ => return None,
+    };
+    let inner = &text[open.len_utf8()..];
+    let end = inner.find(close)?;
+    Some(inner[..end].trim()).filter(|title| !title.is_empty())
 }
 
 /// `Survival of The Fittest (Nur Rahman)`, `Title (Bokmi Han, Joowon Jung)`:

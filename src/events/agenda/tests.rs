@@ -382,3 +382,16 @@ fn a_linked_title_then_by_its_speaker() {
     let agenda = read_with(body, "2021-02-06T00:00:00+08:00", "Soul", &[]);
     assert_eq!(outline(&agenda), ["20:10-20:25 SPI 介绍 / 朱明"]);
 }
+
+#[test]
+fn by_lists_end_where_the_people_end() {
+    let body = "## Agenda\n\n- \"Introduction to Nix\", a presentation by `@niklashh`, [link](https://x.y/z).\n- \"Niksi\", a presentation by Matias Z and Luukas P, (link TBA).\n";
+    let agenda = read_with(body, "2024-08-28T18:00:00+03:00", "Nix", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "Introduction to Nix / @niklashh",
+            "Niksi / Matias Z+Luukas P"
+        ]
+    );
+}
