@@ -15,18 +15,9 @@ use herald::telegram::{serve, BotApi, RunError};
 
 use support::fake_bot_api::{Chat, FakeBotApi, User, BOT_USERNAME, TOKEN};
 use support::logs::logs;
+use support::members::{JANE, ZHOU};
 use support::running::{count_in, Running};
 
-const ZHOU: User = User {
-    id: 1001,
-    first_name: "周",
-    language: Some("zh-hans"),
-};
-const JANE: User = User {
-    id: 1002,
-    first_name: "Jane",
-    language: Some("en"),
-};
 const GROUP: Chat = Chat::Group(-1001234567890);
 
 /// The slug of the Chinese meetup page, [`meetup`].

@@ -8,19 +8,9 @@ use std::process::Command;
 
 use chrono::Utc;
 
-use support::fake_bot_api::{Chat, User};
+use support::fake_bot_api::Chat;
+use support::members::{JANE, ZHOU};
 use support::running::Running;
-
-const ZHOU: User = User {
-    id: 1001,
-    first_name: "周",
-    language: Some("zh-hans"),
-};
-const JANE: User = User {
-    id: 1002,
-    first_name: "Jane",
-    language: Some("en"),
-};
 
 /// The same meetup `days` from now, as the Chinese and English pages word it.
 fn pages(days: i64) -> Vec<(&'static str, String)> {

@@ -192,8 +192,9 @@ impl<'a> Reader<'a> {
     // ----- headings -------------------------------------------------------
 
     fn heading(&mut self, level: u8, text: &str, line: usize) {
+        let title = plain(text);
         // `#### Speaker: [Guillaume Claret](…)` under the talk's own heading.
-        if let Some((field @ (Field::Speaker | Field::Time), value)) = labels::label(&plain(text)) {
+        if let Some((field @ (Field::Speaker | Field::Time), value)) = labels::label(&title) {
             match &mut self.draft {
                 Some(draft) => draft.label(field, value, &mut self.timeline),
                 None => self.loose.push((field, value.to_string())),
@@ -202,7 +203,6 @@ impl<'a> Reader<'a> {
         }
         self.finish_draft();
         self.roster_open = None;
-        let title = plain(text);
         if let Some(day) = labels::day_heading(&title) {
             self.timeline.set_day(day);
             return;
