@@ -13,6 +13,7 @@ pub mod config;
 pub mod duration;
 pub mod events;
 pub mod export;
+pub mod health;
 pub mod lang;
 pub mod render;
 pub mod schedule;
