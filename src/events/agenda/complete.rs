@@ -124,9 +124,10 @@ impl Agenda {
         }));
     }
 
-    /// Roster details reach the talks' speakers; talks that still lack a title
+    /// Roster details reach the talks' speakers, then a description of the
+    /// speaker elsewhere on the page (`prose`); talks that still lack a title
     /// are named by their speakers; talks with no speaker are reported.
-    pub(super) fn complete_talks(&mut self) {
+    pub(super) fn complete_talks(&mut self, prose: &[(usize, String)]) {
         for item in &mut self.items {
             let AgendaItem::Talk(talk) = item else {
                 continue;
@@ -141,7 +142,8 @@ impl Agenda {
                     speaker.company = speaker
                         .bio
                         .as_ref()
-                        .and_then(|bio| organisation::in_bio(&bio.plain()));
+                        .and_then(|bio| organisation::in_bio(&bio.plain()))
+                        .or_else(|| described(prose, &speaker.name, talk.line));
                 }
             }
             if talk.title.is_empty() {
@@ -156,4 +158,41 @@ impl Agenda {
             }
         }
     }
+}
+
+/// The organisation a line opening with `name` gives (`姜宁，ASF Member，华为技术专家`,
+/// `Echo Tang: Executive Editor-in-Chief of CSDN`): the first such line after
+/// the talk's own, else the last before it.
+fn described(prose: &[(usize, String)], name: &str, talk_line: usize) -> Option<String> {
+    if name.is_empty() {
+        return None;
+    }
+    let (before, after): (Vec<_>, Vec<_>) = prose
+        .iter()
+        .filter(|(line, _)| *line != talk_line)
+        .filter_map(|(line, text)| Some((*line, description_of(text, name)?)))
+        .partition(|(line, _)| *line < talk_line);
+    after
+        .iter()
+        .chain(before.iter().rev())
+        .find_map(|(_, description)| organisation::of_description(description))
+}
+
+/// What follows `name` at the start of `text`, when the text describes the
+/// person: after a separator (`，`, `:`), `是` or ` is `, past a parenthesis
+/// (`肥猫 (Felix Yan)：Arch Linux 开发者`).
+fn description_of<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    let rest = text.trim_start().strip_prefix(name)?;
+    let rest = match people::parenthesised_prefix(rest) {
+        Some(after) => after,
+        None => rest,
+    };
+    if rest.starts_with('是') {
+        return Some(rest);
+    }
+    if let Some(after) = rest.strip_prefix(" is ") {
+        return Some(after);
+    }
+    let after = rest.strip_prefix(['，', ',', '：', ':'])?;
+    Some(after.trim_start())
 }

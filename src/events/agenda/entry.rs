@@ -231,7 +231,7 @@ mod tests {
             &[],
         ));
         assert_eq!(title, "Layotto: 开启服务网格 + 应用运行时新篇章");
-        assert_eq!(speakers, [who("石建伟", Some("蚂蚁集团高级技术专家"))]);
+        assert_eq!(speakers, [who("石建伟", Some("蚂蚁集团"))]);
 
         let (title, speakers, _) =
             summary(entry("[欢迎来到云原生社区大连站](https://b.tv/y)", &[]));

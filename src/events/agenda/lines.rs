@@ -104,7 +104,7 @@ pub(super) fn roster_entry(text: &str, authors: &[String]) -> Option<Speaker> {
     let mut person = people::speaker(name);
     person.bio = (!rest.is_empty()).then(|| Rich::inline(rest));
     if person.company.is_none() {
-        person.company = organisation::in_description(&plain(rest));
+        person.company = organisation::of_description(&plain(rest));
     }
     Some(person)
 }

@@ -132,6 +132,10 @@ struct Reader<'a> {
     presenters: Vec<String>,
     /// The level of the heading just read, when nothing came after it yet.
     heading_before: Option<u8>,
+    /// Every text line and list item, plain, by file line: where a speaker's
+    /// description may be (`吴晟是 tetrate.io 的创始工程师`) when their talk
+    /// line names no organisation.
+    prose: Vec<(usize, String)>,
 }
 
 impl<'a> Reader<'a> {
@@ -150,6 +154,7 @@ impl<'a> Reader<'a> {
             presenters: Vec::new(),
             first_line: 0,
             skipped: Vec::new(),
+            prose: Vec::new(),
         }
     }
 
@@ -169,6 +174,7 @@ impl<'a> Reader<'a> {
 
     fn block(&mut self, block: Block) {
         let previous = self.heading_before.take();
+        self.keep_prose(&block);
         match block {
             Block::Heading { level, text, line } => {
                 // `### 《English title》` then `### （中文标题）`: the second
@@ -190,6 +196,18 @@ impl<'a> Reader<'a> {
     }
 
     // ----- headings -------------------------------------------------------
+
+    fn keep_prose(&mut self, block: &Block) {
+        match block {
+            Block::Paragraph { lines } => self
+                .prose
+                .extend(lines.iter().map(|l| (l.line, plain(&l.text)))),
+            Block::List { items } => self
+                .prose
+                .extend(items.iter().map(|i| (i.line, plain(&i.text)))),
+            _ => {}
+        }
+    }
 
     fn heading(&mut self, level: u8, text: &str, line: usize) {
         let title = plain(text);
@@ -726,7 +744,7 @@ impl<'a> Reader<'a> {
                 item.clear_slot();
             }
         }
-        agenda.complete_talks();
+        agenda.complete_talks(&self.prose);
         agenda
     }
 }

@@ -43,14 +43,13 @@ const LATIN_SUFFIXES: &[&str] = &[
     "SE",
 ];
 
-/// What people are, as opposed to where they are.
+/// What people are, as opposed to where they are: their job.
 const ROLES: &[&str] = &[
     "联合创始人",
     "创始人",
     "开发者",
     "工程师",
     "负责人",
-    "维护者",
     "专家",
     "架构师",
     "总监",
@@ -59,22 +58,115 @@ const ROLES: &[&str] = &[
     "副教授",
     "教授",
     "讲师",
-    "成员",
     "布道师",
     "主任",
     "发起人",
-    "贡献者",
+    "顾问",
+    "主编",
     "博士",
     "CTO",
     "CEO",
+    "COO",
     "VP",
+    "DBA",
+];
+
+/// What people are in a project rather than at an employer: weaker evidence
+/// of where they work (`ASF Member，华为技术专家` works at 华为).
+const MEMBERSHIPS: &[&str] = &[
+    "维护者",
+    "贡献者",
+    "成员",
     "PMC",
     "Committer",
+    "Maintainer",
+    "Contributor",
+    "Member",
+];
+
+/// English job words, matched as whole words in any case.
+const LATIN_ROLES: &[&str] = &[
+    "engineer",
+    "developer",
+    "architect",
+    "manager",
+    "director",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "researcher",
+    "scientist",
+    "professor",
+    "lecturer",
+    "lead",
+    "evangelist",
+    "consultant",
+    "advocate",
+    "editor",
+    "editor-in-chief",
+    "student",
+    "head",
+    "chair",
+    "president",
+    "officer",
+];
+
+/// Words that open a job title: what precedes them is the employer
+/// (`华为技术专家`, `京东数科高级 DBA`).
+const TITLE_OPENERS: &[&str] = &["高级", "资深", "首席", "技术", "研发", "开发", "软件"];
+
+/// English words that open a job title (`Senior Software Engineer`).
+const LATIN_TITLE_OPENERS: &[&str] = &[
+    "senior",
+    "principal",
+    "staff",
+    "chief",
+    "software",
+    "research",
+    "data",
+    "cloud",
+    "technical",
+    "solutions",
+    "product",
+    "executive",
+    "lead",
+    "junior",
+    "associate",
 ];
 
 /// `Apache Pulsar Committer` reads like a name but says what someone does.
 pub fn has_role(text: &str) -> bool {
-    ROLES.iter().any(|role| text.contains(role))
+    job_at(text).is_some() || MEMBERSHIPS.iter().any(|role| text.contains(role))
+}
+
+/// Where the first job word of `text` begins.
+fn job_at(text: &str) -> Option<usize> {
+    let cjk = ROLES.iter().filter_map(|role| text.find(role)).min();
+    let latin = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+        .find(|word| {
+            let bare = word.trim_end_matches(['.', ':']).to_lowercase();
+            LATIN_ROLES.contains(&bare.as_str())
+        })
+        .map(|word| offset(text, word));
+    cjk.into_iter().chain(latin).min()
+}
+
+fn membership_at(text: &str) -> Option<usize> {
+    MEMBERSHIPS.iter().filter_map(|role| text.find(role)).min()
+}
+
+fn offset(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
+}
+
+/// `驭势科技`, `Acme Labs`: a name that ends like an organisation's.
+pub fn has_suffix(text: &str) -> bool {
+    let text = text.trim();
+    SUFFIXES.iter().any(|suffix| text.ends_with(suffix))
+        || LATIN_SUFFIXES
+            .iter()
+            .any(|suffix| text.split_whitespace().last() == Some(suffix))
 }
 
 /// Phrases that introduce an employer.
@@ -93,11 +185,109 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
     text.split(['，', ',', '、', '；', ';']).map(str::trim)
 }
 
-/// The organisation of a short description such as `Gentoo 开发者` or
-/// `Deepin 社区团队系统组负责人`: as a bio, or what is left once the job title
-/// is taken off.
-pub fn in_description(text: &str) -> Option<String> {
-    in_bio(text).or_else(|| without_role(first_clause(text)))
+/// The organisation of what a page says about a person after their name
+/// (`驭势科技，UISEE 云脑研发总监`, `T3出行, 大数据平台研发工程师`,
+/// `ASF Member，华为技术专家`, `7年经验，OPPO，Micro 维护者`). Explicit phrases
+/// first, then an organisation suffix, then a clause before a job title,
+/// an employer written before its job, a lone brand, and last a project
+/// someone is a member of. A job title alone gives none.
+pub fn of_description(text: &str) -> Option<String> {
+    let sentence = first_sentence(text.trim_start_matches(['：', ':', '，', ',', ' ']));
+    if let Some(org) = employer(sentence)
+        .or_else(|| is_of(sentence))
+        .or_else(|| at_organisation(sentence))
+        .or_else(|| role_of(sentence))
+    {
+        return Some(org);
+    }
+    let clauses: Vec<&str> = clauses(sentence).filter(|c| !c.is_empty()).collect();
+    clauses
+        .iter()
+        .find_map(|clause| with_suffix(clause))
+        .or_else(|| employer_then_job(&clauses))
+        .or_else(|| clauses.iter().find_map(|c| before(c, job_at(c)?)))
+        .or_else(|| clauses.iter().find_map(|c| lone_brand(c)))
+        .or_else(|| {
+            // Projects go by Latin names; `开放源代码维护者` is a description.
+            clauses
+                .iter()
+                .find_map(|c| before(c, membership_at(c)?))
+                .filter(|org| org.contains(|c: char| c.is_ascii_alphabetic()))
+        })
+}
+
+/// `T3出行, 大数据平台研发工程师`: a first clause naming no role, followed by
+/// the job, is the employer.
+fn employer_then_job(clauses: &[&str]) -> Option<String> {
+    let [first, second, ..] = clauses else {
+        return None;
+    };
+    (!has_role(first) && job_at(second).is_some() && is_org_shaped(first))
+        .then(|| short(first))
+        .flatten()
+}
+
+/// `华为技术专家` → 华为: the organisation before a job title at `role`.
+fn before(clause: &str, role: usize) -> Option<String> {
+    let latin_opener = clause
+        .split_whitespace()
+        .find(|word| LATIN_TITLE_OPENERS.contains(&word.to_lowercase().as_str()))
+        .map(|word| offset(clause, word));
+    let opener = TITLE_OPENERS
+        .iter()
+        .filter_map(|word| clause.find(word))
+        .chain(latin_opener)
+        .min()
+        .unwrap_or(clause.len());
+    let org = clause[..role.min(opener)]
+        .trim()
+        .trim_end_matches(['&', '和', '与', '的', '-', '—'])
+        .trim();
+    (is_capitalised(&clause[..role]) && is_org_shaped(org))
+        .then(|| short(org))
+        .flatten()
+}
+
+/// `OPPO`, `PingCAP`: one capitalised Latin word standing alone.
+fn lone_brand(clause: &str) -> Option<String> {
+    let brand = clause.len() >= 2
+        && clause.starts_with(|c: char| c.is_ascii_uppercase())
+        && clause
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && !has_role(clause);
+    brand.then(|| clause.to_string())
+}
+
+/// `Editor-in-Chief of CSDN`: an organisation after a job and `of`.
+fn role_of(sentence: &str) -> Option<String> {
+    let at = sentence.find(" of ")?;
+    job_at(&sentence[..at])?;
+    let rest = &sentence[at + 4..];
+    let end = rest.find([',', ';', '(', '，']).unwrap_or(rest.len());
+    let org = rest[..end].trim().trim_end_matches('.');
+    org.starts_with(|c: char| c.is_uppercase())
+        .then(|| short(org))
+        .flatten()
+}
+
+/// A name, not a phrase: short, no former employer (`原…`, `曾…`), no
+/// experience or duty (`7年经验`, `负责…`).
+fn is_org_shaped(text: &str) -> bool {
+    let text = text.trim();
+    (2..=24).contains(&text.chars().count())
+        && !text.starts_with(['原', '曾', '前'])
+        && !["经验", "负责", "参与", "致力", "年"]
+            .iter()
+            .any(|word| text.contains(word))
+}
+
+/// Every Latin word capitalised: what precedes a job title in sentence case
+/// is more title (`Big data platform r&d engineer`), not a name.
+fn is_capitalised(text: &str) -> bool {
+    text.split_whitespace()
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .all(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 fn first_sentence(text: &str) -> &str {
@@ -107,13 +297,6 @@ fn first_sentence(text: &str) -> &str {
             matches!(c, '。' | '；' | '\n') || c == '.' && text[at + 1..].starts_with(' ')
         })
         .map_or(text.len(), |(at, _)| at);
-    text[..end].trim()
-}
-
-fn first_clause(text: &str) -> &str {
-    let end = text
-        .find(['，', ',', '、', '；', ';', '（', '('])
-        .unwrap_or(text.len());
     text[..end].trim()
 }
 
@@ -173,16 +356,6 @@ fn with_suffix(clause: &str) -> Option<String> {
     short(&words[first..=last].join(" "))
 }
 
-/// `NixOS 开发者` → NixOS: a description that is an organisation then a role.
-fn without_role(clause: &str) -> Option<String> {
-    let at = ROLES.iter().filter_map(|role| clause.find(role)).min()?;
-    let org = clause[..at].trim();
-    // `资深开发工程师` is all title; a product or project keeps its Latin name.
-    org.contains(|c: char| c.is_ascii_alphabetic())
-        .then(|| short(org))
-        .flatten()
-}
-
 /// Long text is a sentence, not a name.
 fn short(org: &str) -> Option<String> {
     let org = org.trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"'));
@@ -217,11 +390,49 @@ mod tests {
 
     #[test]
     fn a_description_without_its_job_title() {
-        assert_eq!(in_description("NixOS 开发者").as_deref(), Some("NixOS"));
+        assert_eq!(of_description("NixOS 开发者").as_deref(), Some("NixOS"));
         assert_eq!(
-            in_description("Arch Linux 开发者").as_deref(),
+            of_description("Arch Linux 开发者").as_deref(),
             Some("Arch Linux")
         );
+    }
+
+    #[test]
+    fn descriptions_after_a_name() {
+        for (description, org) in [
+            ("驭势科技，UISEE 云脑研发总监", "驭势科技"),
+            ("T3出行, 大数据平台研发工程师, 负责T3出行计算引擎", "T3出行"),
+            ("T3 travel, Big data platform r&d engineer", "T3 travel"),
+            ("ASF Member，华为技术专家。他参与过", "华为"),
+            ("京东数科高级 DBA & Apache ShardingSphere PMC", "京东数科"),
+            (
+                "本期资料提供与主讲，7年+金融级微服务开发经验，OPPO，Micro维护者团队成员",
+                "OPPO",
+            ),
+            ("纯白矩阵CEO", "纯白矩阵"),
+            ("Westar实验室 技术专家", "Westar实验室"),
+            (
+                "ASF Member，Apache SkyWalking VP和PMC成员",
+                "Apache SkyWalking",
+            ),
+            ("Executive Editor-in-Chief of CSDN, and the owner", "CSDN"),
+            ("是 tetrate.io 的创始工程师", "tetrate.io"),
+            ("vivo 互联网，架构师", "vivo 互联网"),
+        ] {
+            assert_eq!(
+                of_description(description).as_deref(),
+                Some(org),
+                "{description}"
+            );
+        }
+        for description in [
+            "资深开发工程师",
+            "Big data platform r&d engineer",
+            "原东风畅行架构负责人",
+            "开放源代码维护者和倡导者",
+        ] {
+            assert_eq!(of_description(description), None, "{description}");
+        }
     }
 
     #[test]
@@ -232,7 +443,7 @@ mod tests {
             "Poet and Scholar",
             "Software engineer",
         ] {
-            assert_eq!(in_description(bio), None, "{bio}");
+            assert_eq!(of_description(bio), None, "{bio}");
         }
     }
 }

@@ -3,6 +3,8 @@
 //! `宋净超，ServiceMesher 社区联合创始人` is one person and what they do.
 
 use crate::events::model::Speaker;
+
+use super::organisation;
 use crate::events::rich::{has_markup, is_cjk, Rich};
 
 /// Speakers in a value such as `鲁直、涵畅、张超盟` or
@@ -43,12 +45,17 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
                     if index > 0
                         && (employer
                             || !looks_like_name(trimmed)
-                            || super::organisation::has_role(trimmed)) =>
+                            || organisation::has_role(trimmed)
+                            || organisation::has_suffix(trimmed)) =>
                 {
-                    // What a person does runs to the next name, separators kept.
+                    // What a person does runs to the next name, separators
+                    // kept; the company is the organisation it names.
                     let from = *company_from.get_or_insert(offset(group, part));
                     let to = offset(group, part) + part.len();
-                    last.company = Some(group[from..to].trim().to_string());
+                    let description = group[from..to].trim();
+                    last.company = organisation::of_description(description).or_else(|| {
+                        (!organisation::has_role(description)).then(|| description.to_string())
+                    });
                 }
                 _ => {
                     company_from = None;
@@ -110,6 +117,18 @@ pub fn parenthesised(text: &str) -> Option<(&str, &str)> {
     let name = inner[..open].trim();
     let inside = inner[open..].trim_start_matches(['(', '（']).trim();
     (!name.is_empty() && !inside.is_empty()).then_some((name, inside))
+}
+
+/// What follows a parenthesis opening `text` (` (Felix Yan)：…` → `：…`).
+pub fn parenthesised_prefix(text: &str) -> Option<&str> {
+    let trimmed = text.trim_start();
+    let close = match trimmed.chars().next()? {
+        '(' => ')',
+        '（' => '）',
+        _ => return None,
+    };
+    let end = trimmed.find(close)?;
+    Some(&trimmed[end + close.len_utf8()..])
 }
 
 /// The opening parenthesis matching the final closing one.
@@ -525,7 +544,7 @@ mod tests {
         assert_eq!(names("Alice Smith & Bob Jones").len(), 2);
         assert_eq!(
             names("宋净超，ServiceMesher 社区联合创始人"),
-            [one("宋净超", Some("ServiceMesher 社区联合创始人"), None)]
+            [one("宋净超", Some("ServiceMesher 社区"), None)]
         );
         assert_eq!(
             names("Raghav Somani, UW CSE, and Raghav Tripathi, UW Math"),
@@ -536,11 +555,7 @@ mod tests {
         );
         assert_eq!(
             names("Nabarun Deb, incoming KI postdoc, Columbia University"),
-            [one(
-                "Nabarun Deb",
-                Some("incoming KI postdoc, Columbia University"),
-                None
-            )]
+            [one("Nabarun Deb", Some("Columbia University"), None)]
         );
     }
 
@@ -556,11 +571,7 @@ mod tests {
         );
         assert_eq!(
             names("宋净超，云原生社区创始人、Tetrate 布道师"),
-            [one(
-                "宋净超",
-                Some("云原生社区创始人、Tetrate 布道师"),
-                None
-            )]
+            [one("宋净超", Some("云原生社区"), None)]
         );
     }
 
