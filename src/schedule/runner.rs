@@ -341,10 +341,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         wake: DateTime<Utc>,
         stop: &mut watch::Receiver<bool>,
     ) -> Result<(), StoreError> {
-        let sleep = (wake - self.clock.now())
-            .to_std()
-            .unwrap_or_default()
-            .min(WAKE_AT_LEAST);
+        let sleep = nap(self.clock.now(), wake);
         let store = Arc::clone(&self.store);
         tokio::select! {
             () = tokio::time::sleep(sleep) => {}
@@ -887,6 +884,12 @@ async fn written_elsewhere<S: ScheduleStore>(
             return Ok(now);
         }
     }
+}
+
+/// How long to sleep at `now` for `wake`: never more than
+/// [`WAKE_AT_LEAST`], so a suspended machine's lost time is noticed.
+fn nap(now: DateTime<Utc>, wake: DateTime<Utc>) -> std::time::Duration {
+    (wake - now).to_std().unwrap_or_default().min(WAKE_AT_LEAST)
 }
 
 /// A stop was asked for, or whoever could ask is gone.
