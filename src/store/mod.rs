@@ -527,6 +527,48 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_or_foreign_file_is_refused_and_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        std::fs::write(&path, "").unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(
+            error.starts_with(&format!("{}: state file: it is empty", path.display())),
+            "{error}"
+        );
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "not re-initialised");
+
+        std::fs::write(&path, "title = \"not a database\"\n").unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(error.contains("is not a herald state file"), "{error}");
+
+        std::fs::remove_file(&path).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+            .unwrap();
+        other.close().unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(
+            error.contains("is not a herald state file (an SQLite database of something else)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_new_file_is_complete_under_its_name_with_nothing_left_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        open(&dir).close().unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["herald.db"]);
+        assert!(std::fs::metadata(dir.path().join("herald.db")).unwrap().len() > 0);
+        open(&dir).close().unwrap();
+    }
+
+    #[test]
     fn an_unusable_path_names_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing").join("herald.db");

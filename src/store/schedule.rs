@@ -454,4 +454,79 @@ mod tests {
             .values()
             .all(|t| t.chats.is_empty()));
     }
+
+    fn reminder(event: &str, chat: i64) -> Post {
+        Post {
+            key: format!("reminder/{event}/2h/{chat}"),
+            due: "2030-01-01T00:00:00Z".parse().unwrap(),
+            chat: ChatTarget::Id(chat),
+            what: What::Reminder {
+                event: event.into(),
+                before: "2h".parse().unwrap(),
+            },
+        }
+    }
+
+    #[test]
+    fn another_process_writes_are_read_from_where_the_last_look_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let bot = Store::open(&path).unwrap();
+        let now: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
+        bot.record_post(&reminder("a", 1), Outcome::Sent, None, &[], now)
+            .unwrap();
+        let seq = bot.last_post().unwrap();
+        let other = Store::open(&path).unwrap();
+        other
+            .record_post(&reminder("b", 1), Outcome::Sent, None, &[], now)
+            .unwrap();
+        other
+            .record_post(&reminder("c", 1), Outcome::Sent, None, &[], now)
+            .unwrap();
+        let (keys, last) = bot.posts_after(seq).unwrap();
+        assert_eq!(keys, ["reminder/b/2h/1", "reminder/c/2h/1"]);
+        assert_eq!(bot.posts_after(last).unwrap(), (Vec::new(), last));
+    }
+
+    #[test]
+    fn pruning_forgets_old_posts_and_past_events_but_keeps_announcements() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("herald.db")).unwrap();
+        let now: DateTime<Utc> = "2030-06-01T00:00:00Z".parse().unwrap();
+        let long_ago = now - Duration::days(200);
+        let mut memory = Memory::default();
+        let past = event();
+        let seen: Vec<(String, Seen)> = memory
+            .observe(std::slice::from_ref(&past), long_ago)
+            .into_iter()
+            .map(|id| (id.clone(), memory.seen[&id].clone()))
+            .collect();
+        store.record_seen(&seen).unwrap();
+        let old = reminder("e", 1);
+        let told = memory.sent(&old, std::slice::from_ref(&past));
+        store
+            .record_post(&old, Outcome::Sent, None, &told, long_ago)
+            .unwrap();
+        let announced = Post {
+            key: "announce/1/1".into(),
+            ..reminder("x", 1)
+        };
+        store
+            .record_post(&announced, Outcome::Sent, None, &[], long_ago)
+            .unwrap();
+        let recent = reminder("f", 2);
+        store
+            .record_post(&recent, Outcome::Sent, None, &[], now)
+            .unwrap();
+
+        let pruned = store.prune(now, Duration::days(90)).unwrap();
+        assert_eq!(pruned, Pruned { posts: 1, events: 1 });
+        let memory = store.memory().unwrap();
+        assert!(!memory.done.contains(&old.key));
+        assert!(memory.done.contains(&announced.key), "announcements are kept");
+        assert!(memory.done.contains(&recent.key));
+        assert!(memory.told.is_empty(), "{:?}", memory.told);
+        assert!(memory.seen.contains_key("e"), "the page is still there");
+        assert_eq!(store.prune(now, Duration::days(90)).unwrap(), Pruned::default());
+    }
 }
