@@ -115,7 +115,14 @@ async fn announce_and_read_only_commands_work_while_run_holds_the_file() {
     let stored = site
         .output(
             &api,
-            &["announce", "--file", file, "--at", "2040-01-01 10:00", "--yes"],
+            &[
+                "announce",
+                "--file",
+                file,
+                "--at",
+                "2040-01-01 10:00",
+                "--yes",
+            ],
         )
         .await;
     assert!(stored.status.success(), "{}", stderr(&stored));
@@ -156,9 +163,16 @@ async fn an_empty_state_file_is_refused_not_started_afresh() {
     let run = site.output(&api, &["run"]).await;
     let said = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{said}");
-    assert!(said.contains("herald.db: state file: it is empty"), "{said}");
+    assert!(
+        said.contains("herald.db: state file: it is empty"),
+        "{said}"
+    );
     assert_eq!(std::fs::metadata(site.state()).unwrap().len(), 0);
     let listed = site.output(&api, &["announcements"]).await;
     assert!(!listed.status.success());
-    assert!(stderr(&listed).contains("it is empty"), "{}", stderr(&listed));
+    assert!(
+        stderr(&listed).contains("it is empty"),
+        "{}",
+        stderr(&listed)
+    );
 }

@@ -474,7 +474,10 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             }
         };
         let (username, settled, now) = (name.to_string(), key.clone(), self.clock.now());
-        call(&self.store, move |s| s.set_chat_key(&username, &settled, now)).await?;
+        call(&self.store, move |s| {
+            s.set_chat_key(&username, &settled, now)
+        })
+        .await?;
         tracing::info!(chat = name, key = %key, "chat key settled");
         Ok(key)
     }
@@ -642,10 +645,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let kind = kind(&post.what);
         while sent < messages.len() {
             let pin = post.pin() && sent == 0;
-            let delivery = self
-                .deliver
-                .deliver(&post.chat, &messages[sent], pin)
-                .await;
+            let delivery = self.deliver.deliver(&post.chat, &messages[sent], pin).await;
             let now = self.clock.now();
             let reason = match delivery {
                 Delivery::Accepted(pinned) => {

@@ -67,11 +67,8 @@ pub trait ScheduleStore: Send + Sync + 'static {
     fn has_history(&self, chat: &ChatTarget) -> Result<bool, StoreError>;
 
     fn owed_announcements(&self) -> Result<Vec<Arc<Announcement>>, StoreError>;
-    fn finish_announcement(
-        &self,
-        id: i64,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Record>, StoreError>;
+    fn finish_announcement(&self, id: i64, at: DateTime<Utc>)
+        -> Result<Option<Record>, StoreError>;
     fn hold_announcement(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError>;
     fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError>;
 }

@@ -213,7 +213,9 @@ impl Store {
             Connection::open_with_flags(path, flags).map_err(|e| fail(e.into()))?;
         configure(&connection).map_err(|e| fail(e.into()))?;
         if !has_migrations(&connection).map_err(|e| fail(e.into()))? {
-            return Err(fail(StoreProblem::Foreign("an SQLite database of something else")));
+            return Err(fail(StoreProblem::Foreign(
+                "an SQLite database of something else",
+            )));
         }
         migrate(&mut connection).map_err(fail)?;
         Ok(Store {
@@ -536,7 +538,11 @@ mod tests {
             error.starts_with(&format!("{}: state file: it is empty", path.display())),
             "{error}"
         );
-        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "not re-initialised");
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            0,
+            "not re-initialised"
+        );
 
         std::fs::write(&path, "title = \"not a database\"\n").unwrap();
         let error = Store::open(&path).err().unwrap().to_string();
@@ -564,7 +570,12 @@ mod tests {
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["herald.db"]);
-        assert!(std::fs::metadata(dir.path().join("herald.db")).unwrap().len() > 0);
+        assert!(
+            std::fs::metadata(dir.path().join("herald.db"))
+                .unwrap()
+                .len()
+                > 0
+        );
         open(&dir).close().unwrap();
     }
 

@@ -121,11 +121,11 @@ impl Store {
     /// The number of the latest post record (0 for none): what
     /// [`Store::posts_after`] reads on from.
     pub fn last_post(&self) -> Result<i64, StoreError> {
-        let last = self.connection().query_row(
-            "SELECT coalesce(max(seq), 0) FROM posts",
-            [],
-            |row| row.get(0),
-        );
+        let last =
+            self.connection()
+                .query_row("SELECT coalesce(max(seq), 0) FROM posts", [], |row| {
+                    row.get(0)
+                });
         self.check(last)
     }
 
@@ -520,13 +520,25 @@ mod tests {
             .unwrap();
 
         let pruned = store.prune(now, Duration::days(90)).unwrap();
-        assert_eq!(pruned, Pruned { posts: 1, events: 1 });
+        assert_eq!(
+            pruned,
+            Pruned {
+                posts: 1,
+                events: 1
+            }
+        );
         let memory = store.memory().unwrap();
         assert!(!memory.done.contains(&old.key));
-        assert!(memory.done.contains(&announced.key), "announcements are kept");
+        assert!(
+            memory.done.contains(&announced.key),
+            "announcements are kept"
+        );
         assert!(memory.done.contains(&recent.key));
         assert!(memory.told.is_empty(), "{:?}", memory.told);
         assert!(memory.seen.contains_key("e"), "the page is still there");
-        assert_eq!(store.prune(now, Duration::days(90)).unwrap(), Pruned::default());
+        assert_eq!(
+            store.prune(now, Duration::days(90)).unwrap(),
+            Pruned::default()
+        );
     }
 }

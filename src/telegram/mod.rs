@@ -152,7 +152,7 @@ pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
     } else {
         Lease::take(&config.state)?
     };
-    tracing::info!(lease = %lease.path().display(), "holding the state file");
+    tracing::debug!(lease = %lease.path().display(), "holding the state file");
     let served = serve(config, api, shutdown).await;
     drop(lease);
     served

@@ -128,7 +128,10 @@ impl Flaky {
             .is_ok();
         if once || self.failing.load(Ordering::SeqCst) {
             self.failed.fetch_add(1, Ordering::SeqCst);
-            return Err(StoreError::unusable(Path::new("herald.db"), "disk I/O error"));
+            return Err(StoreError::unusable(
+                Path::new("herald.db"),
+                "disk I/O error",
+            ));
         }
         Ok(())
     }
@@ -375,7 +378,11 @@ async fn a_long_post_failing_on_its_third_message_sends_only_the_third_again() {
     })
     .await;
     started.stop().await;
-    assert_eq!(texts(&fake.accepted()), messages, "each message once, in order");
+    assert_eq!(
+        texts(&fake.accepted()),
+        messages,
+        "each message once, in order"
+    );
     assert_eq!(fake.calls(), 4, "only the third was sent again");
 }
 
@@ -422,7 +429,10 @@ async fn the_scheduler_outlives_a_failing_store_and_says_so_on_health() {
     store.failing.store(false, Ordering::SeqCst);
     until("both chats told", || fake.accepted().len() >= 2).await;
     until("healthy again", || started.health.report().is_ok()).await;
-    until("both recorded", || store.inner.done_keys().unwrap().len() == 2).await;
+    until("both recorded", || {
+        store.inner.done_keys().unwrap().len() == 2
+    })
+    .await;
     let chats: Vec<ChatTarget> = fake.accepted().into_iter().map(|(c, _)| c).collect();
     assert_eq!(chats, [ChatTarget::Id(-1), ChatTarget::Id(-2)], "once each");
     assert!(!started.task.is_finished(), "the scheduler lives on");
@@ -477,11 +487,19 @@ async fn a_username_keeps_the_key_it_was_first_posted_under() {
     // getChat fails at the first start: posted by name.
     let first = Fake::default();
     let store = Arc::new(Store::open(&path).unwrap());
-    let started = start(first.clone(), Arc::clone(&store), config.clone(), events.clone());
+    let started = start(
+        first.clone(),
+        Arc::clone(&store),
+        config.clone(),
+        events.clone(),
+    );
     until("the reminder", || !first.accepted().is_empty()).await;
     until("recorded", || store.done_keys().unwrap().len() == 1).await;
     started.stop().await;
-    assert_eq!(first.accepted()[0].0, ChatTarget::Username("@launches".into()));
+    assert_eq!(
+        first.accepted()[0].0,
+        ChatTarget::Username("@launches".into())
+    );
 
     // It resolves now, but the key stays: nothing is posted twice.
     let second = Fake::default().resolving("@launches", -1009);
@@ -503,14 +521,23 @@ async fn a_resolved_username_keeps_its_id_when_get_chat_fails_later() {
     let config = config("[\"@launches\"]", NO_DIGEST, "1h");
     let mut events = due_now();
     let first = Fake::default().resolving("@launches", -1009);
-    let started = start(first.clone(), Arc::clone(&store), config.clone(), events.clone());
+    let started = start(
+        first.clone(),
+        Arc::clone(&store),
+        config.clone(),
+        events.clone(),
+    );
     until("the reminder", || !first.accepted().is_empty()).await;
     until("recorded", || store.done_keys().unwrap().len() == 1).await;
     started.stop().await;
     assert_eq!(first.accepted()[0].0, ChatTarget::Id(-1009));
 
     // A later event; getChat now fails, and the id is still the key.
-    events.push(page("next.md", "Next", Utc::now() + Duration::hours(2) + Duration::seconds(1)));
+    events.push(page(
+        "next.md",
+        "Next",
+        Utc::now() + Duration::hours(2) + Duration::seconds(1),
+    ));
     let second = Fake::default();
     let started = start(second.clone(), Arc::clone(&store), config, events);
     until("the next reminder", || !second.accepted().is_empty()).await;
@@ -537,8 +564,5 @@ fn a_long_wait_is_taken_a_minute_at_a_time() {
 fn pauses_double_up_to_the_cap() {
     let backoff = Backoff::default();
     let secs = |tries| backoff.after(tries).as_secs();
-    assert_eq!(
-        [1, 2, 3, 6, 7, 8, 40].map(secs),
-        [1, 2, 4, 32, 60, 60, 60]
-    );
+    assert_eq!([1, 2, 3, 6, 7, 8, 40].map(secs), [1, 2, 4, 32, 60, 60, 60]);
 }
