@@ -65,13 +65,8 @@ async fn broadcast(chats: usize, limits: Option<Limits>, enforce: bool) -> Resul
     let bot = Bot::new(TOKEN).set_api_url(api.url().parse().unwrap());
     let (_catalog, receiver) = watch::channel(Arc::new(catalog(chrono::Duration::seconds(1))));
     let (stop, stopped) = watch::channel(false);
-    let runner = Runner {
-        deliver: TelegramDelivery::new(bot, limits),
-        clock: SystemClock,
-        store,
-        config,
-        catalog: receiver,
-    };
+    let deliver = TelegramDelivery::new(bot, limits);
+    let runner = Runner::new(deliver, SystemClock, store, config, receiver);
     let task = tokio::spawn(runner.run(stopped));
     let first = wait_for_sends(&api, 1, Duration::from_secs(10)).await;
     let last = wait_for_sends(&api, chats, Duration::from_secs(chats as u64 / 10 + 30)).await;

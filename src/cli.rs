@@ -57,12 +57,20 @@ pub enum Command {
     /// Everything herald understood of the events, as JSON on stdout.
     Export,
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
-    Run,
+    Run(RunArgs),
     /// Post an announcement from a markdown file to every chat (token in
     /// TELOXIDE_TOKEN), or with --at leave it to the running bot.
     Announce(AnnounceArgs),
     /// Every announcement in the state file, with what each chat got.
     Announcements,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// If another `herald run` holds the state file, wait and take over
+    /// when it stops or dies, instead of exiting with status 2.
+    #[arg(long)]
+    pub standby: bool,
 }
 
 #[derive(Debug, Args)]
@@ -98,7 +106,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Console(ref args) => console(&config()?, args),
         Command::Preview(ref args) => preview(&config()?, args),
         Command::Export => export(&config()?),
-        Command::Run => Ok(run_bot(config()?)),
+        Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
         Command::Announce(ref args) => announce::announce(config()?, args),
         Command::Announcements => announce::announcements(&config()?),
     }
@@ -341,7 +349,7 @@ fn export(config: &Config) -> Result<ExitCode> {
 
 /// The bot: Telegram's address and token come from the environment, so a
 /// missing or rejected token is a one-line error (exit 2), never a trace.
-fn run_bot(config: Config) -> ExitCode {
+fn run_bot(config: Config, standby: bool) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -349,7 +357,7 @@ fn run_bot(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(crate::telegram::run(config)) {
+    match runtime.block_on(crate::telegram::run(config, standby)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => telegram_failed(&error),
     }

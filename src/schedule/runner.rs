@@ -1,51 +1,75 @@
 //! The scheduler at work: plan, deliver what is due, record it, sleep until
-//! the next post or a change of pages. Delivery and time come in from
-//! outside ([`Deliver`], [`Clock`]), so this loop holds the whole
-//! exactly-once logic and nothing of Telegram.
+//! the next post or a change of pages. Delivery, time and the state file
+//! come in from outside ([`Deliver`], [`Clock`], [`ScheduleStore`]), so this
+//! loop holds the whole exactly-once logic and nothing of Telegram or
+//! SQLite.
 //!
-//! Exactly once: a post is recorded in the state file right after the Bot
-//! API accepted it, and posts go out one at a time. A crash between the
-//! accept and the record (a `kill -9`, a power cut) can therefore repeat
-//! that one post, and nothing else; the Bot API has no idempotency key that
-//! would close that window.
+//! Exactly once: each message is recorded in the state file right after
+//! the Bot API accepted it, and messages go out one at a time, so a post
+//! split into several messages sends only what is left after a failure or
+//! a crash. A crash between the accept and the record (a `kill -9`, a
+//! power cut) can therefore repeat that one message, and nothing else; the
+//! Bot API has no idempotency key that would close that window.
+//!
+//! Never dying: a state file that fails (disk full, a lock) is retried
+//! with a growing pause, and what could not be written waits in order in
+//! memory, so nothing done is forgotten or done twice. `/healthz` says so
+//! meanwhile. Only a store unusable for longer than `catch_up` — after
+//! which the posts it holds back are lost anyway — ends [`Runner::run`]
+//! with the error, so the process exits and a supervisor restarts it.
 //!
 //! Announcements are posts like any other, one per chat; once every chat
 //! had its try the announcement is done and its preview becomes the report.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
-use super::{announcement_posts, turn, Input, Memory, Post};
+use super::{announcement_posts, turn, Facts, Input, Memory, Post, Seen, What};
 use crate::clock::Clock;
 use crate::config::{ChatTarget, Config};
 use crate::events::Catalog;
+use crate::health::{Condition, Health};
 use crate::lang::Lang;
 use crate::render;
-use crate::store::{Delivered, Outcome, Store, StoreError};
+use crate::store::{Delivered, Outcome, ScheduleStore, Store, StoreError};
 
-/// A delivery that failed for a passing reason is tried again this soon…
+/// A `herald announce` whose post failed tries again this soon.
 const RETRY: Duration = Duration::seconds(30);
-/// …this many times over, before it is given up on and logged as an error.
-const ATTEMPTS: u32 = 5;
+/// A post that keeps failing for a passing reason is given up on, and
+/// logged as an error, after this many tries (with [`Backoff`] between).
+const ATTEMPTS: u32 = 10;
 /// How often the state file is checked for what another process wrote to
 /// it (`herald announce`).
 const POLL: std::time::Duration = std::time::Duration::from_secs(10);
+/// The longest sleep: the wall clock is looked at again at least this
+/// often, since a sleep on the monotonic clock does not count time the
+/// machine spent suspended.
+pub const WAKE_AT_LEAST: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long post records and what chats were told about past events are
+/// kept (at least twice `catch_up`): see [`Store::prune`].
+pub const KEEP: Duration = Duration::days(90);
+/// How often the state file is pruned.
+const PRUNE_EVERY: Duration = Duration::days(1);
 /// How long a `herald announce` holds its announcement past each post: the
 /// longest one post may take with Telegram's waits. The bot takes over an
 /// announcement whose holder stopped renewing.
 pub const HOLD: Duration = Duration::minutes(10);
 
-/// What became of one post's delivery.
+/// What became of one message's delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
-    /// The Bot API accepted every message of the post.
+    /// The Bot API accepted the message.
     Accepted(Pin),
     /// The chat blocked herald, removed it, or does not exist.
     Gone(String),
+    /// Telegram refused this message for what it is (a bad request): no
+    /// retry would change that.
+    Refused(String),
     /// Anything else (network, server errors), after the deliverer's own
     /// retries: worth trying again later.
     Failed(String),
@@ -90,12 +114,13 @@ impl Pin {
 
 /// How posts reach chats.
 pub trait Deliver: Send + Sync + 'static {
-    /// Sends the messages of one post to one chat, in order, and pins the
-    /// first if asked.
+    /// Sends one message of a post to one chat, and pins it if asked (a
+    /// pinned post's first message). One message at a time, so the runner
+    /// records each as it is accepted.
     fn deliver(
         &self,
         chat: &ChatTarget,
-        messages: &[String],
+        html: &str,
         pin: bool,
     ) -> impl Future<Output = Delivery> + Send;
     /// Replaces a message herald sent (an announcement's preview, with its
@@ -107,12 +132,88 @@ pub trait Deliver: Send + Sync + 'static {
     fn resolve(&self, chat: &ChatTarget) -> impl Future<Output = Option<i64>> + Send;
 }
 
-pub struct Runner<D, C> {
+/// Pauses between tries of what failed: doubling from `first`, at most
+/// `most`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: std::time::Duration,
+    pub most: std::time::Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Backoff {
+        Backoff {
+            first: std::time::Duration::from_secs(1),
+            most: std::time::Duration::from_secs(60),
+        }
+    }
+}
+
+impl Backoff {
+    /// The pause after the `tries`th failure in a row.
+    pub fn after(&self, tries: u32) -> std::time::Duration {
+        let doubled = self
+            .first
+            .saturating_mul(1 << tries.saturating_sub(1).min(20));
+        doubled.min(self.most)
+    }
+}
+
+pub struct Runner<D, C, S = Store> {
     pub deliver: D,
     pub clock: C,
-    pub store: Arc<Store>,
+    pub store: Arc<S>,
     pub config: Config,
     pub catalog: watch::Receiver<Arc<Catalog>>,
+    /// Where the scheduler says how it is, for `/healthz`.
+    pub health: Health,
+    pub backoff: Backoff,
+}
+
+/// A write the state file has not taken yet. Writes are made in order, and
+/// one that failed is made again before anything after it.
+enum Write {
+    Post {
+        post: Post,
+        outcome: Outcome,
+        detail: Option<String>,
+        told: Vec<(String, Facts)>,
+        at: DateTime<Utc>,
+    },
+    Part {
+        post: Post,
+        sent: usize,
+        detail: Option<String>,
+        at: DateTime<Utc>,
+    },
+    Seen(Vec<(String, Seen)>),
+    Forget(ChatTarget),
+    Unsubscribe(i64),
+    PlannedUntil(DateTime<Utc>),
+}
+
+impl Write {
+    fn apply<S: ScheduleStore>(&self, store: &S) -> Result<(), StoreError> {
+        match self {
+            Write::Post {
+                post,
+                outcome,
+                detail,
+                told,
+                at,
+            } => store.record_post(post, *outcome, detail.as_deref(), told, *at),
+            Write::Part {
+                post,
+                sent,
+                detail,
+                at,
+            } => store.record_part(post, *sent, detail.as_deref(), *at),
+            Write::Seen(changed) => store.record_seen(changed),
+            Write::Forget(chat) => store.forget_chat(chat),
+            Write::Unsubscribe(chat) => store.unsubscribe(*chat).map(drop),
+            Write::PlannedUntil(at) => store.set_planned_until(*at),
+        }
+    }
 }
 
 /// The loop's working state.
@@ -120,6 +221,8 @@ struct State {
     memory: Memory,
     from: DateTime<Utc>,
     catalog: Arc<Catalog>,
+    /// The pages' sender is gone (nothing more will change).
+    catalog_closed: bool,
     configured: Vec<ChatTarget>,
     /// The chats whose language is known (their subscriber's), as of this
     /// turn; the others get `language` from `bot.toml`.
@@ -127,60 +230,209 @@ struct State {
     /// Chats that blocked herald or vanished, for the rest of this run.
     gone: HashSet<ChatTarget>,
     failures: HashMap<String, u32>,
-    /// The state file's version as of the last look for other writers.
+    /// Long posts part-way out: messages accepted, the first one's pin.
+    parts: HashMap<String, (usize, Option<String>)>,
+    /// Writes the state file has not taken yet, oldest first.
+    pending: VecDeque<Write>,
+    /// The state file's version as of the last look for other writers,
+    /// and the last post record read.
     version: i64,
+    seq: i64,
+    pruned: Option<DateTime<Utc>>,
+    /// Why nothing got through in the last turn that tried to post.
+    undeliverable: Option<String>,
 }
 
-impl<D: Deliver, C: Clock> Runner<D, C> {
-    /// Runs until `stop` turns true; a post under way is finished first.
+/// A run of store failures.
+struct Trouble {
+    since: Option<DateTime<Utc>>,
+    tries: u32,
+}
+
+impl<D: Deliver, C: Clock> Runner<D, C, Store> {
+    /// A runner on the SQLite state file, healthy by default, with the
+    /// usual pauses.
+    pub fn new(
+        deliver: D,
+        clock: C,
+        store: Arc<Store>,
+        config: Config,
+        catalog: watch::Receiver<Arc<Catalog>>,
+    ) -> Self {
+        Runner::on(deliver, clock, store, config, catalog)
+    }
+}
+
+impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
+    /// A runner on any store.
+    pub fn on(
+        deliver: D,
+        clock: C,
+        store: Arc<S>,
+        config: Config,
+        catalog: watch::Receiver<Arc<Catalog>>,
+    ) -> Self {
+        Runner {
+            deliver,
+            clock,
+            store,
+            config,
+            catalog,
+            health: Health::default(),
+            backoff: Backoff::default(),
+        }
+    }
+
+    /// Runs until `stop` turns true (a post under way is finished first),
+    /// or until the state file has been unusable for longer than
+    /// `catch_up`: that error is returned, for the process to exit on.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> Result<(), StoreError> {
-        let mut state = self.start().await?;
-        loop {
-            let wake = self.turn(&mut state, &stop).await?;
-            let sleep = (wake - self.clock.now()).to_std().unwrap_or_default();
-            tokio::select! {
-                () = tokio::time::sleep(sleep) => {}
-                changed = self.catalog.changed() => {
-                    if changed.is_ok() {
-                        state.catalog = self.catalog.borrow_and_update().clone();
-                        self.observe(&mut state)?;
+        let mut trouble = Trouble {
+            since: None,
+            tries: 0,
+        };
+        let mut state = loop {
+            match self.start().await {
+                Ok(state) => break state,
+                Err(error) => {
+                    if !self.wait_out(&mut trouble, error, &mut stop).await? {
+                        return Ok(());
                     }
                 }
-                () = self.store.announced() => {}
-                written = written_elsewhere(&self.store, state.version) => {
-                    state.version = written?;
-                    // What a `herald announce` posted, should it stop
-                    // before it is done and this runner take over.
-                    state.memory.done.extend(self.store.done_keys()?);
-                }
-                _ = stop.wait_for(|stop| *stop) => {}
             }
-            if *stop.borrow() {
+        };
+        tracing::info!(from = %state.from, "scheduler started");
+        loop {
+            let cycled = match self.cycle(&mut state, &stop).await {
+                Ok(wake) => {
+                    self.well(&mut trouble, &state);
+                    self.idle(&mut state, wake, &mut stop).await
+                }
+                Err(error) => Err(error),
+            };
+            if let Err(error) = cycled {
+                if !self.wait_out(&mut trouble, error, &mut stop).await? {
+                    return Ok(());
+                }
+            }
+            if stopping(&stop) {
                 return Ok(());
             }
+        }
+    }
+
+    /// Writes left over, pruning now and then, and one turn; returns when
+    /// to look again.
+    async fn cycle(
+        &mut self,
+        state: &mut State,
+        stop: &watch::Receiver<bool>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        self.flush(state).await?;
+        self.prune(state).await?;
+        self.turn(state, stop).await
+    }
+
+    /// Sleeps until `wake` (a minute at most), new pages, an announcement
+    /// or another process's write, or the stop.
+    async fn idle(
+        &mut self,
+        state: &mut State,
+        wake: DateTime<Utc>,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Result<(), StoreError> {
+        let sleep = nap(self.clock.now(), wake);
+        let store = Arc::clone(&self.store);
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
+            changed = self.catalog.changed(), if !state.catalog_closed => {
+                match changed {
+                    Ok(()) => {
+                        state.catalog = self.catalog.borrow_and_update().clone();
+                        self.observe(state).await?;
+                    }
+                    Err(_) => state.catalog_closed = true,
+                }
+            }
+            () = store.announced().notified() => {}
+            written = written_elsewhere(&store, state.version) => {
+                state.version = written?;
+                // What a `herald announce` posted, should it stop before
+                // it is done and this runner take over: read since the
+                // last look, not whole.
+                let seq = state.seq;
+                let (keys, last) = call(&self.store, move |s| s.posts_after(seq)).await?;
+                state.seq = last;
+                state.memory.done.extend(keys);
+            }
+            () = stopped(stop) => {}
+        }
+        Ok(())
+    }
+
+    /// A turn went through: the store is well again, and the health says
+    /// whether posts get through.
+    fn well(&self, trouble: &mut Trouble, state: &State) {
+        if let Some(since) = trouble.since.take() {
+            tracing::info!(%since, "the state file is usable again");
+        }
+        trouble.tries = 0;
+        self.health.scheduler(match &state.undeliverable {
+            None => Condition::Alive,
+            Some(reason) => Condition::Trouble(format!("posts are not getting through: {reason}")),
+        });
+    }
+
+    /// The store failed: says so, and waits before the next try. Ok(false)
+    /// if a stop came meanwhile; the error itself once the store has been
+    /// failing for longer than `catch_up`.
+    async fn wait_out(
+        &self,
+        trouble: &mut Trouble,
+        error: StoreError,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Result<bool, StoreError> {
+        let now = self.clock.now();
+        let since = *trouble.since.get_or_insert(now);
+        self.health
+            .scheduler(Condition::Trouble(format!("state file: {error}")));
+        if now - since > self.config.schedule.catch_up.to_chrono() {
+            tracing::error!(%error, %since, "the state file has been unusable for longer than catch_up: stopping, for a supervisor to restart herald");
+            return Err(error);
+        }
+        trouble.tries += 1;
+        let pause = self.backoff.after(trouble.tries);
+        tracing::warn!(%error, retry_in = ?pause, "the state file failed; the scheduler tries again");
+        tokio::select! {
+            () = tokio::time::sleep(pause) => Ok(!stopping(stop)),
+            () = stopped(stop) => Ok(false),
         }
     }
 
     async fn start(&mut self) -> Result<State, StoreError> {
         let mut state = self.state().await?;
         state.catalog = self.catalog.borrow_and_update().clone();
-        self.observe(&mut state)?;
-        tracing::info!(from = %state.from, "scheduler started");
+        self.observe(&mut state).await?;
         Ok(state)
     }
 
     /// The working state from the state file and the config.
     async fn state(&self) -> Result<State, StoreError> {
-        let memory = self.store.memory()?;
+        // The last record first: what is written after it is read again
+        // later, whatever `memory` saw of it.
+        let seq = call(&self.store, |s| s.last_post()).await?;
+        let memory = call(&self.store, |s| s.memory()).await?;
+        let parts = call(&self.store, |s| s.parts()).await?;
+        let planned = call(&self.store, |s| s.planned_until()).await?;
+        let version = call(&self.store, |s| s.data_version()).await?;
         let now = self.clock.now();
-        let from = self.store.planned_until()?.unwrap_or(now).min(now);
+        let from = planned.unwrap_or(now).min(now);
         let mut configured = Vec::new();
         for chat in &self.config.telegram.chats {
-            let resolved = match chat {
-                ChatTarget::Username(_) => self.deliver.resolve(chat).await.map(ChatTarget::Id),
-                ChatTarget::Id(_) => None,
+            let chat = match chat {
+                ChatTarget::Username(name) => self.chat_key(chat, name).await?,
+                ChatTarget::Id(_) => chat.clone(),
             };
-            let chat = resolved.unwrap_or_else(|| chat.clone());
             if !configured.contains(&chat) {
                 configured.push(chat);
             }
@@ -189,24 +441,112 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
             memory,
             from,
             catalog: self.catalog.borrow().clone(),
+            catalog_closed: false,
             configured,
             languages: HashMap::new(),
             gone: HashSet::new(),
             failures: HashMap::new(),
-            version: self.store.data_version()?,
+            parts,
+            pending: VecDeque::new(),
+            version,
+            seq,
+            pruned: None,
+            undeliverable: None,
         })
     }
 
-    fn observe(&self, state: &mut State) -> Result<(), StoreError> {
+    /// The key a `@name` chat is posted under, settled once for good: the
+    /// id it resolved to, or the name itself if posts went out under it
+    /// (its `getChat` failed then). Until settled, a failed `getChat`
+    /// posts by name, and the name is then its key.
+    async fn chat_key(&self, chat: &ChatTarget, name: &str) -> Result<ChatTarget, StoreError> {
+        let username = name.to_string();
+        if let Some(key) = call(&self.store, move |s| s.chat_key(&username)).await? {
+            return Ok(key);
+        }
+        let named = chat.clone();
+        let key = if call(&self.store, move |s| s.has_history(&named)).await? {
+            chat.clone()
+        } else {
+            match self.deliver.resolve(chat).await {
+                Some(id) => ChatTarget::Id(id),
+                None => return Ok(chat.clone()),
+            }
+        };
+        let (username, settled, now) = (name.to_string(), key.clone(), self.clock.now());
+        call(&self.store, move |s| {
+            s.set_chat_key(&username, &settled, now)
+        })
+        .await?;
+        tracing::info!(chat = name, key = %key, "chat key settled");
+        Ok(key)
+    }
+
+    async fn observe(&self, state: &mut State) -> Result<(), StoreError> {
         let changed = state
             .memory
             .observe(state.catalog.events(), self.clock.now());
-        self.store.record_seen(&state.memory, &changed)
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let seen = changed
+            .into_iter()
+            .filter_map(|id| {
+                let seen = state.memory.seen.get(&id)?.clone();
+                Some((id, seen))
+            })
+            .collect();
+        self.write(state, Write::Seen(seen)).await
+    }
+
+    /// Queues a write and makes every write queued, in order.
+    async fn write(&self, state: &mut State, write: Write) -> Result<(), StoreError> {
+        state.pending.push_back(write);
+        self.flush(state).await
+    }
+
+    async fn flush(&self, state: &mut State) -> Result<(), StoreError> {
+        while let Some(write) = state.pending.pop_front() {
+            let (write, written) = call(&self.store, move |s| {
+                let written = write.apply(s);
+                Ok((write, written))
+            })
+            .await?;
+            if let Err(error) = written {
+                state.pending.push_front(write);
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
+    /// Once a day, forgets what is long past (see [`KEEP`]), and reloads
+    /// the memory so it stays as small as the file.
+    async fn prune(&self, state: &mut State) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        if state.pruned.is_some_and(|at| now - at < PRUNE_EVERY) || !state.pending.is_empty() {
+            return Ok(());
+        }
+        let keep = KEEP.max(self.config.schedule.catch_up.to_chrono() * 2);
+        let pruned = call(&self.store, move |s| s.prune(now, keep)).await?;
+        state.pruned = Some(now);
+        if pruned.posts > 0 || pruned.events > 0 {
+            tracing::info!(
+                posts = pruned.posts,
+                events = pruned.events,
+                "forgot history older than {} days",
+                keep.num_days()
+            );
+            state.memory = call(&self.store, |s| s.memory()).await?;
+            state.parts = call(&self.store, |s| s.parts()).await?;
+        }
+        Ok(())
     }
 
     /// Every chat posted to: configured ones, then subscribers, each once.
-    fn chats(&self, state: &State) -> Result<Vec<ChatTarget>, StoreError> {
-        let mut chats = self.store.targets(&state.configured)?;
+    async fn chats(&self, state: &State) -> Result<Vec<ChatTarget>, StoreError> {
+        let configured = state.configured.clone();
+        let mut chats = call(&self.store, move |s| s.targets(&configured)).await?;
         chats.retain(|chat| !state.gone.contains(chat));
         Ok(chats)
     }
@@ -218,9 +558,13 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
         stop: &watch::Receiver<bool>,
     ) -> Result<DateTime<Utc>, StoreError> {
         let now = self.clock.now();
-        let chats = self.chats(state)?;
-        state.languages = self.store.languages()?;
-        state.memory.announcements = self.store.owed_announcements()?;
+        let chats = self.chats(state).await?;
+        let (languages, owed) = call(&self.store, |s| {
+            Ok((s.languages()?, s.owed_announcements()?))
+        })
+        .await?;
+        state.languages = languages;
+        state.memory.announcements = owed;
         let schedule = &self.config.schedule;
         let planned = turn(&Input {
             events: state.catalog.events(),
@@ -232,76 +576,163 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
             from: state.from,
             until: now,
         });
-        for post in &planned.skip {
+        for post in planned.skip {
             tracing::warn!(post = %post.key, due = %post.due, "skipped: fell due more than catch_up ago");
-            state.memory.skipped(post);
-            self.store
-                .record_post(post, Outcome::Skipped, None, &[], now)?;
+            state.memory.skipped(&post);
+            let skipped = Write::Post {
+                post,
+                outcome: Outcome::Skipped,
+                detail: None,
+                told: Vec::new(),
+                at: now,
+            };
+            self.write(state, skipped).await?;
         }
         let mut owed: Option<DateTime<Utc>> = None;
+        let mut retry: Option<std::time::Duration> = None;
         let mut unfinished = HashSet::new();
+        let (mut through, mut failed) = (false, None);
         for post in &planned.send {
-            if *stop.borrow() || !self.send(state, post).await? {
+            let sent = if stopping(stop) {
+                Sent::Owed
+            } else {
+                self.send(state, post).await?
+            };
+            let done = matches!(sent, Sent::Done);
+            match sent {
+                Sent::Done => through = true,
+                Sent::Failed(reason) => {
+                    let tries = state.failures.get(&post.key).copied().unwrap_or(1);
+                    let pause = self.backoff.after(tries);
+                    retry = Some(retry.map_or(pause, |r| r.min(pause)));
+                    failed = Some(reason);
+                }
+                Sent::Owed => {}
+            }
+            if !done {
                 owed = Some(owed.map_or(post.due, |o| o.min(post.due)));
                 unfinished.extend(post.announcement());
             }
+        }
+        if through || failed.is_some() {
+            state.undeliverable = if through { None } else { failed };
         }
         self.finish_announcements(state, now, &unfinished).await?;
         // Timed posts due before `from` are never planned again, so `from`
         // stays at the oldest post still owed.
         state.from = owed.unwrap_or(now).min(now);
-        self.store.set_planned_until(state.from)?;
-        Ok(match owed {
-            Some(_) => planned.wake.min(now + RETRY),
-            None => planned.wake,
+        self.write(state, Write::PlannedUntil(state.from)).await?;
+        let retry = retry.map(|pause| now + Duration::from_std(pause).unwrap_or(RETRY));
+        Ok(match (owed, retry) {
+            (Some(_), Some(retry)) => planned.wake.min(retry),
+            (Some(_), None) => planned.wake.min(now + RETRY),
+            (None, _) => planned.wake,
         })
     }
 
-    /// Delivers one post and records what became of it; false if it is
-    /// still owed.
-    async fn send(&self, state: &mut State, post: &Post) -> Result<bool, StoreError> {
-        let events = state.catalog.events();
+    /// Delivers what is left of one post, message by message, recording
+    /// each as it is accepted, and records what became of the post.
+    async fn send(&self, state: &mut State, post: &Post) -> Result<Sent, StoreError> {
+        let catalog = Arc::clone(&state.catalog);
+        let events = catalog.events();
         let lang = state.languages.get(&post.chat).copied();
         let lang = lang.unwrap_or(self.config.language);
         let messages = render::post(post, events, lang, self.config.timezone);
         if messages.is_empty() {
-            return Ok(true);
+            return Ok(Sent::Done);
         }
-        let delivery = self
-            .deliver
-            .deliver(&post.chat, &messages, post.pin())
-            .await;
-        let now = self.clock.now();
-        match delivery {
-            Delivery::Accepted(pin) => {
-                let told = state.memory.sent(post, events);
-                let detail = pin.detail();
-                self.store
-                    .record_post(post, Outcome::Sent, detail.as_deref(), &told, now)?;
-                tracing::info!(post = %post.key, chat = %post.chat, "posted");
-                Ok(true)
-            }
-            Delivery::Gone(reason) => {
-                self.gone(state, &post.chat, &reason)?;
-                state.memory.skipped(post);
-                self.store
-                    .record_post(post, Outcome::Undeliverable, Some(&reason), &[], now)?;
-                Ok(true)
-            }
-            Delivery::Failed(reason) => {
-                let attempts = state.failures.entry(post.key.clone()).or_default();
-                *attempts += 1;
-                if *attempts < ATTEMPTS {
-                    tracing::warn!(post = %post.key, chat = %post.chat, %reason, attempt = *attempts, "delivery failed; will retry");
-                    return Ok(false);
+        let (mut sent, mut detail) = state.parts.get(&post.key).cloned().unwrap_or_default();
+        let kind = kind(&post.what);
+        while sent < messages.len() {
+            let pin = post.pin() && sent == 0;
+            let delivery = self.deliver.deliver(&post.chat, &messages[sent], pin).await;
+            let now = self.clock.now();
+            let reason = match delivery {
+                Delivery::Accepted(pinned) => {
+                    if sent == 0 {
+                        detail = pinned.detail();
+                    }
+                    sent += 1;
+                    if sent < messages.len() {
+                        state.parts.insert(post.key.clone(), (sent, detail.clone()));
+                        let part = Write::Part {
+                            post: post.clone(),
+                            sent,
+                            detail: detail.clone(),
+                            at: now,
+                        };
+                        self.write(state, part).await?;
+                    }
+                    continue;
                 }
-                tracing::error!(post = %post.key, chat = %post.chat, %reason, "delivery failed {ATTEMPTS} times; giving up on this post");
-                state.memory.skipped(post);
-                self.store
-                    .record_post(post, Outcome::Undeliverable, Some(&reason), &[], now)?;
-                Ok(true)
-            }
+                Delivery::Gone(reason) => {
+                    metrics::counter!("herald_posts_total", "kind" => kind, "outcome" => "gone")
+                        .increment(1);
+                    self.gone(state, &post.chat, &reason).await?;
+                    state.memory.skipped(post);
+                    self.give_up(state, post, reason, now).await?;
+                    return Ok(Sent::Done);
+                }
+                Delivery::Refused(reason) => {
+                    tracing::error!(post = %post.key, chat = %post.chat, %reason, "Telegram refused the post; it is not tried again");
+                    reason
+                }
+                Delivery::Failed(reason) => {
+                    let attempts = state.failures.entry(post.key.clone()).or_default();
+                    *attempts += 1;
+                    if *attempts < ATTEMPTS {
+                        tracing::warn!(post = %post.key, chat = %post.chat, %reason, attempt = *attempts, "delivery failed; will retry");
+                        metrics::counter!("herald_posts_total", "kind" => kind, "outcome" => "retried")
+                            .increment(1);
+                        return Ok(Sent::Failed(reason));
+                    }
+                    tracing::error!(post = %post.key, chat = %post.chat, %reason, "delivery failed {ATTEMPTS} times; giving up on this post");
+                    reason
+                }
+            };
+            metrics::counter!("herald_posts_total", "kind" => kind, "outcome" => "failed")
+                .increment(1);
+            state.failures.remove(&post.key);
+            state.memory.skipped(post);
+            self.give_up(state, post, reason, now).await?;
+            return Ok(Sent::Done);
         }
+        let now = self.clock.now();
+        state.parts.remove(&post.key);
+        state.failures.remove(&post.key);
+        let told = state.memory.sent(post, events);
+        let record = Write::Post {
+            post: post.clone(),
+            outcome: Outcome::Sent,
+            detail,
+            told,
+            at: now,
+        };
+        self.write(state, record).await?;
+        metrics::counter!("herald_posts_total", "kind" => kind, "outcome" => "sent").increment(1);
+        let late = (now - post.due).num_milliseconds().max(0) as f64 / 1000.0;
+        metrics::gauge!("herald_scheduler_lag_seconds").set(late);
+        tracing::info!(post = %post.key, chat = %post.chat, messages = messages.len(), "posted");
+        Ok(Sent::Done)
+    }
+
+    /// A post that will not be delivered: recorded so, never tried again.
+    async fn give_up(
+        &self,
+        state: &mut State,
+        post: &Post,
+        reason: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        state.parts.remove(&post.key);
+        let record = Write::Post {
+            post: post.clone(),
+            outcome: Outcome::Undeliverable,
+            detail: Some(reason),
+            told: Vec::new(),
+            at: now,
+        };
+        self.write(state, record).await
     }
 
     /// Announcements due whose every chat had its try are done: recorded
@@ -331,10 +762,10 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
     }
 
     async fn finish(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let Some(record) = self.store.finish_announcement(id, now)? else {
+        let Some(record) = call(&self.store, move |s| s.finish_announcement(id, now)).await? else {
             return Ok(());
         };
-        let deliveries = self.store.deliveries(id)?;
+        let deliveries = call(&self.store, move |s| s.deliveries(id)).await?;
         let sent = deliveries
             .iter()
             .filter(|d| d.outcome == Outcome::Sent)
@@ -361,13 +792,14 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
         let owed = state.memory.announcements.iter().find(|a| a.id == id);
         if let Some(announcement) = owed.cloned() {
             loop {
-                let chats = self.chats(&state)?;
+                let chats = self.chats(&state).await?;
                 let mut posts = announcement_posts(&announcement, &chats);
                 posts.retain(|post| !state.memory.done.contains(&post.key));
                 let mut left = false;
                 for post in &posts {
-                    self.store.hold_announcement(id, self.clock.now() + HOLD)?;
-                    left |= !self.send(&mut state, post).await?;
+                    let until = self.clock.now() + HOLD;
+                    call(&self.store, move |s| s.hold_announcement(id, until)).await?;
+                    left |= !matches!(self.send(&mut state, post).await?, Sent::Done);
                 }
                 if !left {
                     break;
@@ -376,31 +808,98 @@ impl<D: Deliver, C: Clock> Runner<D, C> {
             }
             self.finish(id, self.clock.now()).await?;
         }
-        self.store.deliveries(id)
+        call(&self.store, move |s| s.deliveries(id)).await
     }
 
     /// Reported once: the chat is unsubscribed and posted to no more.
-    fn gone(&self, state: &mut State, chat: &ChatTarget, reason: &str) -> Result<(), StoreError> {
+    async fn gone(
+        &self,
+        state: &mut State,
+        chat: &ChatTarget,
+        reason: &str,
+    ) -> Result<(), StoreError> {
         if !state.gone.insert(chat.clone()) {
             return Ok(());
         }
         tracing::warn!(%chat, %reason, "chat unreachable: it is unsubscribed and gets no more posts");
         if let ChatTarget::Id(id) = chat {
-            self.store.unsubscribe(*id)?;
+            self.write(state, Write::Unsubscribe(*id)).await?;
         }
         state.memory.forget_chat(chat);
-        self.store.forget_chat(chat)
+        self.write(state, Write::Forget(chat.clone())).await
+    }
+}
+
+/// What became of one post this turn.
+enum Sent {
+    /// Sent, or given up on: not owed any more.
+    Done,
+    /// Failed for a passing reason: tried again after a pause.
+    Failed(String),
+    /// Not tried (a stop came).
+    Owed,
+}
+
+/// The `kind` label of `herald_posts_total`.
+fn kind(what: &What) -> &'static str {
+    match what {
+        What::Digest { .. } => "digest",
+        What::Reminder { .. } => "reminder",
+        What::TalkReminder { .. } => "talk_reminder",
+        What::Change { .. } => "change",
+        What::Cancellation { .. } => "cancellation",
+        What::Recording { .. } => "recording",
+        What::Announcement(_) => "announcement",
+    }
+}
+
+/// A store call, off the async workers: it may block on the disk.
+async fn call<S, T, F>(store: &Arc<S>, f: F) -> Result<T, StoreError>
+where
+    S: ScheduleStore,
+    T: Send + 'static,
+    F: FnOnce(&S) -> Result<T, StoreError> + Send + 'static,
+{
+    let store = Arc::clone(store);
+    match tokio::task::spawn_blocking(move || f(&store)).await {
+        Ok(result) => result,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(_) => Err(StoreError::unusable(
+            Path::new("state file"),
+            "the runtime is shutting down",
+        )),
     }
 }
 
 /// Returns once another process has written to the state file since
 /// `version`, with the file's new version.
-async fn written_elsewhere(store: &Store, version: i64) -> Result<i64, StoreError> {
+async fn written_elsewhere<S: ScheduleStore>(
+    store: &Arc<S>,
+    version: i64,
+) -> Result<i64, StoreError> {
     loop {
         tokio::time::sleep(POLL).await;
-        let now = store.data_version()?;
+        let now = call(store, |s| s.data_version()).await?;
         if now != version {
             return Ok(now);
         }
     }
 }
+
+/// How long to sleep at `now` for `wake`: never more than
+/// [`WAKE_AT_LEAST`], so a suspended machine's lost time is noticed.
+fn nap(now: DateTime<Utc>, wake: DateTime<Utc>) -> std::time::Duration {
+    (wake - now).to_std().unwrap_or_default().min(WAKE_AT_LEAST)
+}
+
+/// A stop was asked for, or whoever could ask is gone.
+fn stopping(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
+}
+
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
+}
+
+#[cfg(test)]
+mod tests;

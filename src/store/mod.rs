@@ -9,7 +9,12 @@
 //! sync rate (a third of the throughput, measured). What NORMAL gives up is
 //! an operating-system crash or power cut, after which the last records may
 //! be lost and those posts repeated; the README says so. Every call is a
-//! short statement, so callers on async tasks may call in directly.
+//! short statement; the scheduler still makes its calls off the async
+//! workers, through [`ScheduleStore`].
+//!
+//! A state file is never silently started afresh: an empty file, or one
+//! herald did not write, is refused with the reason, and a new file is
+//! created (complete, under a temporary name) only where none exists.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,17 +22,21 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::Notify;
 
 use crate::config::ChatTarget;
 use crate::lang::Lang;
 
 mod announcements;
+mod backend;
+mod lease;
 mod schedule;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State};
-pub use schedule::Outcome;
+pub use backend::ScheduleStore;
+pub use lease::{Lease, LeaseError, STANDBY_POLL};
+pub use schedule::{Outcome, Pruned};
 
 /// Schema changes in order; `migrations.version` counts those applied.
 /// Append only: a released migration is never edited.
@@ -80,7 +89,39 @@ const MIGRATIONS: &[&str] = &[
     // The language of the member who subscribed a chat, where Telegram
     // said it: the chat's posts are written in it.
     "ALTER TABLE subscriptions ADD COLUMN lang TEXT",
+    // `seq` numbers every write, never reused (AUTOINCREMENT), so what
+    // another process wrote is read since the last look instead of whole.
+    // `parts`: how many messages of a long post Telegram accepted so far.
+    // `chat_keys`: the key each `@name` chat was posted under, for good.
+    "CREATE TABLE posts_by_seq (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        key     TEXT NOT NULL UNIQUE,
+        chat    TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        detail  TEXT
+    ) STRICT;
+    INSERT INTO posts_by_seq (key, chat, outcome, at, detail)
+        SELECT key, chat, outcome, at, detail FROM posts ORDER BY rowid;
+    DROP TABLE posts;
+    ALTER TABLE posts_by_seq RENAME TO posts;
+    CREATE INDEX posts_at ON posts (at);
+    CREATE TABLE parts (
+        key    TEXT PRIMARY KEY,
+        chat   TEXT NOT NULL,
+        sent   INTEGER NOT NULL,
+        detail TEXT,
+        at     TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE chat_keys (
+        username TEXT PRIMARY KEY,
+        key      TEXT NOT NULL,
+        since    TEXT NOT NULL
+    ) STRICT",
 ];
+
+/// What every SQLite file starts with.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// How long a write waits for another process (a CLI command) holding the
 /// file before giving up.
@@ -117,6 +158,21 @@ pub struct StoreError {
 enum StoreProblem {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(
+        "it is empty (0 bytes): herald will not start afresh over it, as \
+         subscriptions and post history would be lost without a word; \
+         restore it from a backup, or delete it to start with no history"
+    )]
+    Empty,
+    #[error(
+        "it is not a herald state file ({0}); point `state` in bot.toml \
+         at herald's own file, or at a path that does not exist yet"
+    )]
+    Foreign(&'static str),
+    #[error("{0}")]
+    Unusable(String),
     #[error("a stored record is unreadable: {0}")]
     Record(String),
     #[error(
@@ -126,16 +182,41 @@ enum StoreProblem {
     Newer { found: usize, known: usize },
 }
 
+impl StoreError {
+    /// A store other than SQLite's (or a test's) that cannot be used now.
+    pub fn unusable(path: &Path, reason: impl Into<String>) -> StoreError {
+        StoreError {
+            path: path.to_path_buf(),
+            source: StoreProblem::Unusable(reason.into()),
+        }
+    }
+}
+
 impl Store {
-    /// Opens the state file, creating it if needed, and brings its schema
-    /// up to date.
+    /// Opens the state file and brings its schema up to date. A new file is
+    /// created only where the path does not exist; an empty or foreign file
+    /// is refused.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let fail = |source: StoreProblem| StoreError {
             path: path.to_path_buf(),
             source,
         };
-        let mut connection = Connection::open(path).map_err(|e| fail(e.into()))?;
+        match std::fs::metadata(path) {
+            Ok(_) => recognise(path).map_err(fail)?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                create(path).map_err(fail)?
+            }
+            Err(error) => return Err(fail(error.into())),
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut connection =
+            Connection::open_with_flags(path, flags).map_err(|e| fail(e.into()))?;
         configure(&connection).map_err(|e| fail(e.into()))?;
+        if !has_migrations(&connection).map_err(|e| fail(e.into()))? {
+            return Err(fail(StoreProblem::Foreign(
+                "an SQLite database of something else",
+            )));
+        }
         migrate(&mut connection).map_err(fail)?;
         Ok(Store {
             path: path.to_path_buf(),
@@ -260,6 +341,60 @@ impl StoreError {
             source: error.into(),
         })
     }
+}
+
+/// An existing file must be non-empty SQLite: an empty one is what a lost
+/// or truncated state file looks like, and is not taken as new.
+fn recognise(path: &Path) -> Result<(), StoreProblem> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() == 0 {
+        return Err(StoreProblem::Empty);
+    }
+    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
+    file.take(SQLITE_HEADER.len() as u64)
+        .read_to_end(&mut header)?;
+    if header != SQLITE_HEADER {
+        return Err(StoreProblem::Foreign("it is not an SQLite database"));
+    }
+    Ok(())
+}
+
+/// A new state file, complete with its schema before it takes its name:
+/// a crash while creating it never leaves a half-made file at `path`.
+/// `hard_link` does not replace, so of two herald starting at once one
+/// file wins and the other opens it.
+fn create(path: &Path) -> Result<(), StoreProblem> {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(format!(".new-{}", std::process::id()));
+    let draft = PathBuf::from(name);
+    let made = (|| -> Result<(), StoreProblem> {
+        let _ = std::fs::remove_file(&draft);
+        let mut connection = Connection::open(&draft)?;
+        configure(&connection)?;
+        migrate(&mut connection)?;
+        connection.close().map_err(|(_, error)| error)?;
+        match std::fs::hard_link(&draft, path) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // A file system without hard links: a plain rename.
+            Err(_) => Ok(std::fs::rename(&draft, path)?),
+        }
+    })();
+    for leftover in ["", "-wal", "-shm"] {
+        let mut name = draft.as_os_str().to_os_string();
+        name.push(leftover);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    made
+}
+
+fn has_migrations(connection: &Connection) -> rusqlite::Result<bool> {
+    connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations')",
+        [],
+        |row| row.get(0),
+    )
 }
 
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
@@ -391,6 +526,57 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(error.contains("written by a newer herald"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_or_foreign_file_is_refused_and_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        std::fs::write(&path, "").unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(
+            error.starts_with(&format!("{}: state file: it is empty", path.display())),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            0,
+            "not re-initialised"
+        );
+
+        std::fs::write(&path, "title = \"not a database\"\n").unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(error.contains("is not a herald state file"), "{error}");
+
+        std::fs::remove_file(&path).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+            .unwrap();
+        other.close().unwrap();
+        let error = Store::open(&path).err().unwrap().to_string();
+        assert!(
+            error.contains("is not a herald state file (an SQLite database of something else)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_new_file_is_complete_under_its_name_with_nothing_left_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        open(&dir).close().unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["herald.db"]);
+        assert!(
+            std::fs::metadata(dir.path().join("herald.db"))
+                .unwrap()
+                .len()
+                > 0
+        );
+        open(&dir).close().unwrap();
     }
 
     #[test]

@@ -1,15 +1,28 @@
 //! The scheduler's [`Memory`] in the state file. A post is recorded in one
 //! transaction with what its chat was told, right after Telegram accepted
-//! it: a crash can lose at most the record of the one post in flight.
+//! it, and each message of a long post as it is accepted: a crash can lose
+//! at most the record of the one message in flight.
+//!
+//! Bounded: [`Store::prune`] forgets what is long past (see its doc for why
+//! that cannot make a post repeat).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{Store, StoreError, StoreProblem};
 use crate::config::ChatTarget;
 use crate::schedule::{Facts, Memory, Post, Seen};
+
+/// What [`Store::prune`] forgot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Post records.
+    pub posts: usize,
+    /// Events whose history (what chats were told) went.
+    pub events: usize,
+}
 
 /// How a post ended, as the state file says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +118,66 @@ impl Store {
         self.check(keys)
     }
 
+    /// The number of the latest post record (0 for none): what
+    /// [`Store::posts_after`] reads on from.
+    pub fn last_post(&self) -> Result<i64, StoreError> {
+        let last =
+            self.connection()
+                .query_row("SELECT coalesce(max(seq), 0) FROM posts", [], |row| {
+                    row.get(0)
+                });
+        self.check(last)
+    }
+
+    /// The keys recorded after record `seq` (by any process), and the
+    /// latest record's number: what another process did, read since the
+    /// last look rather than whole.
+    pub fn posts_after(&self, seq: i64) -> Result<(Vec<String>, i64), StoreError> {
+        let connection = self.connection();
+        let rows = connection
+            .prepare_cached("SELECT seq, key FROM posts WHERE seq > ?1 ORDER BY seq")
+            .and_then(|mut statement| {
+                statement
+                    .query_map([seq], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<(i64, String)>>>()
+            });
+        let rows = self.check(rows)?;
+        let last = rows.last().map_or(seq, |(seq, _)| *seq);
+        Ok((rows.into_iter().map(|(_, key)| key).collect(), last))
+    }
+
+    /// Long posts part-way out: by key, how many of their messages Telegram
+    /// accepted, and how the first one's pin went.
+    pub fn parts(&self) -> Result<HashMap<String, (usize, Option<String>)>, StoreError> {
+        let connection = self.connection();
+        let rows = connection
+            .prepare("SELECT key, sent, detail FROM parts")
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| {
+                        let sent: i64 = row.get(1)?;
+                        Ok((row.get(0)?, (sent as usize, row.get(2)?)))
+                    })?
+                    .collect()
+            });
+        self.check(rows)
+    }
+
+    /// The first `sent` messages of a long post were accepted.
+    pub fn record_part(
+        &self,
+        post: &Post,
+        sent: usize,
+        detail: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let written = self.connection().execute(
+            "INSERT OR REPLACE INTO parts (key, chat, sent, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![post.key, post.chat.to_string(), sent as i64, detail, at],
+        );
+        self.check(written).map(drop)
+    }
+
     /// A post done, and what its chat now knows, in one transaction.
     /// `detail` says why it failed, or how a pin went.
     pub fn record_post(
@@ -118,6 +191,7 @@ impl Store {
         let mut connection = self.connection();
         let written = (|| {
             let transaction = connection.transaction()?;
+            transaction.execute("DELETE FROM parts WHERE key = ?1", [&post.key])?;
             transaction.execute(
                 "INSERT OR REPLACE INTO posts (key, chat, outcome, detail, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -141,14 +215,11 @@ impl Store {
     }
 
     /// What the pages say now, for the events whose facts changed.
-    pub fn record_seen(&self, memory: &Memory, changed: &[String]) -> Result<(), StoreError> {
+    pub fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError> {
         let mut connection = self.connection();
         let written = (|| {
             let transaction = connection.transaction()?;
-            for id in changed {
-                let Some(seen) = memory.seen.get(id) else {
-                    continue;
-                };
+            for (id, seen) in changed {
                 transaction.execute(
                     "INSERT OR REPLACE INTO seen (event, facts, since) VALUES (?1, ?2, ?3)",
                     params![id, seen.facts.as_ref().map(encode), seen.since],
@@ -195,6 +266,109 @@ impl Store {
             [at.to_rfc3339()],
         );
         self.check(written).map(|_| ())
+    }
+
+    /// The key `@name` in `bot.toml` is posted under, once settled: its
+    /// numeric id once resolved, or the name itself if posts went out
+    /// under it first. Keys never change once used.
+    pub fn chat_key(&self, username: &str) -> Result<Option<ChatTarget>, StoreError> {
+        let key = self
+            .connection()
+            .query_row(
+                "SELECT key FROM chat_keys WHERE username = ?1",
+                [username],
+                |row| row.get::<_, String>(0),
+            )
+            .optional();
+        Ok(self.check(key)?.map(|key| chat_of(&key)))
+    }
+
+    pub fn set_chat_key(
+        &self,
+        username: &str,
+        key: &ChatTarget,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let written = self.connection().execute(
+            "INSERT INTO chat_keys (username, key, since) VALUES (?1, ?2, ?3)
+             ON CONFLICT (username) DO NOTHING",
+            params![username, key.to_string(), at],
+        );
+        self.check(written).map(drop)
+    }
+
+    /// Whether anything was posted to `chat` under this very key.
+    pub fn has_history(&self, chat: &ChatTarget) -> Result<bool, StoreError> {
+        let found = self.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE chat = ?1)
+                 OR EXISTS (SELECT 1 FROM told WHERE chat = ?1)
+                 OR EXISTS (SELECT 1 FROM parts WHERE chat = ?1)",
+            [chat.to_string()],
+            |row| row.get(0),
+        );
+        self.check(found)
+    }
+
+    /// Forgets what is long past: post records older than `keep`, and what
+    /// chats were told about events that started more than `keep` ago or
+    /// whose page has been gone that long. Announcements and their
+    /// per-chat reports are kept.
+    ///
+    /// Why no post can repeat for it: a timed post (digest, reminder) is
+    /// recorded at or after it fell due, so a forgotten one fell due more
+    /// than `keep` ago; the plan only looks back to where it left off, and
+    /// anything older than `catch_up` it finds is skipped, never sent, so
+    /// `keep` must exceed `catch_up` (the runner ensures it). Notices are
+    /// planned from what chats were told, and an event whose told facts
+    /// are forgotten gets no notice at all.
+    pub fn prune(&self, now: DateTime<Utc>, keep: Duration) -> Result<Pruned, StoreError> {
+        let cut = now - keep;
+        let mut connection = self.connection();
+        let pruned = (|| -> rusqlite::Result<Result<Pruned, StoreProblem>> {
+            let transaction = connection.transaction()?;
+            let posts = transaction.execute(
+                "DELETE FROM posts WHERE at < ?1 AND substr(key, 1, 9) != 'announce/'",
+                [cut],
+            )?;
+            transaction.execute("DELETE FROM parts WHERE at < ?1", [cut])?;
+            let mut past = Vec::new();
+            {
+                let mut seen = transaction.prepare("SELECT event, facts, since FROM seen")?;
+                let rows = seen.query_map([], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, DateTime<Utc>>(2)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (event, facts, since) = row?;
+                    let gone = match facts.as_deref().map(decode).transpose() {
+                        Ok(None) => since < cut,
+                        Ok(Some(facts)) => facts.start.is_some_and(|start| start < cut),
+                        Err(problem) => return Ok(Err(problem)),
+                    };
+                    if gone {
+                        past.push((event, facts.is_none()));
+                    }
+                }
+            }
+            let mut events = 0;
+            for (event, removed) in &past {
+                events += usize::from(
+                    transaction.execute("DELETE FROM told WHERE event = ?1", [event])? > 0,
+                );
+                if *removed {
+                    transaction.execute("DELETE FROM seen WHERE event = ?1", [event])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(Ok(Pruned { posts, events }))
+        })();
+        match pruned {
+            Ok(result) => result.map_err(|problem| self.fail(problem)),
+            Err(error) => Err(self.fail(error.into())),
+        }
     }
 
     fn fail(&self, problem: StoreProblem) -> StoreError {
@@ -245,8 +419,12 @@ mod tests {
         let events = vec![event()];
         let mut memory = Memory::default();
         let now: DateTime<Utc> = "2029-12-25T00:00:00Z".parse().unwrap();
-        let changed = memory.observe(&events, now);
-        store.record_seen(&memory, &changed).unwrap();
+        let changed: Vec<(String, Seen)> = memory
+            .observe(&events, now)
+            .into_iter()
+            .map(|id| (id.clone(), memory.seen[&id].clone()))
+            .collect();
+        store.record_seen(&changed).unwrap();
         let post = Post {
             key: "reminder/e/7d/x/@chan".into(),
             due: now,
@@ -275,5 +453,92 @@ mod tests {
             .told
             .values()
             .all(|t| t.chats.is_empty()));
+    }
+
+    fn reminder(event: &str, chat: i64) -> Post {
+        Post {
+            key: format!("reminder/{event}/2h/{chat}"),
+            due: "2030-01-01T00:00:00Z".parse().unwrap(),
+            chat: ChatTarget::Id(chat),
+            what: What::Reminder {
+                event: event.into(),
+                before: "2h".parse().unwrap(),
+            },
+        }
+    }
+
+    #[test]
+    fn another_process_writes_are_read_from_where_the_last_look_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let bot = Store::open(&path).unwrap();
+        let now: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
+        bot.record_post(&reminder("a", 1), Outcome::Sent, None, &[], now)
+            .unwrap();
+        let seq = bot.last_post().unwrap();
+        let other = Store::open(&path).unwrap();
+        other
+            .record_post(&reminder("b", 1), Outcome::Sent, None, &[], now)
+            .unwrap();
+        other
+            .record_post(&reminder("c", 1), Outcome::Sent, None, &[], now)
+            .unwrap();
+        let (keys, last) = bot.posts_after(seq).unwrap();
+        assert_eq!(keys, ["reminder/b/2h/1", "reminder/c/2h/1"]);
+        assert_eq!(bot.posts_after(last).unwrap(), (Vec::new(), last));
+    }
+
+    #[test]
+    fn pruning_forgets_old_posts_and_past_events_but_keeps_announcements() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("herald.db")).unwrap();
+        let now: DateTime<Utc> = "2030-06-01T00:00:00Z".parse().unwrap();
+        let long_ago = now - Duration::days(200);
+        let mut memory = Memory::default();
+        let past = event();
+        let seen: Vec<(String, Seen)> = memory
+            .observe(std::slice::from_ref(&past), long_ago)
+            .into_iter()
+            .map(|id| (id.clone(), memory.seen[&id].clone()))
+            .collect();
+        store.record_seen(&seen).unwrap();
+        let old = reminder("e", 1);
+        let told = memory.sent(&old, std::slice::from_ref(&past));
+        store
+            .record_post(&old, Outcome::Sent, None, &told, long_ago)
+            .unwrap();
+        let announced = Post {
+            key: "announce/1/1".into(),
+            ..reminder("x", 1)
+        };
+        store
+            .record_post(&announced, Outcome::Sent, None, &[], long_ago)
+            .unwrap();
+        let recent = reminder("f", 2);
+        store
+            .record_post(&recent, Outcome::Sent, None, &[], now)
+            .unwrap();
+
+        let pruned = store.prune(now, Duration::days(90)).unwrap();
+        assert_eq!(
+            pruned,
+            Pruned {
+                posts: 1,
+                events: 1
+            }
+        );
+        let memory = store.memory().unwrap();
+        assert!(!memory.done.contains(&old.key));
+        assert!(
+            memory.done.contains(&announced.key),
+            "announcements are kept"
+        );
+        assert!(memory.done.contains(&recent.key));
+        assert!(memory.told.is_empty(), "{:?}", memory.told);
+        assert!(memory.seen.contains_key("e"), "the page is still there");
+        assert_eq!(
+            store.prune(now, Duration::days(90)).unwrap(),
+            Pruned::default()
+        );
     }
 }

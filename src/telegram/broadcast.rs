@@ -2,7 +2,9 @@
 //! limits (about 30 messages/s overall, 1/s per chat, 20/min per group):
 //! [`Pace`] spaces the sends, `retry_after` answers are waited out, and
 //! network and server errors are retried with a growing pause before the
-//! post is reported as failed (the scheduler then tries again later).
+//! message is reported as failed (the scheduler then tries again later).
+//! A post goes out one message per call, so the scheduler records each
+//! message of a long post as Telegram accepts it.
 //!
 //! Why not teloxide's `Throttle` adaptor: it releases queued requests in
 //! ticks of 250 ms, so a sender with one request in flight gets 4 messages
@@ -87,6 +89,8 @@ impl TelegramDelivery {
                     tokio::time::sleep(pause).await;
                     pause *= 2;
                 }
+                // A bad request Telegram names: sending it again changes nothing.
+                RequestError::Api(api) => return Err(Delivery::Refused(api.to_string())),
                 _ => return Err(Delivery::Failed(error.to_string())),
             }
             last = error.to_string();
@@ -113,17 +117,11 @@ impl TelegramDelivery {
 }
 
 impl Deliver for TelegramDelivery {
-    async fn deliver(&self, chat: &ChatTarget, messages: &[String], pin: bool) -> Delivery {
-        let mut first = None;
-        for html in messages {
-            match self.send(chat, html).await {
-                Ok(id) => first = first.or(Some(id)),
-                Err(delivery) => return delivery,
-            }
-        }
-        match first {
-            Some(id) if pin => Delivery::Accepted(self.pin(chat, id).await),
-            _ => Delivery::Accepted(Pin::NotAsked),
+    async fn deliver(&self, chat: &ChatTarget, html: &str, pin: bool) -> Delivery {
+        match self.send(chat, html).await {
+            Ok(id) if pin => Delivery::Accepted(self.pin(chat, id).await),
+            Ok(_) => Delivery::Accepted(Pin::NotAsked),
+            Err(delivery) => delivery,
         }
     }
 

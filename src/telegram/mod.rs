@@ -33,9 +33,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::commands::COMMANDS;
 use crate::config::Config;
 use crate::events::Catalog;
+use crate::health::Health;
 use crate::lang::Lang;
 use crate::schedule::runner::{Runner, HOLD};
-use crate::store::{Delivered, NewAnnouncement, Store, StoreError};
+use crate::store::{Delivered, Lease, LeaseError, NewAnnouncement, Store, StoreError};
 
 pub use broadcast::{Limits, TelegramDelivery};
 pub use library::{Library, Watch};
@@ -76,6 +77,8 @@ pub enum RunError {
     Telegram(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Leased(#[from] LeaseError),
     #[error("webhook: {0}")]
     Webhook(String),
 }
@@ -86,7 +89,11 @@ impl RunError {
     pub fn exit_code(&self) -> i32 {
         match self {
             RunError::MissingToken | RunError::RejectedToken | RunError::ApiUrl { .. } => 2,
-            RunError::Telegram(_) | RunError::Store(_) | RunError::Webhook(_) => 1,
+            RunError::Leased(LeaseError::Held { .. }) => 2,
+            RunError::Telegram(_)
+            | RunError::Store(_)
+            | RunError::Leased(_)
+            | RunError::Webhook(_) => 1,
         }
     }
 
@@ -131,10 +138,24 @@ fn parse_api_url(url: &str) -> Result<Url, RunError> {
     }
 }
 
-/// `herald run`: serves until Ctrl-C or SIGTERM.
-pub async fn run(config: Config) -> Result<(), RunError> {
+/// `herald run`: serves until Ctrl-C or SIGTERM, holding the lease on the
+/// state file throughout. With `standby`, waits for the lease while another
+/// `herald run` holds it, and takes over when that one stops or dies.
+pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
     let api = BotApi::from_env(&config)?;
-    serve(config, api, stop_signal()).await
+    let mut shutdown = Box::pin(stop_signal());
+    let lease = if standby {
+        tokio::select! {
+            lease = Lease::wait(&config.state) => lease?,
+            () = &mut shutdown => return Ok(()),
+        }
+    } else {
+        Lease::take(&config.state)?
+    };
+    tracing::debug!(lease = %lease.path().display(), "holding the state file");
+    let served = serve(config, api, shutdown).await;
+    drop(lease);
+    served
 }
 
 /// `herald announce`: posts an announcement to every chat now, paced and
@@ -159,13 +180,8 @@ pub async fn announce(
     };
     let id = store.add_announcement(&held, now)?;
     let (_pages, catalog) = watch::channel(Arc::new(Catalog::default()));
-    let runner = Runner {
-        deliver: TelegramDelivery::new(bot, Some(Limits::default())),
-        clock: SystemClock,
-        store,
-        config,
-        catalog,
-    };
+    let deliver = TelegramDelivery::new(bot, Some(Limits::default()));
+    let runner = Runner::new(deliver, SystemClock, store, config, catalog);
     Ok((id, runner.announce(id).await?))
 }
 
@@ -197,7 +213,17 @@ pub async fn serve(
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
-    let (stop_scheduler, scheduler) = start_scheduler(&bot, &config, &store, &library);
+    let health = Health::default();
+    let scheduler = start_scheduler(&bot, &config, &store, &library, &health);
+    // A scheduler that gave up (its state file unusable too long) stops
+    // herald, for a supervisor to restart it.
+    let mut gave_up = scheduler.gave_up.clone();
+    let shutdown = async move {
+        tokio::select! {
+            () = shutdown => {}
+            _ = gave_up.wait_for(|gave_up| *gave_up) => {}
+        }
+    };
     let herald = Arc::new(Herald {
         library,
         store: Arc::clone(&store),
@@ -214,11 +240,12 @@ pub async fn serve(
     tracing::info!(bot = %me.username(), "herald is serving");
     let served = dispatch(&mut dispatcher, bot, &config, &api.token, shutdown).await;
     drop(dispatcher);
-    stop(stop_scheduler, scheduler).await;
+    let scheduled = stop(scheduler).await;
     drop(herald);
     close(store);
     tracing::info!("herald stopped");
-    served
+    served?;
+    scheduled.map_err(RunError::from)
 }
 
 /// Receives updates by long polling, or by webhook where configured, until
@@ -329,35 +356,64 @@ fn stop_signal() -> impl Future<Output = ()> + Send {
     }
 }
 
+/// The scheduler beside the dispatcher: how to stop it, its task, and
+/// whether it gave up.
+struct Scheduler {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<Result<(), StoreError>>,
+    gave_up: watch::Receiver<bool>,
+}
+
 /// The scheduler runs beside the dispatcher, on the same state file and
-/// the same live catalog.
+/// the same live catalog. It only ever ends by a stop, or by giving up on
+/// a state file unusable for longer than `catch_up`.
 fn start_scheduler(
     bot: &Bot,
     config: &Config,
     store: &Arc<Store>,
     library: &Arc<Library>,
-) -> (watch::Sender<bool>, JoinHandle<()>) {
+    health: &Health,
+) -> Scheduler {
     let (stop, stopped) = watch::channel(false);
-    let runner = Runner {
-        deliver: TelegramDelivery::new(bot.clone(), Some(Limits::default())),
-        clock: SystemClock,
-        store: Arc::clone(store),
-        config: config.clone(),
-        catalog: library.changes(),
-    };
+    let (gave_up, gave_up_seen) = watch::channel(false);
+    let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()));
+    let mut runner = Runner::new(
+        deliver,
+        SystemClock,
+        Arc::clone(store),
+        config.clone(),
+        library.changes(),
+    );
+    runner.health = health.clone();
     let task = tokio::spawn(async move {
-        if let Err(error) = runner.run(stopped).await {
-            tracing::error!(%error, "the scheduler stopped: no more digests or reminders until a restart");
+        let ran = runner.run(stopped).await;
+        if let Err(error) = &ran {
+            tracing::error!(%error, "the scheduler gave up: herald stops, for a supervisor to restart it");
+            let _ = gave_up.send(true);
         }
+        ran
     });
-    (stop, task)
+    Scheduler {
+        stop,
+        task,
+        gave_up: gave_up_seen,
+    }
 }
 
-/// Lets the post under way finish, within the grace period.
-async fn stop(stop: watch::Sender<bool>, scheduler: JoinHandle<()>) {
-    let _ = stop.send(true);
-    if tokio::time::timeout(GRACE, scheduler).await.is_err() {
-        tracing::warn!("the scheduler was still posting and was stopped");
+/// Lets the post under way finish, within the grace period; the error the
+/// scheduler gave up on, if it did.
+async fn stop(scheduler: Scheduler) -> Result<(), StoreError> {
+    let _ = scheduler.stop.send(true);
+    match tokio::time::timeout(GRACE, scheduler.task).await {
+        Ok(Ok(ran)) => ran,
+        Ok(Err(error)) => {
+            tracing::error!(%error, "the scheduler crashed");
+            Ok(())
+        }
+        Err(_) => {
+            tracing::warn!("the scheduler was still posting and was stopped");
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,169 @@
+//! The state file as the scheduler needs it: one trait, so the runner
+//! works on any store that keeps these promises (SQLite's [`Store`] today,
+//! PostgreSQL later), and tests can put a failing store behind it.
+//!
+//! Calls are synchronous and may block (disk, network); the runner makes
+//! them off the async workers. Every write is atomic: it happened whole or
+//! not at all, so the runner may simply repeat a write that failed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::Notify;
+
+use super::{Delivered, Outcome, Pruned, Record, Store, StoreError};
+use crate::config::ChatTarget;
+use crate::lang::Lang;
+use crate::schedule::{Announcement, Facts, Memory, Post, Seen};
+
+pub trait ScheduleStore: Send + Sync + 'static {
+    /// Everything the scheduler remembers.
+    fn memory(&self) -> Result<Memory, StoreError>;
+    /// The number of the latest post record.
+    fn last_post(&self) -> Result<i64, StoreError>;
+    /// Keys recorded after record `seq`, by any process, and the latest
+    /// record's number.
+    fn posts_after(&self, seq: i64) -> Result<(Vec<String>, i64), StoreError>;
+    /// Changes whenever another process wrote to the store.
+    fn data_version(&self) -> Result<i64, StoreError>;
+    /// Woken when an announcement becomes owed in this process.
+    fn announced(&self) -> &Notify;
+
+    /// Long posts part-way out: messages accepted, and the first one's pin.
+    fn parts(&self) -> Result<HashMap<String, (usize, Option<String>)>, StoreError>;
+    fn record_part(
+        &self,
+        post: &Post,
+        sent: usize,
+        detail: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A post done, what its chat now knows, and its parts forgotten.
+    fn record_post(
+        &self,
+        post: &Post,
+        outcome: Outcome,
+        detail: Option<&str>,
+        told: &[(String, Facts)],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError>;
+    fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError>;
+    fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError>;
+    fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
+    fn prune(&self, now: DateTime<Utc>, keep: Duration) -> Result<Pruned, StoreError>;
+
+    fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError>;
+    fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError>;
+    fn chat_key(&self, username: &str) -> Result<Option<ChatTarget>, StoreError>;
+    fn set_chat_key(
+        &self,
+        username: &str,
+        key: &ChatTarget,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    fn has_history(&self, chat: &ChatTarget) -> Result<bool, StoreError>;
+
+    fn owed_announcements(&self) -> Result<Vec<Arc<Announcement>>, StoreError>;
+    fn finish_announcement(&self, id: i64, at: DateTime<Utc>)
+        -> Result<Option<Record>, StoreError>;
+    fn hold_announcement(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError>;
+    fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError>;
+}
+
+/// SQLite: each call is the inherent method of the same name.
+impl ScheduleStore for Store {
+    fn memory(&self) -> Result<Memory, StoreError> {
+        Store::memory(self)
+    }
+    fn last_post(&self) -> Result<i64, StoreError> {
+        Store::last_post(self)
+    }
+    fn posts_after(&self, seq: i64) -> Result<(Vec<String>, i64), StoreError> {
+        Store::posts_after(self, seq)
+    }
+    fn data_version(&self) -> Result<i64, StoreError> {
+        Store::data_version(self)
+    }
+    fn announced(&self) -> &Notify {
+        &self.announced
+    }
+    fn parts(&self) -> Result<HashMap<String, (usize, Option<String>)>, StoreError> {
+        Store::parts(self)
+    }
+    fn record_part(
+        &self,
+        post: &Post,
+        sent: usize,
+        detail: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Store::record_part(self, post, sent, detail, at)
+    }
+    fn record_post(
+        &self,
+        post: &Post,
+        outcome: Outcome,
+        detail: Option<&str>,
+        told: &[(String, Facts)],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Store::record_post(self, post, outcome, detail, told, at)
+    }
+    fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError> {
+        Store::record_seen(self, changed)
+    }
+    fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError> {
+        Store::forget_chat(self, chat)
+    }
+    fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError> {
+        Store::unsubscribe(self, chat)
+    }
+    fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Store::planned_until(self)
+    }
+    fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        Store::set_planned_until(self, at)
+    }
+    fn prune(&self, now: DateTime<Utc>, keep: Duration) -> Result<Pruned, StoreError> {
+        Store::prune(self, now, keep)
+    }
+    fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
+        Store::targets(self, configured)
+    }
+    fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
+        Store::languages(self)
+    }
+    fn chat_key(&self, username: &str) -> Result<Option<ChatTarget>, StoreError> {
+        Store::chat_key(self, username)
+    }
+    fn set_chat_key(
+        &self,
+        username: &str,
+        key: &ChatTarget,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Store::set_chat_key(self, username, key, at)
+    }
+    fn has_history(&self, chat: &ChatTarget) -> Result<bool, StoreError> {
+        Store::has_history(self, chat)
+    }
+    fn owed_announcements(&self) -> Result<Vec<Arc<Announcement>>, StoreError> {
+        Store::owed_announcements(self)
+    }
+    fn finish_announcement(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Record>, StoreError> {
+        Store::finish_announcement(self, id, at)
+    }
+    fn hold_announcement(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError> {
+        Store::hold_announcement(self, id, until)
+    }
+    fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError> {
+        Store::deliveries(self, id)
+    }
+}
