@@ -87,6 +87,13 @@ pub fn speaker(text: &str) -> Speaker {
     let text = plain(text);
     let text = text.trim();
     let Some((name, inside)) = parenthesised(text) else {
+        if let Some((name, description)) = name_then_description(text) {
+            let mut speaker = speaker(name);
+            speaker.company = speaker
+                .company
+                .or_else(|| organisation::of_description(description));
+            return speaker;
+        }
         return Speaker {
             name: text.to_string(),
             ..Speaker::default()
@@ -101,7 +108,7 @@ pub fn speaker(text: &str) -> Speaker {
         .map(|a| a.trim_start_matches(['：', ':', ' ']))
     {
         speaker.alias = Some(alias.to_string());
-    } else if is_nickname(name, inside) {
+    } else if is_nickname(name, inside) || inside.starts_with('@') {
         speaker.alias = Some(inside.to_string());
     } else {
         speaker.company = Some(inside.to_string());
@@ -117,6 +124,28 @@ pub fn parenthesised(text: &str) -> Option<(&str, &str)> {
     let name = inner[..open].trim();
     let inside = inner[open..].trim_start_matches(['(', '（']).trim();
     (!name.is_empty() && !inside.is_empty()).then_some((name, inside))
+}
+
+/// `邓启明 Westar实验室 技术专家`, `王渊命(@jolestar) Westar实验室 首席架构师`,
+/// `Ted Yin 康奈尔大学博士`: a name, a space, and what the person is. Only
+/// a description that names a role or an organisation splits the text.
+fn name_then_description(text: &str) -> Option<(&str, &str)> {
+    let at = match text.find(char::is_whitespace) {
+        Some(at) if is_cjk_name(bare_name(&text[..at])) => at,
+        _ => text
+            .char_indices()
+            .find(|&(_, c)| is_han(c))
+            .map(|(at, _)| at)
+            .filter(|&at| at > 0 && is_latin_name(text[..at].trim()))?,
+    };
+    let (name, description) = (text[..at].trim(), text[at..].trim());
+    (organisation::has_role(description) || organisation::of_description(description).is_some())
+        .then_some((name, description))
+}
+
+/// A name without a handle or nickname after it (`王渊命(@jolestar)`).
+fn bare_name(text: &str) -> &str {
+    parenthesised(text).map_or(text, |(name, _)| name)
 }
 
 /// What follows a parenthesis opening `text` (` (Felix Yan)：…` → `：…`).
@@ -527,6 +556,25 @@ mod tests {
                 None
             )]
         );
+    }
+
+    #[test]
+    fn a_name_then_what_the_person_is() {
+        assert_eq!(
+            names("邓启明 Westar实验室 技术专家"),
+            [one("邓启明", Some("Westar实验室"), None)]
+        );
+        assert_eq!(
+            names("吴啸 纯白矩阵CEO"),
+            [one("吴啸", Some("纯白矩阵"), None)]
+        );
+        assert_eq!(
+            names("王渊命(@jolestar) Westar实验室 首席架构师"),
+            [one("王渊命", Some("Westar实验室"), Some("@jolestar"))]
+        );
+        // A Latin name with a Chinese description; two names stay two.
+        assert_eq!(names("Ted Yin 康奈尔大学博士")[0].0, "Ted Yin");
+        assert_eq!(names("王 涛")[0].0, "王 涛");
     }
 
     #[test]
