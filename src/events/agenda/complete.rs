@@ -193,6 +193,13 @@ fn description_of<'t>(text: &'t str, name: &str) -> Option<&'t str> {
     if let Some(after) = rest.strip_prefix(" is ") {
         return Some(after);
     }
-    let after = rest.strip_prefix(['，', ',', '：', ':'])?;
+    // `郑德惠 唯品会 Java 资深开发工程师`: after a Chinese name a space
+    // separates too (after a Latin one it begins a sentence).
+    let separators: &[char] = if people::is_cjk_name(name) {
+        &['，', ',', '：', ':', ' ']
+    } else {
+        &['，', ',', '：', ':']
+    };
+    let after = rest.strip_prefix(separators)?;
     Some(after.trim_start())
 }

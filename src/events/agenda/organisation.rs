@@ -45,8 +45,6 @@ const LATIN_SUFFIXES: &[&str] = &[
 
 /// What people are, as opposed to where they are: their job.
 const ROLES: &[&str] = &[
-    "联合创始人",
-    "创始人",
     "开发者",
     "工程师",
     "负责人",
@@ -60,8 +58,8 @@ const ROLES: &[&str] = &[
     "讲师",
     "布道师",
     "主任",
-    "发起人",
     "顾问",
+    "分析师",
     "主编",
     "博士",
     "CTO",
@@ -70,6 +68,11 @@ const ROLES: &[&str] = &[
     "VP",
     "DBA",
 ];
+
+/// Founders and authors: often of a project or a community, so weaker
+/// evidence of an employer than a job (`Apache SkyWalking 创始人、比特大陆资深
+/// 技术专家` works at 比特大陆).
+const FOUNDINGS: &[&str] = &["联合创始人", "创始人", "发起人", "作者"];
 
 /// What people are in a project rather than at an employer: weaker evidence
 /// of where they work (`ASF Member，华为技术专家` works at 华为).
@@ -113,7 +116,10 @@ const LATIN_ROLES: &[&str] = &[
 
 /// Words that open a job title: what precedes them is the employer
 /// (`华为技术专家`, `京东数科高级 DBA`).
-const TITLE_OPENERS: &[&str] = &["高级", "资深", "首席", "技术", "研发", "开发", "软件"];
+const TITLE_OPENERS: &[&str] = &[
+    "高级", "资深", "首席", "技术", "研发", "开发", "软件", "后台", "后端", "前端", "运维", "算法",
+    "产品",
+];
 
 /// English words that open a job title (`Senior Software Engineer`).
 const LATIN_TITLE_OPENERS: &[&str] = &[
@@ -136,7 +142,7 @@ const LATIN_TITLE_OPENERS: &[&str] = &[
 
 /// `Apache Pulsar Committer` reads like a name but says what someone does.
 pub fn has_role(text: &str) -> bool {
-    job_at(text).is_some() || MEMBERSHIPS.iter().any(|role| text.contains(role))
+    job_at(text).is_some() || founding_at(text).is_some() || membership_at(text).is_some()
 }
 
 /// Where the first job word of `text` begins.
@@ -154,6 +160,10 @@ fn job_at(text: &str) -> Option<usize> {
 
 fn membership_at(text: &str) -> Option<usize> {
     MEMBERSHIPS.iter().filter_map(|role| text.find(role)).min()
+}
+
+fn founding_at(text: &str) -> Option<usize> {
+    FOUNDINGS.iter().filter_map(|role| text.find(role)).min()
 }
 
 fn offset(whole: &str, part: &str) -> usize {
@@ -201,12 +211,14 @@ pub fn of_description(text: &str) -> Option<String> {
         return Some(org);
     }
     let clauses: Vec<&str> = clauses(sentence).filter(|c| !c.is_empty()).collect();
-    clauses
-        .iter()
-        .find_map(|clause| with_suffix(clause))
+    let suffixed = || clauses.iter().filter_map(|clause| with_suffix(clause));
+    suffixed()
+        .find(|org| !is_community(org))
         .or_else(|| employer_then_job(&clauses))
         .or_else(|| clauses.iter().find_map(|c| before(c, job_at(c)?)))
         .or_else(|| clauses.iter().find_map(|c| lone_brand(c)))
+        .or_else(|| clauses.iter().find_map(|c| before(c, founding_at(c)?)))
+        .or_else(|| suffixed().next())
         .or_else(|| {
             // Projects go by Latin names; `开放源代码维护者` is a description.
             clauses
@@ -214,6 +226,14 @@ pub fn of_description(text: &str) -> Option<String> {
                 .find_map(|c| before(c, membership_at(c)?))
                 .filter(|org| org.contains(|c: char| c.is_ascii_alphabetic()))
         })
+}
+
+/// Communities and foundations are where people volunteer; an employer
+/// named beside one is the better answer.
+fn is_community(org: &str) -> bool {
+    ["社区", "基金会", "Community", "Foundation"]
+        .iter()
+        .any(|suffix| org.ends_with(suffix))
 }
 
 /// `T3出行, 大数据平台研发工程师`: a first clause naming no role, followed by
@@ -243,9 +263,26 @@ fn before(clause: &str, role: usize) -> Option<String> {
         .trim()
         .trim_end_matches(['&', '和', '与', '的', '-', '—'])
         .trim();
-    (is_capitalised(&clause[..role]) && is_org_shaped(org))
-        .then(|| short(org))
-        .flatten()
+    if !(is_capitalised(&clause[..role]) && is_org_shaped(org)) {
+        return None;
+    }
+    // `Deepin 社区团队系统组负责人`: the organisation ends with its suffix.
+    with_suffix(org).or_else(|| short(without_skill(org)))
+}
+
+/// `唯品会 Java 资深开发工程师`: a Latin word between a Chinese employer and
+/// the title is the title's skill, not part of the employer.
+fn without_skill(org: &str) -> &str {
+    match org.rsplit_once(' ') {
+        Some((head, skill))
+            if skill.chars().all(|c| c.is_ascii_alphanumeric())
+                && head.chars().any(super::people::is_han)
+                && !head.contains(|c: char| c.is_ascii_alphabetic()) =>
+        {
+            head.trim()
+        }
+        _ => org,
+    }
 }
 
 /// `OPPO`, `PingCAP`: one capitalised Latin word standing alone.
@@ -418,6 +455,14 @@ mod tests {
             ("Executive Editor-in-Chief of CSDN, and the owner", "CSDN"),
             ("是 tetrate.io 的创始工程师", "tetrate.io"),
             ("vivo 互联网，架构师", "vivo 互联网"),
+            ("云原生社区创始人、Tetrate 布道师", "Tetrate"),
+            (
+                "Apache SkyWalking 创始人、Apache Sharding-Sphere 原型作者、比特大陆资深技术专家",
+                "比特大陆",
+            ),
+            ("Deepin 社区团队系统组负责人", "Deepin 社区"),
+            ("ServiceMesher 社区联合创始人", "ServiceMesher 社区"),
+            ("唯品会 Java 资深开发工程师，内部框架负责人", "唯品会"),
         ] {
             assert_eq!(
                 of_description(description).as_deref(),

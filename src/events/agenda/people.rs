@@ -110,6 +110,9 @@ pub fn speaker(text: &str) -> Speaker {
         speaker.alias = Some(alias.to_string());
     } else if is_nickname(name, inside) || inside.starts_with('@') {
         speaker.alias = Some(inside.to_string());
+    } else if organisation::has_role(inside) {
+        // `（Tetrate 布道师、云原生社区创始人）`: the organisation, not the job.
+        speaker.company = organisation::of_description(inside);
     } else {
         speaker.company = Some(inside.to_string());
     }
@@ -355,7 +358,7 @@ const INSTITUTION_WORDS: &[&str] = &[
     "Demos",
 ];
 
-fn is_han(c: char) -> bool {
+pub fn is_han(c: char) -> bool {
     is_cjk(c) && !matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
 }
 
@@ -550,11 +553,7 @@ mod tests {
         );
         assert_eq!(
             names("宋净超（Tetrate 布道师、云原生社区创始人）"),
-            [one(
-                "宋净超",
-                Some("Tetrate 布道师、云原生社区创始人"),
-                None
-            )]
+            [one("宋净超", Some("Tetrate"), None)]
         );
     }
 
@@ -619,7 +618,7 @@ mod tests {
         );
         assert_eq!(
             names("宋净超，云原生社区创始人、Tetrate 布道师"),
-            [one("宋净超", Some("云原生社区"), None)]
+            [one("宋净超", Some("Tetrate"), None)]
         );
     }
 

@@ -152,9 +152,9 @@ fn a_heading_that_groups_talks_and_a_break_between_them() {
     assert_eq!(
         outline(&agenda),
         [
-            "唯品会 Service Mesh 的实践分享 / 郑德惠",
+            "唯品会 Service Mesh 的实践分享 / 郑德惠(唯品会)",
             "break 合影、中场休息",
-            "进击的 Traefik / 杨川胡(知群后台负责人)"
+            "进击的 Traefik / 杨川胡(知群)"
         ]
     );
     let traefik = talk(&agenda, 1);
