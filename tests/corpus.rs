@@ -178,10 +178,7 @@ fn the_hangzhou_seed_yields_five_talks_in_order_with_bios_and_abstracts() {
         }
         assert!(speaker.bio.is_some(), "{name} has a bio");
     }
-    assert_eq!(
-        talks[0].speakers[0].company.as_deref(),
-        Some("Tetrate 布道师、云原生社区创始人")
-    );
+    assert_eq!(talks[0].speakers[0].company.as_deref(), Some("Tetrate"));
     let zhou = talks[1].speakers[0].bio.as_ref().unwrap().plain();
     assert!(zhou.starts_with("周强，PingCAP 工程效率负责人"), "{zhou}");
     let chaos = talks[1].abstract_.as_ref().unwrap().plain();
@@ -266,10 +263,7 @@ fn bold_line_talks_and_heading_groups() {
         "Service Mesh 的延伸 —— 论道 Database Mesh"
     );
     assert_eq!(names(talks[0]), ["张亮"]);
-    assert_eq!(
-        talks[0].speakers[0].company.as_deref(),
-        Some("京东金融数据研发负责人")
-    );
+    assert_eq!(talks[0].speakers[0].company.as_deref(), Some("京东金融"));
     assert!(talks[0].speakers[0]
         .bio
         .as_ref()
@@ -284,7 +278,7 @@ fn bold_line_talks_and_heading_groups() {
         .starts_with("随着 Service Mesh 概念"));
     assert_eq!(
         talks[2].speakers[0].company.as_deref(),
-        Some("蚂蚁集团，高级技术专家")
+        Some("蚂蚁集团")
     );
 
     let Some(sm4) = corpus_event("service-mesh-meetup-04.md") else {

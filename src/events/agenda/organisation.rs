@@ -118,7 +118,7 @@ const LATIN_ROLES: &[&str] = &[
 /// (`华为技术专家`, `京东数科高级 DBA`).
 const TITLE_OPENERS: &[&str] = &[
     "高级", "资深", "首席", "技术", "研发", "开发", "软件", "后台", "后端", "前端", "运维", "算法",
-    "产品",
+    "产品", "数据",
 ];
 
 /// English words that open a job title (`Senior Software Engineer`).
