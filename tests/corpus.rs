@@ -276,10 +276,7 @@ fn bold_line_talks_and_heading_groups() {
         .unwrap()
         .plain()
         .starts_with("随着 Service Mesh 概念"));
-    assert_eq!(
-        talks[2].speakers[0].company.as_deref(),
-        Some("蚂蚁集团")
-    );
+    assert_eq!(talks[2].speakers[0].company.as_deref(), Some("蚂蚁集团"));
 
     let Some(sm4) = corpus_event("service-mesh-meetup-04.md") else {
         return;

@@ -142,7 +142,7 @@ impl Agenda {
                     speaker.company = speaker
                         .bio
                         .as_ref()
-                        .and_then(|bio| organisation::in_bio(&bio.plain()))
+                        .and_then(|bio| company_in_bio(&bio.plain()))
                         .or_else(|| described(prose, &speaker.name, talk.line));
                 }
             }
@@ -157,6 +157,17 @@ impl Agenda {
                 ));
             }
         }
+    }
+}
+
+/// A short bio is a description (`IoT Field Engineer, Canonical`); a long
+/// one counts only where it clearly names an organisation.
+fn company_in_bio(bio: &str) -> Option<String> {
+    const DESCRIPTION: usize = 80;
+    if bio.chars().count() <= DESCRIPTION {
+        organisation::of_description(bio)
+    } else {
+        organisation::in_bio(bio)
     }
 }
 
@@ -182,7 +193,10 @@ fn described(prose: &[(usize, String)], name: &str, talk_line: usize) -> Option<
 /// person: after a separator (`，`, `:`), `是` or ` is `, past a parenthesis
 /// (`肥猫 (Felix Yan)：Arch Linux 开发者`).
 fn description_of<'t>(text: &'t str, name: &str) -> Option<&'t str> {
-    let rest = text.trim_start().strip_prefix(name)?;
+    let text = text.trim_start();
+    let Some(rest) = text.strip_prefix(name) else {
+        return by_first_names(text, name);
+    };
     let rest = match people::parenthesised_prefix(rest) {
         Some(after) => after,
         None => rest,
@@ -202,4 +216,15 @@ fn description_of<'t>(text: &'t str, name: &str) -> Option<&'t str> {
     };
     let after = rest.strip_prefix(separators)?;
     Some(after.trim_start())
+}
+
+/// `Hong Phuc is the founder of FOSSASIA`, `Divya 是 SUSE 的高级技术布道师`:
+/// a bio often calls the person by their first names, then says what they are.
+fn by_first_names<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (1..words.len()).rev().find_map(|count| {
+        let rest = text.strip_prefix(&words[..count].join(" "))?;
+        rest.strip_prefix(" is ")
+            .or_else(|| rest.strip_prefix(" 是").map(|_| rest.trim_start()))
+    })
 }

@@ -147,7 +147,7 @@ pub fn has_role(text: &str) -> bool {
 
 /// Where the first job word of `text` begins.
 fn job_at(text: &str) -> Option<usize> {
-    let cjk = ROLES.iter().filter_map(|role| text.find(role)).min();
+    let cjk = chinese_job_at(text);
     let latin = text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
         .find(|word| {
@@ -156,6 +156,12 @@ fn job_at(text: &str) -> Option<usize> {
         })
         .map(|word| offset(text, word));
     cjk.into_iter().chain(latin).min()
+}
+
+/// A Chinese job word: `华为技术专家` names the employer before the job,
+/// while `IoT Field Engineer` is all title.
+fn chinese_job_at(text: &str) -> Option<usize> {
+    ROLES.iter().filter_map(|role| text.find(role)).min()
 }
 
 fn membership_at(text: &str) -> Option<usize> {
@@ -215,7 +221,7 @@ pub fn of_description(text: &str) -> Option<String> {
     suffixed()
         .find(|org| !is_community(org))
         .or_else(|| employer_then_job(&clauses))
-        .or_else(|| clauses.iter().find_map(|c| before(c, job_at(c)?)))
+        .or_else(|| clauses.iter().find_map(|c| before(c, chinese_job_at(c)?)))
         .or_else(|| clauses.iter().find_map(|c| lone_brand(c)))
         .or_else(|| clauses.iter().find_map(|c| before(c, founding_at(c)?)))
         .or_else(|| suffixed().next())
@@ -463,6 +469,8 @@ mod tests {
             ("Deepin 社区团队系统组负责人", "Deepin 社区"),
             ("ServiceMesher 社区联合创始人", "ServiceMesher 社区"),
             ("唯品会 Java 资深开发工程师，内部框架负责人", "唯品会"),
+            ("IoT Field Engineer, Canonical", "Canonical"),
+            ("the founder of FOSSASIA, an organization that", "FOSSASIA"),
         ] {
             assert_eq!(
                 of_description(description).as_deref(),
