@@ -76,6 +76,7 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         speakers: &fm.speakers,
         abstract_: fm.abstract_.as_deref(),
         programme: &fm.programme,
+        zone: tz,
     };
     let agenda = agenda::read(split.body, split.body_line, &frame);
     warnings.extend(

@@ -12,6 +12,7 @@
 
 mod blocks;
 mod complete;
+mod dates;
 mod draft;
 mod entry;
 mod labels;
@@ -53,6 +54,9 @@ pub struct Frame<'a> {
     pub abstract_: Option<&'a str>,
     /// A programme kept in the front matter (`agenda: [{time, item}]`).
     pub programme: &'a [Listed],
+    /// The bot's zone: an undated page whose headings give dates has its
+    /// talks at those dates in it.
+    pub zone: chrono_tz::Tz,
 }
 
 /// One entry of a front-matter programme, as written.
@@ -142,7 +146,7 @@ impl<'a> Reader<'a> {
     fn new(frame: &'a Frame<'a>) -> Self {
         Reader {
             frame,
-            timeline: Timeline::new(frame.start.unwrap_or_default()),
+            timeline: Timeline::new(frame.start, frame.zone),
             context: Context::Prose,
             context_level: 0,
             items: Vec::new(),
@@ -221,6 +225,10 @@ impl<'a> Reader<'a> {
         }
         self.finish_draft();
         self.roster_open = None;
+        if let Some(date) = dates::full_date(&title).filter(|_| title.chars().count() <= 60) {
+            self.timeline.set_date(date);
+            return;
+        }
         if let Some(day) = labels::day_heading(&title) {
             self.timeline.set_day(day);
             return;
@@ -741,7 +749,9 @@ impl<'a> Reader<'a> {
         );
         if self.frame.start.is_none() {
             for item in &mut agenda.items {
-                item.clear_slot();
+                if !item.slot().is_some_and(|slot| self.timeline.knows(&slot)) {
+                    item.clear_slot();
+                }
             }
         }
         agenda.complete_talks(&self.prose);

@@ -13,6 +13,7 @@ fn read_body(body: &str) -> Agenda {
         speakers: &[],
         abstract_: None,
         programme: &[],
+        zone: chrono_tz::Asia::Shanghai,
     };
     read(body, 10, &frame)
 }
@@ -228,6 +229,7 @@ fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda
         speakers: &[],
         abstract_: None,
         programme: &[],
+        zone: chrono_tz::Asia::Shanghai,
     };
     read(body, 1, &frame)
 }
@@ -363,6 +365,7 @@ fn a_programme_kept_in_the_front_matter() {
         speakers: &[],
         abstract_: None,
         programme: &programme,
+        zone: chrono_tz::Asia::Shanghai,
     };
     let agenda = read("", 20, &frame);
     assert_eq!(
@@ -392,6 +395,53 @@ fn by_lists_end_where_the_people_end() {
         [
             "Introduction to Nix / @niklashh",
             "Niksi / Matias Z+Luukas P"
+        ]
+    );
+}
+
+#[test]
+fn an_undated_page_takes_its_talk_times_from_dated_headings() {
+    let frame = Frame {
+        start: None,
+        end: None,
+        title: "Course schedule",
+        authors: &[],
+        speakers: &[],
+        abstract_: None,
+        programme: &[],
+        zone: chrono_tz::Europe::Copenhagen,
+    };
+    let body = "\
+| Time | Session | Instructor |
+| --- | --- | --- |
+| 8:00-9:00 | Before any date | Ann Lee |
+
+### Monday (Nov. 23rd 2020)
+
+| Time | Session | Instructor |
+| --- | --- | --- |
+| 9:00-12:00 | **Python I** | Kristian Kjelmann |
+| 13:00-16:00 | **Python II** | Kristian Kjelmann |
+
+### Tuesday (Nov. 24th 2020)
+
+| Time | Session | Instructor |
+| --- | --- | --- |
+| 9:00-10:30 | **Clustering** | Roman Jurowetzki |
+";
+    let agenda = read(body, 5, &frame);
+    let slots: Vec<Option<String>> = agenda
+        .items
+        .iter()
+        .map(|item| item.slot().map(|s| s.start.to_rfc3339()))
+        .collect();
+    assert_eq!(
+        slots,
+        [
+            None,
+            Some("2020-11-23T09:00:00+01:00".to_string()),
+            Some("2020-11-23T13:00:00+01:00".to_string()),
+            Some("2020-11-24T09:00:00+01:00".to_string()),
         ]
     );
 }

@@ -2,7 +2,10 @@
 //! `9.30 - 10.45`, `11-11:30`, `**10:05 - 10:50**:`, `2:30` after noon) and
 //! how a run of them becomes instants on the event's own wall clock.
 
-use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+};
+use chrono_tz::Tz;
 
 use crate::events::model::{Instant, Slot};
 
@@ -277,18 +280,57 @@ pub struct Timeline {
     /// The event's own start time, where the page gives one: an evening
     /// meetup's first `7:00` is 19:00.
     opens: Option<NaiveTime>,
+    /// The first date the page gave (the event's, or a dated heading's):
+    /// slots before it sit on a placeholder date and are dropped.
+    known_from: Option<NaiveDate>,
+    /// An undated page's zone, for the offset of the date a heading gives.
+    zone: Option<Tz>,
 }
 
 impl Timeline {
-    pub fn new(start: Instant) -> Self {
-        let time = start.time();
+    /// A timeline on the event's date, or for an undated page one that
+    /// knows no date until a heading gives one (read in `zone`).
+    pub fn new(start: Option<Instant>, zone: Tz) -> Self {
+        let placeholder = Instant::default();
+        let at = start.unwrap_or(placeholder);
+        let time = at.time();
         Timeline {
-            date: start.date_naive(),
-            offset: *start.offset(),
+            date: at.date_naive(),
+            offset: *at.offset(),
             day: 0,
             last: None,
-            opens: (time != NaiveTime::MIN).then_some(time),
+            opens: (start.is_some() && time != NaiveTime::MIN).then_some(time),
+            known_from: start.map(|s| s.date_naive()),
+            zone: start.is_none().then_some(zone),
         }
+    }
+
+    /// A heading that names a whole date (`Monday (Nov. 23rd 2020)`): what
+    /// follows is on that date. On an undated page the first such heading
+    /// dates the programme.
+    pub fn set_date(&mut self, date: NaiveDate) {
+        match (self.known_from, self.zone) {
+            (None, Some(zone)) => {
+                self.date = date;
+                self.day = 0;
+                self.known_from = Some(date);
+                if let Some(noon) = date.and_hms_opt(12, 0, 0) {
+                    self.offset = zone
+                        .offset_from_local_datetime(&noon)
+                        .earliest()
+                        .map_or(self.offset, |offset| offset.fix());
+                }
+            }
+            _ => self.day = (date - self.date).num_days(),
+        }
+        self.last = None;
+    }
+
+    /// Whether `slot` was placed on a date the page gave, not on the
+    /// placeholder of an undated page.
+    pub fn knows(&self, slot: &Slot) -> bool {
+        self.known_from
+            .is_some_and(|from| slot.start.date_naive() >= from)
     }
 
     /// A heading that names a weekday or a date: a new day of the
@@ -453,10 +495,10 @@ mod tests {
     #[test]
     fn an_evening_meetup_reads_its_first_time_in_the_evening() {
         let start = chrono::DateTime::parse_from_rfc3339("2023-07-26T19:00:00+04:00").unwrap();
-        let mut line = Timeline::new(start);
+        let mut line = Timeline::new(Some(start), chrono_tz::UTC);
         let slot = line.slot(leading("7:15 Doors open").unwrap().0);
         assert_eq!(slot.start.to_rfc3339(), "2023-07-26T19:15:00+04:00");
-        let mut morning = Timeline::new(start);
+        let mut morning = Timeline::new(Some(start), chrono_tz::UTC);
         let slot = morning.slot(leading("17:15 Doors open").unwrap().0);
         assert_eq!(slot.start.format("%H:%M").to_string(), "17:15");
     }
@@ -471,7 +513,7 @@ mod tests {
     #[test]
     fn afternoon_shorthand_and_next_days() {
         let start = chrono::DateTime::parse_from_rfc3339("2022-03-18T10:00:00-07:00").unwrap();
-        let mut line = Timeline::new(start);
+        let mut line = Timeline::new(Some(start), chrono_tz::UTC);
         let mut at = |text: &str| {
             let slot = line.slot(leading(text).unwrap().0);
             (
