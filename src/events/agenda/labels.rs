@@ -128,6 +128,47 @@ pub fn label(line: &str) -> Option<(Field, &str)> {
     field(name).map(|f| (f, line[at + separator.len_utf8()..].trim()))
 }
 
+/// Names of labels that give the event's practical details.
+const DETAILS: &[&str] = &[
+    "地点",
+    "地址",
+    "场地",
+    "会场",
+    "时间",
+    "日期",
+    "报名",
+    "费用",
+    "门票",
+    "联系",
+    "交通",
+    "venue",
+    "location",
+    "address",
+    "where",
+    "when",
+    "date",
+    "time",
+    "registration",
+    "register",
+    "fee",
+    "price",
+    "tickets",
+    "contact",
+    "directions",
+    "parking",
+];
+
+/// `地点：北京嘉里大酒店`, `Time: 2019-11-06 14:30-17:00`: a list item that is
+/// one practical detail of the event, not an agenda item.
+pub fn is_detail(line: &str) -> bool {
+    let line = super::people::plain(line);
+    let Some(at) = line.find(['：', ':']) else {
+        return false;
+    };
+    let name = line[..at].trim().to_lowercase();
+    DETAILS.contains(&name.as_str())
+}
+
 fn field(name: &str) -> Option<Field> {
     let name = name.trim().to_lowercase();
     LABELS

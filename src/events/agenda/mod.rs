@@ -570,6 +570,16 @@ impl<'a> Reader<'a> {
     /// timed lines and recorded talks with speakers count: a list of links
     /// or `Label: value` lines in prose is not an agenda.
     fn entry(&mut self, text: &str, slot: Option<Slot>, line: usize) {
+        if slot.is_none() && labels::is_detail(text) {
+            self.skipped.push((
+                line,
+                format!(
+                    "“{}” is a detail of the event, not an agenda item",
+                    plain(text)
+                ),
+            ));
+            return;
+        }
         let in_programme = matches!(self.context, Context::Programme | Context::Timed);
         // Under `## Agenda`, a bare title is a talk whose speaker is not named;
         // among timed lines, an untimed line is commentary.

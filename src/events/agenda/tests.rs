@@ -445,3 +445,12 @@ fn an_undated_page_takes_its_talk_times_from_dated_headings() {
         ]
     );
 }
+
+#[test]
+fn the_events_details_under_an_agenda_heading_are_not_talks() {
+    let agenda = read_body(
+        "**分享议程**\n\n- 时间：2019-11-06 14:30-17:00\n- 地点：北京嘉里大酒店2F-大宴会厅C\n- Serverless 落地实践\n",
+    );
+    assert_eq!(outline(&agenda), ["Serverless 落地实践 / "]);
+    assert_eq!(agenda.skipped.len(), 2, "{:?}", agenda.skipped);
+}
