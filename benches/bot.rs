@@ -40,6 +40,7 @@ use chrono_tz::Tz;
 use herald::commands::{self, Context};
 use herald::config::Config;
 use herald::events::{self, Catalog};
+use herald::health::Health;
 use herald::lang::Lang;
 use herald::telegram::{serve, BotApi};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -665,7 +666,7 @@ async fn main() {
         token: TOKEN.to_string(),
     };
     let (stop, stopped) = oneshot::channel::<()>();
-    let bot = tokio::spawn(serve(config, bot_api, async {
+    let bot = tokio::spawn(serve(config, bot_api, Health::default(), async {
         let _ = stopped.await;
     }));
     api.wait_for_calls("setMyCommands", 2).await;
