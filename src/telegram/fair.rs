@@ -5,8 +5,9 @@
 //! else's single questions instead of in front of them.
 //!
 //! A member's queue holds at most [`CAP`] commands. Beyond that, commands
-//! are dropped, and the member is told so once per burst: a burst ends once
-//! [`QUIET`] has passed with nothing dropped.
+//! are dropped until the queue has drained (so the member's last message
+//! of a burst is the one saying so), and the member is told once: not
+//! again within [`QUIET`] of being told.
 //!
 //! The queue itself is plain data, driven with an explicit `now`, so its
 //! rules are tested without a clock.
@@ -19,7 +20,7 @@ use tokio::sync::Notify;
 
 /// Commands queued per member, beyond the one being answered.
 pub const CAP: usize = 10;
-/// How long without a dropped command ends a burst.
+/// A member told to slow down is not told again this soon.
 pub const QUIET: Duration = Duration::from_secs(30);
 
 /// Who a command is from: a Telegram user id (or a chat's, for posts made
@@ -53,8 +54,10 @@ struct Queue<J> {
     jobs: VecDeque<J>,
     /// One of the member's commands is being answered.
     busy: bool,
-    /// When the member's last command was dropped, in this burst.
-    dropped: Option<Instant>,
+    /// Commands were dropped and the queue has not drained since.
+    overflowing: bool,
+    /// When the member was last told to slow down.
+    told: Option<Instant>,
 }
 
 impl<J> Default for Queues<J> {
@@ -73,13 +76,17 @@ impl<J> Queues<J> {
         let queue = self.members.entry(member).or_insert_with(|| Queue {
             jobs: VecDeque::new(),
             busy: false,
-            dropped: None,
+            overflowing: false,
+            told: None,
         });
-        if queue.jobs.len() >= CAP {
+        if queue.overflowing || queue.jobs.len() >= CAP {
+            queue.overflowing = true;
             let tell = queue
-                .dropped
+                .told
                 .is_none_or(|at| now.duration_since(at) >= QUIET);
-            queue.dropped = Some(now);
+            if tell {
+                queue.told = Some(now);
+            }
             return Admit::Dropped { tell };
         }
         queue.jobs.push_back(job);
@@ -120,10 +127,10 @@ impl<J> Queues<J> {
         queue.busy = false;
         if !queue.jobs.is_empty() {
             self.turns.push_back(member);
-        } else if queue
-            .dropped
-            .is_none_or(|at| now.duration_since(at) >= QUIET)
-        {
+            return;
+        }
+        queue.overflowing = false;
+        if queue.told.is_none_or(|at| now.duration_since(at) >= QUIET) {
             // Nothing left to remember: the map stays as small as the
             // members asking right now.
             self.members.remove(&member);
@@ -212,7 +219,8 @@ mod tests {
         assert!(admitted[CAP + 1..]
             .iter()
             .all(|a| *a == Admit::Dropped { tell: false }));
-        // The queue drains, but the burst goes on: still no second word.
+        // The queue drains and takes commands again, but a new overflow
+        // this soon gets no second word.
         while let Some((member, _)) = queues.take() {
             queues.done(member, start + Duration::from_secs(1));
         }

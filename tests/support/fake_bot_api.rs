@@ -157,10 +157,13 @@ struct Faults {
     /// Every method answers `502 Bad Gateway` (an HTML page, as a proxy
     /// in front of a dead server does).
     down: bool,
-    /// Calls of the reply methods answered `500` instead, per cent, drawn
-    /// from a seeded sequence: the same seed fails the same calls.
+    /// Calls of the reply methods answered `500` instead, per cent. Which
+    /// ones is drawn from `seed`, the chat and the call's number in that
+    /// chat, so the same seed fails the same tries of each chat's replies
+    /// however the chats' calls interleave.
     error_rate: u32,
-    draws: u64,
+    seed: u64,
+    calls_per_chat: HashMap<i64, u64>,
     /// Reply-method calls answered 500 or 502 so far.
     errors: usize,
     /// The next this many reply-method calls hang this long, then fail.
@@ -338,7 +341,14 @@ impl FakeBotApi {
     pub fn fail_replies(&self, percent: u32, seed: u64) {
         let mut state = self.shared.lock();
         state.faults.error_rate = percent;
-        state.faults.draws = seed;
+        state.faults.seed = seed;
+    }
+
+    /// Whether the `n`-th reply call (from 0) to `chat` fails under
+    /// `fail_replies(percent, seed)`: what a test can check its seed with.
+    pub fn fails(percent: u32, seed: u64, chat: i64, n: u64) -> bool {
+        let draw = splitmix(splitmix(seed ^ (chat as u64).wrapping_mul(0x9E37_79B9)) ^ n);
+        draw % 100 < u64::from(percent)
     }
 
     /// The next `count` reply calls hang for `hold`, then fail with `504`:
@@ -349,9 +359,11 @@ impl FakeBotApi {
         state.faults.hold = hold;
     }
 
-    /// Every call answers `502 Bad Gateway` until [`FakeBotApi::come_back`].
+    /// Every call answers `502 Bad Gateway` until [`FakeBotApi::come_back`],
+    /// a held `getUpdates` at once.
     pub fn go_down(&self) {
         self.shared.lock().faults.down = true;
+        self.shared.queued.send_replace(());
     }
 
     pub fn come_back(&self) {
@@ -430,8 +442,18 @@ impl FakeBotApi {
     /// Waits (at most 5 s) until `check` finds what it looks for in the
     /// calls so far.
     pub async fn wait_until<T>(&self, what: &str, check: impl Fn(&[Call]) -> Option<T>) -> T {
+        self.wait_within(Duration::from_secs(5), what, check).await
+    }
+
+    /// Like [`FakeBotApi::wait_until`], waiting at most `patience`.
+    pub async fn wait_within<T>(
+        &self,
+        patience: Duration,
+        what: &str,
+        check: impl Fn(&[Call]) -> Option<T>,
+    ) -> T {
         let mut called = self.shared.called.subscribe();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + patience;
         loop {
             called.borrow_and_update();
             if let Some(found) = check(&self.shared.lock().calls) {
@@ -547,12 +569,17 @@ async fn api(
         return bad_gateway();
     }
     if REPLY_METHODS.contains(method) {
-        if let Some(failure) = unreliable(&shared).await {
+        if let Some(failure) = unreliable(&shared, &params).await {
             return failure;
         }
     }
     if *method == "getUpdates" {
-        return success(updates(&shared, &params).await);
+        let updates = updates(&shared, &params).await;
+        // Gone while the request was held.
+        if shared.lock().faults.down {
+            return bad_gateway();
+        }
+        return success(updates);
     }
     if *method == "sendMessage" {
         if let Some(refusal) = misbehave(&shared, &params).await {
@@ -615,7 +642,7 @@ async fn api(
 }
 
 /// A reply call on a bad day: hung, or a server error drawn from the seed.
-async fn unreliable(shared: &Shared) -> Option<(StatusCode, Json<Value>)> {
+async fn unreliable(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<Value>)> {
     let hold = {
         let mut state = shared.lock();
         let faults = &mut state.faults;
@@ -637,8 +664,11 @@ async fn unreliable(shared: &Shared) -> Option<(StatusCode, Json<Value>)> {
     if faults.error_rate == 0 {
         return None;
     }
-    faults.draws = splitmix(faults.draws);
-    if faults.draws % 100 < u64::from(faults.error_rate) {
+    let chat = params["chat_id"].as_i64().unwrap_or_default();
+    let n = faults.calls_per_chat.entry(chat).or_default();
+    let fails = FakeBotApi::fails(faults.error_rate, faults.seed, chat, *n);
+    *n += 1;
+    if fails {
         faults.errors += 1;
         return Some(failure(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -729,6 +759,9 @@ async fn updates(shared: &Shared, params: &Value) -> Value {
             state
                 .updates
                 .retain(|u| u["update_id"].as_i64().unwrap_or_default() >= offset);
+            if state.faults.down {
+                return json!([]);
+            }
             if !state.updates.is_empty() {
                 return json!(state.updates.iter().take(limit).collect::<Vec<_>>());
             }
