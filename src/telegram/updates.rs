@@ -34,7 +34,7 @@ pub const WORKERS: usize = 16;
 const FAILURES_FOR_TROUBLE: u32 = 3;
 /// The pause after a failed poll; it doubles up to [`LONGEST_PAUSE`].
 const FIRST_PAUSE: Duration = Duration::from_millis(500);
-const LONGEST_PAUSE: Duration = Duration::from_secs(10);
+const LONGEST_PAUSE: Duration = Duration::from_secs(5);
 
 /// One thing for a reply worker to do.
 pub(super) enum Job {
