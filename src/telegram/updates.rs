@@ -170,10 +170,14 @@ pub(super) async fn poll(
     let mut offset = 0;
     let mut failures = 0u32;
     let mut pause = FIRST_PAUSE;
+    // The first poll, and the first after a failure, answer at once, so
+    // `health` hears at once that Telegram is reachable (again).
+    let mut probe = true;
     loop {
+        let wait = if probe { Duration::ZERO } else { POLL_TIMEOUT };
         let request = GetUpdates {
             offset,
-            timeout: POLL_TIMEOUT.as_secs() as u32,
+            timeout: wait.as_secs() as u32,
             allowed_updates: ["message", "callback_query"],
         };
         let polled = tokio::select! {
@@ -182,6 +186,7 @@ pub(super) async fn poll(
         };
         match polled {
             Ok(updates) => {
+                probe = false;
                 failures = 0;
                 pause = FIRST_PAUSE;
                 health.updates(Condition::Alive);
@@ -196,7 +201,12 @@ pub(super) async fn poll(
                     }
                 }
             }
-            Err(Failure::Passing(error) | Failure::Wait(_, error) | Failure::Final(error)) => {
+            Err(failure) => {
+                let (asked, error) = match failure {
+                    Failure::Wait(wait, error) => (wait, error),
+                    Failure::Passing(error) | Failure::Final(error) => (Duration::ZERO, error),
+                };
+                probe = true;
                 failures += 1;
                 tracing::warn!(%error, failures, "getUpdates failed; retrying");
                 if failures >= FAILURES_FOR_TROUBLE {
@@ -205,7 +215,7 @@ pub(super) async fn poll(
                     )));
                 }
                 tokio::select! {
-                    () = tokio::time::sleep(pause) => {}
+                    () = tokio::time::sleep(pause.max(asked)) => {}
                     _ = stop.wait_for(|stop| *stop) => break,
                 }
                 pause = (pause * 2).min(LONGEST_PAUSE);
