@@ -796,7 +796,10 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert_eq!(config.http.listen, Some("127.0.0.1:9090".parse().unwrap()));
         let error = parse("[http]\nlisten = \"9090\"").unwrap_err();
         assert_eq!(error.key(), Some("http.listen"));
-        assert!(error.to_string().contains("is not an address to listen on"), "{error}");
+        assert!(
+            error.to_string().contains("is not an address to listen on"),
+            "{error}"
+        );
     }
 
     #[test]

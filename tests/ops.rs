@@ -82,7 +82,12 @@ async fn healthz_and_metrics_tell_an_operator_how_herald_is() {
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
     let listen = free_port();
-    let _herald = herald_run(&api, dir.path(), &format!("[http]\nlisten = \"{listen}\"\n")).await;
+    let _herald = herald_run(
+        &api,
+        dir.path(),
+        &format!("[http]\nlisten = \"{listen}\"\n"),
+    )
+    .await;
     let patience = Duration::from_secs(10);
 
     let (_, body) = get_until(listen, "/healthz", patience, |status, _| status == 200).await;
@@ -110,10 +115,7 @@ async fn healthz_and_metrics_tell_an_operator_how_herald_is() {
     // Telegram gone: getUpdates fails again and again, and /healthz says so.
     api.go_down();
     let (_, reason) = get_until(listen, "/healthz", patience, |status, _| status == 503).await;
-    assert!(
-        reason.starts_with("updates: getUpdates failed"),
-        "{reason}"
-    );
+    assert!(reason.starts_with("updates: getUpdates failed"), "{reason}");
     api.come_back();
     let (_, body) = get_until(listen, "/healthz", Duration::from_secs(20), |status, _| {
         status == 200
@@ -145,7 +147,9 @@ async fn a_port_in_use_for_healthz_is_an_error_at_start() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains(&format!("cannot listen on {listen} for /healthz and /metrics")),
+        stderr.contains(&format!(
+            "cannot listen on {listen} for /healthz and /metrics"
+        )),
         "{stderr}"
     );
 }
@@ -180,5 +184,8 @@ async fn sigterm_with_a_reply_under_way_exits_within_5_s() {
         .expect("herald stops within 5 s")
         .unwrap();
     assert_eq!(status.code(), Some(0));
-    visible::tell("shutdown", &format!("exited {:.2?} after SIGTERM", signalled.elapsed()));
+    visible::tell(
+        "shutdown",
+        &format!("exited {:.2?} after SIGTERM", signalled.elapsed()),
+    );
 }

@@ -51,7 +51,12 @@ async fn every_member_is_answered_at_a_50_percent_error_rate() {
     // can pass only if none needs more than herald makes.
     let tries: Vec<u64> = members
         .iter()
-        .map(|m| (0..).find(|&n| !FakeBotApi::fails(50, SEED, m.id as i64, n)).unwrap() + 1)
+        .map(|m| {
+            (0..)
+                .find(|&n| !FakeBotApi::fails(50, SEED, m.id as i64, n))
+                .unwrap()
+                + 1
+        })
         .collect();
     assert!(tries.iter().any(|&t| t >= 3), "{tries:?}");
     assert!(tries.iter().all(|&t| t <= TRIES), "{tries:?}");
@@ -63,12 +68,16 @@ async fn every_member_is_answered_at_a_50_percent_error_rate() {
     }
     let calls = bot
         .api
-        .wait_within(Duration::from_secs(15), "an answer for each member", |calls| {
-            members
-                .iter()
-                .all(|m| !answers_in(calls, m.id as i64).is_empty())
-                .then(|| calls.to_vec())
-        })
+        .wait_within(
+            Duration::from_secs(15),
+            "an answer for each member",
+            |calls| {
+                members
+                    .iter()
+                    .all(|m| !answers_in(calls, m.id as i64).is_empty())
+                    .then(|| calls.to_vec())
+            },
+        )
         .await;
     for member in &members {
         let answers = answers_in(&calls, member.id as i64);
@@ -101,10 +110,14 @@ async fn a_reply_whose_first_try_hangs_still_arrives() {
     bot.api.send_text(chat, &JANE, "/next");
     let answers = bot
         .api
-        .wait_within(Duration::from_secs(10), "the answer after a hung try", |calls| {
-            let answers = answers_in(calls, chat.id());
-            (!answers.is_empty()).then_some(answers)
-        })
+        .wait_within(
+            Duration::from_secs(10),
+            "the answer after a hung try",
+            |calls| {
+                let answers = answers_in(calls, chat.id());
+                (!answers.is_empty()).then_some(answers)
+            },
+        )
         .await;
     assert_eq!(answers.len(), 1);
     assert!(answers[0].contains("Rust Night"), "{}", answers[0]);
@@ -127,22 +140,34 @@ async fn one_members_flood_waits_behind_another_members_question() {
     let slow_down = "你发得太快了";
     let answered = bot
         .api
-        .wait_within(Duration::from_secs(10), "the flooder's slow-down word", |calls| {
-            let answers = answers_in(calls, flooder.id());
-            answers
-                .iter()
-                .any(|a| a.starts_with(slow_down))
-                .then_some(answers)
-        })
+        .wait_within(
+            Duration::from_secs(10),
+            "the flooder's slow-down word",
+            |calls| {
+                let answers = answers_in(calls, flooder.id());
+                answers
+                    .iter()
+                    .any(|a| a.starts_with(slow_down))
+                    .then_some(answers)
+            },
+        )
         .await;
     // Once the flood's answers are all out, nothing else comes.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let later = answers_in(&bot.api.calls("sendMessage"), flooder.id());
-    assert_eq!(later.len(), answered.len(), "nothing after the slow-down word: {later:#?}");
+    assert_eq!(
+        later.len(),
+        answered.len(),
+        "nothing after the slow-down word: {later:#?}"
+    );
 
     let told: Vec<&String> = later.iter().filter(|a| a.starts_with(slow_down)).collect();
     assert_eq!(told.len(), 1, "told once: {told:?}");
-    assert_eq!(later.last(), told.last().copied(), "after the answers queued");
+    assert_eq!(
+        later.last(),
+        told.last().copied(),
+        "after the answers queued"
+    );
     let flood_answers = later.len() - 1;
     assert!(
         (CAP..100).contains(&flood_answers),

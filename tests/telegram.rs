@@ -397,9 +397,14 @@ async fn logs_name_each_command_and_never_the_token() {
         state: dir.path().join("herald.db"),
         ..Config::default()
     };
-    let error = serve(config, unreachable, Health::default(), std::future::pending())
-        .await
-        .unwrap_err();
+    let error = serve(
+        config,
+        unreachable,
+        Health::default(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.exit_code(), 1);
 
     let secret = TOKEN.split_once(':').unwrap().1;
@@ -499,4 +504,3 @@ async fn herald_run_stops_on_sigterm() {
     assert_eq!(status.code(), Some(0));
     assert!(dir.path().join("herald.db").exists());
 }
-

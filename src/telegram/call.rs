@@ -73,7 +73,9 @@ where
         Err(_) => return Err(Failure::Passing(timed_out(limit))),
         Ok(Err(error)) => {
             // Without the URL: it holds the token.
-            return Err(Failure::Passing(RequestError::Network(Arc::new(error.without_url()))));
+            return Err(Failure::Passing(RequestError::Network(Arc::new(
+                error.without_url(),
+            ))));
         }
         Ok(Ok(response)) => response,
     };
@@ -82,7 +84,9 @@ where
         Err(_) => return Err(Failure::Passing(timed_out(limit))),
         Ok(Err(error)) => {
             // Without the URL: it holds the token.
-            return Err(Failure::Passing(RequestError::Network(Arc::new(error.without_url()))));
+            return Err(Failure::Passing(RequestError::Network(Arc::new(
+                error.without_url(),
+            ))));
         }
         Ok(Ok(text)) => text,
     };
@@ -119,7 +123,12 @@ where
             }
         };
         if attempt < TRIES {
-            tracing::debug!(method = P::NAME, attempt, ?wait, "reply failed; trying again");
+            tracing::debug!(
+                method = P::NAME,
+                attempt,
+                ?wait,
+                "reply failed; trying again"
+            );
             metrics::counter!("herald_posts_total", "kind" => "reply", "outcome" => "retried")
                 .increment(1);
             tokio::time::sleep(wait).await;
@@ -190,10 +199,19 @@ mod tests {
 
     #[test]
     fn server_errors_and_floods_are_tried_again_and_refusals_are_not() {
-        assert!(matches!(read(200, r#"{"ok":true,"result":true}"#), Ok(true)));
-        let server = read(500, r#"{"ok":false,"error_code":500,"description":"Internal Server Error"}"#);
+        assert!(matches!(
+            read(200, r#"{"ok":true,"result":true}"#),
+            Ok(true)
+        ));
+        let server = read(
+            500,
+            r#"{"ok":false,"error_code":500,"description":"Internal Server Error"}"#,
+        );
         assert!(matches!(server, Err(Failure::Passing(_))), "{server:?}");
-        assert!(matches!(read(502, "<html>Bad Gateway</html>"), Err(Failure::Passing(_))));
+        assert!(matches!(
+            read(502, "<html>Bad Gateway</html>"),
+            Err(Failure::Passing(_))
+        ));
         let flood = read(
             429,
             r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}"#,
@@ -202,14 +220,28 @@ mod tests {
             matches!(flood, Err(Failure::Wait(wait, _)) if wait == Duration::from_secs(3)),
             "{flood:?}"
         );
-        let blocked = read(403, r#"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#);
+        let blocked = read(
+            403,
+            r#"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#,
+        );
         assert!(
-            matches!(blocked, Err(Failure::Final(RequestError::Api(ApiError::BotBlocked)))),
+            matches!(
+                blocked,
+                Err(Failure::Final(RequestError::Api(ApiError::BotBlocked)))
+            ),
             "{blocked:?}"
         );
-        let same = read(400, r#"{"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}"#);
+        let same = read(
+            400,
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}"#,
+        );
         assert!(
-            matches!(same, Err(Failure::Final(RequestError::Api(ApiError::MessageNotModified)))),
+            matches!(
+                same,
+                Err(Failure::Final(RequestError::Api(
+                    ApiError::MessageNotModified
+                )))
+            ),
             "{same:?}"
         );
     }

@@ -33,7 +33,9 @@ pub enum Admit {
     Queued,
     /// The member's queue is full; `tell` is true for the first drop of a
     /// burst, when the member should hear why.
-    Dropped { tell: bool },
+    Dropped {
+        tell: bool,
+    },
 }
 
 /// The queues, shared by the intake and the reply workers.
@@ -81,9 +83,7 @@ impl<J> Queues<J> {
         });
         if queue.overflowing || queue.jobs.len() >= CAP {
             queue.overflowing = true;
-            let tell = queue
-                .told
-                .is_none_or(|at| now.duration_since(at) >= QUIET);
+            let tell = queue.told.is_none_or(|at| now.duration_since(at) >= QUIET);
             if tell {
                 queue.told = Some(now);
             }

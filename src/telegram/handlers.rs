@@ -94,7 +94,11 @@ pub(super) async fn button(
         handled(chat, "button:announcement", started);
         return pressed;
     }
-    call::retried(&bot, bot.answer_callback_query(query.id.clone()).payload_ref()).await?;
+    call::retried(
+        &bot,
+        bot.answer_callback_query(query.id.clone()).payload_ref(),
+    )
+    .await?;
     let reply = commands::answer_callback(&callback, &herald.snapshot(lang).context());
     let delivered = match (&callback, shown) {
         // A page of a list replaces the page shown.

@@ -293,7 +293,11 @@ async fn listen(
     if let Some(listen) = ops {
         let socket = crate::http::bind(listen).await?;
         tracing::info!(%listen, "serving /healthz and /metrics");
-        servers.spawn(crate::http::serve(socket, crate::http::router(health.clone()), stop()));
+        servers.spawn(crate::http::serve(
+            socket,
+            crate::http::router(health.clone()),
+            stop(),
+        ));
     }
     match &config.telegram.webhook {
         None => {

@@ -690,7 +690,10 @@ fn splitmix(state: u64) -> u64 {
 fn bad_gateway() -> (StatusCode, Json<Value>) {
     // Json of a string is a JSON string, not an object: no `ok` field, as
     // unreadable to a client as the proxy's HTML page.
-    (StatusCode::BAD_GATEWAY, Json(json!("<html>502 Bad Gateway</html>")))
+    (
+        StatusCode::BAD_GATEWAY,
+        Json(json!("<html>502 Bad Gateway</html>")),
+    )
 }
 
 /// `sendMessage` on a bad day: slow, flooded, or blocked.
