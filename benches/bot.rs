@@ -40,6 +40,7 @@ use chrono_tz::Tz;
 use herald::commands::{self, Context};
 use herald::config::Config;
 use herald::events::{self, Catalog};
+use herald::health::Health;
 use herald::lang::Lang;
 use herald::telegram::{serve, BotApi};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -480,6 +481,100 @@ impl<'a> Load<'a> {
     }
 }
 
+// ---------------------------------------------------------------- flood
+
+/// What one member's flood did to everyone else.
+struct Flood {
+    asked: usize,
+    answered: usize,
+    told: usize,
+}
+
+impl Load<'_> {
+    /// One member sends 1,000 `/next` at once; meanwhile 100 other members
+    /// ask `/next` in turn, one every 10 ms. Every `sendMessage` takes
+    /// `SEND` at the fake, as a Bot API round trip does, so the flood would
+    /// queue for seconds if it were served first. Prints the others' reply
+    /// times and what the flooder got.
+    async fn flood(&mut self, full: bool) -> Flood {
+        const SEND: Duration = Duration::from_millis(40);
+        let others: u64 = if full { 100 } else { 20 };
+        while self.calls.try_recv().is_ok() {}
+        self.api.delay_sends(SEND);
+        let flooder = User {
+            id: 4_000,
+            first_name: "Flooder",
+            language: Some("en"),
+        };
+        let members: Vec<User> = (0..others)
+            .map(|m| User {
+                id: 4_100 + m,
+                first_name: "Member",
+                language: Some(if m % 2 == 0 { "zh-hans" } else { "en" }),
+            })
+            .collect();
+        let start = Instant::now();
+        self.api
+            .send_texts(vec![(Chat::Private(flooder.id), &flooder, "/next"); 1_000]);
+        let mut asked_at = HashMap::new();
+        let mut times = Vec::new();
+        let (mut flood_answers, mut told, mut flood_done) = (0, 0, start);
+        let mut next = 0;
+        let deadline = start + Duration::from_secs(30);
+        let mut tick = tokio::time::interval(Duration::from_millis(10));
+        while (times.len() < members.len()
+            || Instant::now() < flood_done + Duration::from_millis(500))
+            && Instant::now() < deadline
+        {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Some(member) = members.get(next) {
+                        asked_at.insert(member.id as i64, Instant::now());
+                        self.api.send_text(Chat::Private(member.id), member, "/next");
+                        next += 1;
+                    }
+                }
+                Some(call) = self.calls.recv() => {
+                    if call.method != "sendMessage" { continue; }
+                    let chat = call.params["chat_id"].as_i64().unwrap_or_default();
+                    if chat == flooder.id as i64 {
+                        flood_answers += 1;
+                        flood_done = call.at;
+                        let text = call.params["text"].as_str().unwrap_or_default();
+                        told += usize::from(text.starts_with("You're sending commands"));
+                    } else if let Some(asked) = asked_at.remove(&chat) {
+                        times.push(call.at.saturating_duration_since(asked));
+                    }
+                }
+            }
+        }
+        self.api.delay_sends(Duration::ZERO);
+        times.sort_unstable();
+        println!(
+            "\nflood: 1 member sends 1,000 /next at once, {others} others ask /next every 10 ms, \
+             each sendMessage takes {} ms at the fake",
+            SEND.as_millis()
+        );
+        println!(
+            "others: {} of {} answered, p50 {} ms, p99 {} ms, max {} ms; \
+             the flooder: {} messages ({} slow-down), the last {} ms after the flood",
+            times.len(),
+            members.len(),
+            ms(percentile(&times, 50.0)),
+            ms(percentile(&times, 99.0)),
+            ms(times.last().copied().unwrap_or_default()),
+            flood_answers,
+            told,
+            ms(flood_done.saturating_duration_since(start)),
+        );
+        Flood {
+            asked: members.len(),
+            answered: times.len(),
+            told,
+        }
+    }
+}
+
 // ---------------------------------------------------------------- report
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -665,7 +760,7 @@ async fn main() {
         token: TOKEN.to_string(),
     };
     let (stop, stopped) = oneshot::channel::<()>();
-    let bot = tokio::spawn(serve(config, bot_api, async {
+    let bot = tokio::spawn(serve(config, bot_api, Health::default(), async {
         let _ = stopped.await;
     }));
     api.wait_for_calls("setMyCommands", 2).await;
@@ -707,6 +802,10 @@ async fn main() {
         rows.push(load.phase(plan).await);
     }
     print_table(&mut rows);
+    let flooded = match filters.is_empty() || filters.iter().any(|f| "flood".contains(f.as_str())) {
+        true => Some(load.flood(full).await),
+        false => None,
+    };
     core_alone(&catalog, &questions, tz, if full { 10 } else { 1 });
 
     stop.send(()).expect("herald is running");
@@ -719,6 +818,15 @@ async fn main() {
             eprintln!(
                 "{}: {} of {} answered, {} wrong, {} stray",
                 row.name, row.answered, row.sent, row.wrong, row.stray
+            );
+            failed = true;
+        }
+    }
+    if let Some(flood) = &flooded {
+        if flood.answered < flood.asked || flood.told != 1 {
+            eprintln!(
+                "flood: {} of {} others answered, the flooder told {} times",
+                flood.answered, flood.asked, flood.told
             );
             failed = true;
         }

@@ -42,6 +42,15 @@ pub struct Config {
     pub state: PathBuf,
     pub telegram: Telegram,
     pub schedule: Schedule,
+    pub http: Http,
+}
+
+/// The `[http]` section: where `herald run` serves `/healthz` and
+/// `/metrics`. Off unless `listen` is set (webhook mode serves them on its
+/// own listener as well).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Http {
+    pub listen: Option<SocketAddr>,
 }
 
 /// The `[telegram]` section.
@@ -162,6 +171,7 @@ impl Default for Config {
             state: PathBuf::from("herald.db"),
             telegram: Telegram::default(),
             schedule: Schedule::default(),
+            http: Http::default(),
         }
     }
 }
@@ -218,6 +228,9 @@ impl Config {
             ),
             telegram: file.telegram(raw.telegram)?,
             schedule: file.schedule(raw.schedule)?,
+            http: Http {
+                listen: file.optional("http.listen", raw.http.listen, listen_address)?,
+            },
         })
     }
 }
@@ -232,6 +245,13 @@ struct RawConfig {
     state: Option<Spanned<String>>,
     telegram: RawTelegram,
     schedule: RawSchedule,
+    http: RawHttp,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "an [http] table")]
+struct RawHttp {
+    listen: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -766,6 +786,19 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 url: "https://bot.example.org/tg".into(),
                 listen: "0.0.0.0:8443".parse().unwrap(),
             })
+        );
+    }
+
+    #[test]
+    fn health_and_metrics_are_served_only_where_asked() {
+        assert_eq!(parse("").unwrap().http.listen, None);
+        let config = parse("[http]\nlisten = \"127.0.0.1:9090\"").unwrap();
+        assert_eq!(config.http.listen, Some("127.0.0.1:9090".parse().unwrap()));
+        let error = parse("[http]\nlisten = \"9090\"").unwrap_err();
+        assert_eq!(error.key(), Some("http.listen"));
+        assert!(
+            error.to_string().contains("is not an address to listen on"),
+            "{error}"
         );
     }
 

@@ -14,6 +14,7 @@ pub mod duration;
 pub mod events;
 pub mod export;
 pub mod health;
+pub mod http;
 pub mod lang;
 pub mod render;
 pub mod schedule;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{Datelike, Utc};
 use herald::config::{Config, Webhook};
+use herald::health::Health;
 use herald::lang::Lang;
 use herald::store::Store;
 use herald::telegram::{serve, BotApi, RunError};
@@ -396,9 +397,14 @@ async fn logs_name_each_command_and_never_the_token() {
         state: dir.path().join("herald.db"),
         ..Config::default()
     };
-    let error = serve(config, unreachable, std::future::pending())
-        .await
-        .unwrap_err();
+    let error = serve(
+        config,
+        unreachable,
+        Health::default(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.exit_code(), 1);
 
     let secret = TOKEN.split_once(':').unwrap().1;
@@ -426,7 +432,7 @@ async fn a_rejected_token_is_reported_without_the_token() {
         url: api.url().parse().unwrap(),
         token: "123:not-the-token".to_string(),
     };
-    let error = serve(config, bot_api, std::future::pending())
+    let error = serve(config, bot_api, Health::default(), std::future::pending())
         .await
         .unwrap_err();
     assert!(matches!(error, RunError::RejectedToken), "{error:?}");

@@ -214,6 +214,17 @@ pub fn not_saved(lang: Lang) -> String {
     .to_string()
 }
 
+/// Told once to a member who sent more commands at once than herald
+/// queues for one person: the rest were skipped, so others get answers.
+pub fn slow_down(lang: Lang) -> String {
+    lang.pick(
+        "你发得太快了，有些命令我跳过了。请稍等片刻，再一条一条地发。",
+        "You're sending commands faster than I can answer, so I skipped some. \
+         Please wait a moment and send them one at a time.",
+    )
+    .to_string()
+}
+
 /// The pop-up for a button herald cannot read (an old version's, or made
 /// up). Plain text: Telegram shows pop-ups without formatting.
 pub fn stale_button(lang: Lang) -> &'static str {

@@ -7,15 +7,15 @@ use std::time::Instant;
 
 use chrono::Utc;
 use chrono_tz::Tz;
-use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
+use teloxide::requests::HasPayload;
 use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage,
     MessageId, ParseMode, ReplyParameters, User,
 };
 use teloxide::{ApiError, RequestError};
 
-use super::Library;
+use super::{call, Library};
 use crate::commands::{self, Callback, Command, Context, Reply};
 use crate::config::ChatTarget;
 use crate::lang::Lang;
@@ -37,17 +37,17 @@ pub(super) struct Herald {
     pub chats: Vec<ChatTarget>,
 }
 
-pub(super) fn schema() -> UpdateHandler<RequestError> {
-    dptree::entry()
-        .branch(Update::filter_message().endpoint(message))
-        .branch(Update::filter_callback_query().endpoint(button))
-}
-
-async fn message(bot: Bot, msg: Message, herald: Arc<Herald>) -> ResponseResult<()> {
+/// A member's message, taken `started` (when it reached herald, so the
+/// time spent queued behind other members counts in the reply's latency).
+pub(super) async fn message(
+    bot: Bot,
+    msg: Message,
+    herald: Arc<Herald>,
+    started: Instant,
+) -> ResponseResult<()> {
     let Some(command) = herald.understand(&msg) else {
         return Ok(());
     };
-    let started = Instant::now();
     let lang = herald.lang(msg.from.as_ref());
     let reply = match command {
         Command::Subscribe => herald.subscription(&bot, &msg, true, lang).await?,
@@ -65,16 +65,20 @@ async fn message(bot: Bot, msg: Message, herald: Arc<Herald>) -> ResponseResult<
 
 /// A button press. The pop-up is answered first, so the member's client
 /// stops waiting whatever comes next.
-async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> ResponseResult<()> {
-    let started = Instant::now();
+pub(super) async fn button(
+    bot: Bot,
+    query: CallbackQuery,
+    herald: Arc<Herald>,
+    started: Instant,
+) -> ResponseResult<()> {
     let lang = herald.lang(Some(&query.from));
     let callback = query.data.as_deref().and_then(Callback::decode);
     // herald's buttons are all on messages in chats; one without is forged.
     let (Some(callback), Some(shown)) = (callback, &query.message) else {
-        let answered = bot
-            .answer_callback_query(query.id)
-            .text(render::stale_button(lang))
-            .await;
+        let answer = bot
+            .answer_callback_query(query.id.clone())
+            .text(render::stale_button(lang));
+        let answered = call::retried(&bot, answer.payload_ref()).await;
         let chat = query
             .message
             .as_ref()
@@ -90,7 +94,11 @@ async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> Response
         handled(chat, "button:announcement", started);
         return pressed;
     }
-    bot.answer_callback_query(query.id.clone()).await?;
+    call::retried(
+        &bot,
+        bot.answer_callback_query(query.id.clone()).payload_ref(),
+    )
+    .await?;
     let reply = commands::answer_callback(&callback, &herald.snapshot(lang).context());
     let delivered = match (&callback, shown) {
         // A page of a list replaces the page shown.
@@ -109,21 +117,41 @@ async fn button(bot: Bot, query: CallbackQuery, herald: Arc<Herald>) -> Response
     delivered
 }
 
-/// The one log line per command.
+/// Told once per burst to a member whose commands were dropped (see
+/// [`super::fair`]), in their language, under their last question in a
+/// group.
+pub(super) async fn slow_down(
+    bot: Bot,
+    chat: ChatId,
+    reply_to: Option<MessageId>,
+    lang: Lang,
+) -> ResponseResult<()> {
+    let message = commands::Message {
+        html: render::slow_down(lang),
+        buttons: Vec::new(),
+    };
+    send(&bot, chat, &[message], reply_to).await
+}
+
+/// The one log line per command, and its metrics: commands by name, and
+/// the time from the update reaching herald to the reply sent.
 fn handled(chat: ChatId, command: &str, started: Instant) {
+    let elapsed = started.elapsed().as_secs_f64();
     tracing::info!(
         chat = chat.0,
         command,
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        elapsed_ms = elapsed * 1000.0,
         "handled"
     );
+    metrics::counter!("herald_commands_total", "command" => command.to_string()).increment(1);
+    metrics::histogram!("herald_reply_seconds").record(elapsed);
 }
 
 impl Herald {
     /// The command in a message, if it is for herald. In a group, plain
     /// talk and unknown commands are members talking to each other (or to
     /// another bot), so herald stays quiet.
-    fn understand(&self, msg: &Message) -> Option<Command> {
+    pub(super) fn understand(&self, msg: &Message) -> Option<Command> {
         let command = commands::parse(msg.text()?, Some(&self.username))?;
         match command {
             Command::Search(_) | Command::Unknown(_) if !msg.chat.is_private() => None,
@@ -131,7 +159,7 @@ impl Herald {
         }
     }
 
-    fn lang(&self, user: Option<&User>) -> Lang {
+    pub(super) fn lang(&self, user: Option<&User>) -> Lang {
         let code = user.and_then(|u| u.language_code.as_deref());
         Lang::from_telegram(code, self.language)
     }
@@ -212,7 +240,8 @@ async fn may_change_subscription(bot: &Bot, msg: &Message) -> ResponseResult<boo
     let Some(user) = &msg.from else {
         return Ok(false);
     };
-    let member = bot.get_chat_member(msg.chat.id, user.id).await?;
+    let asked = bot.get_chat_member(msg.chat.id, user.id);
+    let member = call::retried(bot, asked.payload_ref()).await?;
     Ok(member.is_privileged())
 }
 
@@ -233,7 +262,7 @@ async fn send(
             request =
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
         }
-        request.await?;
+        call::retried(bot, request.payload_ref()).await?;
     }
     Ok(())
 }
@@ -250,12 +279,12 @@ pub(super) async fn edit(
     let Some((first, rest)) = reply.messages.split_first() else {
         return Ok(());
     };
-    let edited = bot
+    let request = bot
         .edit_message_text(chat, id, &first.html)
         .parse_mode(ParseMode::Html)
         .link_preview_options(NO_PREVIEW)
-        .reply_markup(keyboard(&first.buttons))
-        .await;
+        .reply_markup(keyboard(&first.buttons));
+    let edited = call::retried(bot, request.payload_ref()).await;
     match edited {
         Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
         Err(error) => return Err(error),

@@ -9,31 +9,32 @@
 
 mod announce;
 mod broadcast;
+mod call;
 mod entities;
+mod fair;
 mod handlers;
 mod library;
+mod updates;
 mod webhook;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::dispatching::{DefaultKey, Dispatcher};
-use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
-use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::clock::{Clock, SystemClock};
 use crate::commands::COMMANDS;
 use crate::config::Config;
 use crate::events::Catalog;
-use crate::health::Health;
+use crate::health::{Condition, Health};
 use crate::lang::Lang;
 use crate::schedule::runner::{Runner, HOLD};
 use crate::store::{Delivered, Lease, LeaseError, NewAnnouncement, Store, StoreError};
@@ -42,6 +43,7 @@ pub use broadcast::{Limits, TelegramDelivery};
 pub use library::{Library, Watch};
 
 use handlers::Herald;
+use updates::Intake;
 
 /// Where the Bot API is and who herald is there. Deliberately not `Debug`,
 /// so the token cannot end up in a log by accident.
@@ -54,15 +56,10 @@ pub struct BotApi {
 /// Telegram's own Bot API server.
 const TELEGRAM: &str = "https://api.telegram.org";
 
-/// How long one `getUpdates` waits for news. It must stay under teloxide's
-/// 17 s HTTP timeout.
-const POLL_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// After a stop is asked for, replies under way get this long to finish;
-/// the whole stop then fits in 5 s.
-const GRACE: Duration = Duration::from_secs(4);
-
-type HeraldDispatcher = Dispatcher<Bot, RequestError, DefaultKey>;
+/// After a stop is asked for, the replies under way, the scheduler's post
+/// under way and the HTTP servers all get this long together to finish;
+/// with the state file's close the whole stop fits in 5 s.
+const GRACE: Duration = Duration::from_secs(3);
 
 /// Why herald could not run, worded for the organizer starting it.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +78,8 @@ pub enum RunError {
     Leased(#[from] LeaseError),
     #[error("webhook: {0}")]
     Webhook(String),
+    #[error(transparent)]
+    Http(#[from] crate::http::ListenError),
 }
 
 impl RunError {
@@ -93,7 +92,8 @@ impl RunError {
             RunError::Telegram(_)
             | RunError::Store(_)
             | RunError::Leased(_)
-            | RunError::Webhook(_) => 1,
+            | RunError::Webhook(_)
+            | RunError::Http(_) => 1,
         }
     }
 
@@ -153,7 +153,7 @@ pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
         Lease::take(&config.state)?
     };
     tracing::debug!(lease = %lease.path().display(), "holding the state file");
-    let served = serve(config, api, shutdown).await;
+    let served = serve(config, api, Health::default(), shutdown).await;
     drop(lease);
     served
 }
@@ -186,10 +186,13 @@ pub async fn announce(
 }
 
 /// Serves until `shutdown` completes, then stops taking updates, lets the
-/// replies under way finish and closes the state file.
+/// replies and the post under way finish (within [`GRACE`] in all) and
+/// closes the state file. The update loop and the scheduler report how
+/// they are on `health`, which `/healthz` serves.
 pub async fn serve(
     config: Config,
     api: BotApi,
+    health: Health,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url);
@@ -213,7 +216,22 @@ pub async fn serve(
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
-    let health = Health::default();
+    crate::http::spawn_upkeep();
+    let herald = Arc::new(Herald {
+        library: Arc::clone(&library),
+        store: Arc::clone(&store),
+        username: me.username().to_string(),
+        tz: config.timezone,
+        language: config.language,
+        admins: config.telegram.admins.clone(),
+        chats: config.telegram.chats.clone(),
+    });
+    let intake = Intake {
+        herald,
+        fair: Arc::default(),
+    };
+    let (stop_serving, stopping) = watch::channel(false);
+    let mut servers = listen(&bot, &config, &intake, &health, &api.token, &stopping).await?;
     let scheduler = start_scheduler(&bot, &config, &store, &library, &health);
     // A scheduler that gave up (its state file unusable too long) stops
     // herald, for a supervisor to restart it.
@@ -224,89 +242,95 @@ pub async fn serve(
             _ = gave_up.wait_for(|gave_up| *gave_up) => {}
         }
     };
-    let herald = Arc::new(Herald {
-        library,
-        store: Arc::clone(&store),
-        username: me.username().to_string(),
-        tz: config.timezone,
-        language: config.language,
-        admins: config.telegram.admins.clone(),
-        chats: config.telegram.chats.clone(),
-    });
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
-        .dependencies(dptree::deps![Arc::clone(&herald)])
-        .error_handler(Arc::new(LogError("handling an update failed")))
-        .build();
+    let mut workers = updates::workers(&bot, &intake);
     tracing::info!(bot = %me.username(), "herald is serving");
-    let served = dispatch(&mut dispatcher, bot, &config, &api.token, shutdown).await;
-    drop(dispatcher);
-    let scheduled = stop(scheduler).await;
-    drop(herald);
+
+    let scheduled = {
+        let polling = async {
+            match &config.telegram.webhook {
+                None => updates::poll(&bot, &intake, &health, stopping.clone()).await,
+                Some(_) => drop(stopping.clone().wait_for(|stop| *stop).await),
+            }
+        };
+        tokio::pin!(polling);
+        tokio::select! {
+            () = shutdown => {}
+            () = &mut polling => {}
+        }
+        tracing::info!("stopping: finishing the replies and the post under way");
+        let deadline = Instant::now() + GRACE;
+        let _ = stop_serving.send(true);
+        intake.fair.close();
+        let finishing = async {
+            polling.await;
+            if config.telegram.webhook.is_some() {
+                webhook::remove(&bot).await;
+            }
+            while workers.join_next().await.is_some() {}
+            while servers.join_next().await.is_some() {}
+        };
+        let (finished, scheduled) = tokio::join!(
+            tokio::time::timeout_at(deadline, finishing),
+            stop(scheduler, deadline),
+        );
+        if finished.is_err() {
+            tracing::warn!("replies still under way were abandoned to stop in time");
+        }
+        scheduled
+    };
+    workers.abort_all();
+    servers.abort_all();
+    drop(intake);
     close(store);
     tracing::info!("herald stopped");
-    served?;
     scheduled.map_err(RunError::from)
 }
 
-/// Receives updates by long polling, or by webhook where configured, until
-/// `shutdown`.
-async fn dispatch(
-    dispatcher: &mut HeraldDispatcher,
-    bot: Bot,
+/// Opens where updates and operators come in: the webhook (with `/healthz`
+/// and `/metrics` beside it) where configured, and `[http] listen`. The
+/// servers stop when `stopping` turns true.
+async fn listen(
+    bot: &Bot,
     config: &Config,
+    intake: &Intake,
+    health: &Health,
     token: &str,
-    shutdown: impl Future<Output = ()>,
-) -> Result<(), RunError> {
-    let served = match &config.telegram.webhook {
-        None => {
-            let polling = Polling::builder(bot)
-                .timeout(POLL_TIMEOUT)
-                .delete_webhook()
-                .await
-                .build();
-            listen(dispatcher, polling, shutdown).await
-        }
-        Some(options) => {
-            let listener = webhook::listener(bot, options, token).await?;
-            listen(dispatcher, listener, shutdown).await
+    stopping: &watch::Receiver<bool>,
+) -> Result<tokio::task::JoinSet<()>, RunError> {
+    let mut servers = tokio::task::JoinSet::new();
+    let stop = || {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
         }
     };
-    served.map_err(|e| RunError::request(e, token))
-}
-
-/// Dispatches the listener's updates until `shutdown`, then stops the
-/// listener: the dispatcher returns once the handlers running have
-/// finished, or herald stops waiting after [`GRACE`].
-///
-/// Stopping the listener rather than using teloxide's `ShutdownToken`: the
-/// token's wake-up is lost when it comes while the dispatcher is busy with
-/// an update, and the dispatcher then waits for the next update to notice.
-async fn listen<L>(
-    dispatcher: &mut HeraldDispatcher,
-    mut listener: L,
-    shutdown: impl Future<Output = ()>,
-) -> Result<(), RequestError>
-where
-    L: UpdateListener + Send,
-    L::Err: std::fmt::Display + std::fmt::Debug + Send + 'static,
-{
-    let stop = listener.stop_token();
-    let errors = Arc::new(LogError("receiving updates failed; retrying"));
-    let dispatching = dispatcher.try_dispatch_with_listener(listener, errors);
-    tokio::pin!(dispatching);
-    tokio::select! {
-        done = &mut dispatching => return done,
-        () = shutdown => {}
+    let ops = config
+        .http
+        .listen
+        .filter(|listen| config.telegram.webhook.as_ref().map(|w| w.listen) != Some(*listen));
+    if let Some(listen) = ops {
+        let socket = crate::http::bind(listen).await?;
+        tracing::info!(%listen, "serving /healthz and /metrics");
+        servers.spawn(crate::http::serve(
+            socket,
+            crate::http::router(health.clone()),
+            stop(),
+        ));
     }
-    tracing::info!("stopping: finishing the replies under way");
-    stop.stop();
-    match tokio::time::timeout(GRACE, dispatching).await {
-        Ok(done) => done,
-        Err(_) => {
-            tracing::warn!("replies still under way were abandoned to stop in time");
-            Ok(())
+    match &config.telegram.webhook {
+        None => {
+            if let Err(error) = bot.delete_webhook().await {
+                tracing::warn!(%error, "deleteWebhook failed; long polling may be refused");
+            }
+        }
+        Some(options) => {
+            let (socket, route) = webhook::listen(bot, options, intake.clone(), token).await?;
+            let router = route.merge(crate::http::router(health.clone()));
+            servers.spawn(crate::http::serve(socket, router, stop()));
+            health.updates(Condition::Alive);
         }
     }
+    Ok(servers)
 }
 
 /// The command menu in both languages: Chinese for Telegram clients set to
@@ -400,11 +424,11 @@ fn start_scheduler(
     }
 }
 
-/// Lets the post under way finish, within the grace period; the error the
+/// Lets the post under way finish, until `deadline`; the error the
 /// scheduler gave up on, if it did.
-async fn stop(scheduler: Scheduler) -> Result<(), StoreError> {
+async fn stop(scheduler: Scheduler, deadline: Instant) -> Result<(), StoreError> {
     let _ = scheduler.stop.send(true);
-    match tokio::time::timeout(GRACE, scheduler.task).await {
+    match tokio::time::timeout_at(deadline, scheduler.task).await {
         Ok(Ok(ran)) => ran,
         Ok(Err(error)) => {
             tracing::error!(%error, "the scheduler crashed");
@@ -425,20 +449,6 @@ fn close(store: Arc<Store>) {
     };
     if let Err(error) = store.close() {
         tracing::error!(%error, "closing the state file failed");
-    }
-}
-
-/// Logs an error with tracing (teloxide's own handler logs through `log`,
-/// with less context).
-struct LogError(&'static str);
-
-impl<E: std::fmt::Display + Send + 'static> ErrorHandler<E> for LogError {
-    fn handle_error(
-        self: Arc<Self>,
-        error: E,
-    ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
-        tracing::warn!(%error, "{}", self.0);
-        Box::pin(async {})
     }
 }
 

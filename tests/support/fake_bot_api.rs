@@ -154,7 +154,25 @@ struct Faults {
     /// message was accepted, overall and per chat.
     enforce: bool,
     accepted: Vec<(i64, std::time::Instant)>,
+    /// Every method answers `502 Bad Gateway` (an HTML page, as a proxy
+    /// in front of a dead server does).
+    down: bool,
+    /// Calls of the reply methods answered `500` instead, per cent. Which
+    /// ones is drawn from `seed`, the chat and the call's number in that
+    /// chat, so the same seed fails the same tries of each chat's replies
+    /// however the chats' calls interleave.
+    error_rate: u32,
+    seed: u64,
+    calls_per_chat: HashMap<i64, u64>,
+    /// Reply-method calls answered 500 or 502 so far.
+    errors: usize,
+    /// The next this many reply-method calls hang this long, then fail.
+    holds: usize,
+    hold: Duration,
 }
+
+/// The methods a reply to a member uses.
+const REPLY_METHODS: &[&str] = &["sendMessage", "editMessageText", "answerCallbackQuery"];
 
 impl FakeBotApi {
     pub async fn start() -> FakeBotApi {
@@ -317,6 +335,46 @@ impl FakeBotApi {
         self.shared.lock().faults.enforce = true;
     }
 
+    /// `percent` of the calls herald makes to reply (`sendMessage`,
+    /// `editMessageText`, `answerCallbackQuery`) get `500 Internal Server
+    /// Error`. Which ones is drawn from `seed`, so a run is repeatable.
+    pub fn fail_replies(&self, percent: u32, seed: u64) {
+        let mut state = self.shared.lock();
+        state.faults.error_rate = percent;
+        state.faults.seed = seed;
+    }
+
+    /// Whether the `n`-th reply call (from 0) to `chat` fails under
+    /// `fail_replies(percent, seed)`: what a test can check its seed with.
+    pub fn fails(percent: u32, seed: u64, chat: i64, n: u64) -> bool {
+        let draw = splitmix(splitmix(seed ^ (chat as u64).wrapping_mul(0x9E37_79B9)) ^ n);
+        draw % 100 < u64::from(percent)
+    }
+
+    /// The next `count` reply calls hang for `hold`, then fail with `504`:
+    /// a Bot API that stopped answering.
+    pub fn hang_replies(&self, count: usize, hold: Duration) {
+        let mut state = self.shared.lock();
+        state.faults.holds = count;
+        state.faults.hold = hold;
+    }
+
+    /// Every call answers `502 Bad Gateway` until [`FakeBotApi::come_back`],
+    /// a held `getUpdates` at once.
+    pub fn go_down(&self) {
+        self.shared.lock().faults.down = true;
+        self.shared.queued.send_replace(());
+    }
+
+    pub fn come_back(&self) {
+        self.shared.lock().faults.down = false;
+    }
+
+    /// Reply calls failed on purpose so far (500, 502 or hung).
+    pub fn errors(&self) -> usize {
+        self.shared.lock().faults.errors
+    }
+
     /// How many `sendMessage` calls were refused (429 or 403).
     pub fn refused(&self) -> usize {
         self.shared.lock().faults.refused
@@ -384,8 +442,18 @@ impl FakeBotApi {
     /// Waits (at most 5 s) until `check` finds what it looks for in the
     /// calls so far.
     pub async fn wait_until<T>(&self, what: &str, check: impl Fn(&[Call]) -> Option<T>) -> T {
+        self.wait_within(Duration::from_secs(5), what, check).await
+    }
+
+    /// Like [`FakeBotApi::wait_until`], waiting at most `patience`.
+    pub async fn wait_within<T>(
+        &self,
+        patience: Duration,
+        what: &str,
+        check: impl Fn(&[Call]) -> Option<T>,
+    ) -> T {
         let mut called = self.shared.called.subscribe();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + patience;
         loop {
             called.borrow_and_update();
             if let Some(found) = check(&self.shared.lock().calls) {
@@ -497,8 +565,21 @@ async fn api(
         return failure(StatusCode::NOT_IMPLEMENTED, "Bad Request: not faked");
     };
     let params = params(&headers, &body);
+    if shared.lock().faults.down {
+        return bad_gateway();
+    }
+    if REPLY_METHODS.contains(method) {
+        if let Some(failure) = unreliable(&shared, &params).await {
+            return failure;
+        }
+    }
     if *method == "getUpdates" {
-        return success(updates(&shared, &params).await);
+        let updates = updates(&shared, &params).await;
+        // Gone while the request was held.
+        if shared.lock().faults.down {
+            return bad_gateway();
+        }
+        return success(updates);
     }
     if *method == "sendMessage" {
         if let Some(refusal) = misbehave(&shared, &params).await {
@@ -558,6 +639,61 @@ async fn api(
     state.calls.push(call);
     shared.called.send_replace(());
     success(result)
+}
+
+/// A reply call on a bad day: hung, or a server error drawn from the seed.
+async fn unreliable(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<Value>)> {
+    let hold = {
+        let mut state = shared.lock();
+        let faults = &mut state.faults;
+        match faults.holds {
+            0 => None,
+            _ => {
+                faults.holds -= 1;
+                faults.errors += 1;
+                Some(faults.hold)
+            }
+        }
+    };
+    if let Some(hold) = hold {
+        tokio::time::sleep(hold).await;
+        return Some(failure(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"));
+    }
+    let mut state = shared.lock();
+    let faults = &mut state.faults;
+    if faults.error_rate == 0 {
+        return None;
+    }
+    let chat = params["chat_id"].as_i64().unwrap_or_default();
+    let n = faults.calls_per_chat.entry(chat).or_default();
+    let fails = FakeBotApi::fails(faults.error_rate, faults.seed, chat, *n);
+    *n += 1;
+    if fails {
+        faults.errors += 1;
+        return Some(failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+        ));
+    }
+    None
+}
+
+/// The next number of a seeded sequence (SplitMix64).
+fn splitmix(state: u64) -> u64 {
+    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// What a proxy says when the server behind it is gone: HTML, not JSON.
+fn bad_gateway() -> (StatusCode, Json<Value>) {
+    // Json of a string is a JSON string, not an object: no `ok` field, as
+    // unreadable to a client as the proxy's HTML page.
+    (
+        StatusCode::BAD_GATEWAY,
+        Json(json!("<html>502 Bad Gateway</html>")),
+    )
 }
 
 /// `sendMessage` on a bad day: slow, flooded, or blocked.
@@ -626,6 +762,9 @@ async fn updates(shared: &Shared, params: &Value) -> Value {
             state
                 .updates
                 .retain(|u| u["update_id"].as_i64().unwrap_or_default() >= offset);
+            if state.faults.down {
+                return json!([]);
+            }
             if !state.updates.is_empty() {
                 return json!(state.updates.iter().take(limit).collect::<Vec<_>>());
             }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use herald::config::Config;
+use herald::health::Health;
 use herald::telegram::{serve, BotApi, RunError};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -16,6 +17,8 @@ use super::logs::capture_logs;
 pub struct Running {
     pub api: FakeBotApi,
     pub dir: tempfile::TempDir,
+    /// What herald reports for `/healthz`.
+    pub health: Health,
     stop: oneshot::Sender<()>,
     bot: JoinHandle<Result<(), RunError>>,
 }
@@ -49,7 +52,8 @@ impl Running {
             token: TOKEN.to_string(),
         };
         let (stop, stopped) = oneshot::channel();
-        let bot = tokio::spawn(serve(config, bot_api, async {
+        let health = Health::default();
+        let bot = tokio::spawn(serve(config, bot_api, health.clone(), async {
             let _ = stopped.await;
         }));
         // The command menu is set once events are loaded and watched.
@@ -57,6 +61,7 @@ impl Running {
         Running {
             api,
             dir,
+            health,
             stop,
             bot,
         }
@@ -79,7 +84,7 @@ impl Running {
     }
 
     /// Stops herald as SIGTERM would. With no reply under way it stops at
-    /// once, well before its grace for replies runs out (4 of the 5 s it
+    /// once, well before its grace for replies runs out (3 of the 5 s it
     /// has). The fake server and the folder stay for a look at what is left.
     pub async fn stop(self) -> (FakeBotApi, tempfile::TempDir) {
         self.stop.send(()).unwrap();

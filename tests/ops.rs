@@ -1,0 +1,191 @@
+//! What an operator sees of a running `herald run`: the real binary, as a
+//! child process, against the fake Bot API on 127.0.0.1. `/healthz` and
+//! `/metrics` over real HTTP, and a SIGTERM while a reply is under way.
+
+mod support;
+#[path = "support/visible.rs"]
+mod visible;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, Command};
+
+use support::fake_bot_api::{Chat, FakeBotApi, TOKEN};
+use support::members::JANE;
+
+/// `herald run` on an empty events folder, with `extra` in its `bot.toml`.
+async fn herald_run(api: &FakeBotApi, dir: &Path, extra: &str) -> Child {
+    std::fs::create_dir(dir.join("events")).unwrap();
+    let config = dir.join("bot.toml");
+    std::fs::write(&config, extra).unwrap();
+    let herald = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", api.url())
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    api.wait_for_calls("setMyCommands", 2).await;
+    herald
+}
+
+/// A port nothing listens on (free a moment ago).
+fn free_port() -> SocketAddr {
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    socket.local_addr().unwrap()
+}
+
+/// `GET path` over HTTP/1.1: the status code and the body.
+async fn get(address: SocketAddr, path: &str) -> Option<(u16, String)> {
+    let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    let body = answer.split_once("\r\n\r\n")?.1.to_string();
+    Some((status, body))
+}
+
+/// Asks `path` every 100 ms until `wanted` holds, for at most `patience`;
+/// returns the last answer.
+async fn get_until(
+    address: SocketAddr,
+    path: &str,
+    patience: Duration,
+    wanted: impl Fn(u16, &str) -> bool,
+) -> (u16, String) {
+    let deadline = tokio::time::Instant::now() + patience;
+    loop {
+        let answer = get(address, path).await;
+        if let Some((status, body)) = &answer {
+            if wanted(*status, body) {
+                return (*status, body.clone());
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{path} never as wanted; last: {answer:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_and_metrics_tell_an_operator_how_herald_is() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_port();
+    let _herald = herald_run(
+        &api,
+        dir.path(),
+        &format!("[http]\nlisten = \"{listen}\"\n"),
+    )
+    .await;
+    let patience = Duration::from_secs(10);
+
+    let (_, body) = get_until(listen, "/healthz", patience, |status, _| status == 200).await;
+    assert_eq!(body, "ok\n");
+
+    let chat = Chat::Private(JANE.id);
+    api.send_text(chat, &JANE, "/next");
+    api.wait_for_messages(chat, 1).await;
+    let (status, metrics) = get_until(listen, "/metrics", patience, |_, body| {
+        body.contains("herald_commands_total")
+    })
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "herald_commands_total{command=\"next\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("herald_reply_seconds_bucket{le=\"0.1\"}"),
+        "a histogram of reply times: {metrics}"
+    );
+
+    // Telegram gone: getUpdates fails again and again, and /healthz says so.
+    api.go_down();
+    let (_, reason) = get_until(listen, "/healthz", patience, |status, _| status == 503).await;
+    assert!(reason.starts_with("updates: getUpdates failed"), "{reason}");
+    api.come_back();
+    let (_, body) = get_until(listen, "/healthz", Duration::from_secs(20), |status, _| {
+        status == 200
+    })
+    .await;
+    assert_eq!(body, "ok\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_port_in_use_for_healthz_is_an_error_at_start() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("events")).unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = taken.local_addr().unwrap();
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, format!("[http]\nlisten = \"{listen}\"\n")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", api.url())
+        .env_remove("RUST_LOG")
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(10), output)
+        .await
+        .expect("herald exits")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot listen on {listen} for /healthz and /metrics"
+        )),
+        "{stderr}"
+    );
+}
+
+/// SIGTERM while a member's reply hangs at the Bot API and `getUpdates` is
+/// held open: herald still exits, with status 0, within the 5 s the README
+/// promises.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_a_reply_under_way_exits_within_5_s() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut herald = herald_run(&api, dir.path(), "").await;
+    api.hang_replies(1, Duration::from_secs(60));
+    api.send_text(Chat::Private(JANE.id), &JANE, "/next");
+    // The reply's first try is hanging at the fake.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while api.errors() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no reply started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let pid = herald.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let signalled = std::time::Instant::now();
+    let status = tokio::time::timeout(Duration::from_secs(5), herald.wait())
+        .await
+        .expect("herald stops within 5 s")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    visible::tell(
+        "shutdown",
+        &format!("exited {:.2?} after SIGTERM", signalled.elapsed()),
+    );
+}
