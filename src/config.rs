@@ -855,6 +855,47 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
     }
 
     #[test]
+    fn a_digest_more_than_once_a_minute_is_refused() {
+        let digest = |cron: &str| parse(&format!("[schedule]\ndigest = \"{cron}\""));
+        for cron in ["* * * * * *", "*/30 * * * * *", "0,30 0 10 * * Mon"] {
+            let error = digest(cron).unwrap_err();
+            assert_eq!(error.key(), Some("schedule.digest"), "{cron}: {error}");
+            assert!(
+                error.to_string().contains("more than once a minute"),
+                "{cron}: {error}"
+            );
+        }
+        assert!(digest("0 * * * * *").is_ok(), "once a minute is allowed");
+    }
+
+    #[test]
+    fn a_reminder_offset_written_twice_is_kept_once_with_a_warning() {
+        let config = parse(
+            "[schedule]\nreminders = [\"1h\", \"1d\", \"60m\"]\ntalk_reminders = [\"10m\", \"10m\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.schedule.reminders,
+            [minutes(60), minutes(24 * 60)],
+            "the first place is kept"
+        );
+        assert_eq!(config.schedule.talk_reminders, [minutes(10)]);
+        let warnings: Vec<String> = config.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "/srv/herald/bot.toml:2:26: warning: schedule.reminders[2]: \"60m\" is the same \
+                 lead time as \"1h\" (schedule.reminders[0]): herald posts that reminder once; \
+                 remove one of them",
+                "/srv/herald/bot.toml:3:26: warning: schedule.talk_reminders[1]: \"10m\" is the \
+                 same lead time as \"10m\" (schedule.talk_reminders[0]): herald posts that \
+                 reminder once; remove one of them",
+            ]
+        );
+        assert!(parse(EXAMPLE).unwrap().warnings.is_empty());
+    }
+
+    #[test]
     fn a_missing_file_is_a_clear_error() {
         let path = Path::new("/nonexistent/herald/bot.toml");
         let error = Config::load(path).unwrap_err();
