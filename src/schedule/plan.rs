@@ -308,8 +308,7 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
     let Some(written) = event.start else {
         return;
     };
-    let since = input.memory.seen.get(&event.id).map(|seen| seen.since);
-    let owed = |due: DateTime<Utc>| in_window(input, due) || came_late(input, since, due);
+    let owed = |due: DateTime<Utc>| in_window(input, due) || came_late(input, event, due);
     let start = written.with_timezone(&Utc);
     for &before in &input.schedule.reminders {
         let due = start - before.to_chrono();
@@ -355,9 +354,12 @@ fn in_window(input: &Input, due: DateTime<Utc>) -> bool {
 /// moved) after it fell due, so no earlier turn could have planned it.
 /// Chats that got it are kept from a repeat by the done set; a chat that
 /// subscribed since is not sent what fell due before the page was read.
-fn came_late(input: &Input, since: Option<DateTime<Utc>>, due: DateTime<Utc>) -> bool {
+fn came_late(input: &Input, event: &Event, due: DateTime<Utc>) -> bool {
+    // The cheap tests first: most of a long history is far outside.
     let catch_up = input.schedule.catch_up.to_chrono();
-    due < input.from && input.now - due <= catch_up && since.is_some_and(|since| since > due)
+    due < input.from
+        && input.now - due <= catch_up
+        && (input.memory.seen.get(&event.id)).is_some_and(|seen| seen.since > due)
 }
 
 /// A timed post falling due in the window goes to every chat, each with
