@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono_tz::Tz;
+use cron::TimeUnitSpec;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -42,6 +43,8 @@ pub struct Config {
     pub state: PathBuf,
     pub telegram: Telegram,
     pub schedule: Schedule,
+    /// What herald works with but was probably not meant, for `herald check`.
+    pub warnings: Vec<ConfigWarning>,
     pub http: Http,
 }
 
@@ -123,6 +126,27 @@ pub enum ConfigError {
     },
 }
 
+/// A value herald can work with that was probably not meant, such as a
+/// reminder offset written twice. `herald check` prints it; nothing stops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    pub file: PathBuf,
+    pub position: Option<Position>,
+    /// The dotted key, such as `schedule.reminders[1]`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(Position { line, column }) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": warning: {}: {}", self.key, self.message)
+    }
+}
+
 /// A place in the file, both 1-based; the column counts characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
@@ -172,6 +196,7 @@ impl Default for Config {
             telegram: Telegram::default(),
             schedule: Schedule::default(),
             http: Http::default(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -211,6 +236,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(src).map_err(|error| file.toml_error(&error))?;
         let defaults = Config::default();
         let base = path.parent().unwrap_or(Path::new(""));
+        let mut warnings = Vec::new();
         Ok(Config {
             timezone: file
                 .optional("timezone", raw.timezone, timezone)?
@@ -227,10 +253,11 @@ impl Config {
                     .unwrap_or(defaults.state),
             ),
             telegram: file.telegram(raw.telegram)?,
-            schedule: file.schedule(raw.schedule)?,
+            schedule: file.schedule(raw.schedule, &mut warnings)?,
             http: Http {
                 listen: file.optional("http.listen", raw.http.listen, listen_address)?,
             },
+            warnings,
         })
     }
 }
@@ -405,7 +432,11 @@ impl Source<'_> {
         }
     }
 
-    fn schedule(&self, raw: RawSchedule) -> Result<Schedule, ConfigError> {
+    fn schedule(
+        &self,
+        raw: RawSchedule,
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<Schedule, ConfigError> {
         let defaults = Schedule::default();
         Ok(Schedule {
             digest: self
@@ -416,18 +447,49 @@ impl Source<'_> {
                 .unwrap_or(defaults.digest_days),
             reminders: raw
                 .reminders
-                .map(|list| self.list("schedule.reminders", list, reminder))
+                .map(|list| self.offsets("schedule.reminders", list, warnings))
                 .transpose()?
                 .unwrap_or(defaults.reminders),
             talk_reminders: raw
                 .talk_reminders
-                .map(|list| self.list("schedule.talk_reminders", list, reminder))
+                .map(|list| self.offsets("schedule.talk_reminders", list, warnings))
                 .transpose()?
                 .unwrap_or(defaults.talk_reminders),
             catch_up: self
                 .optional("schedule.catch_up", raw.catch_up, duration)?
                 .unwrap_or(defaults.catch_up),
         })
+    }
+}
+
+impl Source<'_> {
+    /// Reminder offsets, each once: `"1h"` and `"60m"` are one reminder,
+    /// kept at its first place, and the repeat is a warning naming its key.
+    fn offsets(
+        &self,
+        key: &str,
+        values: Vec<Spanned<String>>,
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<Vec<HumanDuration>, ConfigError> {
+        let mut offsets: Vec<(HumanDuration, usize, String)> = Vec::new();
+        for (index, value) in values.into_iter().enumerate() {
+            let span = value.span();
+            let written = value.get_ref().clone();
+            let offset = self.check(&format!("{key}[{index}]"), value, reminder)?;
+            match offsets.iter().find(|(known, ..)| *known == offset) {
+                Some((_, first, first_written)) => warnings.push(ConfigWarning {
+                    file: self.path.to_path_buf(),
+                    position: Some(self.position(span.start)),
+                    key: format!("{key}[{index}]"),
+                    message: format!(
+                        "\"{written}\" is the same lead time as \"{first_written}\" \
+                         ({key}[{first}]): herald posts that reminder once; remove one of them"
+                    ),
+                }),
+                None => offsets.push((offset, index, written)),
+            }
+        }
+        Ok(offsets.into_iter().map(|(offset, ..)| offset).collect())
     }
 }
 
@@ -537,6 +599,14 @@ fn cron_schedule(expression: String) -> Result<cron::Schedule, String> {
     })?;
     if schedule.upcoming(chrono::Utc).next().is_none() {
         return Err(format!("\"{expression}\" never happens: {example}"));
+    }
+    // Several seconds in the first field fire several times within one
+    // minute; one second means at most once a minute.
+    if schedule.seconds().count() > 1 {
+        return Err(format!(
+            "\"{expression}\" posts the digest more than once a minute: herald posts a \
+             digest at most once a minute, so give one second in the first field, {example}"
+        ));
     }
     Ok(schedule)
 }
@@ -815,6 +885,47 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         );
         let never = digest("0 0 0 30 Feb *").unwrap_err();
         assert!(never.to_string().contains("never happens"), "{never}");
+    }
+
+    #[test]
+    fn a_digest_more_than_once_a_minute_is_refused() {
+        let digest = |cron: &str| parse(&format!("[schedule]\ndigest = \"{cron}\""));
+        for cron in ["* * * * * *", "*/30 * * * * *", "0,30 0 10 * * Mon"] {
+            let error = digest(cron).unwrap_err();
+            assert_eq!(error.key(), Some("schedule.digest"), "{cron}: {error}");
+            assert!(
+                error.to_string().contains("more than once a minute"),
+                "{cron}: {error}"
+            );
+        }
+        assert!(digest("0 * * * * *").is_ok(), "once a minute is allowed");
+    }
+
+    #[test]
+    fn a_reminder_offset_written_twice_is_kept_once_with_a_warning() {
+        let config = parse(
+            "[schedule]\nreminders = [\"1h\", \"1d\", \"60m\"]\ntalk_reminders = [\"10m\", \"10m\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.schedule.reminders,
+            [minutes(60), minutes(24 * 60)],
+            "the first place is kept"
+        );
+        assert_eq!(config.schedule.talk_reminders, [minutes(10)]);
+        let warnings: Vec<String> = config.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "/srv/herald/bot.toml:2:26: warning: schedule.reminders[2]: \"60m\" is the same \
+                 lead time as \"1h\" (schedule.reminders[0]): herald posts that reminder once; \
+                 remove one of them",
+                "/srv/herald/bot.toml:3:26: warning: schedule.talk_reminders[1]: \"10m\" is the \
+                 same lead time as \"10m\" (schedule.talk_reminders[0]): herald posts that \
+                 reminder once; remove one of them",
+            ]
+        );
+        assert!(parse(EXAMPLE).unwrap().warnings.is_empty());
     }
 
     #[test]

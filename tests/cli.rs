@@ -523,3 +523,29 @@ date: 2030-03-01T13:00:00+08:00
         format!("{page}: a draft (`draft: true`): herald does not serve it\n")
     );
 }
+
+#[test]
+fn check_warns_of_a_reminder_offset_written_twice() {
+    let dir = site("---\ntitle: Fine\ndate: 2030-01-03T10:00:00+08:00\n---\n");
+    let config = dir.path().join("bot.toml");
+    std::fs::write(
+        &config,
+        "timezone = \"Asia/Shanghai\"\n[schedule]\nreminders = [\"1h\", \"60m\"]\n",
+    )
+    .unwrap();
+    let out = herald(&["check", "--config", config.to_str().unwrap()], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "a warning only: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:3:20: warning: schedule.reminders[1]: \"60m\" is the same lead time as \"1h\"",
+            config.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        text(&out.stdout).contains("0 errors, 1 warning"),
+        "{}",
+        text(&out.stdout)
+    );
+}

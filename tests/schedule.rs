@@ -239,6 +239,54 @@ async fn an_event_in_two_languages_is_one_reminder_in_each_chats_language() {
     stop(herald).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_first_start_a_reminder_31_minutes_late_is_sent_once() {
+    let api = FakeBotApi::start().await;
+    // The 2h reminder fell due 31 minutes before herald starts; catch_up is 1h.
+    let site = Site::new("[-6001]", -31 * 60);
+    let herald = site.run(&api);
+    let sent = api.wait_for_messages(group(-6001), 1).await;
+    assert!(
+        sent[0].html.contains("Launch &lt;party&gt;"),
+        "{}",
+        sent[0].html
+    );
+    assert_eq!(settled_counts(&api, &[-6001]).await, [1]);
+    stop(herald).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_added_while_running_gets_a_reminder_due_ten_minutes_ago() {
+    let api = FakeBotApi::start().await;
+    // The shipped event's reminder is an hour away: it stays out of the way.
+    let site = Site::new("[-6002]", 3600);
+    let herald = site.run(&api);
+    api.wait_until("herald serving", |calls| {
+        let menus = calls.iter().filter(|c| c.method == "setMyCommands");
+        (menus.count() == 2).then_some(())
+    })
+    .await;
+    // Let the scheduler take its first turn with the page not there yet.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let start = Utc::now() + chrono::Duration::hours(2) - chrono::Duration::minutes(10);
+    std::fs::write(
+        site.dir.path().join("events/late.md"),
+        format!(
+            "---\ntitle: Late page\ndate: {}\nlocation: Hall 2\n---\n",
+            start.to_rfc3339_opts(SecondsFormat::Secs, true)
+        ),
+    )
+    .unwrap();
+    let sent = api.wait_for_messages(group(-6002), 1).await;
+    assert!(
+        sent[0].html.contains("Late page") && sent[0].html.contains("In 2 hours"),
+        "{}",
+        sent[0].html
+    );
+    assert_eq!(settled_counts(&api, &[-6002]).await, [1]);
+    stop(herald).await;
+}
+
 fn subscribe(state: &Path, chats: &[i64]) {
     let store = Store::open(state).unwrap();
     for chat in chats {

@@ -16,6 +16,10 @@ use super::{aligned, count, load, programme, report};
 
 pub(super) fn check(config: &Config) -> Result<ExitCode> {
     let loaded = load(config);
+    // The config's own warnings first, in the same `file:line: warning:` form.
+    for warning in &config.warnings {
+        eprintln!("{warning}");
+    }
     report(&loaded.diagnostics);
     let events = &loaded.events;
     let rejected = loaded.errors().map(|error| Page {
@@ -58,7 +62,8 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Warning)
-        .count();
+        .count()
+        + config.warnings.len();
     if errors + warnings > 0 {
         println!(
             "{}, {}",

@@ -101,6 +101,10 @@ fn change(old: &Facts, event: &Event, lang: Lang, tz: Tz) -> String {
     )];
     for change in old.changes(&new) {
         lines.push(match change {
+            Change::Restored => format!(
+                "✅ <b>{}</b>",
+                lang.pick("恢复举行，不再取消", "Back on: no longer cancelled")
+            ),
             Change::Time => format!(
                 "🕐 {} → <b>{}</b>",
                 span(old.start, old.end, lang, tz),

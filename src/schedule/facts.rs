@@ -71,11 +71,14 @@ impl Facts {
         hash.0
     }
 
-    /// What a change notice reports, oldest first: the event's time and
-    /// venue, and each talk whose time or speakers moved. Links and wording
-    /// are not news.
+    /// What a change notice reports, oldest first: that a cancelled event
+    /// is back on, the event's time and venue, and each talk whose time or
+    /// speakers moved. Links and wording are not news.
     pub fn changes(&self, now: &Facts) -> Vec<Change> {
         let mut out = Vec::new();
+        if self.cancelled && !now.cancelled {
+            out.push(Change::Restored);
+        }
         if (self.start, self.end) != (now.start, now.end) {
             out.push(Change::Time);
         }
@@ -118,6 +121,8 @@ impl TalkFacts {
 /// One line of a change notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
+    /// The chat was told the event is cancelled, and the page is on again.
+    Restored,
     /// The event's start or end moved; the notice shows the old and new times.
     Time,
     Venue {

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use super::facts::{fnv, Facts};
@@ -220,19 +220,16 @@ pub fn plan(input: &Input) -> Vec<Post> {
     }
     posts.retain(|post| !input.memory.done.contains(&post.key));
     posts.sort_by(|a, b| (a.due, &a.key).cmp(&(b.due, &b.key)));
+    // One key, one post: offsets written twice (`1h` and `60m`) name the
+    // same reminder.
+    posts.dedup_by(|a, b| a.key == b.key);
     posts
 }
 
 fn digests(input: &Input, posts: &mut Vec<Post>) {
     let schedule = input.schedule;
     let horizon = Duration::days(schedule.digest_days.into());
-    let start = input.from.with_timezone(&input.tz) - Duration::seconds(1);
-    // Bounded: a cron firing every second over a long window stops here.
-    let occurrences = schedule.digest.after(&start).take(10_000);
-    for at in occurrences
-        .map(|at| at.with_timezone(&Utc))
-        .take_while(|at| *at <= input.until)
-    {
+    for at in digest_times(&schedule.digest, input.tz, input.from, input.until) {
         let events: Vec<String> = input
             .events
             .iter()
@@ -251,28 +248,84 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
     }
 }
 
-/// An undated event has nothing to remind of.
+/// The moments in `[from, until]` the digest cron names in `tz`, each once.
+///
+/// The cron is read on the wall clock, not on instants, so daylight saving
+/// cannot double or drop a digest: a time in an hour that happens twice
+/// (autumn) is its first occurrence, and a time in an hour that is skipped
+/// (spring) is the first moment after the gap (02:30 → 03:00 in Berlin).
+pub fn digest_times(
+    cron: &cron::Schedule,
+    tz: Tz,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
+    // A wall time can map an hour before its place in the sequence
+    // (autumn), so the walk starts a little early; the window check below
+    // keeps only what falls in it.
+    let start = from.with_timezone(&tz).naive_local() - Duration::hours(3) - Duration::seconds(1);
+    let mut times = Vec::new();
+    // Bounded: config refuses a digest more often than once a minute, and
+    // a long window stops here.
+    for wall in cron.after(&start.and_utc()).take(10_000) {
+        let at = instant(tz, wall.naive_utc());
+        if at > until {
+            break;
+        }
+        if at >= from && times.last() != Some(&at) {
+            times.push(at);
+        }
+    }
+    times
+}
+
+/// The instant a wall-clock time names in `tz`: its first occurrence when
+/// it happens twice, the end of the gap when it never happens.
+fn instant(tz: Tz, wall: NaiveDateTime) -> DateTime<Utc> {
+    use chrono::offset::LocalResult;
+    match tz.from_local_datetime(&wall) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.with_timezone(&Utc),
+        LocalResult::None => {
+            // Gaps are whole minutes and under a day long in every zone.
+            let after = (1..=24 * 60)
+                .map(|minute| wall.with_second(0).unwrap_or(wall) + Duration::minutes(minute))
+                .find_map(|later| tz.from_local_datetime(&later).earliest());
+            let offset = tz.offset_from_utc_datetime(&wall).fix().local_minus_utc();
+            after.map_or_else(
+                || wall.and_utc() - Duration::seconds(offset.into()),
+                |at| at.with_timezone(&Utc),
+            )
+        }
+    }
+}
+
+/// An undated event has nothing to remind of. Reminders that a page gave
+/// no occasion for (the page appeared, or its event moved, after they fell
+/// due) are planned back to `catch_up` before now, so they go out late
+/// rather than never; their keys hold the event's start, so reminders for
+/// a time the event has left are never planned.
 fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
     let Some(written) = event.start else {
         return;
     };
+    let owed = |due: DateTime<Utc>| in_window(input, due) || came_late(input, event, due);
     let start = written.with_timezone(&Utc);
     for &before in &input.schedule.reminders {
         let due = start - before.to_chrono();
-        if in_window(input, due) {
+        if owed(due) {
             let key = format!("reminder/{}/{before}/{}", event.id, written.to_rfc3339());
             let what = What::Reminder {
                 event: event.id.clone(),
                 before,
             };
-            to_every_chat(input, due, &key, &what, posts);
+            posts.extend(every_chat(input.chats, due, &key, &what));
         }
     }
     for (index, talk) in event.talks().enumerate() {
         let Some(slot) = talk.slot else { continue };
         for &before in &input.schedule.talk_reminders {
             let due = slot.start.with_timezone(&Utc) - before.to_chrono();
-            if in_window(input, due) {
+            if owed(due) {
                 let id = talk_id(talk);
                 let key = format!(
                     "talk/{}/{id}/{before}/{}",
@@ -284,7 +337,7 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
                     talk: index,
                     before,
                 };
-                to_every_chat(input, due, &key, &what, posts);
+                posts.extend(every_chat(input.chats, due, &key, &what));
             }
         }
     }
@@ -294,6 +347,19 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
 /// is written, since most of a long history is outside it.
 fn in_window(input: &Input, due: DateTime<Utc>) -> bool {
     due >= input.from && due <= input.until
+}
+
+/// A reminder that fell due before the window, within `catch_up` of now,
+/// while its page did not yet say so: the page appeared (or the event
+/// moved) after it fell due, so no earlier turn could have planned it.
+/// Chats that got it are kept from a repeat by the done set; a chat that
+/// subscribed since is not sent what fell due before the page was read.
+fn came_late(input: &Input, event: &Event, due: DateTime<Utc>) -> bool {
+    // The cheap tests first: most of a long history is far outside.
+    let catch_up = input.schedule.catch_up.to_chrono();
+    due < input.from
+        && input.now - due <= catch_up
+        && (input.memory.seen.get(&event.id)).is_some_and(|seen| seen.since > due)
 }
 
 /// A timed post falling due in the window goes to every chat, each with
@@ -321,6 +387,12 @@ fn every_chat<'a>(
 
 /// Change, cancellation and recording notices: owed to chats that were told
 /// about an event, when the event is no longer what they were told.
+///
+/// A notice's key names the event's page *generation* (when the page took
+/// its present facts) and what the chat was told before, not the new facts
+/// alone: a page that goes 14:00 → 15:00 → 14:00 → 15:00 owes a notice at
+/// each step, and so does cancel → restore → cancel, while planning again
+/// at one generation yields the same keys.
 fn notices(input: &Input, posts: &mut Vec<Post>) {
     let chats: HashSet<&ChatTarget> = input.chats.iter().collect();
     for (id, told) in &input.memory.told {
@@ -332,6 +404,7 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
         }
         let current = seen.and_then(|seen| seen.facts.as_ref());
         let due = seen.map_or(input.now, |seen| seen.since + SETTLE);
+        let generation = Generation(seen.map(|seen| seen.since));
         for (chat, version) in &told.chats {
             // The common case, cheaply: the chat knows what the page says.
             if seen.is_some_and(|seen| seen.fingerprint == *version) || !chats.contains(chat) {
@@ -341,10 +414,12 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
                 continue;
             };
             let notice = match current {
-                _ if facts.cancelled => None,
-                None => Some(cancellation(id, facts)),
-                Some(now) if now.cancelled => Some(cancellation(id, facts)),
-                Some(now) => change_or_recording(id, now, facts, input),
+                // Gone or cancelled, and the chat already knows it is off.
+                None if facts.cancelled => None,
+                Some(now) if now.cancelled && facts.cancelled => None,
+                None => Some(cancellation(id, facts, generation)),
+                Some(now) if now.cancelled => Some(cancellation(id, facts, generation)),
+                Some(now) => change_or_recording(id, now, facts, generation, input),
             };
             if let Some((key, what)) = notice {
                 posts.push(Post {
@@ -358,11 +433,26 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
     }
 }
 
-fn cancellation(id: &str, facts: &Facts) -> (String, What) {
+/// Which version of a page a notice is about: the moment the page took
+/// its present facts (or vanished). It changes with every edit that
+/// matters and stays put across restarts, since the state file keeps it.
+#[derive(Debug, Clone, Copy)]
+struct Generation(Option<DateTime<Utc>>);
+
+impl std::fmt::Display for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(since) => write!(f, "{}", since.timestamp_millis()),
+            None => f.write_str("unseen"),
+        }
+    }
+}
+
+fn cancellation(id: &str, facts: &Facts, generation: Generation) -> (String, What) {
     let start = facts
         .start
         .map_or("undated".to_string(), |s| s.to_rfc3339());
-    let key = format!("cancel/{id}/{start}");
+    let key = format!("cancel/{id}/{start}/{generation}");
     let what = What::Cancellation {
         event: id.to_string(),
         facts: Box::new(facts.clone()),
@@ -374,10 +464,15 @@ fn change_or_recording(
     id: &str,
     now: &Facts,
     told: &Facts,
+    generation: Generation,
     input: &Input,
 ) -> Option<(String, What)> {
     if !told.changes(now).is_empty() {
-        let key = format!("change/{id}/{:016x}", now.fingerprint());
+        let key = format!(
+            "change/{id}/{:016x}-{:016x}/{generation}",
+            told.fingerprint(),
+            now.fingerprint()
+        );
         let what = What::Change {
             event: id.to_string(),
             old: Box::new(told.clone()),
@@ -390,7 +485,7 @@ fn change_or_recording(
         .is_some_and(|end| end.with_timezone(&Utc) <= input.now);
     if over && now.new_recording(told) {
         let links = format!("{:?}{:?}", now.video, now.slides);
-        let key = format!("recording/{id}/{:016x}", fnv(&links));
+        let key = format!("recording/{id}/{:016x}/{generation}", fnv(&links));
         return Some((
             key,
             What::Recording {

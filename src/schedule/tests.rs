@@ -479,3 +479,331 @@ fn an_announcement_missed_by_more_than_catch_up_is_skipped() {
     assert!(sim.delivered.is_empty());
     assert_eq!(sim.skipped.len(), 2, "one per chat: {:?}", sim.skipped);
 }
+
+/// `config` with its `[schedule]` lines replaced by `schedule`.
+fn config_with(zone: &str, schedule: &str) -> Config {
+    let src = format!("timezone = \"{zone}\"\n[schedule]\n{schedule}");
+    Config::parse(Path::new("bot.toml"), &src).unwrap()
+}
+
+/// The page of [`event`] with only its start time changed.
+fn moved(sim: &mut Sim, start: &str) {
+    sim.events[0] = event("e", start, "");
+}
+
+#[test]
+fn a_time_moved_back_and_forth_is_told_at_every_step() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(
+        config,
+        vec![event("e", "2024-05-18T14:00:00+08:00", "")],
+        at("2024-05-10T00:00:00+08:00"),
+    );
+    sim.run_until(at("2024-05-12T09:00:00+08:00"));
+    for (start, until) in [
+        ("2024-05-18T15:00:00+08:00", "2024-05-12T10:00:00+08:00"),
+        ("2024-05-18T14:00:00+08:00", "2024-05-12T11:00:00+08:00"),
+        ("2024-05-18T15:00:00+08:00", "2024-05-12T12:00:00+08:00"),
+    ] {
+        moved(&mut sim, start);
+        sim.run_until(at(until));
+    }
+    // A new process from the state file's memory owes nothing more.
+    let mut restarted = Sim::new(sim.config.clone(), sim.events.clone(), sim.now);
+    restarted.memory = sim.memory.clone();
+    restarted.run_until(at("2024-05-17T16:00:00+08:00"));
+    let mut log = sim.log(&CHATS[0]);
+    log.extend(restarted.log(&CHATS[0]));
+    assert_eq!(
+        log,
+        [
+            "05-11 14:00 reminder 7d",
+            "05-12 09:01 change",
+            "05-12 10:01 change",
+            "05-12 11:01 change",
+            "05-13 10:00 digest",
+            "05-17 15:00 reminder 1d",
+        ],
+        "three notices, and the reminder follows the last time"
+    );
+    let changes = sim.texts("change");
+    let told = |text: &str| {
+        let line = text.lines().find(|l| l.contains(" → ")).unwrap_or(text);
+        line.to_string()
+    };
+    assert!(
+        told(changes[0]).contains("14:00 → 2024年5月18日 周六 15:00"),
+        "{}",
+        changes[0]
+    );
+    assert!(
+        told(changes[1]).contains("15:00 → 2024年5月18日 周六 14:00"),
+        "{}",
+        changes[1]
+    );
+    assert!(
+        told(changes[2]).contains("14:00 → 2024年5月18日 周六 15:00"),
+        "{}",
+        changes[2]
+    );
+}
+
+#[test]
+fn cancel_restore_cancel_tells_each_step() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(
+        config,
+        vec![event("e", "2024-05-18T14:00:00+08:00", "")],
+        at("2024-05-10T00:00:00+08:00"),
+    );
+    sim.run_until(at("2024-05-12T00:00:00+08:00"));
+    let on = event("e", "2024-05-18T14:00:00+08:00", "");
+    let off = event("e", "2024-05-18T14:00:00+08:00", "cancelled: true\n");
+    for (page, until) in [
+        (off.clone(), "2024-05-12T12:00:00+08:00"),
+        (on, "2024-05-13T00:00:00+08:00"),
+        (off, "2024-05-14T00:00:00+08:00"),
+    ] {
+        sim.events[0] = page;
+        sim.run_until(at(until));
+    }
+    sim.run_until(at("2024-05-20T00:00:00+08:00"));
+    assert_eq!(
+        sim.log(&CHATS[0]),
+        [
+            "05-11 14:00 reminder 7d",
+            "05-12 00:01 cancel",
+            "05-12 12:01 change",
+            "05-13 00:01 cancel",
+        ],
+        "cancelled, back on, cancelled again: and no reminder while cancelled"
+    );
+    let restored = sim.texts("change")[0];
+    assert!(
+        restored.contains("恢复举行") && restored.contains("Meetup e"),
+        "{restored}"
+    );
+    assert_eq!(sim.log(&CHATS[1]), sim.log(&CHATS[0]));
+}
+
+#[test]
+fn a_page_removed_re_added_and_removed_is_cancelled_twice() {
+    let config = config("Asia/Shanghai", "");
+    let page = event("e", "2024-05-18T14:00:00+08:00", "");
+    let mut sim = Sim::new(config, vec![page.clone()], at("2024-05-10T00:00:00+08:00"));
+    sim.run_until(at("2024-05-12T00:00:00+08:00"));
+    sim.events.clear();
+    sim.run_until(at("2024-05-12T12:00:00+08:00"));
+    sim.events.push(page);
+    sim.run_until(at("2024-05-13T00:00:00+08:00"));
+    sim.events.clear();
+    sim.run_until(at("2024-05-20T00:00:00+08:00"));
+    assert_eq!(
+        sim.log(&CHATS[0]),
+        [
+            "05-11 14:00 reminder 7d",
+            "05-12 00:01 cancel",
+            "05-12 12:01 change",
+            "05-13 00:01 cancel",
+        ]
+    );
+}
+
+#[test]
+fn duplicate_reminder_offsets_post_once() {
+    let config = config_with(
+        "Asia/Shanghai",
+        "reminders = [\"1h\", \"60m\"]\ntalk_reminders = [\"10m\", \"600s\"]\n",
+    );
+    let keys: Vec<&str> = config.warnings.iter().map(|w| w.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["schedule.reminders[1]", "schedule.talk_reminders[1]"]
+    );
+    let mut sim = Sim::new(
+        config.clone(),
+        vec![event("e", "2024-05-18T14:00:00+08:00", "")],
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.run_until(at("2024-05-19T00:00:00+08:00"));
+    let expected = [
+        "05-18 13:00 reminder 1h",
+        "05-18 13:50 talk 10m",
+        "05-18 14:30 talk 10m",
+    ];
+    assert_eq!(sim.log(&CHATS[0]), expected);
+    // A schedule built in code, with the repeat kept, posts once as well.
+    let mut config = config;
+    config.schedule.reminders = ["1h", "60m"].map(|d| d.parse().unwrap()).to_vec();
+    let mut sim = Sim::new(
+        config,
+        vec![event("e", "2024-05-18T14:00:00+08:00", "")],
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.run_until(at("2024-05-19T00:00:00+08:00"));
+    assert_eq!(sim.log(&CHATS[0]), expected);
+}
+
+/// When each digest went out, in UTC.
+fn digest_times_sent(sim: &Sim) -> Vec<String> {
+    sim.delivered
+        .iter()
+        .filter(|d| d.chat == CHATS[0] && d.key.starts_with("digest"))
+        .map(|d| d.at.to_rfc3339())
+        .collect()
+}
+
+#[test]
+fn a_digest_in_the_hour_that_happens_twice_posts_once() {
+    // Berlin's clocks go from 03:00 CEST back to 02:00 CET on Sunday 27
+    // October 2024: 02:30 happens twice.
+    let config = config_with("Europe/Berlin", "digest = \"0 30 2 * * Sun\"\n");
+    let events = vec![event("autumn", "2024-11-02T19:00:00+01:00", "")];
+    let mut whole = Sim::new(
+        config.clone(),
+        events.clone(),
+        at("2024-10-26T00:00:00+02:00"),
+    );
+    whole.run_until(at("2024-10-28T00:00:00+01:00"));
+    assert_eq!(
+        digest_times_sent(&whole),
+        ["2024-10-27T00:30:00+00:00"],
+        "once, at the first 02:30 (CEST)"
+    );
+    // Stopped at 02:50 CEST, restarted in the repeated hour at 02:10 CET.
+    let mut sim = Sim::new(config, events, at("2024-10-26T00:00:00+02:00"));
+    sim.run_until(at("2024-10-27T02:50:00+02:00"));
+    let mut restarted = Sim::new(
+        sim.config.clone(),
+        sim.events.clone(),
+        at("2024-10-27T02:10:00+01:00"),
+    );
+    restarted.memory = sim.memory.clone();
+    restarted.from = sim.now;
+    restarted.run_until(at("2024-10-28T00:00:00+01:00"));
+    let mut sent = digest_times_sent(&sim);
+    sent.extend(digest_times_sent(&restarted));
+    assert_eq!(sent, digest_times_sent(&whole));
+}
+
+#[test]
+fn a_digest_in_the_skipped_hour_posts_once_when_the_clocks_have_moved() {
+    // Berlin's clocks go from 02:00 CET to 03:00 CEST on Sunday 31 March
+    // 2024: 02:30 never happens.
+    let config = config_with("Europe/Berlin", "digest = \"0 30 2 * * Sun\"\n");
+    let events = vec![event("spring", "2024-04-06T19:00:00+02:00", "")];
+    let mut sim = Sim::new(config, events, at("2024-03-30T00:00:00+01:00"));
+    sim.run_until(at("2024-04-01T00:00:00+02:00"));
+    assert_eq!(
+        digest_times_sent(&sim),
+        ["2024-03-31T01:00:00+00:00"],
+        "once, at 03:00 CEST, the first moment after the gap"
+    );
+}
+
+#[test]
+fn a_page_added_while_running_gets_a_reminder_due_ten_minutes_ago() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(config, Vec::new(), at("2024-05-18T08:00:00+08:00"));
+    sim.run_until(at("2024-05-18T12:05:00+08:00"));
+    // A turn after the reminder fell due, before the page exists.
+    sim.run_until(at("2024-05-18T12:10:00+08:00"));
+    sim.events.push(event("e", "2024-05-18T14:00:00+08:00", ""));
+    sim.run_until(at("2024-05-19T00:00:00+08:00"));
+    assert_eq!(
+        sim.log(&CHATS[0]),
+        [
+            "05-18 12:10 reminder 2h",
+            "05-18 13:50 talk 10m",
+            "05-18 14:30 talk 10m",
+        ],
+        "the 2h reminder is 10 minutes late; the 1d one, a day late, is not sent"
+    );
+    assert_eq!(sim.log(&CHATS[1]), sim.log(&CHATS[0]));
+}
+
+#[test]
+fn at_first_start_a_reminder_31_minutes_late_is_sent_and_61_is_not() {
+    let config = config("Asia/Shanghai", "");
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(
+        config.clone(),
+        events.clone(),
+        at("2024-05-18T12:31:00+08:00"),
+    );
+    sim.run_until(at("2024-05-18T13:00:00+08:00"));
+    assert_eq!(sim.log(&CHATS[0]), ["05-18 12:31 reminder 2h"]);
+    let mut sim = Sim::new(config, events, at("2024-05-18T13:01:00+08:00"));
+    sim.run_until(at("2024-05-18T13:30:00+08:00"));
+    assert!(sim.log(&CHATS[0]).is_empty(), "{:?}", sim.log(&CHATS[0]));
+}
+
+#[test]
+fn an_event_moved_earlier_gets_its_new_reminder_late_and_none_for_its_old_time() {
+    let config = config("Asia/Shanghai", "");
+    let mut sim = Sim::new(
+        config,
+        vec![event("e", "2024-05-18T15:00:00+08:00", "")],
+        at("2024-05-17T20:00:00+08:00"),
+    );
+    sim.run_until(at("2024-05-18T12:02:00+08:00"));
+    // A turn at 12:02, then the event moves from 15:00 to 14:00 at 12:05:
+    // its new 2h reminder fell due at 12:00.
+    sim.run_until(at("2024-05-18T12:05:00+08:00"));
+    moved(&mut sim, "2024-05-18T14:00:00+08:00");
+    sim.run_until(at("2024-05-19T00:00:00+08:00"));
+    assert_eq!(
+        sim.log(&CHATS[0]),
+        [
+            "05-18 12:05 reminder 2h",
+            "05-18 13:50 talk 10m",
+            "05-18 14:30 talk 10m",
+        ],
+        "no 13:00 reminder for the old time; no change notice, as no chat was told of 15:00"
+    );
+    assert!(
+        sim.texts("reminder")[0].contains("14:00"),
+        "{}",
+        sim.texts("reminder")[0]
+    );
+}
+
+#[test]
+fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
+    let config = config("Asia/Shanghai", "");
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(config, events, at("2024-05-18T08:00:00+08:00"));
+    sim.run_until(at("2024-05-18T12:20:00+08:00"));
+    assert_eq!(sim.log(&CHATS[0]), ["05-18 12:00 reminder 2h"]);
+    let joined = [CHATS[0].clone(), CHATS[1].clone(), ChatTarget::Id(7)];
+    let posts = plan(&Input {
+        events: &sim.events,
+        schedule: &sim.config.schedule,
+        tz: sim.config.timezone,
+        chats: &joined,
+        memory: &sim.memory,
+        now: sim.now,
+        from: sim.now,
+        until: sim.now + Duration::hours(1),
+    });
+    assert!(posts.is_empty(), "{posts:?}");
+    // Though a page edited now would let a reminder due within catch_up go
+    // out late to the chats that have not had it.
+    sim.events[0].title = "Meetup e, room 2".into();
+    sim.memory.observe(&sim.events, sim.now);
+    let posts = plan(&Input {
+        events: &sim.events,
+        schedule: &sim.config.schedule,
+        tz: sim.config.timezone,
+        chats: &joined,
+        memory: &sim.memory,
+        now: sim.now,
+        from: sim.now,
+        until: sim.now + Duration::hours(1),
+    });
+    let owed: Vec<(String, String)> = posts
+        .iter()
+        .map(|p| (kind(&p.key), p.chat.to_string()))
+        .collect();
+    assert_eq!(owed, [("reminder 2h".to_string(), "7".to_string())]);
+}
