@@ -40,6 +40,10 @@ pub struct Config {
     pub events: PathBuf,
     /// The SQLite file holding subscriptions and what was sent.
     pub state: PathBuf,
+    /// `site_url`: the Hugo site's `baseURL`, against which relative links on
+    /// the pages (`/talks/x/`, `../slides.pdf`) are made absolute; without
+    /// it they are shown as text.
+    pub site_url: Option<url::Url>,
     pub telegram: Telegram,
     pub schedule: Schedule,
 }
@@ -160,6 +164,7 @@ impl Default for Config {
             language: Lang::Zh,
             events: PathBuf::from("events"),
             state: PathBuf::from("herald.db"),
+            site_url: None,
             telegram: Telegram::default(),
             schedule: Schedule::default(),
         }
@@ -216,9 +221,19 @@ impl Config {
                 file.optional("state", raw.state, path_value)?
                     .unwrap_or(defaults.state),
             ),
+            site_url: file.optional("site_url", raw.site_url, site_url)?,
             telegram: file.telegram(raw.telegram)?,
             schedule: file.schedule(raw.schedule)?,
         })
+    }
+
+    /// How the event pages are read: what every page of the site shares.
+    pub fn site(&self) -> crate::events::load::Site {
+        crate::events::load::Site {
+            tz: self.timezone,
+            lang: self.language,
+            url: self.site_url.clone(),
+        }
     }
 }
 
@@ -230,6 +245,7 @@ struct RawConfig {
     language: Option<Spanned<String>>,
     events: Option<Spanned<String>>,
     state: Option<Spanned<String>>,
+    site_url: Option<Spanned<String>>,
     telegram: RawTelegram,
     schedule: RawSchedule,
 }
@@ -441,6 +457,27 @@ fn web_address(url: String) -> Result<String, String> {
             "\"{url}\" is not a web address: it must start with https:// (or http://) and a host name"
         )),
     }
+}
+
+/// The site's address, which relative links are joined to: so a path
+/// after the host counts (`https://example.org/community/`), and a missing
+/// closing slash is added, as Hugo's `baseURL` means a folder.
+fn site_url(address: String) -> Result<url::Url, String> {
+    let web = web_address(address.clone())?;
+    let mut url = url::Url::parse(&web)
+        .ok()
+        .filter(|url| url.host_str().is_some_and(|host| !host.is_empty()))
+        .ok_or_else(|| format!("\"{address}\" is not a web address: give the site's baseURL, such as \"https://example.org/\""))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "\"{address}\" has a query or fragment; give the site's baseURL, such as \"https://example.org/\""
+        ));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
 }
 
 fn listen_address(address: String) -> Result<SocketAddr, String> {

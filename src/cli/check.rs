@@ -15,7 +15,7 @@ use crate::events::{Event, Severity};
 use super::{aligned, count, load, programme, report};
 
 pub(super) fn check(config: &Config) -> Result<ExitCode> {
-    let loaded = load(config);
+    let loaded = load(config)?;
     report(&loaded.diagnostics);
     let events = &loaded.events;
     let rejected = loaded.errors().map(|error| Page {
