@@ -421,6 +421,7 @@ fn one_per_id(
         by_id.entry(id_key(&event.id)).or_default().push(at);
     }
     let mut rejected = vec![false; events.len()];
+    let mut duplicates = Vec::new();
     for (key, pages) in &by_id {
         let served = served.get(key);
         let holder: &Path = match served {
@@ -430,7 +431,7 @@ fn one_per_id(
                     // A translation of the broken page, standing alone
                     // while it is: already in that page's last good version.
                     if !same_page(&events[at].file, file) {
-                        diagnostics.push(duplicate(&events[at], file));
+                        duplicates.push(duplicate(&events[at], file));
                     }
                 }
                 continue;
@@ -448,10 +449,12 @@ fn one_per_id(
         for &at in pages {
             if events[at].file != holder {
                 rejected[at] = true;
-                diagnostics.push(duplicate(&events[at], holder));
+                duplicates.push(duplicate(&events[at], holder));
             }
         }
     }
+    duplicates.sort_by(|a: &Diagnostic, b: &Diagnostic| a.file.cmp(&b.file));
+    diagnostics.extend(duplicates);
     let mut rejected = rejected.into_iter();
     events.retain(|_| !rejected.next().unwrap_or(false));
     events

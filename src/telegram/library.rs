@@ -366,4 +366,114 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    fn served(library: &Library) -> Vec<(String, String)> {
+        let catalog = library.catalog();
+        catalog
+            .events()
+            .iter()
+            .map(|e| (e.id.clone(), e.title.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_slug_stays_with_the_page_that_served_it_across_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let later = dir.path().join("2022/meetup/index.md");
+        fs::create_dir_all(later.parent().unwrap()).unwrap();
+        fs::write(&later, page("Meetup 2022")).unwrap();
+        let library = Library::open(dir.path(), site());
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2022".into())]);
+
+        // A page that sorts first appears with the same slug: it does not
+        // take the slug over, and is not served beside it.
+        let earlier = dir.path().join("2021/meetup/index.md");
+        fs::create_dir_all(earlier.parent().unwrap()).unwrap();
+        fs::write(&earlier, page("Meetup 2021")).unwrap();
+        library.reload().unwrap();
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2022".into())]);
+        let pages = library.pages.lock().unwrap();
+        let errors: Vec<String> = pages
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            errors,
+            [format!(
+                "{}:1: error: the id `meetup` is already that of {}, which is served; this page is not served until one of them is renamed (the id keys its commands and reminders)",
+                earlier.display(),
+                later.display()
+            )]
+        );
+        drop(pages);
+
+        // While the serving page is broken, its last good version serves.
+        fs::write(&later, "---\ntitle: [unclosed\n").unwrap();
+        library.reload().unwrap();
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2022".into())]);
+
+        // Gone, the slug passes to the other page.
+        fs::remove_file(&later).unwrap();
+        library.reload().unwrap();
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2021".into())]);
+    }
+
+    #[test]
+    fn each_reload_sets_the_page_gauges() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("one.md"), page("One")).unwrap();
+        fs::write(dir.path().join("two.md"), page("Two")).unwrap();
+        fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let library = metrics::with_local_recorder(&recorder, || Library::open(dir.path(), site()));
+        let text = handle.render();
+        assert!(text.contains("herald_pages_loaded 2\n"), "{text}");
+        assert!(text.contains("herald_pages_broken 1\n"), "{text}");
+
+        fs::write(dir.path().join("broken.md"), page("Three")).unwrap();
+        metrics::with_local_recorder(&recorder, || library.reload()).unwrap();
+        let text = handle.render();
+        assert!(text.contains("herald_pages_loaded 3\n"), "{text}");
+        assert!(text.contains("herald_pages_broken 0\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_folder_that_goes_and_comes_back_is_served_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        fs::create_dir(&events).unwrap();
+        fs::write(events.join("meetup.md"), page("Before")).unwrap();
+        let library = Arc::new(Library::open(&events, site()));
+        let _watch = library.watch().unwrap();
+
+        fs::rename(&events, dir.path().join("old")).unwrap();
+        // Bounded waits: the watch is event-driven, these only cap a hang.
+        let wait = |want: &'static [&'static str]| {
+            let library = Arc::clone(&library);
+            async move {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+                while titles(&library) != want {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "{:?}, not {want:?}",
+                        titles(&library)
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        };
+        // Gone: the last good library stays in service.
+        tokio::time::sleep(QUIET * 3).await;
+        wait(&["Before"]).await;
+
+        fs::create_dir(&events).unwrap();
+        fs::write(events.join("meetup.md"), page("After")).unwrap();
+        wait(&["After"]).await;
+        // And it is watched again: an edit is seen.
+        fs::write(events.join("meetup.md"), page("Edited")).unwrap();
+        wait(&["Edited"]).await;
+    }
 }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::events::diagnostic::{Diagnostic, PageError, PageErrorKind};
+use crate::events::diagnostic::{Diagnostic, Severity};
 use crate::events::translation;
 
 /// The events folder itself cannot be read: nothing can be served from it.
@@ -204,10 +204,13 @@ fn walk_error(dir: &Path, error: &walkdir::Error) -> Diagnostic {
     let reason = error
         .io_error()
         .map_or_else(|| error.to_string(), ToString::to_string);
-    let kind = PageErrorKind::Io(format!(
-        "cannot read this folder ({reason}); the pages below it are not loaded"
-    ));
-    PageError::new(path, 0, kind).diagnostic()
+    Diagnostic {
+        severity: Severity::Error,
+        file: path.to_path_buf(),
+        line: 0,
+        column: None,
+        message: format!("this folder cannot be read ({reason}); the pages below it are not loaded"),
+    }
 }
 
 /// A folder's identity: its device and inode.
