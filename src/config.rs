@@ -670,6 +670,34 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
     }
 
     #[test]
+    fn site_url_is_a_web_address_that_relative_links_join() {
+        let site = |value: &str| parse(&format!("site_url = \"{value}\"\n"));
+        assert_eq!(parse("").unwrap().site_url, None);
+        let config = site("https://example.org/community").unwrap();
+        // A closing slash is added: `baseURL` names a folder, and a link to
+        // `/x` or `x` must not lose `community`.
+        assert_eq!(
+            config.site_url.as_ref().map(|u| u.as_str()),
+            Some("https://example.org/community/")
+        );
+        assert_eq!(config.site().url, config.site_url);
+        for bad in [
+            "example.org",
+            "ftp://example.org/",
+            "https:///x",
+            "https://example.org/?a=1",
+        ] {
+            let error = site(bad).unwrap_err();
+            assert_eq!(error.key(), Some("site_url"), "{bad}: {error}");
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:1:12: site_url: ") && text.contains(bad),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn paths_are_relative_to_the_file() {
         let config = parse("events = \"../pages\"\nstate = \"/data/herald.db\"\n").unwrap();
         assert_eq!(config.events, PathBuf::from("/srv/herald/../pages"));

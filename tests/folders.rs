@@ -64,7 +64,10 @@ fn said(loaded: &Loaded, dir: &Path) -> Vec<String> {
 }
 
 fn mkfifo(path: &Path) {
-    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
 }
 
@@ -125,7 +128,10 @@ fn symlinks_out_of_the_folder_are_not_followed() {
     ];
     assert_eq!(said.len(), expect.len(), "{said:#?}");
     for (said, expect) in said.iter().zip(&expect) {
-        assert!(said.starts_with(expect.as_str()), "{said}\nshould start with\n{expect}");
+        assert!(
+            said.starts_with(expect.as_str()),
+            "{said}\nshould start with\n{expect}"
+        );
     }
 }
 
@@ -189,7 +195,11 @@ fn two_pages_with_one_slug_serve_the_first_and_name_both() {
         .collect();
     assert_eq!(
         titles,
-        [("dup", "Bundle"), ("meetup", "Meetup 2021"), ("rust", "Rust 聚会")],
+        [
+            ("dup", "Bundle"),
+            ("meetup", "Meetup 2021"),
+            ("rust", "Rust 聚会")
+        ],
     );
     let first = |path: &str| events.join(path).display().to_string();
     assert_eq!(
@@ -307,7 +317,7 @@ fn an_unreadable_sub_folder_is_an_error_and_the_rest_loads() {
     assert!(
         lines[0].starts_with(&format!(
             "{}:0: error: this folder cannot be read (Permission denied",
-        locked.display()
+            locked.display()
         )) && lines[0].ends_with("the pages below it are not loaded"),
         "{stderr}"
     );

@@ -13,8 +13,8 @@ use super::agenda::{self, Frame};
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
 use super::front_matter::{self, FrontMatter, PageTime};
 use super::input;
-use super::model::{AgendaItem, Event, Instant, Venue};
 use super::model::Links;
+use super::model::{AgendaItem, Event, Instant, Venue};
 use super::rich::{self, Rich};
 use super::translation::{self, Languages};
 use crate::lang::Lang;
@@ -37,7 +37,11 @@ pub struct Site {
 
 impl Site {
     pub fn new(tz: Tz, lang: Lang) -> Site {
-        Site { tz, lang, url: None }
+        Site {
+            tz,
+            lang,
+            url: None,
+        }
     }
 }
 
@@ -369,7 +373,11 @@ pub fn load_dir_serving(dir: &Path, site: &Site, served: &Served) -> Result<Load
 }
 
 /// Reads and parses pages in parallel chunks, keeping the pages' order.
-fn parse_all(pages: &[PathBuf], addresses: &[Option<Url>], tz: Tz) -> Vec<Result<Parsed, PageError>> {
+fn parse_all(
+    pages: &[PathBuf],
+    addresses: &[Option<Url>],
+    tz: Tz,
+) -> Vec<Result<Parsed, PageError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = pages.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {

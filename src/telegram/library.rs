@@ -343,8 +343,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
         let mut pages = Pages::default();
-        assert_eq!(pages.update(load::load_dir(dir.path(), &site()).unwrap()).len(), 1);
-        assert!(pages.update(load::load_dir(dir.path(), &site()).unwrap()).is_empty());
+        assert_eq!(
+            pages
+                .update(load::load_dir(dir.path(), &site()).unwrap())
+                .len(),
+            1
+        );
+        assert!(pages
+            .update(load::load_dir(dir.path(), &site()).unwrap())
+            .is_empty());
     }
 
     #[tokio::test]

@@ -51,7 +51,10 @@ pub fn folder(dir: &Path) -> Result<(), FolderError> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             Err(FolderError::Missing(dir.to_path_buf()))
         }
-        Err(error) => Err(FolderError::Unreadable(dir.to_path_buf(), error.to_string())),
+        Err(error) => Err(FolderError::Unreadable(
+            dir.to_path_buf(),
+            error.to_string(),
+        )),
         Ok(meta) if !meta.is_dir() => Err(FolderError::NotAFolder(dir.to_path_buf())),
         Ok(_) => fs::read_dir(dir)
             .map(drop)
@@ -119,7 +122,9 @@ fn is_page_name(name: &std::ffi::OsStr) -> bool {
     let Some(name) = name.to_str() else {
         return false;
     };
-    name.ends_with(".md") && !translation::is_section(name) && !name.eq_ignore_ascii_case("README.md")
+    name.ends_with(".md")
+        && !translation::is_section(name)
+        && !name.eq_ignore_ascii_case("README.md")
 }
 
 /// Whether a page file may be opened: a regular file, or a symlink to a
@@ -135,8 +140,11 @@ fn page_file(path: &Path, kind: fs::FileType, root: &Path) -> Result<(), Diagnos
             describe(kind)
         )));
     }
-    let target = fs::canonicalize(path)
-        .map_err(|error| warn(format!("this symlink leads nowhere readable ({error}); it is not read")))?;
+    let target = fs::canonicalize(path).map_err(|error| {
+        warn(format!(
+            "this symlink leads nowhere readable ({error}); it is not read"
+        ))
+    })?;
     if !target.starts_with(root) {
         return Err(warn(format!(
             "this symlink leads to {}, outside the events folder; it is not read",
@@ -144,7 +152,9 @@ fn page_file(path: &Path, kind: fs::FileType, root: &Path) -> Result<(), Diagnos
         )));
     }
     let meta = fs::metadata(&target).map_err(|error| {
-        warn(format!("this symlink's target cannot be read ({error}); it is not read"))
+        warn(format!(
+            "this symlink's target cannot be read ({error}); it is not read"
+        ))
     })?;
     match meta.is_file() {
         true => Ok(()),
@@ -209,7 +219,9 @@ fn walk_error(dir: &Path, error: &walkdir::Error) -> Diagnostic {
         file: path.to_path_buf(),
         line: 0,
         column: None,
-        message: format!("this folder cannot be read ({reason}); the pages below it are not loaded"),
+        message: format!(
+            "this folder cannot be read ({reason}); the pages below it are not loaded"
+        ),
     }
 }
 
