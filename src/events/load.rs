@@ -638,4 +638,17 @@ mod tests {
             );
         }
     }
+
+    /// Found by the attack (and the kind of input the fuzz target
+    /// makes): links nested 10,000 deep in a talk's label value, in a
+    /// heading, a list and a table. Read on a test thread's small stack.
+    #[test]
+    fn deeply_nested_links_do_not_overflow_the_stack() {
+        let nested = format!("{}a{}", "[".repeat(10_000), "](u)".repeat(10_000));
+        let src = format!(
+            "---\ntitle: x\ndate: 2030-01-01T14:00:00+08:00\n---\n\n## 议程\n\n### 14:00 Talk {nested}\n\n讲师：{nested}\n\n- 15:00 {nested} — {nested}\n\n| 时间 | 主题 |\n|---|---|\n| 16:00 | {nested} |\n"
+        );
+        let (event, _, _) = page(&src);
+        assert!(event.talks().count() >= 1, "{:?}", event.agenda);
+    }
 }

@@ -168,7 +168,8 @@ fn served(event: &Event, lang: Lang) -> &Path {
 /// again, on `load_dir`'s behalf and only for this rare warning, since an
 /// event keeps no front-matter lines.
 fn date_line(file: &Path) -> usize {
-    let Ok(src) = std::fs::read_to_string(file) else {
+    // Bounded like the first read: the file may have changed since.
+    let Ok(src) = crate::events::input::read(file) else {
         return 1;
     };
     match front_matter::split(file, &src) {
