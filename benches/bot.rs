@@ -743,7 +743,7 @@ async fn main() {
         state: dir.path().join("herald.db"),
         ..Config::default()
     };
-    let loaded = events::load_dir(&events_dir, config.timezone, config.language);
+    let loaded = events::load_dir(&events_dir, &config.site()).expect("the events folder");
     assert_eq!(
         (loaded.events.len(), loaded.diagnostics.len()),
         (PAGES, 0),

@@ -84,7 +84,8 @@ fn small(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, secon
 /// Every page loads, cleanly. Its own function so the checked events are
 /// dropped before measuring and do not add to the peak memory.
 fn check_load(dir: &TempDir) {
-    let loaded = events::load_dir(dir.path(), tz(), Lang::Zh);
+    let loaded =
+        events::load_dir(dir.path(), &events::Site::new(tz(), Lang::Zh)).expect("the folder");
     assert_eq!((loaded.events.len(), loaded.diagnostics.len()), (PAGES, 0));
 }
 
@@ -98,7 +99,9 @@ fn load(c: &mut Criterion) {
         check_load(dir);
         // What a community waits for is the load; the old library is dropped
         // after the new one serves (on reload), so dropping is not timed.
-        b.iter_with_large_drop(|| events::load_dir(dir.path(), tz(), Lang::Zh));
+        b.iter_with_large_drop(|| {
+            events::load_dir(dir.path(), &events::Site::new(tz(), Lang::Zh)).expect("the folder")
+        });
     });
     group.finish();
 }

@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{self, Context, Reply};
 use crate::config::{ChatTarget, Config};
+use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Event, Loaded};
 use crate::export::Export;
 use crate::lang::Lang;
@@ -112,8 +113,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn load(config: &Config) -> Loaded {
-    load_dir(&config.events, config.timezone, config.language)
+/// The events, or why the folder cannot be read at all: an error naming
+/// it, never an empty library that looks like a site with no events.
+fn load(config: &Config) -> Result<Loaded> {
+    load_dir(&config.events, &config.site()).map_err(|error| anyhow::anyhow!(folder_hint(&error)))
+}
+
+/// The folder error, with where the folder is set.
+fn folder_hint(error: &FolderError) -> String {
+    format!("{error} (`events` in the config file, relative to it)")
 }
 
 /// Diagnostics go to stderr as `file:line: level: message`, so editors and
@@ -166,7 +174,7 @@ fn aligned<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Vec<S
 }
 
 fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
-    let loaded = load(config);
+    let loaded = load(config)?;
     report(&loaded.diagnostics);
     let catalog = Catalog::new(loaded.events);
     let ctx = Context {
@@ -214,7 +222,7 @@ fn print_reply(out: &mut impl Write, reply: &Reply) -> Result<()> {
 }
 
 fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
-    let loaded = load(config);
+    let loaded = load(config)?;
     report(&loaded.diagnostics);
     let now = now(config, args.now.as_deref())?;
     let until = now + Duration::days(args.days.into());
@@ -338,7 +346,7 @@ fn indent(text: &str) -> String {
 }
 
 fn export(config: &Config) -> Result<ExitCode> {
-    let loaded = load(config);
+    let loaded = load(config)?;
     report(&loaded.diagnostics);
     let stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events, config.language))
@@ -350,6 +358,12 @@ fn export(config: &Config) -> Result<ExitCode> {
 /// The bot: Telegram's address and token come from the environment, so a
 /// missing or rejected token is a one-line error (exit 2), never a trace.
 fn run_bot(config: Config, standby: bool) -> ExitCode {
+    // A folder that is not there is a config problem, like a bad token: the
+    // bot would otherwise serve no events and watch nothing.
+    if let Err(error) = load::folder(&config.events) {
+        eprintln!("herald: {}", folder_hint(&error));
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -41,6 +41,10 @@ pub struct Config {
     pub events: PathBuf,
     /// The SQLite file holding subscriptions and what was sent.
     pub state: PathBuf,
+    /// `site_url`: the Hugo site's `baseURL`, against which relative links on
+    /// the pages (`/talks/x/`, `../slides.pdf`) are made absolute; without
+    /// it they are shown as text.
+    pub site_url: Option<url::Url>,
     pub telegram: Telegram,
     pub schedule: Schedule,
     /// What herald works with but was probably not meant, for `herald check`.
@@ -193,6 +197,7 @@ impl Default for Config {
             language: Lang::Zh,
             events: PathBuf::from("events"),
             state: PathBuf::from("herald.db"),
+            site_url: None,
             telegram: Telegram::default(),
             schedule: Schedule::default(),
             http: Http::default(),
@@ -252,6 +257,7 @@ impl Config {
                 file.optional("state", raw.state, path_value)?
                     .unwrap_or(defaults.state),
             ),
+            site_url: file.optional("site_url", raw.site_url, site_url)?,
             telegram: file.telegram(raw.telegram)?,
             schedule: file.schedule(raw.schedule, &mut warnings)?,
             http: Http {
@@ -259,6 +265,15 @@ impl Config {
             },
             warnings,
         })
+    }
+
+    /// How the event pages are read: what every page of the site shares.
+    pub fn site(&self) -> crate::events::load::Site {
+        crate::events::load::Site {
+            tz: self.timezone,
+            lang: self.language,
+            url: self.site_url.clone(),
+        }
     }
 }
 
@@ -270,6 +285,7 @@ struct RawConfig {
     language: Option<Spanned<String>>,
     events: Option<Spanned<String>>,
     state: Option<Spanned<String>>,
+    site_url: Option<Spanned<String>>,
     telegram: RawTelegram,
     schedule: RawSchedule,
     http: RawHttp,
@@ -525,6 +541,27 @@ fn web_address(url: String) -> Result<String, String> {
     }
 }
 
+/// The site's address, which relative links are joined to: so a path
+/// after the host counts (`https://example.org/community/`), and a missing
+/// closing slash is added, as Hugo's `baseURL` means a folder.
+fn site_url(address: String) -> Result<url::Url, String> {
+    let web = web_address(address.clone())?;
+    let mut url = url::Url::parse(&web)
+        .ok()
+        .filter(|url| url.host_str().is_some_and(|host| !host.is_empty()))
+        .ok_or_else(|| format!("\"{address}\" is not a web address: give the site's baseURL, such as \"https://example.org/\""))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "\"{address}\" has a query or fragment; give the site's baseURL, such as \"https://example.org/\""
+        ));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
 fn listen_address(address: String) -> Result<SocketAddr, String> {
     address
         .parse()
@@ -720,6 +757,34 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
             Schedule::default().talk_reminders
         );
         assert_eq!(config.telegram, Telegram::default());
+    }
+
+    #[test]
+    fn site_url_is_a_web_address_that_relative_links_join() {
+        let site = |value: &str| parse(&format!("site_url = \"{value}\"\n"));
+        assert_eq!(parse("").unwrap().site_url, None);
+        let config = site("https://example.org/community").unwrap();
+        // A closing slash is added: `baseURL` names a folder, and a link to
+        // `/x` or `x` must not lose `community`.
+        assert_eq!(
+            config.site_url.as_ref().map(|u| u.as_str()),
+            Some("https://example.org/community/")
+        );
+        assert_eq!(config.site().url, config.site_url);
+        for bad in [
+            "example.org",
+            "ftp://example.org/",
+            "https:///x",
+            "https://example.org/?a=1",
+        ] {
+            let error = site(bad).unwrap_err();
+            assert_eq!(error.key(), Some("site_url"), "{bad}: {error}");
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:1:12: site_url: ") && text.contains(bad),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use herald::events::{load_dir, parse, AgendaItem, Event, Parsed, Severity, Talk};
+use herald::events::{load_dir, parse, AgendaItem, Event, Parsed, Severity, Site, Talk};
 use herald::lang::Lang;
 
 #[path = "support/visible.rs"]
@@ -87,7 +87,7 @@ fn names(talk: &Talk) -> Vec<&str> {
 fn every_good_page_loads_and_every_invalid_page_is_rejected_with_its_line() {
     let Some(dir) = corpus() else { return };
     for folder in ["cloudnative.to", "other"] {
-        let loaded = load_dir(&dir.join(folder), tz(), Lang::Zh);
+        let loaded = load_dir(&dir.join(folder), &Site::new(tz(), Lang::Zh)).unwrap();
         let errors: Vec<String> = loaded.errors().map(ToString::to_string).collect();
         assert!(errors.is_empty(), "{folder}: {errors:#?}");
         let files = std::fs::read_dir(dir.join(folder)).unwrap().count();
@@ -97,7 +97,7 @@ fn every_good_page_loads_and_every_invalid_page_is_rejected_with_its_line() {
             "{folder}: every page is an event"
         );
     }
-    let invalid = load_dir(&dir.join("invalid"), tz(), Lang::Zh);
+    let invalid = load_dir(&dir.join("invalid"), &Site::new(tz(), Lang::Zh)).unwrap();
     assert!(invalid.events.is_empty());
     let pages = std::fs::read_dir(dir.join("invalid")).unwrap().count();
     assert_eq!(invalid.errors().count(), pages);
@@ -137,7 +137,7 @@ fn one_bad_page_does_not_stop_the_others() {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(dir.join(from), target).unwrap();
     }
-    let loaded = load_dir(mixed.path(), tz(), Lang::Zh);
+    let loaded = load_dir(mixed.path(), &Site::new(tz(), Lang::Zh)).unwrap();
     let ids: Vec<&str> = loaded.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["a", "c"]);
     assert_eq!(loaded.errors().count(), 1);
@@ -393,7 +393,7 @@ fn pages_without_an_agenda_name_their_authors() {
 #[test]
 fn warnings_are_located_and_pages_still_serve() {
     let Some(dir) = corpus() else { return };
-    let loaded = load_dir(&dir.join("cloudnative.to"), tz(), Lang::Zh);
+    let loaded = load_dir(&dir.join("cloudnative.to"), &Site::new(tz(), Lang::Zh)).unwrap();
     let warning = loaded
         .diagnostics
         .iter()

@@ -447,6 +447,7 @@ async fn a_rejected_token_is_reported_without_the_token() {
 async fn herald_run_with_a_bad_token_exits_2() {
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("events")).unwrap();
     let config = dir.path().join("bot.toml");
     std::fs::write(&config, "").unwrap();
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))

@@ -15,7 +15,7 @@ use crate::events::{Event, Severity};
 use super::{aligned, count, load, programme, report};
 
 pub(super) fn check(config: &Config) -> Result<ExitCode> {
-    let loaded = load(config);
+    let loaded = load(config)?;
     // The config's own warnings first, in the same `file:line: warning:` form.
     for warning in &config.warnings {
         eprintln!("{warning}");

@@ -17,6 +17,12 @@ pub const MAX_LINE: usize = 256 * 1024;
 pub fn read(path: &Path) -> Result<String, PageError> {
     let io = |e: std::io::Error| PageError::new(path, 0, PageErrorKind::Io(e.to_string()));
     let file = std::fs::File::open(path).map_err(io)?;
+    // The walk checked the type before opening; this catches a file swapped
+    // for something else since, which must not be read without end.
+    if !file.metadata().map_err(io)?.is_file() {
+        let kind = PageErrorKind::Io("not a regular file".to_string());
+        return Err(PageError::new(path, 0, kind));
+    }
     let mut bytes = Vec::new();
     file.take(MAX_PAGE as u64 + 1)
         .read_to_end(&mut bytes)

@@ -2,20 +2,48 @@
 //! [`load_dir`] is the only code that reads the disk, and one bad page never
 //! stops the others.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 use chrono_tz::Tz;
+use url::Url;
 
 use super::agenda::{self, Frame};
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
 use super::front_matter::{self, FrontMatter, PageTime};
 use super::input;
+use super::model::Links;
 use super::model::{AgendaItem, Event, Instant, Venue};
-use super::rich::Rich;
+use super::rich::{self, Rich};
 use super::translation::{self, Languages};
 use crate::lang::Lang;
+
+mod walk;
+
+pub use walk::{folder, FolderError};
+
+/// What every page of one site shares, from `bot.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// The zone of times written without an offset.
+    pub tz: Tz,
+    /// The site's default language: that of pages without a language suffix.
+    pub lang: Lang,
+    /// `site_url`, the Hugo site's `baseURL`: relative links on the pages
+    /// point into it. Without it they are shown as text.
+    pub url: Option<Url>,
+}
+
+impl Site {
+    pub fn new(tz: Tz, lang: Lang) -> Site {
+        Site {
+            tz,
+            lang,
+            url: None,
+        }
+    }
+}
 
 /// What one page holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +63,25 @@ pub enum Parsed {
 }
 
 /// Reads one page. `path` names the page in messages and gives its id: the
-/// folder of `<slug>/index.md`, or the stem of `<slug>.md`.
+/// folder of `<slug>/index.md`, or the stem of `<slug>.md`. Relative links
+/// on it stay text; [`parse_at`] resolves them.
 pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
+    parse_at(path, src, tz, None)
+}
+
+/// [`parse`] for a page whose address on the site is known ([`page_url`]):
+/// relative links on it are made absolute against it, here, so what is
+/// served is shown without knowing the site.
+pub fn parse_at(
+    path: &Path,
+    src: &str,
+    tz: Tz,
+    address: Option<&Url>,
+) -> Result<Parsed, PageError> {
+    rich::with_base(address, || parse_page(path, src, tz, address))
+}
+
+fn parse_page(path: &Path, src: &str, tz: Tz, address: Option<&Url>) -> Result<Parsed, PageError> {
     input::check(path, src)?;
     let split = front_matter::split(path, src)?;
     let map = front_matter::parse(path, &split)?;
@@ -91,7 +136,10 @@ pub fn parse(path: &Path, src: &str, tz: Tz) -> Result<Parsed, PageError> {
         .map(|(line, reason)| Diagnostic::note(path, *line, reason.clone()))
         .collect();
     let date_key = start.as_ref().map(|start| start.key.clone());
-    let event = build(path, fm, title, start.map(|start| start.time), agenda);
+    let mut event = build(path, fm, title, start.map(|start| start.time), agenda);
+    if let Some(address) = address {
+        resolve_links(&mut event.links, address);
+    }
     Ok(Parsed::Event {
         event: Box::new(event),
         date_key,
@@ -173,6 +221,54 @@ fn build(
     }
 }
 
+/// Front-matter links (`event_url: /register/`) made absolute; one that
+/// cannot be is left as written, and rendering shows no link for it.
+fn resolve_links(links: &mut Links, address: &Url) {
+    let Links {
+        register,
+        slides,
+        video,
+        pdf,
+        code,
+    } = links;
+    for link in [register, slides, video, pdf, code].into_iter().flatten() {
+        if let Some(url) = rich::resolve_url(link, Some(address)) {
+            *link = url;
+        }
+    }
+}
+
+/// The page's address on the site, as Hugo serves it: `site` then the
+/// events folder's name (Hugo's section: `content/event/`), the folders
+/// below it and the slug, in lower case, with a closing slash. So
+/// `content/event/2021/meetup/index.md` is `<site>event/2021/meetup/`, and a
+/// link to `slides.pdf` in it is the bundle's file.
+pub fn page_url(site: &Url, dir: &Path, file: &Path) -> Option<Url> {
+    let below = file.strip_prefix(dir).ok()?;
+    let section = match dir.file_name() {
+        Some(name) => PathBuf::from(name),
+        None => PathBuf::from(std::fs::canonicalize(dir).ok()?.file_name()?),
+    };
+    let folders = below.parent().unwrap_or(Path::new(""));
+    let mut parts: Vec<String> = section
+        .iter()
+        .chain(folders.iter())
+        .map(|part| part.to_string_lossy().to_lowercase())
+        .collect();
+    let stem = file.file_stem()?.to_str()?;
+    let stem = translation::split_lang(stem).0;
+    if stem != "index" {
+        parts.push(stem.to_lowercase());
+    }
+    let mut url = site.clone();
+    url.path_segments_mut()
+        .ok()?
+        .pop_if_empty()
+        .extend(parts.iter().filter(|p| !p.is_empty()))
+        .push("");
+    Some(url)
+}
+
 /// A bare end date of an all-day event includes that whole day.
 fn end_instant(end: Option<PageTime>) -> Option<Instant> {
     end.map(|end| match end.date_only {
@@ -203,7 +299,7 @@ pub fn id_of(path: &Path) -> String {
 /// Every event below a folder, and everything worth telling about the pages.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
-    /// Sorted by start.
+    /// Sorted by start; never two with one id (compared ignoring case).
     pub events: Vec<Event>,
     /// Errors (pages skipped) and warnings (pages served), in file order.
     pub diagnostics: Vec<Diagnostic>,
@@ -215,25 +311,43 @@ impl Loaded {
             .iter()
             .filter(|d| d.severity == super::Severity::Error)
     }
+
+    /// Files (or folders) with an error: pages that could not be served.
+    pub fn broken(&self) -> usize {
+        self.errors()
+            .map(|d| d.file.as_path())
+            .collect::<HashSet<_>>()
+            .len()
+    }
 }
 
-/// Loads `<slug>/index.md` and `<slug>.md` pages anywhere below `dir`.
-/// Pages are read and parsed on every core: a community's whole history
-/// loads at start and on every reload. `lang` is the site's default
-/// language, that of pages without a language suffix.
-pub fn load_dir(dir: &Path, tz: Tz, lang: Lang) -> Loaded {
-    let mut loaded = Loaded::default();
-    let pages = match pages(dir) {
-        Ok(pages) => pages,
-        Err(error) => {
-            let kind = PageErrorKind::Io(format!("cannot read the events folder: {error}"));
-            loaded
-                .diagnostics
-                .push(PageError::new(dir, 0, kind).diagnostic());
-            return loaded;
-        }
+/// The file each id was served from, by the id in lower case: the page that
+/// had a slug first keeps it across reloads, even when a page that sorts
+/// before it appears.
+pub type Served = HashMap<String, PathBuf>;
+
+/// Loads `<slug>/index.md` and `<slug>.md` pages anywhere below `dir` (see
+/// [`walk`] for which files are read). Pages are read and parsed on every
+/// core: a community's whole history loads at start and on every reload.
+/// Two pages with one slug: the first in path order serves.
+pub fn load_dir(dir: &Path, site: &Site) -> Result<Loaded, FolderError> {
+    load_dir_serving(dir, site, &Served::new())
+}
+
+/// [`load_dir`] for a library that serves already: an id in `served` stays
+/// with its file while that page (or its folder) is still there.
+pub fn load_dir_serving(dir: &Path, site: &Site, served: &Served) -> Result<Loaded, FolderError> {
+    let found = walk::pages(dir)?;
+    let mut loaded = Loaded {
+        diagnostics: found.diagnostics,
+        ..Loaded::default()
     };
-    for parsed in parse_all(&pages, tz) {
+    let addresses: Vec<Option<Url>> = found
+        .pages
+        .iter()
+        .map(|file| site.url.as_ref().and_then(|url| page_url(url, dir, file)))
+        .collect();
+    for parsed in parse_all(&found.pages, &addresses, site.tz) {
         match parsed {
             Ok(Parsed::Event {
                 event, warnings, ..
@@ -247,26 +361,36 @@ pub fn load_dir(dir: &Path, tz: Tz, lang: Lang) -> Loaded {
     }
     loaded.events = translation::group(
         std::mem::take(&mut loaded.events),
-        lang,
+        site.lang,
         &mut loaded.diagnostics,
     );
-    loaded.diagnostics.extend(duplicate_ids(&loaded.events));
+    loaded.events = one_per_id(
+        std::mem::take(&mut loaded.events),
+        served,
+        &mut loaded.diagnostics,
+    );
     loaded.events.sort_by(Event::chronological);
-    loaded
+    Ok(loaded)
 }
 
 /// Reads and parses pages in parallel chunks, keeping the pages' order.
-fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
+fn parse_all(
+    pages: &[PathBuf],
+    addresses: &[Option<Url>],
+    tz: Tz,
+) -> Vec<Result<Parsed, PageError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = pages.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = pages
             .chunks(chunk)
-            .map(|chunk| {
+            .zip(addresses.chunks(chunk))
+            .map(|(chunk, addresses)| {
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|path| read_and_parse(path, tz))
+                        .zip(addresses)
+                        .map(|(path, address)| read_and_parse(path, tz, address.as_ref()))
                         .collect::<Vec<_>>()
                 })
             })
@@ -280,62 +404,96 @@ fn parse_all(pages: &[PathBuf], tz: Tz) -> Vec<Result<Parsed, PageError>> {
 
 /// A page that trips a bug in herald is reported like a broken page, so the
 /// other pages (and the bot) keep going.
-fn read_and_parse(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
+fn read_and_parse(path: &Path, tz: Tz, address: Option<&Url>) -> Result<Parsed, PageError> {
     let src = input::read(path)?;
-    std::panic::catch_unwind(|| parse(path, &src, tz))
+    std::panic::catch_unwind(|| parse_at(path, &src, tz, address))
         .unwrap_or_else(|_| Err(PageError::new(path, 1, PageErrorKind::Bug)))
 }
 
-/// Two pages with one slug: both serve, but `/agenda <slug>` can only mean one.
-fn duplicate_ids(events: &[Event]) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, &Path> = HashMap::with_capacity(events.len());
-    let mut out = Vec::new();
-    for event in events {
-        match first.get(event.id.as_str()) {
-            Some(file) => {
-                let message = format!(
-                    "the id `{}` is also used by {}; `/agenda {}` finds only one of them",
-                    event.id,
-                    file.display(),
-                    event.id
-                );
-                out.push(Diagnostic::warning(&event.file, 1, message));
-            }
-            None => {
-                first.insert(&event.id, &event.file);
-            }
-        }
+/// The slug is the key everywhere (commands, reminders, what was sent), so
+/// only one event may have it. Which one: the page that served it before,
+/// while it is there or broken (its last good version stays in service),
+/// else the first in path order. The others are errors naming both files.
+fn one_per_id(
+    mut events: Vec<Event>,
+    served: &Served,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Event> {
+    events.sort_by(|a, b| a.file.cmp(&b.file));
+    let broken: Vec<PathBuf> = diagnostics
+        .iter()
+        .filter(|d| d.severity == super::Severity::Error)
+        .map(|d| d.file.clone())
+        .collect();
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(events.len());
+    for (at, event) in events.iter().enumerate() {
+        by_id.entry(id_key(&event.id)).or_default().push(at);
     }
-    out
-}
-
-/// Page files below `dir`, sorted, skipping hidden folders and `_index.md`
-/// (or `_index.en.md`) section pages (which list events, they are not one).
-fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if name.starts_with('.') {
+    let mut rejected = vec![false; events.len()];
+    let mut duplicates = Vec::new();
+    for (key, pages) in &by_id {
+        let served = served.get(key);
+        let holder: &Path = match served {
+            Some(file) if broken.iter().any(|b| file.starts_with(b)) => {
+                for &at in pages {
+                    rejected[at] = true;
+                    // A translation of the broken page, standing alone
+                    // while it is: already in that page's last good version.
+                    if !same_page(&events[at].file, file) {
+                        duplicates.push(duplicate(&events[at], file));
+                    }
+                }
                 continue;
             }
-            if path.is_dir() {
-                stack.push(path);
-            } else if name.ends_with(".md")
-                && !translation::is_section(name)
-                && !name.eq_ignore_ascii_case("README.md")
-            {
-                out.push(path);
+            _ => {
+                let incumbent = served.and_then(|file| {
+                    pages
+                        .iter()
+                        .copied()
+                        .find(|&at| same_page(&events[at].file, file))
+                });
+                &events[incumbent.unwrap_or(pages[0])].file
+            }
+        };
+        for &at in pages {
+            if events[at].file != holder {
+                rejected[at] = true;
+                duplicates.push(duplicate(&events[at], holder));
             }
         }
     }
-    out.sort();
-    Ok(out)
+    duplicates.sort_by(|a: &Diagnostic, b: &Diagnostic| a.file.cmp(&b.file));
+    diagnostics.extend(duplicates);
+    let mut rejected = rejected.into_iter();
+    events.retain(|_| !rejected.next().unwrap_or(false));
+    events
+}
+
+/// Ids are compared as `/agenda` finds them: ignoring case.
+pub fn id_key(id: &str) -> String {
+    id.to_lowercase()
+}
+
+/// Two files of one page, perhaps in different languages (`index.md` and
+/// `index.en.md`, `post.md` and `post.en.md`): the same folder.
+fn same_page(a: &Path, b: &Path) -> bool {
+    a.parent() == b.parent()
+}
+
+fn duplicate(event: &Event, holder: &Path) -> Diagnostic {
+    let message = format!(
+        "the id `{}` is already that of {}, which is served; this page is not served \
+         until one of them is renamed (the id keys its commands and reminders)",
+        event.id,
+        holder.display()
+    );
+    Diagnostic {
+        severity: super::Severity::Error,
+        file: event.file.clone(),
+        line: 1,
+        column: None,
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -424,7 +582,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("meetup")).unwrap();
         std::fs::write(dir.path().join("meetup/index.md"), page).unwrap();
         std::fs::write(dir.path().join("meetup/_index.md"), page).unwrap();
-        let loaded = load_dir(dir.path(), tz(), crate::lang::Lang::Zh);
+        let loaded = load_dir(dir.path(), &Site::new(tz(), Lang::Zh)).unwrap();
         let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["meetup"]);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
@@ -455,7 +613,7 @@ mod tests {
         write("deep.md", format!("---\n{deep}---\n").as_bytes());
         write("nul.md", format!("{head}a\0b\n").as_bytes());
         write("latin1.md", b"---\ntitle: caf\xe9\n---\n");
-        let loaded = load_dir(dir.path(), tz(), crate::lang::Lang::Zh);
+        let loaded = load_dir(dir.path(), &Site::new(tz(), Lang::Zh)).unwrap();
         let ids: Vec<_> = loaded.events.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["good"]);
         let errors: Vec<String> = loaded
@@ -480,5 +638,18 @@ mod tests {
                 "{error} should start with {expect}"
             );
         }
+    }
+
+    /// Found by the issue's attack (and the kind of input the fuzz target
+    /// makes): links nested 10,000 deep in a talk's label value, in a
+    /// heading, a list and a table. Read on a test thread's small stack.
+    #[test]
+    fn deeply_nested_links_do_not_overflow_the_stack() {
+        let nested = format!("{}a{}", "[".repeat(10_000), "](u)".repeat(10_000));
+        let src = format!(
+            "---\ntitle: x\ndate: 2030-01-01T14:00:00+08:00\n---\n\n## 议程\n\n### 14:00 Talk {nested}\n\n讲师：{nested}\n\n- 15:00 {nested} — {nested}\n\n| 时间 | 主题 |\n|---|---|\n| 16:00 | {nested} |\n"
+        );
+        let (event, _, _) = page(&src);
+        assert!(event.talks().count() >= 1, "{:?}", event.agenda);
     }
 }

@@ -15,7 +15,7 @@ pub mod translation;
 
 pub use catalog::Catalog;
 pub use diagnostic::{Diagnostic, PageError, Severity};
-pub use load::{load_dir, parse, Loaded, Parsed};
+pub use load::{load_dir, parse, Loaded, Parsed, Site};
 pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};
 pub use rich::Rich;
 pub use translation::Languages;

@@ -13,7 +13,10 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+use std::cell::RefCell;
 use std::fmt::Write;
+
+use url::Url;
 
 pub use lines::{has_markup, list_item, strip_shortcodes};
 
@@ -46,7 +49,8 @@ pub enum Inline {
     Strong(Vec<Inline>),
     Emphasis(Vec<Inline>),
     Code(String),
-    /// The parser builds one only for a url that [`is_safe_url`] accepts.
+    /// The parser builds one only for a url that [`is_safe_url`] accepts,
+    /// after making a relative one absolute (see [`with_base`]).
     Link {
         text: Vec<Inline>,
         url: String,
@@ -225,6 +229,59 @@ pub fn is_safe_url(url: &str) -> bool {
         "mailto" | "tg" => !rest.is_empty(),
         _ => false,
     }
+}
+
+thread_local! {
+    /// Where relative links in the text being read point from. Set by
+    /// [`with_base`] while one page is read, so every piece of its text,
+    /// wherever in the agenda reader it is parsed, resolves links alike
+    /// without each caller handing the page's address down.
+    static BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
+}
+
+/// Runs `read` with relative links resolved against `base` (a page's own
+/// address), then restores what was set before, even if `read` panics.
+/// Outside it (announcements, replies) relative links stay text.
+pub fn with_base<R>(base: Option<&Url>, read: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Url>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BASE.with(|base| *base.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(BASE.with(|now| now.replace(base.cloned())));
+    read()
+}
+
+/// A link target as it may go out: `url` itself when [`is_safe_url`]
+/// allows it; a relative one (`/talks/x/`, `../slides.pdf`, `#agenda`)
+/// made absolute against `base` when there is one and the result is safe;
+/// else `None`, and the link is shown as text.
+pub fn resolve_url(url: &str, base: Option<&Url>) -> Option<String> {
+    if is_safe_url(url) {
+        return Some(url.to_string());
+    }
+    // Whitespace and control characters are rejected before the url crate
+    // sees them: it strips tabs and newlines, so `java\tscript:` would
+    // come out as a scheme.
+    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let base = base?;
+    match Url::parse(url) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => base
+            .join(url)
+            .ok()
+            .map(String::from)
+            .filter(|url| is_safe_url(url)),
+        // Absolute with a scheme that is not allowed (`javascript:`, `data:`).
+        _ => None,
+    }
+}
+
+/// [`resolve_url`] against the address [`with_base`] set, if any.
+fn resolve_here(url: &str) -> Option<String> {
+    BASE.with(|base| resolve_url(url, base.borrow().as_ref()))
 }
 
 /// Escapes text for Telegram's HTML parse mode (and attribute values).

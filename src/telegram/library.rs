@@ -1,7 +1,7 @@
 //! The live catalog: `events/` as it is now, reloaded when a page changes,
 //! so organizers publish by editing files and never restart herald.
 //!
-//! A reload reads the whole folder again with [`load_dir`] (milliseconds for
+//! A reload reads the whole folder again with [`load::load_dir`] (milliseconds for
 //! a community's pages, and it sees renames and new folders without
 //! tracking them). A page that fails to parse keeps its last good version
 //! in service: a typo saved mid-edit must not make an event vanish from
@@ -12,14 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono_tz::Tz;
 use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::events::{load_dir, Catalog, Diagnostic, Event, Loaded, Severity};
-use crate::lang::Lang;
+use crate::events::load::{self, load_dir_serving, FolderError, Served, Site};
+use crate::events::{Catalog, Diagnostic, Event, Loaded, Severity};
 
 /// A burst of file events (an editor's save, a `git pull`) ends when the
 /// folder has been quiet this long…
@@ -27,12 +26,13 @@ const QUIET: Duration = Duration::from_millis(200);
 /// …or, for a folder that never settles, after this long at most, so a
 /// change shows within two seconds.
 const MAX_DELAY: Duration = Duration::from_secs(1);
+/// How often a missing events folder is looked for: a watch ends with the
+/// folder it watched, so its return can only be seen by looking.
+const RECHECK: Duration = Duration::from_secs(2);
 
 pub struct Library {
     dir: PathBuf,
-    tz: Tz,
-    /// The site's default language: that of pages without a language suffix.
-    lang: Lang,
+    site: Site,
     pages: Mutex<Pages>,
     /// The catalog in service. A watch channel rather than a lock: readers
     /// take an `Arc` and never block a reload, and the scheduler can wait
@@ -41,16 +41,18 @@ pub struct Library {
 }
 
 impl Library {
-    /// Loads `dir`, logging every problem found.
-    pub fn open(dir: &Path, tz: Tz, lang: Lang) -> Library {
+    /// Loads `dir`, logging every problem found. A missing folder serves
+    /// nothing until it appears (`herald run` refuses to start without it;
+    /// this is for one that goes between that check and here).
+    pub fn open(dir: &Path, site: Site) -> Library {
         let library = Library {
             dir: dir.to_path_buf(),
-            tz,
-            lang,
+            site,
             pages: Mutex::new(Pages::default()),
             current: watch::Sender::new(Arc::new(Catalog::default())),
         };
-        library.reload();
+        // Logged by `reload`.
+        let _ = library.reload();
         library
     }
 
@@ -64,18 +66,34 @@ impl Library {
         self.current.subscribe()
     }
 
-    /// Reads the folder again and puts the result in service.
-    pub fn reload(&self) {
-        let loaded = load_dir(&self.dir, self.tz, self.lang);
+    /// Reads the folder again and puts the result in service. If the folder
+    /// itself is gone or unreadable, the catalog in service stays, with a
+    /// warning: a deploy that swaps the folder must not empty the bot.
+    pub fn reload(&self) -> Result<(), FolderError> {
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        let loaded = match load_dir_serving(&self.dir, &self.site, &pages.served()) {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                tracing::warn!(
+                    "{error}; the {} events loaded before stay in service until it is back",
+                    pages.events.len()
+                );
+                return Err(error);
+            }
+        };
+        let broken = loaded.broken();
         let news = pages.update(loaded);
         log(&news);
         self.current.send_replace(Arc::new(pages.catalog()));
-        tracing::debug!(events = pages.events.len(), "events loaded");
+        metrics::gauge!("herald_pages_loaded").set(pages.events.len() as f64);
+        metrics::gauge!("herald_pages_broken").set(broken as f64);
+        tracing::debug!(events = pages.events.len(), broken, "events loaded");
+        Ok(())
     }
 
     /// Reloads whenever something changes below the folder, until the
-    /// returned [`Watch`] is dropped.
+    /// returned [`Watch`] is dropped. If the folder goes, the watch waits
+    /// for it to come back (looking every [`RECHECK`]) and watches it again.
     pub fn watch(self: &Arc<Self>) -> notify::Result<Watch> {
         let (changed, mut changes) = mpsc::unbounded_channel();
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<_>| {
@@ -84,27 +102,53 @@ impl Library {
                 let _ = changed.send(());
             }
         })?;
-        watcher.watch(&self.dir, RecursiveMode::Recursive)?;
+        let mut missing = match watcher.watch(&self.dir, RecursiveMode::Recursive) {
+            Ok(()) => false,
+            Err(_) if load::folder(&self.dir).is_err() => true,
+            Err(error) => return Err(error),
+        };
         let library = Arc::clone(self);
         let task = tokio::spawn(async move {
-            while changes.recv().await.is_some() {
-                settle(&mut changes).await;
-                let library = Arc::clone(&library);
-                if let Err(error) = tokio::task::spawn_blocking(move || library.reload()).await {
-                    tracing::error!(%error, "reloading events failed");
+            let mut recheck = tokio::time::interval(RECHECK);
+            loop {
+                if missing {
+                    tokio::select! {
+                        change = changes.recv() => if change.is_none() { return },
+                        _ = recheck.tick() => {}
+                    }
+                    if load::folder(&library.dir).is_err() {
+                        continue;
+                    }
+                    // The old watch, if any, is on a folder that is gone.
+                    let _ = watcher.unwatch(&library.dir);
+                    if let Err(error) = watcher.watch(&library.dir, RecursiveMode::Recursive) {
+                        tracing::warn!(%error, "the events folder is back but cannot be watched yet");
+                        continue;
+                    }
+                    tracing::info!(dir = %library.dir.display(), "the events folder is back");
+                } else {
+                    if changes.recv().await.is_none() {
+                        return;
+                    }
+                    settle(&mut changes).await;
                 }
+                let reloading = Arc::clone(&library);
+                missing = match tokio::task::spawn_blocking(move || reloading.reload()).await {
+                    Ok(result) => result.is_err(),
+                    Err(error) => {
+                        tracing::error!(%error, "reloading events failed");
+                        false
+                    }
+                };
             }
         });
-        Ok(Watch {
-            _watcher: watcher,
-            task,
-        })
+        Ok(Watch { task })
     }
 }
 
-/// Keeps the folder watched; dropping it stops the watching.
+/// Keeps the folder watched; dropping it stops the watching. The watcher
+/// lives in the task, which re-arms it when the folder comes back.
 pub struct Watch {
-    _watcher: RecommendedWatcher,
     task: JoinHandle<()>,
 }
 
@@ -182,6 +226,14 @@ impl Pages {
     fn catalog(&self) -> Catalog {
         Catalog::new(self.events.values().cloned().collect())
     }
+
+    /// Each id in service and the file serving it, so a reload keeps it there.
+    fn served(&self) -> Served {
+        self.events
+            .values()
+            .map(|event| (load::id_key(&event.id), event.file.clone()))
+            .collect()
+    }
 }
 
 fn log(diagnostics: &[Diagnostic]) {
@@ -197,9 +249,15 @@ fn log(diagnostics: &[Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
+    use chrono_tz::Tz;
     use std::fs;
 
     const TZ: Tz = chrono_tz::Asia::Shanghai;
+
+    fn site() -> Site {
+        Site::new(TZ, Lang::Zh)
+    }
 
     fn page(title: &str) -> String {
         format!("---\ntitle: {title}\ndate: 2030-05-01T14:00:00+08:00\n---\n")
@@ -216,15 +274,15 @@ mod tests {
         let file = dir.path().join("meetup.md");
         fs::write(&file, page("Rust Meetup")).unwrap();
         fs::write(dir.path().join("other.md"), page("Other")).unwrap();
-        let library = Library::open(dir.path(), TZ, Lang::Zh);
+        let library = Library::open(dir.path(), site());
         assert_eq!(titles(&library), ["Rust Meetup", "Other"]);
 
         fs::write(&file, "---\ntitle: [unclosed\n").unwrap();
-        library.reload();
+        library.reload().unwrap();
         assert_eq!(titles(&library), ["Rust Meetup", "Other"]);
 
         fs::write(&file, page("Rust Meetup, fixed")).unwrap();
-        library.reload();
+        library.reload().unwrap();
         assert_eq!(titles(&library), ["Rust Meetup, fixed", "Other"]);
     }
 
@@ -235,11 +293,11 @@ mod tests {
         fs::create_dir(&bundle).unwrap();
         fs::write(bundle.join("index.md"), page("Rust 聚会")).unwrap();
         fs::write(bundle.join("index.en.md"), page("Rust Meetup")).unwrap();
-        let library = Library::open(dir.path(), TZ, Lang::Zh);
+        let library = Library::open(dir.path(), site());
         assert_eq!(titles(&library), ["Rust 聚会"]);
 
         fs::write(bundle.join("index.md"), "---\ntitle: [unclosed\n").unwrap();
-        library.reload();
+        library.reload().unwrap();
         assert_eq!(titles(&library), ["Rust 聚会"]);
         let catalog = library.catalog();
         assert_eq!(catalog.events()[0].in_lang(Lang::En).title, "Rust Meetup");
@@ -251,18 +309,18 @@ mod tests {
         let file = dir.path().join("meetup.md");
         fs::write(&file, page("Rust Meetup")).unwrap();
         fs::write(dir.path().join("other.md"), page("Other")).unwrap();
-        let library = Library::open(dir.path(), TZ, Lang::Zh);
+        let library = Library::open(dir.path(), site());
 
         fs::write(
             &file,
             page("Rust Meetup").replace("---\ntitle", "---\ndraft: true\ntitle"),
         )
         .unwrap();
-        library.reload();
+        library.reload().unwrap();
         assert_eq!(titles(&library), ["Other"]);
 
         fs::remove_file(dir.path().join("other.md")).unwrap();
-        library.reload();
+        library.reload().unwrap();
         assert!(titles(&library).is_empty());
     }
 
@@ -272,10 +330,11 @@ mod tests {
         let events = dir.path().join("events");
         fs::create_dir(&events).unwrap();
         fs::write(events.join("meetup.md"), page("Rust Meetup")).unwrap();
-        let library = Library::open(&events, TZ, Lang::Zh);
+        let library = Library::open(&events, site());
 
         fs::rename(&events, dir.path().join("moved")).unwrap();
-        library.reload();
+        let error = library.reload().unwrap_err();
+        assert_eq!(error, FolderError::Missing(events.clone()));
         assert_eq!(titles(&library), ["Rust Meetup"]);
     }
 
@@ -284,8 +343,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
         let mut pages = Pages::default();
-        assert_eq!(pages.update(load_dir(dir.path(), TZ, Lang::Zh)).len(), 1);
-        assert!(pages.update(load_dir(dir.path(), TZ, Lang::Zh)).is_empty());
+        assert_eq!(
+            pages
+                .update(load::load_dir(dir.path(), &site()).unwrap())
+                .len(),
+            1
+        );
+        assert!(pages
+            .update(load::load_dir(dir.path(), &site()).unwrap())
+            .is_empty());
     }
 
     #[tokio::test]
@@ -293,7 +359,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("meetup.md");
         fs::write(&file, page("Before")).unwrap();
-        let library = Arc::new(Library::open(dir.path(), TZ, Lang::Zh));
+        let library = Arc::new(Library::open(dir.path(), site()));
         let _watch = library.watch().unwrap();
 
         fs::write(&file, page("After")).unwrap();
@@ -306,5 +372,115 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    fn served(library: &Library) -> Vec<(String, String)> {
+        let catalog = library.catalog();
+        catalog
+            .events()
+            .iter()
+            .map(|e| (e.id.clone(), e.title.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_slug_stays_with_the_page_that_served_it_across_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let later = dir.path().join("2022/meetup/index.md");
+        fs::create_dir_all(later.parent().unwrap()).unwrap();
+        fs::write(&later, page("Meetup 2022")).unwrap();
+        let library = Library::open(dir.path(), site());
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2022".into())]);
+
+        // A page that sorts first appears with the same slug: it does not
+        // take the slug over, and is not served beside it.
+        let earlier = dir.path().join("2021/meetup/index.md");
+        fs::create_dir_all(earlier.parent().unwrap()).unwrap();
+        fs::write(&earlier, page("Meetup 2021")).unwrap();
+        library.reload().unwrap();
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2022".into())]);
+        let pages = library.pages.lock().unwrap();
+        let errors: Vec<String> = pages
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            errors,
+            [format!(
+                "{}:1: error: the id `meetup` is already that of {}, which is served; this page is not served until one of them is renamed (the id keys its commands and reminders)",
+                earlier.display(),
+                later.display()
+            )]
+        );
+        drop(pages);
+
+        // While the serving page is broken, its last good version serves.
+        fs::write(&later, "---\ntitle: [unclosed\n").unwrap();
+        library.reload().unwrap();
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2022".into())]);
+
+        // Gone, the slug passes to the other page.
+        fs::remove_file(&later).unwrap();
+        library.reload().unwrap();
+        assert_eq!(served(&library), [("meetup".into(), "Meetup 2021".into())]);
+    }
+
+    #[test]
+    fn each_reload_sets_the_page_gauges() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("one.md"), page("One")).unwrap();
+        fs::write(dir.path().join("two.md"), page("Two")).unwrap();
+        fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let library = metrics::with_local_recorder(&recorder, || Library::open(dir.path(), site()));
+        let text = handle.render();
+        assert!(text.contains("herald_pages_loaded 2\n"), "{text}");
+        assert!(text.contains("herald_pages_broken 1\n"), "{text}");
+
+        fs::write(dir.path().join("broken.md"), page("Three")).unwrap();
+        metrics::with_local_recorder(&recorder, || library.reload()).unwrap();
+        let text = handle.render();
+        assert!(text.contains("herald_pages_loaded 3\n"), "{text}");
+        assert!(text.contains("herald_pages_broken 0\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_folder_that_goes_and_comes_back_is_served_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        fs::create_dir(&events).unwrap();
+        fs::write(events.join("meetup.md"), page("Before")).unwrap();
+        let library = Arc::new(Library::open(&events, site()));
+        let _watch = library.watch().unwrap();
+
+        fs::rename(&events, dir.path().join("old")).unwrap();
+        // Bounded waits: the watch is event-driven, these only cap a hang.
+        let wait = |want: &'static [&'static str]| {
+            let library = Arc::clone(&library);
+            async move {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+                while titles(&library) != want {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "{:?}, not {want:?}",
+                        titles(&library)
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        };
+        // Gone: the last good library stays in service.
+        tokio::time::sleep(QUIET * 3).await;
+        wait(&["Before"]).await;
+
+        fs::create_dir(&events).unwrap();
+        fs::write(events.join("meetup.md"), page("After")).unwrap();
+        wait(&["After"]).await;
+        // And it is watched again: an edit is seen.
+        fs::write(events.join("meetup.md"), page("Edited")).unwrap();
+        wait(&["Edited"]).await;
     }
 }

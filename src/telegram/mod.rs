@@ -201,11 +201,7 @@ pub async fn serve(
         .await
         .map_err(|e| RunError::request(e, &api.token))?;
     let store = Arc::new(Store::open(&config.state)?);
-    let library = Arc::new(Library::open(
-        &config.events,
-        config.timezone,
-        config.language,
-    ));
+    let library = Arc::new(Library::open(&config.events, config.site()));
     let _watch = library.watch().inspect_err(|error| {
         tracing::error!(
             %error,

@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{is_cjk, is_safe_url, strip_shortcodes, Block, Inline, Marker, Rich};
+use super::{is_cjk, resolve_here, strip_shortcodes, Block, Inline, Marker, Rich};
 
 /// Spans kept one inside another; deeper ones keep only their text.
 pub(super) const MAX_NESTING: usize = 16;
@@ -272,7 +272,8 @@ impl Builder {
         }
     }
 
-    /// A finished span into what holds it. A link to an unsafe target, and
+    /// A finished span into what holds it. A link to an unsafe target (or a
+    /// relative one with no page address to resolve it against), and
     /// a span with nothing in it, leave only their text.
     fn attach(&mut self, span: Span) {
         if span.content.is_empty() {
@@ -281,16 +282,18 @@ impl Builder {
         let inline = match span.kind {
             Kind::Strong | Kind::HtmlStrong => Inline::Strong(span.content),
             Kind::Emphasis | Kind::HtmlEmphasis => Inline::Emphasis(span.content),
-            Kind::Link(url) if is_safe_url(&url) => Inline::Link {
-                text: span.content,
-                url,
-            },
-            Kind::Link(_) => {
-                for inline in span.content {
-                    self.push(inline);
+            Kind::Link(url) => match resolve_here(&url) {
+                Some(url) => Inline::Link {
+                    text: span.content,
+                    url,
+                },
+                None => {
+                    for inline in span.content {
+                        self.push(inline);
+                    }
+                    return;
                 }
-                return;
-            }
+            },
         };
         self.push(inline);
     }

@@ -343,3 +343,45 @@ fn a_dropped_image_between_wrapped_lines_leaves_one_join() {
     ]);
     assert_eq!(rich.plain(), "一段 详解锁元 and more");
 }
+
+#[test]
+fn relative_links_resolve_only_against_a_base() {
+    let base: url::Url = "https://example.org/event/meetup/".parse().unwrap();
+    let read = |src: &str, base: Option<&url::Url>| {
+        super::with_base(base, || Rich::inline(src))
+            .links()
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+    };
+    let src = "[a](/talks/x/) [b](../slides.pdf) [c](slides.pdf) [d](https://x.org/) \
+               [e](javascript:alert(1)) [f](data:text/html,x) [g](//cdn.example.org/v.mp4)";
+    assert_eq!(
+        read(src, Some(&base)),
+        [
+            "https://example.org/talks/x/",
+            "https://example.org/event/slides.pdf",
+            "https://example.org/event/meetup/slides.pdf",
+            "https://x.org/",
+            "https://cdn.example.org/v.mp4",
+        ]
+    );
+    assert_eq!(read(src, None), ["https://x.org/"]);
+    // Outside `with_base` again, nothing is resolved.
+    assert_eq!(Rich::inline("[a](/talks/x/)").links(), Vec::<&str>::new());
+    assert_eq!(Rich::inline("[a](/talks/x/)").plain(), "a");
+}
+
+#[test]
+fn a_tab_in_a_scheme_is_not_stripped_into_a_link() {
+    let base: url::Url = "https://example.org/".parse().unwrap();
+    assert_eq!(
+        super::resolve_url("java\tscript:alert(1)", Some(&base)),
+        None
+    );
+    assert_eq!(super::resolve_url("/a b", Some(&base)), None);
+    assert_eq!(
+        super::resolve_url("/a", Some(&base)).as_deref(),
+        Some("https://example.org/a")
+    );
+}

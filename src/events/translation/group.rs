@@ -40,17 +40,15 @@ pub(in crate::events) fn group(
 }
 
 /// Where an event lives, whatever its language: `talks/rust/index.en.md`
-/// and `talks/rust.md` are both `talks/rust`.
+/// and `talks/rust/index.md` are both `talks/rust/index`. `talks/rust.md`
+/// is `talks/rust`: a second page with that slug, not a translation.
 fn slug_path(file: &Path) -> PathBuf {
     let stem = file
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     let folder = file.parent().unwrap_or(Path::new(""));
-    match split_lang(stem).0 {
-        "index" => folder.to_path_buf(),
-        slug => folder.join(slug),
-    }
+    folder.join(split_lang(stem).0)
 }
 
 /// A page and the language it is in.
@@ -170,7 +168,8 @@ fn served(event: &Event, lang: Lang) -> &Path {
 /// again, on `load_dir`'s behalf and only for this rare warning, since an
 /// event keeps no front-matter lines.
 fn date_line(file: &Path) -> usize {
-    let Ok(src) = std::fs::read_to_string(file) else {
+    // Bounded like the first read: the file may have changed since.
+    let Ok(src) = crate::events::input::read(file) else {
         return 1;
     };
     match front_matter::split(file, &src) {

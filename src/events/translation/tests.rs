@@ -21,7 +21,7 @@ fn write(dir: &Path, file: &str, text: &str) {
 }
 
 fn load(dir: &Path, lang: Lang) -> Loaded {
-    load_dir(dir, TZ, lang)
+    load_dir(dir, &crate::events::Site::new(TZ, lang)).unwrap()
 }
 
 fn warnings(loaded: &Loaded) -> Vec<String> {
