@@ -342,3 +342,21 @@ fn is_root() -> bool {
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
         .unwrap_or(false)
 }
+
+#[test]
+fn explain_refuses_a_fifo_or_a_device_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.md");
+    mkfifo(&pipe);
+    let config = dir.path().join("absent.toml");
+    for page in [pipe.as_path(), Path::new("/dev/zero")] {
+        let out = herald(&config, &["explain", page.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{}", page.display());
+        assert!(
+            stderr.contains(&format!("{}", page.display()))
+                && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+}

@@ -7,13 +7,14 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use clap::Args;
 
 use crate::config::{Config, ConfigError};
-use crate::events::{parse, AgendaItem, Diagnostic, Event, Instant, Parsed, Speaker, Talk};
+use crate::events::load::read_page;
+use crate::events::{AgendaItem, Diagnostic, Event, Instant, Parsed, Speaker, Talk};
 use crate::render;
 
 use super::{aligned, programme};
@@ -34,9 +35,7 @@ struct Zone {
 pub(super) fn explain(config: &Path, args: &ExplainArgs) -> Result<ExitCode> {
     let zone = zone(config)?;
     let page = &args.page;
-    let src = std::fs::read_to_string(page)
-        .with_context(|| format!("{}: cannot read the page", page.display()))?;
-    match parse(page, &src, zone.tz) {
+    match read_page(page, zone.tz) {
         Ok(Parsed::Event {
             event,
             warnings,

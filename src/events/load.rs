@@ -404,6 +404,19 @@ fn parse_all(
 
 /// A page that trips a bug in herald is reported like a broken page, so the
 /// other pages (and the bot) keep going.
+/// One page named on its own (`herald explain`): read only if it is a
+/// regular file, under the same cap as the folder's pages, so a FIFO or a
+/// device named by mistake cannot hang or flood the command.
+pub fn read_page(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))?;
+    if !meta.is_file() {
+        let kind = PageErrorKind::Io("not a regular file".to_string());
+        return Err(PageError::new(path, 0, kind));
+    }
+    read_and_parse(path, tz, None)
+}
+
 fn read_and_parse(path: &Path, tz: Tz, address: Option<&Url>) -> Result<Parsed, PageError> {
     let src = input::read(path)?;
     std::panic::catch_unwind(|| parse_at(path, &src, tz, address))
