@@ -277,6 +277,7 @@ fn notes(heading: &str, notes: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::parse;
 
     /// The reader's notes are few today; how they are shown is fixed here,
     /// on a note made by hand.
