@@ -191,12 +191,15 @@ impl Herald {
         let spoken = from
             .and_then(|u| u.language_code.as_deref())
             .map(|code| Lang::from_telegram(Some(code), self.language));
-        let stored = match on {
-            true => self
-                .store
-                .subscribe(chat, from.map(|u| u.id.0), spoken, Utc::now()),
-            false => self.store.unsubscribe(chat),
-        };
+        let subscriber = from.map(|u| u.id.0);
+        let store = Arc::clone(&self.store);
+        // SQLite blocks; it runs beside the async workers, not on them.
+        let stored = tokio::task::spawn_blocking(move || match on {
+            true => store.subscribe(chat, subscriber, spoken, Utc::now()),
+            false => store.unsubscribe(chat),
+        })
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
         Ok(match stored {
             Ok(changed) => commands::confirm_subscription(on, changed, lang),
             Err(error) => {
