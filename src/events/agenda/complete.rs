@@ -5,7 +5,7 @@
 use crate::events::model::{AgendaItem, Slot, Talk};
 use crate::events::rich::Rich;
 
-use super::labels::Field;
+use super::labels::{self, Field};
 use super::people::{self, is_person, plain};
 use super::times::{self, Timeline};
 use super::{organisation, shortcodes, Agenda, Frame};
@@ -65,9 +65,12 @@ impl Agenda {
         timeline: &mut Timeline,
         line: usize,
     ) {
-        if self.items.iter().any(|i| matches!(i, AgendaItem::Talk(_))) {
-            return;
-        }
+        // `7:30pm :: Talk starts`: a programme whose only talk is a slot
+        // named "talk" is the page's one talk, at that slot.
+        let placeholder = match self.talk_slots() {
+            Some(placeholder) => placeholder,
+            None => return,
+        };
         let label = |field: Field| {
             loose
                 .iter()
@@ -103,6 +106,7 @@ impl Agenda {
         }
         let title = label(Field::Title).unwrap_or(frame.title);
         let slot = match label(Field::Time).and_then(times::first) {
+            _ if placeholder.is_some() => placeholder.and_then(|(_, slot)| slot),
             Some(range) if frame.start.is_some() => Some(timeline.slot(range)),
             _ => frame
                 .start
@@ -112,7 +116,7 @@ impl Agenda {
                     end: frame.end,
                 }),
         };
-        self.items.push(AgendaItem::Talk(Talk {
+        let talk = AgendaItem::Talk(Talk {
             title: Rich::inline(title),
             speakers,
             slot,
@@ -121,7 +125,34 @@ impl Agenda {
                 .map(|s| Rich::from_lines(&s.lines().collect::<Vec<_>>())),
             line,
             ..Talk::default()
-        }));
+        });
+        match placeholder {
+            Some((at, _)) => self.items[at] = talk,
+            None => self.items.push(talk),
+        }
+    }
+
+    /// Where a single talk may go: `Some(None)` when the programme has no
+    /// talk, `Some(Some((index, slot)))` when its only talk is a slot named
+    /// only "talk" with no speaker, `None` when it has real talks.
+    fn talk_slots(&self) -> Option<Option<(usize, Option<Slot>)>> {
+        let mut talks = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(at, item)| match item {
+                AgendaItem::Talk(talk) => Some((at, talk)),
+                AgendaItem::Break(_) => None,
+            });
+        match (talks.next(), talks.next()) {
+            (None, _) => Some(None),
+            (Some((at, talk)), None)
+                if talk.speakers.is_empty() && labels::is_talk_slot(&talk.title.plain()) =>
+            {
+                Some(Some((at, talk.slot)))
+            }
+            _ => None,
+        }
     }
 
     /// Roster details reach the talks' speakers, then a description of the

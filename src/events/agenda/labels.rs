@@ -128,6 +128,30 @@ pub fn label(line: &str) -> Option<(Field, &str)> {
     field(name).map(|f| (f, line[at + separator.len_utf8()..].trim()))
 }
 
+/// `Talk starts`, `Presentation`, `主题分享`: a programme line that only says
+/// a talk happens then, not which.
+pub fn is_talk_slot(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && !super::people::is_han(c))
+        .filter(|w| {
+            !w.is_empty() && !["starts", "start", "begins", "begin", "the", "main"].contains(w)
+        })
+        .collect();
+    matches!(
+        words.as_slice(),
+        ["talk"
+            | "talks"
+            | "presentation"
+            | "lecture"
+            | "演讲"
+            | "分享"
+            | "讲座"
+            | "主题分享"
+            | "主题演讲"]
+    )
+}
+
 /// Names of labels that give the event's practical details.
 const DETAILS: &[&str] = &[
     "地点",

@@ -454,3 +454,28 @@ fn the_events_details_under_an_agenda_heading_are_not_talks() {
     assert_eq!(outline(&agenda), ["Serverless 落地实践 / "]);
     assert_eq!(agenda.skipped.len(), 2, "{:?}", agenda.skipped);
 }
+
+#[test]
+fn a_programme_slot_named_talk_is_the_pages_one_talk() {
+    let frame = Frame {
+        start: Some(DateTime::parse_from_rfc3339("2023-07-26T00:00:00+04:00").unwrap()),
+        end: None,
+        title: "Building a Community",
+        authors: &[],
+        speakers: &[],
+        abstract_: None,
+        programme: &[],
+        zone: chrono_tz::Asia::Muscat,
+    };
+    let body = "This month, our speaker [Hussein Al Abry](https://x.tech) will share his insights.\n\n### Schedule\n\n- 7:15pm :: Doors open, introductions\n- 7:30pm :: Talk starts\n- 8:00pm :: Q&A\n";
+    let agenda = read(body, 5, &frame);
+    let outline = outline(&agenda);
+    assert!(
+        outline.contains(&"19:30 Building a Community / Hussein Al Abry".to_string()),
+        "{outline:?}"
+    );
+    assert!(
+        !outline.iter().any(|item| item.contains("Talk starts")),
+        "{outline:?}"
+    );
+}
