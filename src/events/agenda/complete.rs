@@ -164,6 +164,7 @@ impl Agenda {
                 continue;
             };
             for speaker in &mut talk.speakers {
+                named_by_bio(speaker);
                 if let Some(known) = self.roster.iter().find(|r| r.name == speaker.name) {
                     speaker.company = speaker.company.take().or_else(|| known.company.clone());
                     speaker.bio = speaker.bio.take().or_else(|| known.bio.clone());
@@ -188,6 +189,28 @@ impl Agenda {
                 ));
             }
         }
+    }
+}
+
+/// `@lancern` with the bio `牟思睿/Lancern/musf，目前在…`: a speaker known by a
+/// handle is named by the name their bio opens with; the handle stays as
+/// the alias.
+fn named_by_bio(speaker: &mut crate::events::model::Speaker) {
+    if !speaker.name.starts_with('@') {
+        return;
+    }
+    let Some(bio) = &speaker.bio else {
+        return;
+    };
+    let bio = bio.plain();
+    let head = bio
+        .split(['/', '／', '，', ',', '：', ':', '（', '('])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    if people::is_cjk_name(head) || people::is_latin_name(head) {
+        let handle = std::mem::replace(&mut speaker.name, head.to_string());
+        speaker.alias = speaker.alias.take().or(Some(handle));
     }
 }
 

@@ -370,6 +370,11 @@ impl<'a> Reader<'a> {
                 return;
             }
         }
+        if let Some(draft) = self.bold_by_talk(lines) {
+            self.finish_draft();
+            self.draft = Some(draft);
+            return;
+        }
         let timed =
             |l: &Line| times::leading(&l.text).is_some() && labels::label(&l.text).is_none();
         if self.draft.is_none() && self.context != Context::Roster {
@@ -392,6 +397,31 @@ impl<'a> Reader<'a> {
                 self.timed_line(line);
             }
         }
+    }
+
+    /// Under a programme heading, `**Modern C++** by @lancern` alone in its
+    /// paragraph opens a talk: what follows (abstract, speaker details) is its.
+    fn bold_by_talk(&self, lines: &[Line]) -> Option<Draft> {
+        let [only] = lines else {
+            return None;
+        };
+        if self.context != Context::Programme || !only.text.trim_start().starts_with("**") {
+            return None;
+        }
+        let Entry::Talk {
+            title, speakers, ..
+        } = entry::entry(&only.text, self.frame.authors)
+        else {
+            return None;
+        };
+        if speakers.is_empty() || title.is_empty() {
+            return None;
+        }
+        let mut draft = Draft::new(Rich::inline(&title), only.line, Origin::BoldLine);
+        draft.talk.speakers = speakers;
+        draft.confirmed = true;
+        draft.names_open = false;
+        Some(draft)
     }
 
     /// `**张亮（京东金融）：Service Mesh 的延伸**` or `**张超盟（华为）——Title**`.

@@ -386,7 +386,10 @@ fn with_suffix(clause: &str) -> Option<String> {
         .filter_map(|suffix| clause.rfind(suffix).map(|at| at + suffix.len()))
         .max();
     if let Some(end) = cjk {
-        return short(clause[..end].trim());
+        // `目前在德国CISPA…研究院读博`: the organisation starts after `在`.
+        let named = &clause[..end];
+        let start = named.rfind('在').map_or(0, |at| at + '在'.len_utf8());
+        return short(named[start..].trim());
     }
     let words: Vec<&str> = clause.split_whitespace().collect();
     let last = words
@@ -400,10 +403,16 @@ fn with_suffix(clause: &str) -> Option<String> {
 }
 
 /// Long text is a sentence, not a name.
+/// Neither is `一家公司` or `某初创团队`: a kind of place, not one named.
 fn short(org: &str) -> Option<String> {
     let org = org.trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"'));
     let count = org.chars().count();
-    ((2..=40).contains(&count) && org.split_whitespace().count() <= 6).then(|| org.to_string())
+    let unnamed = ["一家", "一所", "一个", "某"]
+        .iter()
+        .any(|a| org.starts_with(a))
+        || org.contains("某");
+    ((2..=40).contains(&count) && org.split_whitespace().count() <= 6 && !unnamed)
+        .then(|| org.to_string())
 }
 
 #[cfg(test)]
@@ -470,6 +479,10 @@ mod tests {
             ("ServiceMesher 社区联合创始人", "ServiceMesher 社区"),
             ("唯品会 Java 资深开发工程师，内部框架负责人", "唯品会"),
             ("IoT Field Engineer, Canonical", "Canonical"),
+            (
+                "目前在德国CISPA亥姆霍兹信息安全研究院读博",
+                "德国CISPA亥姆霍兹信息安全研究院",
+            ),
             ("the founder of FOSSASIA, an organization that", "FOSSASIA"),
         ] {
             assert_eq!(
@@ -483,6 +496,8 @@ mod tests {
             "Big data platform r&d engineer",
             "原东风畅行架构负责人",
             "开放源代码维护者和倡导者",
+            "目前在一家公司做数据分析平台开发",
+            "杭州某初创游戏团队技术策划",
         ] {
             assert_eq!(of_description(description), None, "{description}");
         }

@@ -479,3 +479,22 @@ fn a_programme_slot_named_talk_is_the_pages_one_talk() {
         "{outline:?}"
     );
 }
+
+#[test]
+fn a_bold_title_by_a_handle_is_a_talk_named_by_its_speaker_details() {
+    let agenda = read_body(
+        "## 日程\n\n> **Modern C++** by @lancern\n>\n> C++ 是一门古老的编程语言。\n>\n> 讲者信息：牟思睿/Lancern，目前在一家公司做数据分析平台开发。\n\n> **New stuffs in Trait** by @CircuitCoder\n>\n> 讲者信息：刘晓义/喵喵，目前在清华读研究生。\n",
+    );
+    assert_eq!(
+        outline(&agenda),
+        ["Modern C++ / 牟思睿", "New stuffs in Trait / 刘晓义"]
+    );
+    let AgendaItem::Talk(first) = &agenda.items[0] else {
+        panic!("a talk");
+    };
+    assert_eq!(first.speakers[0].alias.as_deref(), Some("@lancern"));
+    assert_eq!(
+        first.abstract_.as_ref().map(|a| a.plain()).as_deref(),
+        Some("C++ 是一门古老的编程语言。")
+    );
+}
