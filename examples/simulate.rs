@@ -2,7 +2,7 @@
 //! seeds as asked, and prints seeds/s:
 //!
 //! ```sh
-//! cargo run --release --example simulate -- --seeds 10000 [--from 0] [--shrink]
+//! cargo run --release --example simulate -- --seeds 10000 [--from 0] [--shrink | --why]
 //! cargo run --release --example simulate -- --seed 1234    # one seed, shrunk and printed
 //! ```
 
@@ -22,9 +22,12 @@ fn main() {
     if let Some(seed) = value("--seed") {
         let outcome = sim::run_seed(seed);
         if outcome.violations.is_empty() {
-            println!("seed {seed}: every property holds ({} messages)\n{}", outcome.messages, outcome.history);
+            println!(
+                "seed {seed}: every property holds ({} messages)\n{}",
+                outcome.messages, outcome.history
+            );
         } else {
-            println!("{}", sim::report(&sim::shrink(&outcome)));
+            println!("{}", sim::report(&outcome, 1000));
             std::process::exit(1);
         }
         return;
@@ -32,15 +35,21 @@ fn main() {
     let seeds = value("--seeds").unwrap_or(1000);
     let from = value("--from").unwrap_or(0);
     let shrink = args.iter().any(|a| a == "--shrink");
+    let why = args.iter().any(|a| a == "--why");
     let started = Instant::now();
     let (mut failing, mut messages) = (Vec::new(), 0);
     for seed in from..from + seeds {
         let outcome = sim::run_seed(seed);
         messages += outcome.messages;
         if !outcome.violations.is_empty() {
-            println!("seed {seed}: {}", sim::properties(&outcome.violations).join("; "));
+            println!(
+                "seed {seed}: {}",
+                sim::properties(&outcome.violations).join("; ")
+            );
             if shrink {
-                println!("{}", sim::report(&sim::shrink(&outcome)));
+                println!("{}", sim::report(&outcome, 1000));
+            } else if why {
+                println!("{}", sim::details(&outcome, None));
             }
             failing.push(seed);
         }

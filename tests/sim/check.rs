@@ -45,13 +45,32 @@ pub const PROCESS: &str = "one runner at a time, and none dies";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Kind {
-    Reminder { page: usize, start: DateTime<Utc>, due: DateTime<Utc> },
-    Talk { page: usize, talk: usize, start: DateTime<Utc>, due: DateTime<Utc> },
-    Digest { date: NaiveDate },
-    DigestPart { date: NaiveDate },
-    Change { page: usize },
-    Cancel { page: usize },
-    Announcement { marker: usize },
+    Reminder {
+        page: usize,
+        start: DateTime<Utc>,
+        due: DateTime<Utc>,
+    },
+    Talk {
+        page: usize,
+        talk: usize,
+        start: DateTime<Utc>,
+        due: DateTime<Utc>,
+    },
+    Digest {
+        date: NaiveDate,
+    },
+    DigestPart {
+        date: NaiveDate,
+    },
+    Change {
+        page: usize,
+    },
+    Cancel {
+        page: usize,
+    },
+    Announcement {
+        marker: usize,
+    },
     Other,
 }
 
@@ -148,7 +167,9 @@ impl<'a> Judge<'a> {
     }
 
     fn local(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.zone).format("%m-%d %H:%M:%S").to_string()
+        at.with_timezone(&self.zone)
+            .format("%m-%d %H:%M:%S %Z")
+            .to_string()
     }
 
     fn title(&self, page: usize) -> &str {
@@ -158,7 +179,9 @@ impl<'a> Judge<'a> {
     /// Renders every reminder herald could send of every version a page had.
     fn learn(&mut self, config: &Config) {
         for ((page, state), event) in &self.log.versions {
-            let Some(start) = event.start.map(|s| s.with_timezone(&Utc)) else { continue };
+            let Some(start) = event.start.map(|s| s.with_timezone(&Utc)) else {
+                continue;
+            };
             let post = |what: What| Post {
                 key: String::new(),
                 due: start,
@@ -170,9 +193,21 @@ impl<'a> Judge<'a> {
                     event: event.id.clone(),
                     before: *before,
                 };
-                for html in render::post(&post(what), std::slice::from_ref(event), Lang::En, self.zone) {
+                for html in render::post(
+                    &post(what),
+                    std::slice::from_ref(event),
+                    Lang::En,
+                    self.zone,
+                ) {
                     let due = start - before.to_chrono();
-                    self.known.insert(html, Kind::Reminder { page: *page, start, due });
+                    self.known.insert(
+                        html,
+                        Kind::Reminder {
+                            page: *page,
+                            start,
+                            due,
+                        },
+                    );
                 }
             }
             for (index, talk) in event.talks().enumerate() {
@@ -185,9 +220,12 @@ impl<'a> Judge<'a> {
                         before: *before,
                     };
                     let slot_start = slot.start.with_timezone(&Utc);
-                    for html in
-                        render::post(&post(what), std::slice::from_ref(event), Lang::En, self.zone)
-                    {
+                    for html in render::post(
+                        &post(what),
+                        std::slice::from_ref(event),
+                        Lang::En,
+                        self.zone,
+                    ) {
                         let due = slot_start - before.to_chrono();
                         self.known.insert(
                             html,
@@ -210,8 +248,15 @@ impl<'a> Judge<'a> {
                 continue;
             }
             let html = &attempt.html;
+            // Cards and lists show a title in bold; notices name it after
+            // their bold heading (`❌ <b>Cancelled:</b> Meetup e1`).
+            let heading = html.lines().next().unwrap_or_default();
             let pages: Vec<usize> = (0..self.history.pages.len())
-                .filter(|p| html.contains(&format!("<b>{}</b>", self.title(*p))))
+                .filter(|p| {
+                    let title = self.title(*p);
+                    html.contains(&format!("<b>{title}</b>"))
+                        || heading.ends_with(&format!("</b> {title}"))
+                })
                 .collect();
             let date = attempt.at.with_timezone(&self.zone).date_naive();
             let first = pages.first().copied();
@@ -219,7 +264,14 @@ impl<'a> Judge<'a> {
                 match self.known.get(html) {
                     Some(kind) => kind.clone(),
                     None => {
-                        self.fail(RECOGNISED, format!("{} chat {}: a reminder no page version gives: {html}", self.local(attempt.at), attempt.chat));
+                        self.fail(
+                            RECOGNISED,
+                            format!(
+                                "{} chat {}: a reminder no page version gives: {html}",
+                                self.local(attempt.at),
+                                attempt.chat
+                            ),
+                        );
                         continue;
                     }
                 }
@@ -267,7 +319,13 @@ impl<'a> Judge<'a> {
 
     /// Whether `page` was in a state for which `holds` at some moment of
     /// `[from, to]`.
-    fn ever(&self, page: usize, from: DateTime<Utc>, to: DateTime<Utc>, holds: impl Fn(&PageState) -> bool) -> bool {
+    fn ever(
+        &self,
+        page: usize,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        holds: impl Fn(&PageState) -> bool,
+    ) -> bool {
         holds(self.state_at(page, from))
             || self.log.pages[page]
                 .iter()
@@ -275,7 +333,9 @@ impl<'a> Judge<'a> {
     }
 
     fn changed_between(&self, page: usize, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
-        self.log.pages[page].iter().any(|(t, _)| *t > from && *t <= to)
+        self.log.pages[page]
+            .iter()
+            .any(|(t, _)| *t > from && *t <= to)
     }
 
     /// When the page was in a state for which `holds`.
@@ -299,7 +359,11 @@ impl<'a> Judge<'a> {
     }
 
     fn blocked_at(&self, chat: i64) -> Option<DateTime<Utc>> {
-        self.log.blocked.iter().find(|(_, c)| *c == chat).map(|(t, _)| *t)
+        self.log
+            .blocked
+            .iter()
+            .find(|(_, c)| *c == chat)
+            .map(|(t, _)| *t)
     }
 
     /// When herald was to post to `chat`: configured, or subscribed, and
@@ -342,10 +406,15 @@ impl<'a> Judge<'a> {
         let mut seen: HashMap<(i64, Kind, String), Vec<usize>> = HashMap::new();
         for (n, message) in self.messages.iter().enumerate() {
             let key = match &message.kind {
-                Kind::Reminder { .. } | Kind::Talk { .. } | Kind::Digest { .. } | Kind::Announcement { .. } => {
-                    (message.chat, message.kind.clone(), String::new())
-                }
-                _ => (message.chat, message.kind.clone(), self.html(message).to_string()),
+                Kind::Reminder { .. }
+                | Kind::Talk { .. }
+                | Kind::Digest { .. }
+                | Kind::Announcement { .. } => (message.chat, message.kind.clone(), String::new()),
+                _ => (
+                    message.chat,
+                    message.kind.clone(),
+                    self.html(message).to_string(),
+                ),
             };
             seen.entry(key).or_default().push(n);
         }
@@ -354,10 +423,21 @@ impl<'a> Judge<'a> {
         for ((_, kind, _), sent) in &seen {
             for pair in sent.windows(2) {
                 let (first, again) = (&self.messages[pair[0]], &self.messages[pair[1]]);
-                let notice = matches!(kind, Kind::Change { .. } | Kind::Cancel { .. } | Kind::Other | Kind::DigestPart { .. });
+                let notice = matches!(
+                    kind,
+                    Kind::Change { .. }
+                        | Kind::Cancel { .. }
+                        | Kind::Other
+                        | Kind::DigestPart { .. }
+                );
                 // The same notice again after the page changed and came back
                 // is news again.
-                if notice && first.pages.iter().any(|p| self.changed_between(*p, first.at, again.at)) {
+                if notice
+                    && first
+                        .pages
+                        .iter()
+                        .any(|p| self.changed_between(*p, first.at, again.at))
+                {
                     continue;
                 }
                 repeats.push((pair[0], pair[1]));
@@ -413,10 +493,20 @@ impl<'a> Judge<'a> {
     }
 
     fn none_lost(&mut self, config: &Config) {
-        let mut offsets: Vec<Duration> = config.schedule.reminders.iter().map(|r| r.to_chrono()).collect();
+        let mut offsets: Vec<Duration> = config
+            .schedule
+            .reminders
+            .iter()
+            .map(|r| r.to_chrono())
+            .collect();
         offsets.sort();
         offsets.dedup();
-        let talk_offsets: Vec<Duration> = config.schedule.talk_reminders.iter().map(|r| r.to_chrono()).collect();
+        let talk_offsets: Vec<Duration> = config
+            .schedule
+            .talk_reminders
+            .iter()
+            .map(|r| r.to_chrono())
+            .collect();
         let mut missing = Vec::new();
         for (page, spec) in self.history.pages.iter().enumerate() {
             for (index, start) in spec.starts.iter().enumerate() {
@@ -424,24 +514,52 @@ impl<'a> Judge<'a> {
                 for offset in &offsets {
                     let due = *start - *offset;
                     for chat in Self::chats() {
-                        let kind = Kind::Reminder { page, start: *start, due };
+                        let kind = Kind::Reminder {
+                            page,
+                            start: *start,
+                            due,
+                        };
                         if let Some(from) = self.owed(chat, due, &live) {
                             if !self.got(chat, &kind) {
-                                missing.push((chat, due, from, format!("the {} reminder of {}", humanize(*offset), self.title(page))));
+                                missing.push((
+                                    chat,
+                                    due,
+                                    from,
+                                    format!(
+                                        "the {} reminder of {}",
+                                        humanize(*offset),
+                                        self.title(page)
+                                    ),
+                                ));
                             }
                         }
                     }
                 }
                 for talk in 0..super::history::TALKS.len() {
-                    let with = self.spans(page, |s| s.live() && s.start == index && s.talks.iter().any(|(t, _)| *t == talk));
+                    let with = self.spans(page, |s| {
+                        s.live() && s.start == index && s.talks.iter().any(|(t, _)| *t == talk)
+                    });
                     let slot = *start + Duration::minutes(TALK_MINUTES * talk as i64);
                     for offset in &talk_offsets {
                         let due = slot - *offset;
                         for chat in Self::chats() {
-                            let kind = Kind::Talk { page, talk, start: *start, due };
+                            let kind = Kind::Talk {
+                                page,
+                                talk,
+                                start: *start,
+                                due,
+                            };
                             if let Some(from) = self.owed(chat, due, &with) {
                                 if !self.got(chat, &kind) {
-                                    missing.push((chat, due, from, format!("the talk reminder of {}", talk_title(&spec.slug, talk))));
+                                    missing.push((
+                                        chat,
+                                        due,
+                                        from,
+                                        format!(
+                                            "the talk reminder of {}",
+                                            talk_title(&spec.slug, talk)
+                                        ),
+                                    ));
                                 }
                             }
                         }
@@ -507,13 +625,28 @@ impl<'a> Judge<'a> {
             let due = match &message.kind {
                 Kind::Reminder { due, .. } | Kind::Talk { due, .. } => Some(*due),
                 Kind::Digest { date } => {
-                    let due = moments.iter().copied().find(|m| m.with_timezone(&self.zone).date_naive() == *date);
+                    let due = moments
+                        .iter()
+                        .copied()
+                        .find(|m| m.with_timezone(&self.zone).date_naive() == *date);
                     if due.is_none() {
-                        self.fail(ON_TIME, format!("chat {} got a digest at {}, a day the cron does not name", message.chat, self.local(at)));
+                        self.fail(
+                            ON_TIME,
+                            format!(
+                                "chat {} got a digest at {}, a day the cron does not name",
+                                message.chat,
+                                self.local(at)
+                            ),
+                        );
                     }
                     due
                 }
-                Kind::Announcement { marker } => self.log.announcements.iter().find(|(m, _)| m == marker).map(|(_, due)| *due),
+                Kind::Announcement { marker } => self
+                    .log
+                    .announcements
+                    .iter()
+                    .find(|(m, _)| m == marker)
+                    .map(|(_, due)| *due),
                 _ => None,
             };
             if let Some(due) = due {
@@ -531,14 +664,27 @@ impl<'a> Judge<'a> {
             let said = match &message.kind {
                 Kind::Reminder { page, start, .. } => {
                     let start = *start;
-                    Some((*page, self.ever(*page, at - STALE, at, |s| s.live() && self.start_of(*page, s) == start)))
+                    Some((
+                        *page,
+                        self.ever(*page, at - STALE, at, |s| {
+                            s.live() && self.start_of(*page, s) == start
+                        }),
+                    ))
                 }
-                Kind::Talk { page, talk, start, .. } => {
+                Kind::Talk {
+                    page, talk, start, ..
+                } => {
                     let (start, talk) = (*start, *talk);
-                    let holds = |s: &PageState| s.live() && self.start_of(*page, s) == start && s.talks.iter().any(|(t, _)| *t == talk);
+                    let holds = |s: &PageState| {
+                        s.live()
+                            && self.start_of(*page, s) == start
+                            && s.talks.iter().any(|(t, _)| *t == talk)
+                    };
                     Some((*page, self.ever(*page, at - STALE, at, holds)))
                 }
-                Kind::Cancel { page } => Some((*page, self.ever(*page, at - STALE, at, |s| !s.live()))),
+                Kind::Cancel { page } => {
+                    Some((*page, self.ever(*page, at - STALE, at, |s| !s.live())))
+                }
                 _ => None,
             };
             if let Some((page, false)) = said {
@@ -556,12 +702,21 @@ impl<'a> Judge<'a> {
 
     fn stays_cancelled(&mut self) {
         for message in self.messages.clone() {
-            let Kind::Cancel { page } = message.kind else { continue };
+            let Kind::Cancel { page } = message.kind else {
+                continue;
+            };
             let later = self.messages.iter().find(|m| {
                 m.chat == message.chat
                     && m.at > message.at
                     && m.pages.contains(&page)
-                    && matches!(m.kind, Kind::Reminder { .. } | Kind::Talk { .. } | Kind::Digest { .. } | Kind::DigestPart { .. } | Kind::Change { .. })
+                    && matches!(
+                        m.kind,
+                        Kind::Reminder { .. }
+                            | Kind::Talk { .. }
+                            | Kind::Digest { .. }
+                            | Kind::DigestPart { .. }
+                            | Kind::Change { .. }
+                    )
                     && !self.ever(page, message.at, m.at, |s| s.live())
             });
             if let Some(later) = later {
@@ -581,11 +736,19 @@ impl<'a> Judge<'a> {
     fn last_word(&mut self) {
         let end = self.log.end;
         for chat in Self::chats() {
-            if !self.target(chat).iter().any(|(a, b)| *a <= end && *b >= end) {
+            if !self
+                .target(chat)
+                .iter()
+                .any(|(a, b)| *a <= end && *b >= end)
+            {
                 continue;
             }
             for page in 0..self.history.pages.len() {
-                if self.refused.iter().any(|m| m.chat == chat && m.pages.contains(&page)) {
+                if self
+                    .refused
+                    .iter()
+                    .any(|m| m.chat == chat && m.pages.contains(&page))
+                {
                     continue;
                 }
                 let about = |m: &&Message| {
@@ -593,14 +756,23 @@ impl<'a> Judge<'a> {
                         && m.pages.contains(&page)
                         && !matches!(m.kind, Kind::Talk { .. } | Kind::Announcement { .. })
                 };
-                let Some(last) = self.messages.iter().filter(about).last().cloned() else { continue };
+                let Some(last) = self.messages.iter().rfind(about).cloned() else {
+                    continue;
+                };
                 let state = self.state_at(page, end).clone();
                 let html = self.html(&last).to_string();
                 let slug = &self.history.pages[page].slug;
                 let wrong = if !state.live() {
-                    (!matches!(last.kind, Kind::Cancel { .. })).then(|| format!("{slug} is {} but the last word was not a cancellation", if state.present { "cancelled" } else { "gone" }))
+                    (!matches!(last.kind, Kind::Cancel { .. })).then(|| {
+                        format!(
+                            "{slug} is {} but the last word was not a cancellation",
+                            if state.present { "cancelled" } else { "gone" }
+                        )
+                    })
                 } else if matches!(last.kind, Kind::Cancel { .. }) {
-                    Some(format!("{slug} is on again, but the last word was its cancellation"))
+                    Some(format!(
+                        "{slug} is on again, but the last word was its cancellation"
+                    ))
                 } else {
                     let event = &self.log.versions[&(page, state.clone())];
                     let says = match last.kind {
@@ -609,13 +781,23 @@ impl<'a> Judge<'a> {
                         }
                         _ => {
                             let card = render::event_card(event, Lang::En, self.zone);
-                            card.lines().find(|l| l.starts_with("🗓 ")).unwrap_or_default().to_string()
+                            card.lines()
+                                .find(|l| l.starts_with("🗓 "))
+                                .unwrap_or_default()
+                                .to_string()
                         }
                     };
                     (!html.contains(&says)).then(|| format!("{slug} now says “{says}”"))
                 };
                 if let Some(wrong) = wrong {
-                    self.fail(LAST_WORD, format!("chat {chat}: {wrong}; last told at {}: {}", self.local(last.at), shorten(&html)));
+                    self.fail(
+                        LAST_WORD,
+                        format!(
+                            "chat {chat}: {wrong}; last told at {}: {}",
+                            self.local(last.at),
+                            shorten(&html)
+                        ),
+                    );
                     continue;
                 }
                 if !state.live() {
@@ -623,11 +805,19 @@ impl<'a> Judge<'a> {
                 }
                 for (talk, speaker) in &state.talks {
                     let bold = format!("<b>{}</b>", talk_title(slug, *talk));
-                    let last = self.messages.iter().filter(|m| m.chat == chat && self.html(m).contains(&bold)).last();
+                    let last = self
+                        .messages
+                        .iter()
+                        .rfind(|m| m.chat == chat && self.html(m).contains(&bold));
                     if let Some(last) = last {
                         let html = self.html(last);
                         if !html.contains(speaker) {
-                            let detail = format!("chat {chat}: {} is now given by {speaker}; last told at {}: {}", talk_title(slug, *talk), self.local(last.at), shorten(html));
+                            let detail = format!(
+                                "chat {chat}: {} is now given by {speaker}; last told at {}: {}",
+                                talk_title(slug, *talk),
+                                self.local(last.at),
+                                shorten(html)
+                            );
                             self.fail(LAST_WORD, detail);
                         }
                     }
@@ -641,8 +831,16 @@ impl<'a> Judge<'a> {
         let due = |m: &Message| -> Option<DateTime<Utc>> {
             match &m.kind {
                 Kind::Reminder { due, .. } | Kind::Talk { due, .. } => Some(*due),
-                Kind::Digest { date } => moments.iter().copied().find(|t| t.with_timezone(&self.zone).date_naive() == *date),
-                Kind::Announcement { marker } => self.log.announcements.iter().find(|(n, _)| n == marker).map(|(_, due)| *due),
+                Kind::Digest { date } => moments
+                    .iter()
+                    .copied()
+                    .find(|t| t.with_timezone(&self.zone).date_naive() == *date),
+                Kind::Announcement { marker } => self
+                    .log
+                    .announcements
+                    .iter()
+                    .find(|(n, _)| n == marker)
+                    .map(|(_, due)| *due),
                 _ => None,
             }
         };
@@ -660,9 +858,13 @@ impl<'a> Judge<'a> {
                     )),
                     _ => {}
                 }
-                let Some(due_first) = due(first) else { continue };
+                let Some(due_first) = due(first) else {
+                    continue;
+                };
                 for later in &sent[i + 1..] {
-                    let Some(due_later) = due(later) else { continue };
+                    let Some(due_later) = due(later) else {
+                        continue;
+                    };
                     let owed_then = due_later + Duration::minutes(1) <= first.at
                         && match &later.kind {
                             Kind::Reminder { page, start, .. } | Kind::Talk { page, start, .. } => {

@@ -59,30 +59,68 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub enum Action {
     /// The page's date moves to `starts[to]` (its talks move with it).
-    Move { page: usize, to: usize },
-    Speaker { page: usize, talk: usize, speaker: &'static str },
-    AddTalk { page: usize, talk: usize, speaker: &'static str },
-    RemoveTalk { page: usize, talk: usize },
-    Cancel { page: usize },
-    Restore { page: usize },
+    Move {
+        page: usize,
+        to: usize,
+    },
+    Speaker {
+        page: usize,
+        talk: usize,
+        speaker: &'static str,
+    },
+    AddTalk {
+        page: usize,
+        talk: usize,
+        speaker: &'static str,
+    },
+    RemoveTalk {
+        page: usize,
+        talk: usize,
+    },
+    Cancel {
+        page: usize,
+    },
+    Restore {
+        page: usize,
+    },
     /// The page file is deleted.
-    Remove { page: usize },
+    Remove {
+        page: usize,
+    },
     /// The page file comes back, as it was.
-    Readd { page: usize },
-    Subscribe { chat: i64 },
-    Unsubscribe { chat: i64 },
+    Readd {
+        page: usize,
+    },
+    Subscribe {
+        chat: i64,
+    },
+    Unsubscribe {
+        chat: i64,
+    },
     /// The chat blocks the bot: Telegram answers 403 from now on.
-    Block { chat: i64 },
+    Block {
+        chat: i64,
+    },
     /// `herald announce --at`: due `after` from now.
-    Announce { number: u32, after: Duration },
+    Announce {
+        number: u32,
+        after: Duration,
+    },
     /// `kill -9`, at the next message Telegram accepts if `mid_send`
     /// (between the accept and herald's record of it), else now; back
     /// after `down`.
-    Kill { mid_send: bool, down: Duration },
+    Kill {
+        mid_send: bool,
+        down: Duration,
+    },
     /// SIGTERM, back after `down`.
-    Stop { down: Duration },
+    Stop {
+        down: Duration,
+    },
     /// The machine is suspended for `length`: the wall clock jumps.
-    Suspend { length: Duration },
+    Suspend {
+        length: Duration,
+    },
     /// A second `herald run` on the same state file: refused by the lease.
     Overlap,
     /// A `herald run --standby`: takes over when the running one dies.
@@ -157,16 +195,13 @@ impl PageState {
                     }
                 }
             }
-            Action::AddTalk { talk, speaker, .. } => {
-                if !next.talks.iter().any(|(t, _)| t == talk) {
-                    next.talks.push((*talk, speaker));
-                    next.talks.sort();
-                }
+            Action::AddTalk { talk, speaker, .. } if !next.talks.iter().any(|(t, _)| t == talk) => {
+                next.talks.push((*talk, speaker));
+                next.talks.sort();
             }
-            Action::RemoveTalk { talk, .. } => {
-                if next.talks.len() > 1 {
-                    next.talks.retain(|(t, _)| t != talk);
-                }
+            // A page keeps at least one talk.
+            Action::RemoveTalk { talk, .. } if next.talks.len() > 1 => {
+                next.talks.retain(|(t, _)| t != talk);
             }
             Action::Cancel { .. } => next.cancelled = true,
             Action::Restore { .. } => next.cancelled = false,
@@ -211,7 +246,11 @@ impl History {
         let around = *rng.pick(&[(3, 1), (10, 1), (2, 20), (10, 20)]);
         let first_day = NaiveDate::from_ymd_opt(2027, around.0, around.1).unwrap()
             + Duration::days(rng.range(0, 20));
-        let start = Utc.from_utc_datetime(&first_day.and_hms_opt(rng.range(0, 23) as u32, 7, 0).unwrap());
+        let start = Utc.from_utc_datetime(
+            &first_day
+                .and_hms_opt(rng.range(0, 23) as u32, 7, 0)
+                .unwrap(),
+        );
         let days = rng.range(20, 60);
         let end = start + Duration::days(days);
         let first_run = if rng.chance(0.2) {
@@ -289,6 +328,43 @@ impl History {
         Duration::minutes(self.catch_up_minutes)
     }
 
+    /// One event three days out in UTC, its chats told a day before, and
+    /// nothing else: for hand-written histories.
+    pub fn quiet() -> History {
+        let start = Utc.with_ymd_and_hms(2027, 5, 3, 8, 0, 0).unwrap();
+        let event = start + Duration::days(3);
+        History {
+            seed: 0,
+            zone: chrono_tz::UTC,
+            start,
+            end: start + Duration::days(5),
+            first_run: start,
+            reminders: vec!["1d", "2h"],
+            talk_reminders: vec!["10m"],
+            catch_up_minutes: 60,
+            pages: vec![PageSpec {
+                slug: "e0".into(),
+                title: "Meetup e0".into(),
+                starts: vec![
+                    event,
+                    event + Duration::hours(1),
+                    event - Duration::minutes(30),
+                ],
+                talks: vec![(0, "Jane Doe"), (1, "Li Lei")],
+                present: true,
+            }],
+            steps: Vec::new(),
+        }
+    }
+
+    /// The history with `action` `before` its event's first start.
+    pub fn with(mut self, before: Duration, action: Action) -> History {
+        let at = self.pages[0].starts[0] - before;
+        self.steps.push(Step { at, action });
+        self.steps.sort_by_key(|step| step.at);
+        self
+    }
+
     pub fn without(&self, step: usize) -> History {
         let mut smaller = self.clone();
         smaller.steps.remove(step);
@@ -296,17 +372,30 @@ impl History {
     }
 }
 
-fn page(rng: &mut Rng, n: usize, start: DateTime<Utc>, days: i64, zone: Tz, long: bool) -> PageSpec {
+fn page(
+    rng: &mut Rng,
+    n: usize,
+    start: DateTime<Utc>,
+    days: i64,
+    zone: Tz,
+    long: bool,
+) -> PageSpec {
     let slug = format!("e{n}");
     let title = if long {
         // Long enough that a digest of a few of them is several messages.
-        format!("Meetup {slug} {}", "long title words ".repeat(90).trim_end())
+        format!(
+            "Meetup {slug} {}",
+            "long title words ".repeat(90).trim_end()
+        )
     } else {
         format!("Meetup {slug}")
     };
     let day = (start + Duration::days(rng.range(1, days - 1))).with_timezone(&zone);
     let hour = rng.range(9, 19) as u32;
-    let local = day.date_naive().and_hms_opt(hour, *rng.pick(&[0, 30]), 0).unwrap();
+    let local = day
+        .date_naive()
+        .and_hms_opt(hour, *rng.pick(&[0, 30]), 0)
+        .unwrap();
     let first = zone
         .from_local_datetime(&local)
         .earliest()
@@ -390,7 +479,14 @@ impl fmt::Display for History {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let zone = self.zone;
         let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S %Z");
-        writeln!(f, "seed {}: {} to {} in {zone}", self.seed, local(self.start), local(self.end))?;
+        // (Times in violations below are local too, with the zone's abbreviation.)
+        writeln!(
+            f,
+            "seed {}: {} to {} in {zone}",
+            self.seed,
+            local(self.start),
+            local(self.end)
+        )?;
         writeln!(
             f,
             "  reminders {:?}, talk reminders {:?}, catch_up {} min, first run {}",

@@ -51,11 +51,13 @@ pub fn properties(violations: &[Violation]) -> Vec<&'static str> {
     names
 }
 
-/// Drops steps, one at a time, while the history still breaks one of the
-/// properties it broke at first: what is left is a reproduction with no
-/// step that does not matter. Bounded by the number of steps squared.
-pub fn shrink(failing: &Outcome) -> Outcome {
-    let wanted = properties(&failing.violations);
+/// Drops steps, one at a time, while the history still breaks `property`:
+/// what is left is a reproduction with no step that does not matter.
+/// Bounded: at most `budget` histories are played (what is printed is then
+/// smaller, if not minimal).
+pub fn shrink(failing: &Outcome, property: &str, budget: usize) -> Outcome {
+    let wanted = [property];
+    let mut runs = 0;
     let mut best = Outcome {
         history: failing.history.clone(),
         violations: failing.violations.clone(),
@@ -64,6 +66,10 @@ pub fn shrink(failing: &Outcome) -> Outcome {
     loop {
         let mut smaller = None;
         for step in (0..best.history.steps.len()).rev() {
+            runs += 1;
+            if runs > budget {
+                return best;
+            }
             let candidate = run(&best.history.without(step));
             if properties(&candidate.violations)
                 .iter()
@@ -80,21 +86,39 @@ pub fn shrink(failing: &Outcome) -> Outcome {
     }
 }
 
-/// A failing seed as a person reads it: the properties, the shrunk
-/// history's steps, and what went wrong.
-pub fn report(outcome: &Outcome) -> String {
-    let mut text = format!(
-        "seed {} breaks: {}\nminimal reproduction ({} of its steps):\n{}",
-        outcome.history.seed,
-        properties(&outcome.violations).join("; "),
-        outcome.history.steps.len(),
-        outcome.history
-    );
-    for violation in outcome.violations.iter().take(8) {
-        text.push_str(&format!("  ✗ {}: {}\n", violation.property, violation.detail));
+/// A failing seed as a person reads it: each property it breaks, with a
+/// history shrunk for that property and what went wrong in it.
+pub fn report(failing: &Outcome, budget: usize) -> String {
+    let mut text = String::new();
+    for property in properties(&failing.violations) {
+        let shrunk = shrink(failing, property, budget);
+        text.push_str(&format!(
+            "seed {} breaks “{property}”; minimal reproduction ({} of {} steps):\n",
+            failing.history.seed,
+            shrunk.history.steps.len(),
+            failing.history.steps.len()
+        ));
+        text.push_str(&details(&shrunk, Some(property)));
     }
-    if outcome.violations.len() > 8 {
-        text.push_str(&format!("  … and {} more\n", outcome.violations.len() - 8));
+    text
+}
+
+/// A history and what it broke (of `property`, or all).
+pub fn details(outcome: &Outcome, property: Option<&str>) -> String {
+    let mut text = outcome.history.to_string();
+    let shown: Vec<&Violation> = outcome
+        .violations
+        .iter()
+        .filter(|v| property.is_none_or(|p| v.property == p))
+        .collect();
+    for violation in shown.iter().take(8) {
+        text.push_str(&format!(
+            "  ✗ {}: {}\n",
+            violation.property, violation.detail
+        ));
+    }
+    if shown.len() > 8 {
+        text.push_str(&format!("  … and {} more\n", shown.len() - 8));
     }
     text
 }

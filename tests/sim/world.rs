@@ -23,7 +23,7 @@ use herald::schedule::runner::{Deliver, Delivery, Pin, Runner};
 use herald::store::{Author, Lease, LeaseError, NewAnnouncement, State, Store};
 use tokio::sync::{watch, Notify};
 
-use super::history::{Action, History, PageState, TALKS, TALK_MINUTES};
+use super::history::{Action, History, PageState, TALK_MINUTES};
 use super::rng::Rng;
 
 /// The runner's wall clock: tokio's (paused) clock from `origin`, plus jumps.
@@ -263,7 +263,10 @@ pub fn play(history: &History) -> Log {
 /// file, with its WAL and locks.
 fn scratch() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    let in_memory = shm.is_dir().then(|| tempfile::tempdir_in(shm).ok()).flatten();
+    let in_memory = shm
+        .is_dir()
+        .then(|| tempfile::tempdir_in(shm).ok())
+        .flatten();
     in_memory.unwrap_or_else(|| tempfile::tempdir().unwrap())
 }
 
@@ -283,7 +286,10 @@ impl Driver {
         }));
         let states: Vec<PageState> = history.pages.iter().map(|p| p.initial()).collect();
         let log = Log {
-            pages: states.iter().map(|s| vec![(history.start, s.clone())]).collect(),
+            pages: states
+                .iter()
+                .map(|s| vec![(history.start, s.clone())])
+                .collect(),
             ..Log::default()
         };
         let (pages, _) = watch::channel(Arc::new(Catalog::default()));
@@ -337,12 +343,24 @@ impl Driver {
             .iter()
             .map(|r| r.to_chrono())
             .collect();
-        for page in &history.pages {
-            for start in &page.starts {
+        for (n, page) in history.pages.iter().enumerate() {
+            // Only the starts and talks the page ever has: each moment
+            // costs a few minutes of the runner's time.
+            let steps = history.steps.iter().map(|s| &s.action);
+            let mut starts = vec![0];
+            let mut talks: Vec<usize> = page.talks.iter().map(|(t, _)| *t).collect();
+            for action in steps.filter(|a| a.page() == Some(n)) {
+                match action {
+                    Action::Move { to, .. } => starts.push(*to),
+                    Action::AddTalk { talk, .. } => talks.push(*talk),
+                    _ => {}
+                }
+            }
+            for start in starts.iter().map(|s| &page.starts[*s]) {
                 for offset in &offsets {
                     self.at(*start - *offset, Item::Wake);
                 }
-                for talk in 0..TALKS.len() {
+                for &talk in &talks {
                     let slot = *start + Duration::minutes(TALK_MINUTES * talk as i64);
                     for offset in &talk_offsets {
                         self.at(slot - *offset, Item::Wake);
@@ -420,7 +438,11 @@ impl Driver {
                     store.unsubscribe(chat)
                 };
                 if changed.unwrap() {
-                    self.log.lock().unwrap().subscriptions.push((now, chat, subscribe));
+                    self.log
+                        .lock()
+                        .unwrap()
+                        .subscriptions
+                        .push((now, chat, subscribe));
                 }
             }
             Action::Block { chat } => {
@@ -485,7 +507,11 @@ impl Driver {
 
     fn problem(&self, what: &str) {
         let at = self.clock.now();
-        self.log.lock().unwrap().problems.push(format!("{at}: {what}"));
+        self.log
+            .lock()
+            .unwrap()
+            .problems
+            .push(format!("{at}: {what}"));
     }
 
     /// `herald announce --at`, from another process.
@@ -511,7 +537,9 @@ impl Driver {
     /// `kill -9` of the running herald: its task is dropped where it
     /// stands, and the OS lets go of its lease.
     async fn kill(&mut self) {
-        let Some(instance) = self.running.take() else { return };
+        let Some(instance) = self.running.take() else {
+            return;
+        };
         instance.task.abort();
         let _ = instance.task.await;
         let window = self.fake.0.in_flight.lock().unwrap().take();
@@ -548,7 +576,11 @@ impl Driver {
         let started = Arc::new(Mutex::new(None));
         let (slot, since) = (Arc::clone(&store), Arc::clone(&started));
         let (path, clock, fake) = (self.path.clone(), self.clock.clone(), self.fake.clone());
-        let (config, catalog, log) = (self.config.clone(), self.pages.subscribe(), Arc::clone(&self.log));
+        let (config, catalog, log) = (
+            self.config.clone(),
+            self.pages.subscribe(),
+            Arc::clone(&self.log),
+        );
         let task = tokio::spawn(async move {
             let problem = |what: String| log.lock().unwrap().problems.push(what);
             let lease = if standby {
@@ -585,7 +617,9 @@ impl Driver {
         let mut events = Vec::new();
         let mut log = self.log.lock().unwrap();
         for (n, (page, state)) in self.history.pages.iter().zip(&self.states).enumerate() {
-            let Some(markdown) = page.markdown(state, zone) else { continue };
+            let Some(markdown) = page.markdown(state, zone) else {
+                continue;
+            };
             let event = log
                 .versions
                 .entry((n, state.clone()))
@@ -630,7 +664,9 @@ pub fn digest_moments(history: &History) -> Vec<DateTime<Utc>> {
     let zone = history.zone;
     let mut out = Vec::new();
     let mut day = history.start.with_timezone(&zone).date_naive();
-    while zone.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap()).with_timezone(&Utc)
+    while zone
+        .from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap())
+        .with_timezone(&Utc)
         <= history.end + Duration::days(1)
     {
         if day.weekday_is(Weekday::Sun) {
