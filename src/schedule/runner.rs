@@ -426,7 +426,11 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let planned = call(&self.store, |s| s.planned_until()).await?;
         let version = call(&self.store, |s| s.data_version()).await?;
         let now = self.clock.now();
-        let from = planned.unwrap_or(now).min(now);
+        // A first start (a new state file) owes what fell due within
+        // `catch_up` before it, digests as well as reminders, like any start
+        // after downtime.
+        let first = now - self.config.schedule.catch_up.to_chrono();
+        let from = planned.unwrap_or(first).min(now);
         let mut configured = Vec::new();
         for chat in &self.config.telegram.chats {
             let chat = match chat {
