@@ -657,13 +657,15 @@ pub fn read(slug: &str, markdown: &str, zone: chrono_tz::Tz) -> Event {
     }
 }
 
-/// Each Sunday's 02:30 digest in the history's zone: the instant itself,
+/// Each Sunday's 02:30 digest in the history's zone, from `catch_up` before
+/// the history starts: the instant itself,
 /// or, on a day that skips 02:30, the first instant after the gap. Both
 /// readings of a repeated 02:30 are included.
 pub fn digest_moments(history: &History) -> Vec<DateTime<Utc>> {
     let zone = history.zone;
     let mut out = Vec::new();
-    let mut day = history.start.with_timezone(&zone).date_naive();
+    let owed_from = history.start - Duration::minutes(history.catch_up_minutes);
+    let mut day = owed_from.with_timezone(&zone).date_naive();
     while zone
         .from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap())
         .with_timezone(&Utc)
@@ -688,7 +690,8 @@ pub fn digest_moments(history: &History) -> Vec<DateTime<Utc>> {
         }
         day = day.succ_opt().unwrap();
     }
-    out.retain(|at| *at >= history.start && *at <= history.end);
+    // A first start owes a digest that fell due within `catch_up` before it.
+    out.retain(|at| *at >= owed_from && *at <= history.end);
     out
 }
 
