@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
+use teloxide::requests::{HasPayload, JsonRequest};
 use teloxide::types::{MaybeInaccessibleMessage, MessageId, User};
 
-use super::entities;
 use super::handlers::{edit, Herald};
+use super::{call, entities};
 use crate::commands::{self, Act, Announce, Reply};
 use crate::lang::Lang;
 use crate::render;
@@ -93,7 +94,7 @@ impl Herald {
         let chat = shown.chat().id;
         let answer = bot.answer_callback_query(query.id.clone());
         let Some(user) = self.organizer(Some(&query.from), chat, "announcement button") else {
-            return answer.text(render::announce_refused(lang)).await.map(drop);
+            return answered(bot, answer.text(render::announce_refused(lang))).await;
         };
         let at = (chat.0, shown.id().0);
         let pressed = self.press(user, at, id, act, lang).unwrap_or_else(|error| {
@@ -101,9 +102,9 @@ impl Herald {
             Pressed::Refused(render::not_saved(lang))
         });
         match pressed {
-            Pressed::Refused(why) => answer.text(why).await.map(drop),
+            Pressed::Refused(why) => answered(bot, answer.text(why)).await,
             Pressed::Shows { here, preview } => {
-                answer.await?;
+                answered(bot, answer).await?;
                 if let Some(((chat, message), reply)) = preview {
                     edit(bot, ChatId(chat), MessageId(message), &reply).await?;
                 }
@@ -215,6 +216,14 @@ fn announced_html(msg: &Message, request: &Announce) -> Option<String> {
 fn failed(error: &StoreError, lang: Lang) -> Reply {
     tracing::error!(%error, "cannot use the state file for an announcement");
     commands::not_saved(lang)
+}
+
+/// A button's answer, through the retried call like every other reply.
+async fn answered(
+    bot: &Bot,
+    answer: JsonRequest<teloxide::payloads::AnswerCallbackQuery>,
+) -> ResponseResult<()> {
+    call::retried(bot, answer.payload_ref()).await.map(drop)
 }
 
 #[cfg(test)]
