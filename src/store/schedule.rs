@@ -71,16 +71,7 @@ impl Store {
                     Err(problem) => return Ok(Err(problem)),
                 }
             }
-            let mut seen = connection.prepare("SELECT event, facts, since FROM seen")?;
-            let rows = seen.query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, Option<String>>(1)?,
-                    row.get::<_, DateTime<Utc>>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (event, facts, since) = row?;
+            for (event, facts, since) in seen_rows(&connection)? {
                 let facts = match facts.as_deref().map(decode).transpose() {
                     Ok(facts) => facts,
                     Err(problem) => return Ok(Err(problem)),
@@ -332,25 +323,14 @@ impl Store {
             )?;
             transaction.execute("DELETE FROM parts WHERE at < ?1", [cut])?;
             let mut past = Vec::new();
-            {
-                let mut seen = transaction.prepare("SELECT event, facts, since FROM seen")?;
-                let rows = seen.query_map([], |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, Option<String>>(1)?,
-                        row.get::<_, DateTime<Utc>>(2)?,
-                    ))
-                })?;
-                for row in rows {
-                    let (event, facts, since) = row?;
-                    let gone = match facts.as_deref().map(decode).transpose() {
-                        Ok(None) => since < cut,
-                        Ok(Some(facts)) => facts.start.is_some_and(|start| start < cut),
-                        Err(problem) => return Ok(Err(problem)),
-                    };
-                    if gone {
-                        past.push((event, facts.is_none()));
-                    }
+            for (event, facts, since) in seen_rows(&transaction)? {
+                let gone = match facts.as_deref().map(decode).transpose() {
+                    Ok(None) => since < cut,
+                    Ok(Some(facts)) => facts.start.is_some_and(|start| start < cut),
+                    Err(problem) => return Ok(Err(problem)),
+                };
+                if gone {
+                    past.push((event, facts.is_none()));
                 }
             }
             let mut events = 0;
@@ -377,6 +357,16 @@ impl Store {
             source: problem,
         }
     }
+}
+
+/// A row of `seen`: the event, its facts as stored (none once its page is
+/// gone), and since when.
+type SeenRow = (String, Option<String>, DateTime<Utc>);
+
+fn seen_rows(connection: &rusqlite::Connection) -> rusqlite::Result<Vec<SeenRow>> {
+    let mut seen = connection.prepare("SELECT event, facts, since FROM seen")?;
+    let rows = seen.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    rows.collect()
 }
 
 fn encode(facts: &Facts) -> String {

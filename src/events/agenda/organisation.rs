@@ -5,6 +5,8 @@
 //! suffix, one introduced as an employer, or a short description with its job
 //! title taken off. A job title alone is never a company.
 
+use super::people::{is_han, offset};
+
 /// Endings that make a name an organisation's.
 const SUFFIXES: &[&str] = &[
     "有限公司",
@@ -172,10 +174,6 @@ fn founding_at(text: &str) -> Option<usize> {
     FOUNDINGS.iter().filter_map(|role| text.find(role)).min()
 }
 
-fn offset(whole: &str, part: &str) -> usize {
-    part.as_ptr() as usize - whole.as_ptr() as usize
-}
-
 /// `驭势科技`, `Acme Labs`: a name that ends like an organisation's.
 pub fn has_suffix(text: &str) -> bool {
     let text = text.trim();
@@ -282,7 +280,7 @@ fn without_skill(org: &str) -> &str {
     match org.rsplit_once(' ') {
         Some((head, skill))
             if skill.chars().all(|c| c.is_ascii_alphanumeric())
-                && head.chars().any(super::people::is_han)
+                && head.chars().any(is_han)
                 && !head.contains(|c: char| c.is_ascii_alphabetic()) =>
         {
             head.trim()

@@ -67,7 +67,8 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
     out
 }
 
-fn offset(whole: &str, part: &str) -> usize {
+/// Where `part`, a slice of `whole`, begins in it.
+pub(super) fn offset(whole: &str, part: &str) -> usize {
     part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
