@@ -189,3 +189,71 @@ async fn sigterm_with_a_reply_under_way_exits_within_5_s() {
         &format!("exited {:.2?} after SIGTERM", signalled.elapsed()),
     );
 }
+
+/// Another program holds the state file's write lock (a backup tool, a
+/// stray `sqlite3` shell) for longer than `catch_up`: the scheduler cannot
+/// record its posts, so rather than a bot that answers but never posts,
+/// `herald run` stops with status 1 and says why, for a supervisor to
+/// restart it. Nothing is posted that could not be recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_file_locked_longer_than_catch_up_stops_herald_with_status_1() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events");
+    std::fs::create_dir(&events).unwrap();
+    // The one reminder falls due a few seconds after the start.
+    let start = chrono::Utc::now() + chrono::Duration::hours(1) + chrono::Duration::seconds(6);
+    std::fs::write(
+        events.join("soon.md"),
+        format!(
+            "---\ntitle: Locked Out Meetup\ndate: {}\n---\n",
+            start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    )
+    .unwrap();
+    let channel = Chat::Group(-100_777);
+    let config = dir.path().join("bot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[telegram]\nchats = [{}]\n[schedule]\nreminders = [\"1h\"]\n\
+             talk_reminders = []\ncatch_up = \"2s\"\n",
+            channel.id()
+        ),
+    )
+    .unwrap();
+    let herald = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", api.url())
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    api.wait_for_calls("setMyCommands", 2).await;
+
+    let lock = rusqlite::Connection::open(dir.path().join("herald.db")).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(60), herald.wait_with_output())
+        .await
+        .expect("herald stops within a minute of the lock")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("unusable for longer than catch_up"),
+        "the log says why: {stderr}"
+    );
+    assert_eq!(
+        support::running::count_in(&api, channel),
+        0,
+        "a reminder that could not be recorded was not sent"
+    );
+    lock.execute_batch("ROLLBACK").unwrap();
+    visible::tell(
+        "locked state",
+        "herald run exited 1 after the state file stayed locked past catch_up",
+    );
+}
