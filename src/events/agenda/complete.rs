@@ -2,13 +2,25 @@
 //! with no programme becomes its one talk, roster details and bios complete
 //! the speakers.
 
-use crate::events::model::{AgendaItem, Slot, Talk};
+use crate::events::model::{AgendaItem, Slot, Speaker, Talk};
 use crate::events::rich::Rich;
 
 use super::labels::{self, Field};
 use super::people::{self, is_person, plain};
 use super::times::{self, Timeline};
 use super::{organisation, shortcodes, Agenda, Frame};
+
+/// Where a page's one talk goes.
+enum Place {
+    /// The programme has no talk: the page is one.
+    Empty,
+    /// `7:30pm :: Talk starts`: its only talk is a slot named "talk", with
+    /// no speaker; the page's talk takes that slot.
+    Placeholder(usize, Option<Slot>),
+    /// Its only talk has a title but names nobody: it takes the page's
+    /// speakers.
+    Unnamed(usize),
+}
 
 impl Agenda {
     /// Theme abstracts go to the talk of the same speaker; one with no such
@@ -56,7 +68,8 @@ impl Agenda {
     /// speakers from the front matter, else a `主讲人：` / `Speaker:` line,
     /// else the person running text presents, else the page's person-like
     /// authors; its title from a `Topic:` line or
-    /// the page; its time from a `Time:` line or the event.
+    /// the page; its time from a `Time:` line or the event. A programme
+    /// whose one talk names nobody takes its speakers from the same places.
     pub(super) fn single_talk(
         &mut self,
         frame: &Frame,
@@ -65,10 +78,8 @@ impl Agenda {
         timeline: &mut Timeline,
         line: usize,
     ) {
-        // `7:30pm :: Talk starts`: a programme whose only talk is a slot
-        // named "talk" is the page's one talk, at that slot.
-        let placeholder = match self.talk_slots() {
-            Some(placeholder) => placeholder,
+        let place = match self.talk_slots() {
+            Some(place) => place,
             None => return,
         };
         let label = |field: Field| {
@@ -77,25 +88,7 @@ impl Agenda {
                 .find(|(f, _)| *f == field)
                 .map(|(_, value)| value.as_str())
         };
-        let mut speakers = frame.speakers.to_vec();
-        if speakers.is_empty() {
-            speakers = label(Field::Speaker)
-                .map(people::speakers)
-                .unwrap_or_default();
-        }
-        if speakers.is_empty() {
-            speakers.extend(presenters.first().map(|name| people::speaker(name)));
-        }
-        // Many authors, or a list of the event's speakers, are the people of
-        // an event with several talks, not the presenters of one.
-        if speakers.is_empty() && frame.authors.len() <= 3 && self.roster.is_empty() {
-            speakers = frame
-                .authors
-                .iter()
-                .map(|author| super::lines::author_speaker(author))
-                .filter(|s| is_person(&s.name, &[]))
-                .collect();
-        }
+        let mut speakers = self.page_speakers(frame, label(Field::Speaker), presenters);
         if speakers.is_empty() {
             return;
         }
@@ -104,6 +97,16 @@ impl Agenda {
                 speaker.company = Some(plain(company));
             }
         }
+        let placeholder = match place {
+            Place::Unnamed(at) => {
+                if let AgendaItem::Talk(talk) = &mut self.items[at] {
+                    talk.speakers = speakers;
+                }
+                return;
+            }
+            Place::Placeholder(at, slot) => Some((at, slot)),
+            Place::Empty => None,
+        };
         let title = label(Field::Title).unwrap_or(frame.title);
         let slot = match label(Field::Time).and_then(times::first) {
             _ if placeholder.is_some() => placeholder.and_then(|(_, slot)| slot),
@@ -132,10 +135,36 @@ impl Agenda {
         }
     }
 
-    /// Where a single talk may go: `Some(None)` when the programme has no
-    /// talk, `Some(Some((index, slot)))` when its only talk is a slot named
-    /// only "talk" with no speaker, `None` when it has real talks.
-    fn talk_slots(&self) -> Option<Option<(usize, Option<Slot>)>> {
+    /// Who the page says presents, strongest evidence first.
+    fn page_speakers(
+        &self,
+        frame: &Frame,
+        label: Option<&str>,
+        presenters: &[String],
+    ) -> Vec<Speaker> {
+        let mut speakers = frame.speakers.to_vec();
+        if speakers.is_empty() {
+            speakers = label.map(people::speakers).unwrap_or_default();
+        }
+        if speakers.is_empty() {
+            speakers.extend(presenters.first().map(|name| people::speaker(name)));
+        }
+        // Many authors, or a list of the event's speakers, are the people of
+        // an event with several talks, not the presenters of one.
+        if speakers.is_empty() && frame.authors.len() <= 3 && self.roster.is_empty() {
+            speakers = frame
+                .authors
+                .iter()
+                .map(|author| super::lines::author_speaker(author))
+                .filter(|s| is_person(&s.name, &[]))
+                .collect();
+        }
+        speakers
+    }
+
+    /// Where the page's single talk goes, or `None` when the programme has
+    /// talks that name their speakers.
+    fn talk_slots(&self) -> Option<Place> {
         let mut talks = self
             .items
             .iter()
@@ -145,11 +174,13 @@ impl Agenda {
                 AgendaItem::Break(_) => None,
             });
         match (talks.next(), talks.next()) {
-            (None, _) => Some(None),
-            (Some((at, talk)), None)
-                if talk.speakers.is_empty() && labels::is_talk_slot(&talk.title.plain()) =>
-            {
-                Some(Some((at, talk.slot)))
+            (None, _) => Some(Place::Empty),
+            (Some((at, talk)), None) if talk.speakers.is_empty() => {
+                Some(if labels::is_talk_slot(&talk.title.plain()) {
+                    Place::Placeholder(at, talk.slot)
+                } else {
+                    Place::Unnamed(at)
+                })
             }
             _ => None,
         }

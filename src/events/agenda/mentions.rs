@@ -35,11 +35,42 @@ const BEFORE: &[&str] = &[
     "presenter:",
 ];
 
+/// Words that open a sentence capitalised but never name anyone.
+const NOT_NAMES: &[&str] = &[
+    "this", "that", "these", "those", "it", "we", "they", "there", "here", "he", "she", "you", "i",
+    "our", "the", "a", "an", "everyone", "today", "tonight", "who",
+];
+
 /// The person a paragraph presents, if it names one plainly.
 pub fn presenter(paragraph: &str) -> Option<String> {
     let text = plain(paragraph);
     let words: Vec<&str> = text.split_whitespace().collect();
-    introduced(&words).or_else(|| opening(&words))
+    introduced(&words)
+        .or_else(|| opening(&words))
+        .or_else(|| who_will(&words))
+}
+
+/// `we have Scott Hanselman who will enlighten us`, `This month Hussein Al
+/// Abry will help us`: a full name (two words or more) anywhere, followed by
+/// `will` or `who will`.
+fn who_will(words: &[&str]) -> Option<String> {
+    (1..words.len()).find_map(|at| {
+        let next = |n: usize| words.get(at + n).map(|w| w.to_lowercase());
+        let will = next(0).as_deref() == Some("will")
+            || next(0).as_deref() == Some("who") && next(1).as_deref() == Some("will");
+        if !will {
+            return None;
+        }
+        (2..=at.min(4)).rev().find_map(|take| {
+            let run = &words[at - take..at];
+            let before = at.checked_sub(take + 1).map(|i| words[i]);
+            // The whole run of capitalised words, not its tail.
+            let whole = before.is_none_or(|w| !w.starts_with(char::is_uppercase));
+            let name = run.join(" ");
+            (whole && is_latin_name(&name) && !NOT_NAMES.contains(&run[0].to_lowercase().as_str()))
+                .then_some(name)
+        })
+    })
 }
 
 /// `… by Jane Doe`, `our speaker Hussein Al Abry will …`.
@@ -55,6 +86,9 @@ fn introduced(words: &[&str]) -> Option<String> {
 /// `is`: a bio).
 fn opening(words: &[&str]) -> Option<String> {
     let name = name_at(words, 1)?;
+    if NOT_NAMES.contains(&name.to_lowercase().as_str()) {
+        return None;
+    }
     let next = words.get(name.split_whitespace().count())?.to_lowercase();
     let two_words = name.split_whitespace().count() >= 2;
     (PRESENTS.contains(&next.as_str())
@@ -98,6 +132,14 @@ mod tests {
                 "Hussein Al Abry",
             ),
             ("A workshop presented by Jane Doe.", "Jane Doe"),
+            (
+                "luckily for us we have Scott Hanselman who will enlighten us on WSL",
+                "Scott Hanselman",
+            ),
+            (
+                "This month [Hussein Al Abry](https://z.tech) will help us identify patterns",
+                "Hussein Al Abry",
+            ),
         ] {
             assert_eq!(presenter(text).as_deref(), Some(name), "{text}");
         }
@@ -110,6 +152,8 @@ mod tests {
             "Rust can be used on embedded systems in various ways.",
             "Thank you so much to our speakers, who spent a great deal of time",
             "The OpenPOWER Foundation will be sharing a talk with Jabil",
+            "This will be a demo filled session where Scott will take us through",
+            "Next time Docker will be our topic",
         ] {
             assert_eq!(presenter(text), None, "{text}");
         }

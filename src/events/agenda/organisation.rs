@@ -114,6 +114,11 @@ const LATIN_ROLES: &[&str] = &[
     "chair",
     "president",
     "officer",
+    "leader",
+    "organizer",
+    "organiser",
+    "representative",
+    "coordinator",
 ];
 
 /// Words that open a job title: what precedes them is the employer
@@ -219,6 +224,7 @@ pub fn of_description(text: &str) -> Option<String> {
     suffixed()
         .find(|org| !is_community(org))
         .or_else(|| employer_then_job(&clauses))
+        .or_else(|| job_then_employer(&clauses))
         .or_else(|| clauses.iter().find_map(|c| before(c, chinese_job_at(c)?)))
         .or_else(|| clauses.iter().find_map(|c| lone_brand(c)))
         .or_else(|| clauses.iter().find_map(|c| before(c, founding_at(c)?)))
@@ -249,6 +255,21 @@ fn employer_then_job(clauses: &[&str]) -> Option<String> {
     (!has_role(first) && job_at(second).is_some() && is_org_shaped(first))
         .then(|| short(first))
         .flatten()
+}
+
+/// `Organizer, OpenStack Indonesia`: a job, then a capitalised clause that
+/// names no role, is where the job is held.
+fn job_then_employer(clauses: &[&str]) -> Option<String> {
+    let [first, second, ..] = clauses else {
+        return None;
+    };
+    (job_at(first).is_some()
+        && !has_role(second)
+        && is_capitalised(second)
+        && second.starts_with(char::is_uppercase)
+        && is_org_shaped(second))
+    .then(|| short(second))
+    .flatten()
 }
 
 /// `华为技术专家` → 华为: the organisation before a job title at `role`.
@@ -316,7 +337,9 @@ fn role_of(sentence: &str) -> Option<String> {
 /// experience or duty (`7年经验`, `负责…`).
 fn is_org_shaped(text: &str) -> bool {
     let text = text.trim();
-    (2..=24).contains(&text.chars().count())
+    // Latin names spell out words that Chinese packs into a few characters.
+    let longest = if text.chars().any(is_han) { 24 } else { 40 };
+    (2..=longest).contains(&text.chars().count())
         && !text.starts_with(['原', '曾', '前'])
         && !["经验", "负责", "参与", "致力", "年"]
             .iter()
@@ -482,6 +505,15 @@ mod tests {
                 "德国CISPA亥姆霍兹信息安全研究院",
             ),
             ("the founder of FOSSASIA, an organization that", "FOSSASIA"),
+            ("Organizer, OpenStack Indonesia", "OpenStack Indonesia"),
+            (
+                "Community Leader, Ubuntu Korea Community",
+                "Ubuntu Korea Community",
+            ),
+            (
+                "Founder and Representative, Japanese Raspberry Pi Users Group",
+                "Japanese Raspberry Pi Users Group",
+            ),
         ] {
             assert_eq!(
                 of_description(description).as_deref(),
@@ -508,6 +540,7 @@ mod tests {
             "He started using embedded Rust in 2011",
             "Poet and Scholar",
             "Software engineer",
+            "Senior Engineer, and a speaker",
         ] {
             assert_eq!(of_description(bio), None, "{bio}");
         }

@@ -498,3 +498,21 @@ fn a_bold_title_by_a_handle_is_a_talk_named_by_its_speaker_details() {
         Some("C++ 是一门古老的编程语言。")
     );
 }
+
+#[test]
+fn the_one_talk_of_a_programme_takes_the_speaker_running_text_names() {
+    let agenda = read_body(
+        "This month [Hussein Al Abry](https://example.org) will help us spot patterns.\n\n\
+         - 6:40pm :: Doors open\n\
+         - 7:00pm :: Talk - Writing better code\n\
+         - 7:45pm :: Q&A\n",
+    );
+    let talks: Vec<String> = outline(&agenda)
+        .into_iter()
+        .filter(|line| !line.starts_with("break"))
+        .collect();
+    assert_eq!(
+        talks,
+        ["19:00 Talk - Writing better code / Hussein Al Abry"]
+    );
+}
