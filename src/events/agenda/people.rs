@@ -40,10 +40,19 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
                 && out
                     .last()
                     .is_some_and(|l| is_cjk_name(&l.name) && l.company.is_none());
+            // `简海青，视源股份，运维负责人`: a part followed by a job is where
+            // the job is held, whatever it looks like.
+            let before_job = index > 0
+                && !group[..offset(group, part)].trim_end().ends_with('、')
+                && parts.get(index + 1).is_some_and(|next| {
+                    let next = next.trim();
+                    organisation::has_role(next) && !looks_like_name(next)
+                });
             match out.last_mut() {
                 Some(last)
                     if index > 0
                         && (employer
+                            || before_job
                             || !looks_like_name(trimmed)
                             || organisation::has_role(trimmed)
                             || organisation::has_suffix(trimmed)) =>
@@ -588,6 +597,10 @@ mod tests {
             ]
         );
         assert_eq!(names("汪晟杰，黄金浩").len(), 2);
+        assert_eq!(
+            names("简海青，视源股份，运维负责人"),
+            [one("简海青", Some("视源股份"), None)]
+        );
         assert_eq!(names("张三和李四").len(), 2);
         assert_eq!(names("Alice Smith & Bob Jones").len(), 2);
         assert_eq!(
