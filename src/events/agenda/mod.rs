@@ -512,7 +512,17 @@ impl<'a> Reader<'a> {
         if self.draft.is_none() {
             self.note_labels(items.iter().map(|i| i.text.as_str()));
         }
+        let authors = self.frame.authors;
         if let Some(draft) = &mut self.draft {
+            // `- 郭杨斌，中海庭云端平台科室经理`: a list of people and their jobs
+            // under a talk that names nobody is who gives it.
+            if draft.field.is_none() && draft.talk.speakers.is_empty() {
+                if let Some(people) = listed_people(items, authors) {
+                    draft.talk.speakers = people;
+                    draft.confirmed = true;
+                    return;
+                }
+            }
             let is_group = draft.origin == Origin::Heading && !draft.confirmed && draft.is_empty();
             if draft.field.is_some() || !is_group || !self.is_programme_list(items) {
                 let draft = self.draft.as_mut().expect("checked above");
@@ -797,6 +807,24 @@ impl<'a> Reader<'a> {
         agenda.complete_talks(&self.prose);
         agenda
     }
+}
+
+/// Each item one person and their job (`郭杨斌，中海庭云端平台科室经理`,
+/// `Jane Doe, Engineer at Acme`), or `None`.
+fn listed_people(items: &[Item], authors: &[String]) -> Option<Vec<Speaker>> {
+    let top = items.iter().filter(|item| !item.nested);
+    let mut people = Vec::new();
+    for item in top {
+        let text = plain(&item.text);
+        let text = text.trim().trim_end_matches(['；', ';', '。', '.']);
+        let [person] = <[Speaker; 1]>::try_from(people::speakers(text)).ok()?;
+        let rest = text.strip_prefix(person.name.as_str())?;
+        if !is_person(&person.name, authors) || !organisation::has_role(rest) {
+            return None;
+        }
+        people.push(person);
+    }
+    (!people.is_empty()).then_some(people)
 }
 
 #[cfg(test)]

@@ -516,3 +516,16 @@ fn the_one_talk_of_a_programme_takes_the_speaker_running_text_names() {
         ["19:00 Talk - Writing better code / Hussein Al Abry"]
     );
 }
+
+#[test]
+fn people_listed_under_a_talk_heading_give_it() {
+    let agenda = read_body(
+        "## 议程\n\n### 议题四：云原生数据工厂\n\n\
+         - 郭杨斌，中海庭云端平台科室经理，原东风畅行架构负责人；\n\
+         - 刘亮，中海庭云端平台架构师；\n\n\
+         ### 议题五：总结\n\n本次分享的要点：\n\n- 数据工厂的三层架构\n- 迁移中遇到的挑战\n",
+    );
+    let talk = talk(&agenda, 0);
+    let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["郭杨斌", "刘亮"]);
+}
