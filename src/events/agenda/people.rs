@@ -435,7 +435,7 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
             let people = speakers(who);
             let all_people = people.iter().all(|s| is_person(&s.name, authors));
             if !title.trim().is_empty() && !people.is_empty() && all_people {
-                return Some((title.trim().to_string(), people));
+                return Some(described_before(title.trim(), people));
             }
         }
     }
@@ -458,6 +458,22 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
         .map(|p| speaker(p))
         .collect();
     Some((title.to_string(), who))
+}
+
+/// `基于OVN的Kubernetes网络实践 灵雀云高级工程师——刘梦馨`: a title's last
+/// word that holds a job describes the one speaker after it, and is not
+/// part of the title.
+fn described_before(title: &str, mut people: Vec<Speaker>) -> (String, Vec<Speaker>) {
+    if let ([speaker], Some((head, last))) = (people.as_mut_slice(), title.rsplit_once(' ')) {
+        let job = organisation::has_role(last) && last.chars().any(is_han);
+        if job && !head.trim().is_empty() {
+            if speaker.company.is_none() {
+                speaker.company = organisation::of_description(last);
+            }
+            return (head.trim().to_string(), people);
+        }
+    }
+    (title.to_string(), people)
 }
 
 /// `1、Title`, `2. Title`: the number a programme gives its items.
@@ -656,6 +672,15 @@ mod tests {
         ] {
             assert!(!looks_like_name(text), "{text}");
         }
+    }
+
+    #[test]
+    fn a_job_between_the_title_and_the_speaker_describes_the_speaker() {
+        let (title, who) =
+            trailing_speakers("基于OVN的Kubernetes网络实践 灵雀云高级工程师——刘梦馨", &[]).unwrap();
+        assert_eq!(title, "基于OVN的Kubernetes网络实践");
+        let who: Vec<_> = who.into_iter().map(|s| (s.name, s.company)).collect();
+        assert_eq!(who, [("刘梦馨".to_string(), Some("灵雀云".to_string()))]);
     }
 
     #[test]
