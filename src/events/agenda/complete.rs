@@ -8,7 +8,7 @@ use crate::events::rich::Rich;
 use super::labels::{self, Field};
 use super::people::{self, is_person, plain};
 use super::times::{self, Timeline};
-use super::{organisation, shortcodes, Agenda, Frame};
+use super::{mentions, organisation, shortcodes, Agenda, Frame};
 
 /// Where a page's one talk goes.
 enum Place {
@@ -160,6 +160,28 @@ impl Agenda {
                 .collect();
         }
         speakers
+    }
+
+    /// A page with no programme that tells its talks in prose, each a
+    /// 《title》 after who gave it, has those talks.
+    pub(super) fn told_in_prose(&mut self, prose: &[(usize, String)]) {
+        if self
+            .items
+            .iter()
+            .any(|item| matches!(item, AgendaItem::Talk(_)))
+        {
+            return;
+        }
+        for (line, text) in prose {
+            for (title, speaker) in mentions::titled_in_prose(text) {
+                self.items.push(AgendaItem::Talk(Talk {
+                    title: Rich::inline(&title),
+                    speakers: vec![speaker],
+                    line: *line,
+                    ..Talk::default()
+                }));
+            }
+        }
     }
 
     /// Where the page's single talk goes, or `None` when the programme has

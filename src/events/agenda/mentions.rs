@@ -3,7 +3,10 @@
 //! `our speaker [Hussein Al Abry](…) will share`, or a bio that opens with the
 //! speaker's name (`Christian Amsüss is active in …`).
 
-use super::people::{is_latin_name, plain};
+use crate::events::model::Speaker;
+
+use super::organisation;
+use super::people::{is_cjk_name, is_latin_name, plain};
 
 /// Verbs that say a person gives the talk.
 const PRESENTS: &[&str] = &[
@@ -112,6 +115,67 @@ fn name_at(words: &[&str], least: usize) -> Option<String> {
     None
 }
 
+/// Words between a speaker and the title they gave, in a recap's prose.
+const GAVE: &[&str] = &[
+    "带来的",
+    "带来了",
+    "分享的",
+    "分享了",
+    "主讲的",
+    "讲解的",
+    "介绍的",
+    "的",
+];
+
+/// Talks a recap tells in running text, each a 《title》 after who gave it
+/// with their job (`Westar实验室研究员方圆带来的《深入浅出Tokio异步编程》`):
+/// the title, and the speaker with the organisation before the job.
+pub fn titled_in_prose(text: &str) -> Vec<(String, Speaker)> {
+    let mut talks = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('《').map(|at| from + at) {
+        let Some(close) = text[open..].find('》').map(|at| open + at) else {
+            break;
+        };
+        let title = text[open + '《'.len_utf8()..close].trim();
+        let clause = text[from..open]
+            .rsplit(['，', ',', '。', '；', ';', '、'])
+            .next()
+            .unwrap_or_default();
+        if let Some(speaker) = giver(clause) {
+            if !title.is_empty() {
+                talks.push((title.to_string(), speaker));
+            }
+        }
+        from = close + '》'.len_utf8();
+    }
+    talks
+}
+
+/// `Westar实验室研究员方圆带来的` → 方圆 of Westar实验室: a Chinese name right
+/// after a job.
+fn giver(clause: &str) -> Option<Speaker> {
+    let mut clause = clause.trim().trim_end_matches(['[', '：', ':', ' ']);
+    if let Some(word) = GAVE.iter().find(|word| clause.ends_with(*word)) {
+        clause = &clause[..clause.len() - word.len()];
+    }
+    let job_end = organisation::job_end(clause)?;
+    let name = clause[job_end..].trim();
+    if !is_cjk_name(name) {
+        return None;
+    }
+    // `分别是…`, `由…`: the description starts after the sentence's verb.
+    let description = &clause[..job_end];
+    let description = description
+        .rfind(['是', '由'])
+        .map_or(description, |at| &description[at + '是'.len_utf8()..]);
+    Some(Speaker {
+        name: name.to_string(),
+        company: organisation::of_description(description),
+        ..Speaker::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +207,31 @@ mod tests {
         ] {
             assert_eq!(presenter(text).as_deref(), Some(name), "{text}");
         }
+    }
+
+    #[test]
+    fn talks_told_in_a_recaps_prose() {
+        let text = "包含三个主题，分别是Westar实验室研究员方圆带来的《深入浅出Tokio异步编程》,\
+                    PingCAP资深开发者沈泰宁带来的《Rust network programming》。读过《三体》的人";
+        let talks: Vec<(String, String, Option<String>)> = titled_in_prose(text)
+            .into_iter()
+            .map(|(title, s)| (title, s.name, s.company))
+            .collect();
+        assert_eq!(
+            talks,
+            [
+                (
+                    "深入浅出Tokio异步编程".to_string(),
+                    "方圆".to_string(),
+                    Some("Westar实验室".to_string())
+                ),
+                (
+                    "Rust network programming".to_string(),
+                    "沈泰宁".to_string(),
+                    Some("PingCAP".to_string())
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -790,6 +790,7 @@ impl<'a> Reader<'a> {
             skipped: self.skipped,
         };
         agenda.attach_abstracts(abstracts);
+        agenda.told_in_prose(&self.prose);
         agenda.single_talk(
             self.frame,
             &self.loose,

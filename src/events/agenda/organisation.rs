@@ -182,6 +182,15 @@ fn chinese_job_at(text: &str) -> Option<usize> {
     ROLES.iter().filter_map(|role| text.find(role)).min()
 }
 
+/// Where the last Chinese job word of `text` ends: a name written after
+/// its job (`研究员方圆`) starts there.
+pub fn job_end(text: &str) -> Option<usize> {
+    ROLES
+        .iter()
+        .filter_map(|role| text.rfind(role).map(|at| at + role.len()))
+        .max()
+}
+
 fn membership_at(text: &str) -> Option<usize> {
     MEMBERSHIPS.iter().filter_map(|role| text.find(role)).min()
 }
