@@ -146,6 +146,11 @@ impl Agenda {
         if speakers.is_empty() {
             speakers = label.map(people::speakers).unwrap_or_default();
         }
+        // `## 分享人简介` over one person: the page's presenter. Several are
+        // the people of an event with several talks.
+        if speakers.is_empty() && self.roster.len() == 1 {
+            speakers = self.roster.clone();
+        }
         if speakers.is_empty() {
             speakers.extend(presenters.first().map(|name| people::speaker(name)));
         }

@@ -301,7 +301,8 @@ pub fn is_roster_heading(text: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.trim_end_matches(':').ends_with(w));
-    let chinese = (lower.contains("嘉宾") || lower.contains("讲师"))
+    let people = ["嘉宾", "讲师", "分享人", "分享者", "讲者", "主讲人", "演讲者"];
+    let chinese = people.iter().any(|who| lower.contains(who))
         && (lower.contains("介绍") || lower.contains("简介"))
         && !lower.contains("话题");
     english || chinese

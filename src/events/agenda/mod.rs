@@ -484,6 +484,13 @@ impl<'a> Reader<'a> {
             return;
         }
         let Some(index) = self.roster_open.take() else {
+            // `严松，蚂蚁集团技术专家` alone on its line: the people it names.
+            if let [only] = lines {
+                let authors = self.frame.authors;
+                let people = people::speakers(&only.text);
+                self.roster
+                    .extend(people.into_iter().filter(|p| is_person(&p.name, authors)));
+            }
             return;
         };
         let person = &mut self.roster[index];

@@ -529,3 +529,17 @@ fn people_listed_under_a_talk_heading_give_it() {
     let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["郭杨斌", "刘亮"]);
 }
+
+#[test]
+fn the_one_person_a_page_introduces_gives_its_one_talk() {
+    let agenda = read_body(
+        "## 分享人简介\n\n严松，蚂蚁集团技术专家\n\n## 分享主题介绍\n\n镜像是容器基础设施中的一个重要部分。\n",
+    );
+    let talk = talk(&agenda, 0);
+    let who: Vec<(&str, Option<&str>)> = talk
+        .speakers
+        .iter()
+        .map(|s| (s.name.as_str(), s.company.as_deref()))
+        .collect();
+    assert_eq!(who, [("严松", Some("蚂蚁集团"))]);
+}
