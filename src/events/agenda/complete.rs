@@ -164,6 +164,15 @@ impl Agenda {
                 .filter(|s| is_person(&s.name, &[]))
                 .collect();
         }
+        // `Nov 09th - Argenis Arriojas`: a page titled with who presents.
+        if speakers.is_empty() {
+            if let Some((_, named)) = people::trailing_speakers(frame.title, &[]) {
+                speakers = named
+                    .into_iter()
+                    .filter(|s| people::is_strong_name(&s.name))
+                    .collect();
+            }
+        }
         speakers
     }
 

@@ -107,8 +107,10 @@ const LABELS: &[(Field, &[&str])] = &[
 /// label alone on its line (`**演讲概要**`).
 pub fn label(line: &str) -> Option<(Field, &str)> {
     let line = line.trim();
-    if let Some(inner) = line.strip_prefix("**") {
-        if let Some(end) = inner.find("**") {
+    // Bold is `**…**` or `__…__`.
+    let marker = if line.starts_with("__") { "__" } else { "**" };
+    if let Some(inner) = line.strip_prefix(marker) {
+        if let Some(end) = inner.find(marker) {
             let (bold, after) = (&inner[..end], &inner[end + 2..]);
             let after = after.trim_start();
             // `**讲师：** value`
@@ -301,7 +303,15 @@ pub fn is_roster_heading(text: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.trim_end_matches(':').ends_with(w));
-    let people = ["嘉宾", "讲师", "分享人", "分享者", "讲者", "主讲人", "演讲者"];
+    let people = [
+        "嘉宾",
+        "讲师",
+        "分享人",
+        "分享者",
+        "讲者",
+        "主讲人",
+        "演讲者",
+    ];
     let chinese = people.iter().any(|who| lower.contains(who))
         && (lower.contains("介绍") || lower.contains("简介"))
         && !lower.contains("话题");
@@ -492,6 +502,7 @@ mod tests {
         assert_eq!(label("主讲人：贾岛 "), Some((Field::Speaker, "贾岛")));
         assert_eq!(label("**讲师**：周强"), Some((Field::Speaker, "周强")));
         assert_eq!(label("**讲师：** 周强"), Some((Field::Speaker, "周强")));
+        assert_eq!(label("__Title:__ A model"), Some((Field::Title, "A model")));
         assert_eq!(label("**演讲概要**"), Some((Field::Abstract, "")));
         assert_eq!(label("演讲概要："), Some((Field::Abstract, "")));
         assert_eq!(label("Topic 摘要：随着"), Some((Field::Abstract, "随着")));
@@ -508,6 +519,7 @@ mod tests {
         assert!(is_roster_heading("嘉宾及讲师介绍"));
         assert!(is_roster_heading("Confirmed Speakers"));
         assert!(is_roster_heading("Instructors"));
+        assert!(is_roster_heading("分享人简介"));
         assert!(!is_roster_heading("讲师与演讲话题"));
         assert!(is_agenda_heading("讲师与演讲话题"));
         assert!(is_agenda_heading("Schedule"));

@@ -87,7 +87,7 @@ pub fn first_part(group: &str) -> &str {
 }
 
 /// A name beyond doubt: Chinese, or at least two capitalised Latin words.
-fn is_strong_name(text: &str) -> bool {
+pub fn is_strong_name(text: &str) -> bool {
     let bare = parenthesised(text).map_or(text, |(name, _)| name).trim();
     is_cjk_name(bare) || (is_latin_name(bare) && bare.split_whitespace().count() >= 2)
 }

@@ -543,3 +543,17 @@ fn the_one_person_a_page_introduces_gives_its_one_talk() {
         .collect();
     assert_eq!(who, [("严松", Some("蚂蚁集团"))]);
 }
+
+#[test]
+fn a_seminar_titled_with_its_speaker_and_a_title_label() {
+    let agenda = read_with(
+        "__Title:__ A Bayesian model of TF activation\n\n__Abstract:__\n",
+        "2024-05-18T13:00:00+08:00",
+        "Nov 09th - Argenis Arriojas",
+        &[],
+    );
+    assert_eq!(
+        outline(&agenda),
+        ["13:00 A Bayesian model of TF activation / Argenis Arriojas"]
+    );
+}
