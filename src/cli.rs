@@ -4,7 +4,6 @@
 //! will see.
 
 use std::collections::HashMap;
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,10 +11,9 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{self, Context, Reply};
 use crate::config::{ChatTarget, Config};
 use crate::events::load::{self, FolderError};
-use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Event, Loaded};
+use crate::events::{front_matter, load_dir, Diagnostic, Event, Loaded};
 use crate::export::Export;
 use crate::lang::Lang;
 use crate::render;
@@ -25,6 +23,7 @@ use crate::telegram::RunError;
 
 mod announce;
 mod check;
+mod console;
 mod explain;
 
 pub use announce::AnnounceArgs;
@@ -104,7 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check => check::check(&config()?),
         Command::Explain(ref args) => explain::explain(&cli.config, args),
-        Command::Console(ref args) => console(&config()?, args),
+        Command::Console(ref args) => console::console(&config()?, args),
         Command::Preview(ref args) => preview(&config()?, args),
         Command::Export => export(&config()?),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
@@ -171,54 +170,6 @@ fn aligned<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Vec<S
             line.trim_end().to_string()
         })
         .collect()
-}
-
-fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
-    let loaded = load(config)?;
-    report(&loaded.diagnostics);
-    let catalog = Catalog::new(loaded.events);
-    let ctx = Context {
-        catalog: &catalog,
-        now: now(config, args.now.as_deref())?,
-        lang: args.lang.unwrap_or(config.language),
-        tz: config.timezone,
-    };
-    let stdin = std::io::stdin();
-    let interactive = stdin.is_terminal();
-    let mut out = std::io::stdout().lock();
-    if interactive {
-        let welcome = commands::answer(&commands::Command::Start, &ctx);
-        print_reply(&mut out, &welcome)?;
-        prompt(&mut out)?;
-    }
-    for line in stdin.lock().lines() {
-        let line = line.context("reading the console input")?;
-        if let Some(command) = commands::parse(&line, None) {
-            print_reply(&mut out, &commands::answer(&command, &ctx))?;
-        }
-        if interactive {
-            prompt(&mut out)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn prompt(out: &mut impl Write) -> Result<()> {
-    write!(out, "> ")?;
-    Ok(out.flush()?)
-}
-
-/// A reply as a member would read it: the text, then the buttons in brackets.
-fn print_reply(out: &mut impl Write, reply: &Reply) -> Result<()> {
-    for message in &reply.messages {
-        writeln!(out, "{}", render::html_to_plain(&message.html))?;
-        for row in &message.buttons {
-            let labels: Vec<String> = row.iter().map(|b| format!("[{}]", b.text)).collect();
-            writeln!(out, "{}", labels.join(" "))?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
 }
 
 fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {

@@ -24,7 +24,7 @@ pub use announce::{
     announce_usage, cancelled, confirmed, pending, preview, refuse_announcement, Act, Announce,
 };
 pub use callback::{answer_callback, Callback, SlugRef};
-pub use subscribe::{confirm_subscription, not_saved, refuse_subscription};
+pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};
 
 /// Everything an answer depends on besides the command itself.
 #[derive(Debug, Clone, Copy)]
@@ -190,10 +190,10 @@ pub fn answer(command: &Command, ctx: &Context) -> Reply {
         Command::Agenda(query) => agenda::answer(ctx, query),
         Command::Speaker(name) => speaker::answer(ctx, name),
         Command::Talk(words) => talk::answer(ctx, words),
-        // Without storage (the console) a request always "takes"; the
-        // Telegram adapter stores it and calls `confirm_subscription` itself.
-        Command::Subscribe => confirm_subscription(true, true, ctx.lang),
-        Command::Unsubscribe => confirm_subscription(false, true, ctx.lang),
+        // A context keeps no chat's state: adapters that keep subscriptions
+        // answer these through `subscription`. Here nothing is kept, and
+        // the reply does not pretend otherwise.
+        Command::Subscribe | Command::Unsubscribe => not_saved(ctx.lang),
         // Announcing takes an organizer on Telegram, or `herald announce`.
         Command::Announce(_) | Command::Announcements => {
             Reply::html(render::announce_elsewhere(ctx.lang))

@@ -191,21 +191,41 @@ impl Herald {
         let spoken = from
             .and_then(|u| u.language_code.as_deref())
             .map(|code| Lang::from_telegram(Some(code), self.language));
-        let subscriber = from.map(|u| u.id.0);
-        let store = Arc::clone(&self.store);
+        let mut stored = Stored {
+            store: Arc::clone(&self.store),
+            chat,
+            subscriber: from.map(|u| u.id.0),
+            spoken,
+        };
         // SQLite blocks; it runs beside the async workers, not on them.
-        let stored = tokio::task::spawn_blocking(move || match on {
-            true => store.subscribe(chat, subscriber, spoken, Utc::now()),
-            false => store.unsubscribe(chat),
-        })
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
-        Ok(match stored {
-            Ok(changed) => commands::confirm_subscription(on, changed, lang),
-            Err(error) => {
-                tracing::error!(%error, chat, "cannot store a subscription");
-                commands::not_saved(lang)
-            }
+        Ok(
+            tokio::task::spawn_blocking(move || commands::subscription(on, &mut stored, lang))
+                .await
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic())),
+        )
+    }
+}
+
+/// A chat's subscription in the state file, with who asked for it.
+struct Stored {
+    store: Arc<Store>,
+    chat: i64,
+    subscriber: Option<u64>,
+    spoken: Option<Lang>,
+}
+
+impl commands::Subscriptions for Stored {
+    type Error = crate::store::StoreError;
+
+    fn set(&mut self, on: bool) -> Result<bool, Self::Error> {
+        let stored = match on {
+            true => self
+                .store
+                .subscribe(self.chat, self.subscriber, self.spoken, Utc::now()),
+            false => self.store.unsubscribe(self.chat),
+        };
+        stored.inspect_err(|error| {
+            tracing::error!(%error, chat = self.chat, "cannot store a subscription");
         })
     }
 }
