@@ -17,7 +17,7 @@ use crate::config::{ChatTarget, Config};
 use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Event, Loaded};
 use crate::export::Export;
-use crate::lang::Lang;
+use crate::lang::{count, Lang};
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
 use crate::store::Store;
@@ -40,6 +40,10 @@ pub struct Cli {
     /// The config file; `events` and `state` in it are relative to it.
     #[arg(long, global = true, default_value = "bot.toml", env = "HERALD_CONFIG")]
     pub config: PathBuf,
+    /// The language of herald's own words here (zh or en): English unless
+    /// the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese.
+    #[arg(long, global = true)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -130,11 +134,6 @@ fn report(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
     }
-}
-
-/// `1 talk`, `2 talks`: organizers read these lines, so they read right.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What the agenda reader found: `5 talks, 1 break`, or `0 talks`.
@@ -242,10 +241,10 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     let posts = plan(&input);
     let (lang, tz) = (config.language, config.timezone);
     println!(
-        "Posts from {} to {} ({} days), to {}:",
+        "Posts from {} to {} ({}), to {}:",
         now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-        until.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
-        args.days,
+        render::stamp(until, tz),
+        count(args.days as usize, "day", "days"),
         chat_list(&chats)
     );
     for post in &posts {
@@ -310,7 +309,7 @@ fn describe(post: &Post, events: &[Event]) -> String {
             .map_or(id.to_string(), |e| e.title.clone())
     };
     match &post.what {
-        What::Digest { events: ids, .. } => format!("digest: {} events", ids.len()),
+        What::Digest { events: ids, .. } => format!("digest: {}", count(ids.len(), "event", "events")),
         What::Reminder { event, before } => {
             format!("reminder, {before} before · {}", title(event))
         }

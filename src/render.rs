@@ -23,7 +23,7 @@ use crate::events::{AgendaItem, Break, Event, Rich, Speaker, Talk};
 use crate::lang::Lang;
 
 pub use announce::*;
-pub use date::{day, moment, slot, to_be_announced, when};
+pub use date::{day, moment, slot, stamp, to_be_announced, when};
 pub use notices::*;
 pub use plain::html_to_plain;
 pub use posts::{lead_time, post};
