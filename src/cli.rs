@@ -27,7 +27,7 @@ mod announce;
 mod check;
 mod explain;
 
-pub use announce::AnnounceArgs;
+pub use announce::{AnnounceArgs, AnnouncementsArgs};
 pub use explain::ExplainArgs;
 
 #[derive(Debug, Parser)]
@@ -66,8 +66,9 @@ pub enum Command {
     /// Post an announcement from a markdown file to every chat (token in
     /// TELOXIDE_TOKEN), or with --at leave it to the running bot.
     Announce(AnnounceArgs),
-    /// Every announcement in the state file, with what each chat got.
-    Announcements,
+    /// Every announcement in the state file, with what each chat got; or
+    /// withdraw one with --cancel.
+    Announcements(AnnouncementsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +106,7 @@ pub struct PreviewArgs {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // One page can be explained without a config; everything else needs it.
     let config = || Config::load(&cli.config);
+    let shell = Lang::of_shell(cli.lang);
     match cli.command {
         Command::Check => check::check(&config()?),
         Command::Explain(ref args) => explain::explain(&cli.config, args),
@@ -112,8 +114,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Preview(ref args) => preview(&config()?, args),
         Command::Export => export(&config()?),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
-        Command::Announce(ref args) => announce::announce(config()?, args),
-        Command::Announcements => announce::announcements(&config()?),
+        Command::Announce(ref args) => announce::announce(config()?, args, shell),
+        Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),
     }
 }
 

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{moment, pack, shorten};
+use super::{moment, pack, shorten, stamp};
 use crate::events::rich::escape_html;
 use crate::events::Rich;
 use crate::lang::{count, tally, Lang};
@@ -259,19 +259,55 @@ pub fn announce_usage(lang: Lang) -> String {
     .to_string()
 }
 
-pub fn announce_bad_time(time: &str, lang: Lang) -> String {
+/// Where an organizer typed `/announce` or `herald announce`, so that a
+/// hint shows the syntax they use: `at 2026-12-01 10:00` in a chat,
+/// `--at "2026-12-01 10:00"` in a shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Chat,
+    Shell,
+}
+
+/// A time for `at` that is not a date and a clock time.
+pub fn announce_bad_time(time: &str, syntax: Syntax, lang: Lang, tz: Tz) -> String {
     let time = escape_html(time);
-    match lang {
-        Lang::Zh => format!("看不懂时间“{time}”。请写成 2026-12-01 10:00 这样。"),
-        Lang::En => format!("I can't read the time “{time}”. Write it as 2026-12-01 10:00."),
+    let zone = tz.name();
+    match (syntax, lang) {
+        (Syntax::Chat, Lang::Zh) => format!("看不懂时间“{time}”。请写成 2026-12-01 10:00 这样。"),
+        (Syntax::Chat, Lang::En) => {
+            format!("I can't read the time “{time}”. Write it as 2026-12-01 10:00.")
+        }
+        (Syntax::Shell, Lang::Zh) => format!(
+            "--at {time} 不是日期和时间：请写成 --at \"2026-12-01 10:00\"（{zone} 时间）\
+             或者 RFC 3339 格式。"
+        ),
+        (Syntax::Shell, Lang::En) => format!(
+            "--at {time} is not a date and time: write it as --at \"2026-12-01 10:00\" \
+             (read in {zone}) or in RFC 3339."
+        ),
     }
 }
 
-pub fn announce_past(due: DateTime<Utc>, lang: Lang, tz: Tz) -> String {
-    let due = moment(due, lang, tz);
-    match lang {
-        Lang::Zh => format!("{due} 已经过去了。要现在发，去掉 at 和时间即可。"),
-        Lang::En => format!("{due} has passed. To post now, leave out `at` and the time."),
+/// A time for `at` that has passed: `written` as the organizer wrote it.
+pub fn announce_past(written: &str, due: DateTime<Utc>, syntax: Syntax, lang: Lang, tz: Tz) -> String {
+    let written = escape_html(written);
+    match (syntax, lang) {
+        (Syntax::Chat, Lang::Zh) => format!(
+            "{} 已经过去了。要现在发，去掉 at 和时间即可。",
+            moment(due, lang, tz)
+        ),
+        (Syntax::Chat, Lang::En) => format!(
+            "{} has passed. To post now, leave out `at` and the time.",
+            moment(due, lang, tz)
+        ),
+        (Syntax::Shell, Lang::Zh) => format!(
+            "--at {written} 已经过去了（{}）。要现在发，去掉 --at 即可。",
+            stamp(due, tz)
+        ),
+        (Syntax::Shell, Lang::En) => format!(
+            "--at {written} is in the past ({}); leave out --at to post now.",
+            stamp(due, tz)
+        ),
     }
 }
 
@@ -472,6 +508,30 @@ mod tests {
         assert_eq!(
             html_to_plain(&announce_preview(2, false, None, Lang::Zh, BEIJING)),
             "📣 预览：上面的公告将发到 2 个聊天。\n点「发送」发出，或者取消。"
+        );
+    }
+
+    #[test]
+    fn a_refused_time_is_answered_in_the_syntax_it_was_typed_in() {
+        let due = "2020-01-01T02:00:00Z".parse().unwrap();
+        let past = |syntax, lang| announce_past("2020-01-01 10:00", due, syntax, lang, BEIJING);
+        assert_eq!(
+            past(Syntax::Shell, Lang::En),
+            "--at 2020-01-01 10:00 is in the past (2020-01-01 10:00 UTC+08:00); \
+             leave out --at to post now."
+        );
+        assert_eq!(
+            past(Syntax::Shell, Lang::Zh),
+            "--at 2020-01-01 10:00 已经过去了（2020-01-01 10:00 UTC+08:00）。要现在发，去掉 --at 即可。"
+        );
+        assert_eq!(
+            past(Syntax::Chat, Lang::Zh),
+            "2020年1月1日 周三 10:00 已经过去了。要现在发，去掉 at 和时间即可。"
+        );
+        assert_eq!(
+            html_to_plain(&announce_bad_time("<soon>", Syntax::Shell, Lang::En, BEIJING)),
+            "--at <soon> is not a date and time: write it as --at \"2026-12-01 10:00\" \
+             (read in Asia/Shanghai) or in RFC 3339."
         );
     }
 
