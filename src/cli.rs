@@ -311,7 +311,9 @@ fn describe(post: &Post, events: &[Event]) -> String {
             .map_or(id.to_string(), |e| e.title.clone())
     };
     match &post.what {
-        What::Digest { events: ids, .. } => format!("digest: {}", count(ids.len(), "event", "events")),
+        What::Digest { events: ids, .. } => {
+            format!("digest: {}", count(ids.len(), "event", "events"))
+        }
         What::Reminder { event, before } => {
             format!("reminder, {before} before · {}", title(event))
         }

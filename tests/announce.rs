@@ -501,7 +501,11 @@ async fn a_refused_announce_speaks_the_shells_language_and_writes_nothing() {
     // Members read Chinese; the organizer's shell still speaks English.
     let config = site.path().join("bot.toml");
     let toml = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, toml.replace("language = \"en\"", "language = \"zh\"")).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("language = \"en\"", "language = \"zh\""),
+    )
+    .unwrap();
     let file = site.path().join("message.md");
     std::fs::write(&file, "Doors open at *19:00*\n").unwrap();
     let empty = site.path().join("empty.md");
@@ -527,19 +531,32 @@ async fn a_refused_announce_speaks_the_shells_language_and_writes_nothing() {
         stderr,
         "herald: --at 2020-01-01 10:00 已经过去了（2020-01-01 10:00 UTC）。要现在发，去掉 --at 即可。\n"
     );
-    let (_, _, stderr) = ran(announce(&past).args(["--lang", "en"]).env("LANG", "zh_CN.UTF-8")).await;
+    let (_, _, stderr) = ran(announce(&past)
+        .args(["--lang", "en"])
+        .env("LANG", "zh_CN.UTF-8"))
+    .await;
     assert!(stderr.contains("is in the past"), "--lang wins: {stderr}");
 
-    let (code, _, stderr) =
-        ran(&mut announce(&["--file", file, "--at", "tomorrow 9am", "--yes"])).await;
+    let (code, _, stderr) = ran(&mut announce(&[
+        "--file",
+        file,
+        "--at",
+        "tomorrow 9am",
+        "--yes",
+    ]))
+    .await;
     assert_eq!(code, Some(1));
     assert!(
         stderr.starts_with("herald: --at tomorrow 9am is not a date and time: write it as --at \"2026-12-01 10:00\" (read in UTC)"),
         "{stderr}"
     );
     let missing = site.path().join("nope.md");
-    let (code, _, stderr) =
-        ran(&mut announce(&["--file", missing.to_str().unwrap(), "--yes"])).await;
+    let (code, _, stderr) = ran(&mut announce(&[
+        "--file",
+        missing.to_str().unwrap(),
+        "--yes",
+    ]))
+    .await;
     assert_eq!(code, Some(1));
     assert_eq!(
         stderr,
@@ -550,11 +567,17 @@ async fn a_refused_announce_speaks_the_shells_language_and_writes_nothing() {
     );
     let (code, _, stderr) = ran(&mut announce(&["--file", empty, "--yes"])).await;
     assert_eq!(code, Some(1));
-    assert!(stderr.ends_with("empty.md: there is nothing to announce in it\n"), "{stderr}");
+    assert!(
+        stderr.ends_with("empty.md: there is nothing to announce in it\n"),
+        "{stderr}"
+    );
     let unasked = ["--file", file, "--at", "2030-01-01 10:00"];
     let (code, stdout, stderr) = ran(&mut announce(&unasked)).await;
     assert_eq!(code, Some(1));
-    assert!(stdout.contains("To 1 chat at 2030-01-01 10:00 UTC: -8001"), "{stdout}");
+    assert!(
+        stdout.contains("To 1 chat at 2030-01-01 10:00 UTC: -8001"),
+        "{stdout}"
+    );
     assert!(stderr.contains("pass --yes"), "{stderr}");
 
     assert_eq!(files(&site), before, "no herald.db after a refusal");
@@ -567,7 +590,10 @@ async fn herald_announcements_cancel_withdraws_what_has_not_gone_out() {
     let site = site(&[-8001]);
     let file = site.path().join("message.md");
     let file = file.to_str().unwrap();
-    for (text, at) in [("First", "2030-01-01 10:00"), ("Second", "2030-01-02 10:00")] {
+    for (text, at) in [
+        ("First", "2030-01-01 10:00"),
+        ("Second", "2030-01-02 10:00"),
+    ] {
         std::fs::write(file, text).unwrap();
         let (code, stdout, _) = ran(herald(
             &site,

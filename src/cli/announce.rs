@@ -15,9 +15,7 @@ use crate::commands;
 use crate::config::{ChatTarget, Config};
 use crate::lang::Lang;
 use crate::render::{self, Syntax};
-use crate::store::{
-    Author, Delivered, NewAnnouncement, Outcome, Record, State, Store, Withdrawal,
-};
+use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Store, Withdrawal};
 use crate::telegram::BotApi;
 
 use super::{indent, telegram_failed};

@@ -289,7 +289,13 @@ pub fn announce_bad_time(time: &str, syntax: Syntax, lang: Lang, tz: Tz) -> Stri
 }
 
 /// A time for `at` that has passed: `written` as the organizer wrote it.
-pub fn announce_past(written: &str, due: DateTime<Utc>, syntax: Syntax, lang: Lang, tz: Tz) -> String {
+pub fn announce_past(
+    written: &str,
+    due: DateTime<Utc>,
+    syntax: Syntax,
+    lang: Lang,
+    tz: Tz,
+) -> String {
     let written = escape_html(written);
     match (syntax, lang) {
         (Syntax::Chat, Lang::Zh) => format!(
@@ -473,7 +479,7 @@ mod tests {
             "⚠️ Announcement #2: there were no chats to post to."
         );
         assert_eq!(
-            first_line(&[sent.clone()]),
+            first_line(std::slice::from_ref(&sent)),
             "✅ Announcement #2 delivered to 1 of 1 chat."
         );
         assert_eq!(
@@ -502,7 +508,10 @@ mod tests {
             let plain = html_to_plain(&announce_preview(chats, false, None, Lang::En, BEIJING));
             plain.lines().next().unwrap().to_string()
         };
-        assert_eq!(to(0), "📣 Preview: the announcement above goes to no chats.");
+        assert_eq!(
+            to(0),
+            "📣 Preview: the announcement above goes to no chats."
+        );
         assert_eq!(to(1), "📣 Preview: the announcement above goes to 1 chat.");
         assert_eq!(to(2), "📣 Preview: the announcement above goes to 2 chats.");
         assert_eq!(
@@ -529,7 +538,12 @@ mod tests {
             "2020年1月1日 周三 10:00 已经过去了。要现在发，去掉 at 和时间即可。"
         );
         assert_eq!(
-            html_to_plain(&announce_bad_time("<soon>", Syntax::Shell, Lang::En, BEIJING)),
+            html_to_plain(&announce_bad_time(
+                "<soon>",
+                Syntax::Shell,
+                Lang::En,
+                BEIJING
+            )),
             "--at <soon> is not a date and time: write it as --at \"2026-12-01 10:00\" \
              (read in Asia/Shanghai) or in RFC 3339."
         );

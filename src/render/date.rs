@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(stamp(summer, chicago), "2026-06-30 21:00 UTC-05:00");
         let kolkata = chrono_tz::Asia::Kolkata;
         assert_eq!(stamp(winter, kolkata), "2026-12-01 07:30 UTC+05:30");
-        assert_eq!(stamp(winter, chrono_tz::Europe::London), "2026-12-01 02:00 UTC");
+        assert_eq!(
+            stamp(winter, chrono_tz::Europe::London),
+            "2026-12-01 02:00 UTC"
+        );
         for tz in [BEIJING, chicago] {
             assert!(!stamp(winter, tz).contains("CST"));
         }

@@ -53,7 +53,11 @@ pub fn shell_audience(
             let when = due.map_or("现在发出".to_string(), |due| {
                 format!("定于 {} 发出", stamp(due, tz))
             });
-            let pin = if pin { "，能置顶的地方会置顶" } else { "" };
+            let pin = if pin {
+                "，能置顶的地方会置顶"
+            } else {
+                ""
+            };
             format!("发到 {} 个聊天，{when}{pin}{list}", chats.len())
         }
         Lang::En => {
@@ -111,12 +115,7 @@ pub fn shell_no_such_announcement(id: i64, lang: Lang) -> String {
 }
 
 /// Too late to withdraw: every chat had its try, at `finished` if known.
-pub fn shell_already_sent(
-    id: i64,
-    finished: Option<DateTime<Utc>>,
-    lang: Lang,
-    tz: Tz,
-) -> String {
+pub fn shell_already_sent(id: i64, finished: Option<DateTime<Utc>>, lang: Lang, tz: Tz) -> String {
     let at = finished.map(|at| stamp(at, tz));
     match (lang, at) {
         (Lang::Zh, Some(at)) => format!("公告 #{id} 已经在 {at} 发出，无法撤回。"),
@@ -140,9 +139,9 @@ pub fn shell_already_cancelled(id: i64, lang: Lang) -> String {
 pub fn shell_under_way(id: i64, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("公告 #{id} 到了发送时间，正在发出，已经不能撤回。"),
-        Lang::En => format!(
-            "Announcement #{id} is due and going out; it can no longer be withdrawn."
-        ),
+        Lang::En => {
+            format!("Announcement #{id} is due and going out; it can no longer be withdrawn.")
+        }
     }
 }
 

@@ -426,7 +426,10 @@ mod tests {
         assert!(
             matches!(
                 store.withdraw_announcement(id, now).unwrap(),
-                Withdrawal::AlreadySent(Record { state: State::Done, .. })
+                Withdrawal::AlreadySent(Record {
+                    state: State::Done,
+                    ..
+                })
             ),
             "too late"
         );
@@ -450,18 +453,27 @@ mod tests {
         let withdrawn = store.withdraw_announcement(first, now).unwrap();
         assert!(matches!(
             withdrawn,
-            Withdrawal::Withdrawn(Record { state: State::Cancelled, .. })
+            Withdrawal::Withdrawn(Record {
+                state: State::Cancelled,
+                ..
+            })
         ));
         assert!(matches!(
             store.withdraw_announcement(first, now).unwrap(),
             Withdrawal::AlreadyCancelled(_)
         ));
-        assert_eq!(store.withdraw_announcement(99, now).unwrap(), Withdrawal::Unknown);
+        assert_eq!(
+            store.withdraw_announcement(99, now).unwrap(),
+            Withdrawal::Unknown
+        );
         let due = at("2026-12-01T02:00:00Z");
         assert!(
             matches!(
                 store.withdraw_announcement(second, due).unwrap(),
-                Withdrawal::UnderWay(Record { state: State::Scheduled, .. })
+                Withdrawal::UnderWay(Record {
+                    state: State::Scheduled,
+                    ..
+                })
             ),
             "at its time it may be going out"
         );
