@@ -15,7 +15,7 @@ use crate::config::{ChatTarget, Config};
 use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Diagnostic, Event, Loaded};
 use crate::export::Export;
-use crate::lang::Lang;
+use crate::lang::{count, Lang};
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
 use crate::store::Store;
@@ -26,7 +26,7 @@ mod check;
 mod console;
 mod explain;
 
-pub use announce::AnnounceArgs;
+pub use announce::{AnnounceArgs, AnnouncementsArgs};
 pub use explain::ExplainArgs;
 
 #[derive(Debug, Parser)]
@@ -39,6 +39,10 @@ pub struct Cli {
     /// The config file; `events` and `state` in it are relative to it.
     #[arg(long, global = true, default_value = "bot.toml", env = "HERALD_CONFIG")]
     pub config: PathBuf,
+    /// The language of herald's own words here (zh or en): English unless
+    /// the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese.
+    #[arg(long, global = true)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -61,8 +65,9 @@ pub enum Command {
     /// Post an announcement from a markdown file to every chat (token in
     /// TELOXIDE_TOKEN), or with --at leave it to the running bot.
     Announce(AnnounceArgs),
-    /// Every announcement in the state file, with what each chat got.
-    Announcements,
+    /// Every announcement in the state file, with what each chat got; or
+    /// withdraw one with --cancel.
+    Announcements(AnnouncementsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +105,7 @@ pub struct PreviewArgs {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // One page can be explained without a config; everything else needs it.
     let config = || Config::load(&cli.config);
+    let shell = Lang::of_shell(cli.lang);
     match cli.command {
         Command::Check => check::check(&config()?),
         Command::Explain(ref args) => explain::explain(&cli.config, args),
@@ -107,8 +113,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Preview(ref args) => preview(&config()?, args),
         Command::Export => export(&config()?),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
-        Command::Announce(ref args) => announce::announce(config()?, args),
-        Command::Announcements => announce::announcements(&config()?),
+        Command::Announce(ref args) => announce::announce(config()?, args, shell),
+        Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),
     }
 }
 
@@ -129,11 +135,6 @@ fn report(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
     }
-}
-
-/// `1 talk`, `2 talks`: organizers read these lines, so they read right.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What the agenda reader found: `5 talks, 1 break`, or `0 talks`.
@@ -193,10 +194,10 @@ fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     let posts = plan(&input);
     let (lang, tz) = (config.language, config.timezone);
     println!(
-        "Posts from {} to {} ({} days), to {}:",
+        "Posts from {} to {} ({}), to {}:",
         now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-        until.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
-        args.days,
+        render::stamp(until, tz),
+        count(args.days as usize, "day", "days"),
         chat_list(&chats)
     );
     for post in &posts {
@@ -261,7 +262,9 @@ fn describe(post: &Post, events: &[Event]) -> String {
             .map_or(id.to_string(), |e| e.title.clone())
     };
     match &post.what {
-        What::Digest { events: ids, .. } => format!("digest: {} events", ids.len()),
+        What::Digest { events: ids, .. } => {
+            format!("digest: {}", count(ids.len(), "event", "events"))
+        }
         What::Reminder { event, before } => {
             format!("reminder, {before} before · {}", title(event))
         }

@@ -13,6 +13,7 @@ mod date;
 mod notices;
 mod plain;
 mod posts;
+mod shell;
 mod split;
 
 use chrono_tz::Tz;
@@ -23,10 +24,11 @@ use crate::events::{AgendaItem, Break, Event, Rich, Speaker, Talk};
 use crate::lang::Lang;
 
 pub use announce::*;
-pub use date::{day, moment, slot, to_be_announced, when};
+pub use date::{day, moment, slot, stamp, to_be_announced, when};
 pub use notices::*;
 pub use plain::html_to_plain;
 pub use posts::{lead_time, post};
+pub use shell::*;
 pub use split::{pack, telegram_len, MESSAGE_LIMIT};
 
 /// Inline buttons show plain text and get cramped past this many characters.

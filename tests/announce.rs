@@ -143,7 +143,7 @@ async fn an_organizer_previews_sends_and_reads_the_report() {
         "🎉 <b>Doors open</b> at 19:00 &lt;3\n<i>报名</i> here"
     );
     assert!(
-        controls.html.contains("goes to 3 chat(s), pinned"),
+        controls.html.contains("goes to 3 chats, pinned"),
         "{}",
         controls.html
     );
@@ -156,10 +156,10 @@ async fn an_organizer_previews_sends_and_reads_the_report() {
     }
     let report = edited(&herald, &controls, "delivered").await;
     assert!(
-        report.contains("Announcement #1 delivered to 2 of 3 chat(s).")
+        report.contains("Announcement #1 delivered to 2 of 3 chats.")
             && report.contains("-5003")
             && report.contains("blocked")
-            && report.contains("Pinned in 2 chat(s)."),
+            && report.contains("Pinned in 2 chats."),
         "{report}"
     );
     let pinned: Vec<Value> = herald
@@ -331,6 +331,11 @@ fn herald(site: &tempfile::TempDir, api: &FakeBotApi, args: &[&str]) -> tokio::p
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", api.url())
         .env("RUST_LOG", "herald=info")
+        // The command line speaks the shell's language: English here,
+        // whatever the machine running the tests is set to.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
     command
@@ -430,11 +435,11 @@ async fn herald_announce_posts_a_markdown_file_and_reports() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("To 3 chat(s) now: -7001, -7002, -7003"),
+        stdout.contains("To 3 chats now: -7001, -7002, -7003"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("Announcement #1 delivered to 2 of 3 chat(s)."),
+        stdout.contains("Announcement #1 delivered to 2 of 3 chats."),
         "{stdout}"
     );
     let html =
@@ -458,6 +463,220 @@ async fn herald_announce_posts_a_markdown_file_and_reports() {
         ),
         "{listed}"
     );
+
+    let late = herald(&site, &api, &["announcements", "--cancel", "1"])
+        .output()
+        .await
+        .unwrap();
+    let said = String::from_utf8_lossy(&late.stdout);
+    assert_eq!(late.status.code(), Some(1), "{said}");
+    assert!(
+        said.starts_with("Announcement #1 was already sent (")
+            && said.ends_with(" UTC); there is nothing to withdraw.\n"),
+        "{said}"
+    );
+}
+
+/// What `herald <args>` printed: exit code, stdout, stderr.
+async fn ran(command: &mut tokio::process::Command) -> (Option<i32>, String, String) {
+    let out = command.output().await.unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+/// The names in the site's folder, sorted.
+fn files(site: &tempfile::TempDir) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_announce_speaks_the_shells_language_and_writes_nothing() {
+    let api = FakeBotApi::start().await;
+    let site = site(&[-8001]);
+    // Members read Chinese; the organizer's shell still speaks English.
+    let config = site.path().join("bot.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("language = \"en\"", "language = \"zh\""),
+    )
+    .unwrap();
+    let file = site.path().join("message.md");
+    std::fs::write(&file, "Doors open at *19:00*\n").unwrap();
+    let empty = site.path().join("empty.md");
+    std::fs::write(&empty, "  \n\n").unwrap();
+    let (file, empty) = (file.to_str().unwrap(), empty.to_str().unwrap());
+    let before = files(&site);
+
+    let announce = |args: &[&str]| {
+        let mut command = herald(&site, &api, &["announce"]);
+        command.args(args);
+        command
+    };
+    let past = ["--file", file, "--at", "2020-01-01 10:00", "--yes"];
+    let (code, _, stderr) = ran(&mut announce(&past)).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        "herald: --at 2020-01-01 10:00 is in the past (2020-01-01 10:00 UTC); \
+         leave out --at to post now.\n"
+    );
+    let (_, _, stderr) = ran(announce(&past).env("LANG", "zh_CN.UTF-8")).await;
+    assert_eq!(
+        stderr,
+        "herald: --at 2020-01-01 10:00 已经过去了（2020-01-01 10:00 UTC）。要现在发，去掉 --at 即可。\n"
+    );
+    let (_, _, stderr) = ran(announce(&past)
+        .args(["--lang", "en"])
+        .env("LANG", "zh_CN.UTF-8"))
+    .await;
+    assert!(stderr.contains("is in the past"), "--lang wins: {stderr}");
+
+    let (code, _, stderr) = ran(&mut announce(&[
+        "--file",
+        file,
+        "--at",
+        "tomorrow 9am",
+        "--yes",
+    ]))
+    .await;
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.starts_with("herald: --at tomorrow 9am is not a date and time: write it as --at \"2026-12-01 10:00\" (read in UTC)"),
+        "{stderr}"
+    );
+    let missing = site.path().join("nope.md");
+    let (code, _, stderr) = ran(&mut announce(&[
+        "--file",
+        missing.to_str().unwrap(),
+        "--yes",
+    ]))
+    .await;
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        format!(
+            "herald: {}: cannot read the announcement: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+    let (code, _, stderr) = ran(&mut announce(&["--file", empty, "--yes"])).await;
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.ends_with("empty.md: there is nothing to announce in it\n"),
+        "{stderr}"
+    );
+    let unasked = ["--file", file, "--at", "2030-01-01 10:00"];
+    let (code, stdout, stderr) = ran(&mut announce(&unasked)).await;
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("To 1 chat at 2030-01-01 10:00 UTC: -8001"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("pass --yes"), "{stderr}");
+
+    assert_eq!(files(&site), before, "no herald.db after a refusal");
+    assert!(api.calls("sendMessage").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn herald_announcements_cancel_withdraws_what_has_not_gone_out() {
+    let api = FakeBotApi::start().await;
+    let site = site(&[-8001]);
+    let file = site.path().join("message.md");
+    let file = file.to_str().unwrap();
+    for (text, at) in [
+        ("First", "2030-01-01 10:00"),
+        ("Second", "2030-01-02 10:00"),
+    ] {
+        std::fs::write(file, text).unwrap();
+        let (code, stdout, _) = ran(herald(
+            &site,
+            &api,
+            &["announce", "--file", file, "--at", at, "--yes"],
+        )
+        .env_remove("TELOXIDE_TOKEN"))
+        .await;
+        assert_eq!(code, Some(0), "{stdout}");
+    }
+    let cancel = |id: &str| herald(&site, &api, &["announcements", "--cancel", id]);
+    assert_eq!(
+        ran(&mut cancel("1")).await,
+        (
+            Some(0),
+            "Announcement #1 withdrawn: herald will not post it.\n".to_string(),
+            String::new()
+        )
+    );
+    let (code, again, _) = ran(&mut cancel("1")).await;
+    assert_eq!(
+        (code, again.as_str()),
+        (
+            Some(0),
+            "Announcement #1 was already cancelled; it was not posted.\n"
+        )
+    );
+    let (code, unknown, _) = ran(&mut cancel("9")).await;
+    assert_eq!(
+        (code, unknown.as_str()),
+        (
+            Some(1),
+            "There is no announcement #9; `herald announcements` lists them.\n"
+        )
+    );
+
+    // What the running bot would post: the second, never the first.
+    let (_, preview, _) = ran(&mut herald(
+        &site,
+        &api,
+        &["preview", "--now", "2029-12-31 12:00", "--days", "3"],
+    ))
+    .await;
+    assert!(!preview.contains("announcement #1"), "{preview}");
+    assert!(preview.contains("announcement #2 · Second"), "{preview}");
+    let store = Store::open(&site.path().join("herald.db")).unwrap();
+    let owed: Vec<i64> = store
+        .owed_announcements()
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(owed, [2], "the scheduler owes only the second");
+    assert_eq!(
+        store.announcement(1).unwrap().unwrap().state,
+        State::Cancelled
+    );
+    // One whose time has come may be on its way out: it stays.
+    store
+        .add_announcement(
+            &herald::store::NewAnnouncement {
+                author: Author::Shell("olga".into()),
+                html: "Now".into(),
+                pin: false,
+                lang: herald::lang::Lang::En,
+                due: Some(Utc::now() - chrono::Duration::minutes(1)),
+                state: State::Scheduled,
+                held_until: None,
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    store.close().unwrap();
+    let (code, due, _) = ran(&mut cancel("3")).await;
+    assert_eq!(
+        (code, due.as_str()),
+        (
+            Some(1),
+            "Announcement #3 is due and going out; it can no longer be withdrawn.\n"
+        )
+    );
+    let (_, listed, _) = ran(&mut herald(&site, &api, &["announcements"])).await;
+    assert!(listed.starts_with("#1 · cancelled · by "), "{listed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -491,7 +710,7 @@ async fn herald_announce_at_a_time_leaves_it_to_the_bot_and_preview_shows_it() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("To 1 chat(s) at 2030-01-01 10:00 UTC, pinned where herald may: -8001"),
+        stdout.contains("To 1 chat at 2030-01-01 10:00 UTC, pinned where herald may: -8001"),
         "{stdout}"
     );
     assert!(stdout.contains("Stored as announcement #1"), "{stdout}");

@@ -329,7 +329,7 @@ fn an_unreadable_sub_folder_is_an_error_and_the_rest_loads() {
         "{stderr}"
     );
     assert!(
-        stdout.contains("\n1 event (1 upcoming), 0 talks, 0 speakers\n"),
+        stdout.contains("\n1 event (1 upcoming), no talks, no speakers\n"),
         "{stdout}"
     );
     assert!(stdout.contains("  Open\n"), "{stdout}");

@@ -11,13 +11,14 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use clap::Args;
 
-use crate::commands::Announce;
-use crate::config::Config;
-use crate::render;
-use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Store};
+use crate::commands;
+use crate::config::{ChatTarget, Config};
+use crate::lang::Lang;
+use crate::render::{self, Syntax};
+use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Store, Withdrawal};
 use crate::telegram::BotApi;
 
-use super::{chat_list, indent, telegram_failed};
+use super::{indent, telegram_failed};
 
 #[derive(Debug, Args)]
 pub struct AnnounceArgs {
@@ -36,82 +37,78 @@ pub struct AnnounceArgs {
     pub yes: bool,
 }
 
+/// `herald announcements [--cancel ID]`.
+#[derive(Debug, Args)]
+pub struct AnnouncementsArgs {
+    /// Withdraw this announcement, if it has not gone out yet: the running
+    /// bot will not post it.
+    #[arg(long, value_name = "ID")]
+    pub cancel: Option<i64>,
+}
+
+/// Who posts a `herald announce`: this process, now, or the running bot
+/// at its time.
+enum Delivery {
+    Now(BotApi),
+    At(DateTime<Utc>),
+}
+
 /// `herald announce`: the preview and the chats, a confirmation, then the
 /// posts and a report (exit 1 if a chat did not get it); with `--at`, only
-/// stored for the running bot's scheduler.
-pub(super) fn announce(config: Config, args: &AnnounceArgs) -> Result<ExitCode> {
+/// stored for the running bot's scheduler. Everything that can refuse it
+/// is checked before the state file is opened, so a refusal leaves no
+/// `herald.db` behind.
+pub(super) fn announce(config: Config, args: &AnnounceArgs, shell: Lang) -> Result<ExitCode> {
     let file = &args.file;
     let text = std::fs::read_to_string(file)
-        .with_context(|| format!("{}: cannot read the announcement", file.display()))?;
+        .with_context(|| render::shell_unreadable_file(file, shell))?;
     let html = render::markdown(&text);
     if html.trim().is_empty() {
-        anyhow::bail!("{}: there is nothing to announce in it", file.display());
+        anyhow::bail!(render::shell_empty_file(file, shell));
     }
-    let (lang, tz) = (config.language, config.timezone);
-    let request = Announce {
-        pin: args.pin,
-        at: args.at.clone(),
-        text: String::new(),
-    };
-    let due = request
-        .due(Utc::now(), tz, lang)
-        .map_err(|reply| anyhow::anyhow!("--at: {}", reply.plain("\n")))?;
+    let tz = config.timezone;
+    let due = commands::due(args.at.as_deref(), Utc::now(), tz).map_err(|bad| {
+        anyhow::anyhow!(commands::refuse_time(&bad, Syntax::Shell, shell, tz).plain("\n"))
+    })?;
     // The token is checked before anything is stored or asked.
-    let api = match due {
+    let delivery = match due {
         None => match BotApi::from_env(&config) {
-            Ok(api) => Some(api),
+            Ok(api) => Delivery::Now(api),
             Err(error) => return Ok(telegram_failed(&error)),
         },
-        Some(_) => None,
+        Some(due) => Delivery::At(due),
     };
-    let store = Arc::new(Store::open(&config.state)?);
-    let chats = store.targets(&config.telegram.chats)?;
-    println!(
-        "The announcement, as it will be posted:
-"
-    );
+    let chats = chats(&config)?;
+    println!("{}\n", render::shell_as_posted(shell));
     for message in render::announcement(&html) {
-        println!(
-            "{}
-",
-            indent(&render::html_to_plain(&message))
-        );
+        println!("{}\n", indent(&render::html_to_plain(&message)));
     }
-    let when = due.map_or("now".to_string(), |due| {
-        due.with_timezone(&tz)
-            .format("at %Y-%m-%d %H:%M %Z")
-            .to_string()
-    });
-    let pinned = if args.pin {
-        ", pinned where herald may"
-    } else {
-        ""
-    };
+    let names: Vec<String> = chats.iter().map(ToString::to_string).collect();
     println!(
-        "To {} chat(s) {when}{pinned}: {}",
-        chats.len(),
-        chat_list(&chats)
+        "{}",
+        render::shell_audience(&names, due, args.pin, shell, tz)
     );
-    if !args.yes && !confirmed()? {
-        println!("Not posted.");
+    if !args.yes && !confirmed(shell)? {
+        println!("{}", render::shell_not_posted(shell));
         return Ok(ExitCode::SUCCESS);
     }
+    let store = Arc::new(Store::open(&config.state)?);
     let announcement = NewAnnouncement {
         author: Author::Shell(login()),
         html,
         pin: args.pin,
-        lang,
+        lang: shell,
         due,
         state: State::Scheduled,
         held_until: None,
     };
-    let Some(api) = api else {
-        let id = store.add_announcement(&announcement, Utc::now())?;
-        println!(
-            "Stored as announcement #{id}: the running bot (herald run) posts it {when}. \
-             `herald announcements` lists it."
-        );
-        return Ok(ExitCode::SUCCESS);
+    let api = match delivery {
+        Delivery::Now(api) => api,
+        Delivery::At(due) => {
+            let id = store.add_announcement(&announcement, Utc::now())?;
+            println!("{}", render::shell_stored(id, due, shell, tz));
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let posted = crate::telegram::announce(config, api, Arc::clone(&store), announcement);
@@ -121,7 +118,7 @@ pub(super) fn announce(config: Config, args: &AnnounceArgs) -> Result<ExitCode> 
     };
     println!(
         "\n{}",
-        render::html_to_plain(&render::announcement_report(id, &deliveries, lang))
+        render::html_to_plain(&render::announcement_report(id, &deliveries, shell))
     );
     let all = deliveries.iter().all(|d| d.outcome == Outcome::Sent);
     Ok(if all {
@@ -131,13 +128,25 @@ pub(super) fn announce(config: Config, args: &AnnounceArgs) -> Result<ExitCode> 
     })
 }
 
+/// The chats an announcement goes to, read without creating the state
+/// file: with none yet, only the configured chats.
+fn chats(config: &Config) -> Result<Vec<ChatTarget>> {
+    if !config.state.exists() {
+        return Ok(config.telegram.chats.clone());
+    }
+    let store = Store::open(&config.state)?;
+    let chats = store.targets(&config.telegram.chats)?;
+    store.close()?;
+    Ok(chats)
+}
+
 /// Asks on the terminal; without one, there is no one to ask.
-fn confirmed() -> Result<bool> {
+fn confirmed(shell: Lang) -> Result<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        anyhow::bail!("no terminal to confirm on: pass --yes to post without asking");
+        anyhow::bail!(render::shell_no_terminal(shell));
     }
-    print!("Post it? [y/N] ");
+    print!("{}", render::shell_confirm(shell));
     std::io::stdout().flush()?;
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
@@ -154,7 +163,14 @@ fn login() -> String {
 
 /// `herald announcements`: every announcement, oldest first, with what
 /// each chat got.
-pub(super) fn announcements(config: &Config) -> Result<ExitCode> {
+pub(super) fn announcements(
+    config: &Config,
+    args: &AnnouncementsArgs,
+    shell: Lang,
+) -> Result<ExitCode> {
+    if let Some(id) = args.cancel {
+        return withdraw(config, id, shell);
+    }
     if !config.state.exists() {
         println!(
             "(no announcements yet: {} does not exist)",
@@ -178,13 +194,41 @@ pub(super) fn announcements(config: &Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `#3 · done · by Telegram user 123 · written 2026-11-25 16:30 · for 2026-11-25 16:31 · pinned`
-fn summary(record: &Record, config: &Config) -> String {
-    let time = |at: DateTime<Utc>| {
-        at.with_timezone(&config.timezone)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+/// `herald announcements --cancel ID`: the same withdrawal as the Cancel
+/// button of `/announcements`. Exit 1 unless it is (or already was)
+/// withdrawn.
+fn withdraw(config: &Config, id: i64, shell: Lang) -> Result<ExitCode> {
+    if !config.state.exists() {
+        println!("{}", render::shell_no_such_announcement(id, shell));
+        return Ok(ExitCode::FAILURE);
+    }
+    let store = Store::open(&config.state)?;
+    let withdrawal = store.withdraw_announcement(id, Utc::now())?;
+    store.close()?;
+    let tz = config.timezone;
+    let (said, code) = match withdrawal {
+        Withdrawal::Withdrawn(_) => (render::shell_withdrawn(id, shell), ExitCode::SUCCESS),
+        Withdrawal::AlreadyCancelled(_) => (
+            render::shell_already_cancelled(id, shell),
+            ExitCode::SUCCESS,
+        ),
+        Withdrawal::AlreadySent(record) => (
+            render::shell_already_sent(id, record.finished, shell, tz),
+            ExitCode::FAILURE,
+        ),
+        Withdrawal::UnderWay(_) => (render::shell_under_way(id, shell), ExitCode::FAILURE),
+        Withdrawal::Unknown => (
+            render::shell_no_such_announcement(id, shell),
+            ExitCode::FAILURE,
+        ),
     };
+    println!("{said}");
+    Ok(code)
+}
+
+/// `#3 · done · by Telegram user 123 · written 2026-11-25 16:30 UTC+08:00 · pinned`
+fn summary(record: &Record, config: &Config) -> String {
+    let time = |at: DateTime<Utc>| render::stamp(at, config.timezone);
     let by = match &record.author {
         Author::Admin(id) => format!("Telegram user {id}"),
         Author::Shell(login) => format!("{login}, herald announce"),

@@ -11,8 +11,9 @@ use chrono::Utc;
 
 use crate::config::Config;
 use crate::events::{Event, Severity};
+use crate::lang::{count, tally};
 
-use super::{aligned, count, load, programme, report};
+use super::{aligned, load, programme, report};
 
 pub(super) fn check(config: &Config) -> Result<ExitCode> {
     let loaded = load(config)?;
@@ -48,8 +49,8 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         "{} ({} upcoming), {}, {}",
         count(events.len(), "event", "events"),
         upcoming,
-        count(talks, "talk", "talks"),
-        count(speaker_count(events), "speaker", "speakers")
+        tally(talks, "talk", "talks"),
+        tally(speaker_count(events), "speaker", "speakers")
     );
     if empty > 0 {
         println!(

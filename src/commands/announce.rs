@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::{Button, Callback, Message, Reply};
 use crate::events::front_matter::parse_time;
 use crate::lang::Lang;
-use crate::render;
+use crate::render::{self, Syntax};
 use crate::schedule::Announcement;
 
 /// `/announce` as typed.
@@ -71,18 +71,41 @@ impl Announce {
         tz: Tz,
         lang: Lang,
     ) -> Result<Option<DateTime<Utc>>, Reply> {
-        let Some(at) = &self.at else {
-            return Ok(None);
-        };
-        let due = match parse_time(at, tz) {
-            Ok(time) if !time.date_only => time.at.with_timezone(&Utc),
-            _ => return Err(Reply::html(render::announce_bad_time(at, lang))),
-        };
-        if due <= now {
-            return Err(Reply::html(render::announce_past(due, lang, tz)));
-        }
-        Ok(Some(due))
+        due(self.at.as_deref(), now, tz).map_err(|bad| refuse_time(&bad, Syntax::Chat, lang, tz))
     }
+}
+
+/// Why an announcement cannot go out at the time written for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadTime {
+    /// Not a date and a clock time, as written.
+    Unreadable(String),
+    /// As written, and when that was.
+    Past(String, DateTime<Utc>),
+}
+
+/// When an announcement for `at` (read in the community's zone) goes out:
+/// `None` for at once.
+pub fn due(at: Option<&str>, now: DateTime<Utc>, tz: Tz) -> Result<Option<DateTime<Utc>>, BadTime> {
+    let Some(at) = at else {
+        return Ok(None);
+    };
+    let due = match parse_time(at, tz) {
+        Ok(time) if !time.date_only => time.at.with_timezone(&Utc),
+        _ => return Err(BadTime::Unreadable(at.to_string())),
+    };
+    if due <= now {
+        return Err(BadTime::Past(at.to_string(), due));
+    }
+    Ok(Some(due))
+}
+
+/// Why the time will not do, with the syntax the organizer typed it in.
+pub fn refuse_time(bad: &BadTime, syntax: Syntax, lang: Lang, tz: Tz) -> Reply {
+    Reply::html(match bad {
+        BadTime::Unreadable(at) => render::announce_bad_time(at, syntax, lang, tz),
+        BadTime::Past(at, due) => render::announce_past(at, *due, syntax, lang, tz),
+    })
 }
 
 /// `rest` after `word` and the spaces following it, if it starts with that

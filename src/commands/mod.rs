@@ -21,7 +21,8 @@ use crate::lang::Lang;
 use crate::render;
 
 pub use announce::{
-    announce_usage, cancelled, confirmed, pending, preview, refuse_announcement, Act, Announce,
+    announce_usage, cancelled, confirmed, due, pending, preview, refuse_announcement, refuse_time,
+    Act, Announce, BadTime,
 };
 pub use callback::{answer_callback, Callback, SlugRef};
 pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};

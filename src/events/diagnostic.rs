@@ -92,6 +92,8 @@ pub enum PageErrorKind {
     LongLine { length: usize, limit: usize },
     #[error("the file cannot be read: {0}")]
     Io(String),
+    #[error("this is a folder, not a page: name one page in it (`<slug>/index.md` or `<slug>.md`); `herald check` reads the whole folder")]
+    Folder,
     #[error("herald failed on this page: a bug in herald, please report it with the page")]
     Bug,
 }

@@ -410,6 +410,10 @@ fn parse_all(
 pub fn read_page(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| PageError::new(path, 0, PageErrorKind::Io(e.to_string())))?;
+    if meta.is_dir() {
+        // Most likely the events folder itself, given for one of its pages.
+        return Err(PageError::new(path, 0, PageErrorKind::Folder));
+    }
     if !meta.is_file() {
         let kind = PageErrorKind::Io("not a regular file".to_string());
         return Err(PageError::new(path, 0, kind));
@@ -531,6 +535,31 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_folder_named_as_a_page_is_told_to_name_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        std::fs::create_dir(&events).unwrap();
+        let error = read_page(&events, tz()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}:0: error: this is a folder, not a page: name one page in it \
+                 (`<slug>/index.md` or `<slug>.md`); `herald check` reads the whole folder",
+                events.display()
+            )
+        );
+        let missing = dir.path().join("nope.md");
+        assert_eq!(
+            read_page(&missing, tz()).unwrap_err().to_string(),
+            format!(
+                "{}:0: error: the file cannot be read: No such file or directory (os error 2)",
+                missing.display()
+            ),
+            "the file and the OS's reason, once"
+        );
     }
 
     #[test]

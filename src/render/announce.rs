@@ -6,10 +6,10 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{moment, pack, shorten};
+use super::{moment, pack, shorten, stamp};
 use crate::events::rich::escape_html;
 use crate::events::Rich;
-use crate::lang::Lang;
+use crate::lang::{count, tally, Lang};
 use crate::schedule::runner::Pin;
 use crate::store::{Delivered, Outcome};
 
@@ -85,7 +85,10 @@ pub fn announce_preview(
 ) -> String {
     let mut text = match lang {
         Lang::Zh => format!("📣 <b>预览</b>：上面的公告将发到 {chats} 个聊天"),
-        Lang::En => format!("📣 <b>Preview</b>: the announcement above goes to {chats} chat(s)"),
+        Lang::En => format!(
+            "📣 <b>Preview</b>: the announcement above goes to {}",
+            tally(chats, "chat", "chats")
+        ),
     };
     if pin {
         text.push_str(lang.pick("，能置顶的地方会置顶", ", pinned where herald may pin"));
@@ -164,8 +167,9 @@ pub fn announcement_report(id: i64, deliveries: &[Delivered], lang: Lang) -> Str
     let mut lines = vec![match lang {
         Lang::Zh => format!("{icon} 公告 #{id} 已送达 {}/{total} 个聊天。", sent.len()),
         Lang::En => format!(
-            "{icon} Announcement #{id} delivered to {} of {total} chat(s).",
-            sent.len()
+            "{icon} Announcement #{id} delivered to {} of {}.",
+            sent.len(),
+            count(total, "chat", "chats")
         ),
     }];
     let failed: Vec<String> = deliveries
@@ -190,7 +194,7 @@ pub fn announcement_report(id: i64, deliveries: &[Delivered], lang: Lang) -> Str
     if pinned > 0 || !unpinned.is_empty() {
         lines.push(match lang {
             Lang::Zh => format!("📌 已在 {pinned} 个聊天置顶。"),
-            Lang::En => format!("📌 Pinned in {pinned} chat(s)."),
+            Lang::En => format!("📌 Pinned in {}.", count(pinned, "chat", "chats")),
         });
     }
     if !unpinned.is_empty() {
@@ -255,19 +259,61 @@ pub fn announce_usage(lang: Lang) -> String {
     .to_string()
 }
 
-pub fn announce_bad_time(time: &str, lang: Lang) -> String {
+/// Where an organizer typed `/announce` or `herald announce`, so that a
+/// hint shows the syntax they use: `at 2026-12-01 10:00` in a chat,
+/// `--at "2026-12-01 10:00"` in a shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Chat,
+    Shell,
+}
+
+/// A time for `at` that is not a date and a clock time.
+pub fn announce_bad_time(time: &str, syntax: Syntax, lang: Lang, tz: Tz) -> String {
     let time = escape_html(time);
-    match lang {
-        Lang::Zh => format!("看不懂时间“{time}”。请写成 2026-12-01 10:00 这样。"),
-        Lang::En => format!("I can't read the time “{time}”. Write it as 2026-12-01 10:00."),
+    let zone = tz.name();
+    match (syntax, lang) {
+        (Syntax::Chat, Lang::Zh) => format!("看不懂时间“{time}”。请写成 2026-12-01 10:00 这样。"),
+        (Syntax::Chat, Lang::En) => {
+            format!("I can't read the time “{time}”. Write it as 2026-12-01 10:00.")
+        }
+        (Syntax::Shell, Lang::Zh) => format!(
+            "--at {time} 不是日期和时间：请写成 --at \"2026-12-01 10:00\"（{zone} 时间）\
+             或者 RFC 3339 格式。"
+        ),
+        (Syntax::Shell, Lang::En) => format!(
+            "--at {time} is not a date and time: write it as --at \"2026-12-01 10:00\" \
+             (read in {zone}) or in RFC 3339."
+        ),
     }
 }
 
-pub fn announce_past(due: DateTime<Utc>, lang: Lang, tz: Tz) -> String {
-    let due = moment(due, lang, tz);
-    match lang {
-        Lang::Zh => format!("{due} 已经过去了。要现在发，去掉 at 和时间即可。"),
-        Lang::En => format!("{due} has passed. To post now, leave out `at` and the time."),
+/// A time for `at` that has passed: `written` as the organizer wrote it.
+pub fn announce_past(
+    written: &str,
+    due: DateTime<Utc>,
+    syntax: Syntax,
+    lang: Lang,
+    tz: Tz,
+) -> String {
+    let written = escape_html(written);
+    match (syntax, lang) {
+        (Syntax::Chat, Lang::Zh) => format!(
+            "{} 已经过去了。要现在发，去掉 at 和时间即可。",
+            moment(due, lang, tz)
+        ),
+        (Syntax::Chat, Lang::En) => format!(
+            "{} has passed. To post now, leave out `at` and the time.",
+            moment(due, lang, tz)
+        ),
+        (Syntax::Shell, Lang::Zh) => format!(
+            "--at {written} 已经过去了（{}）。要现在发，去掉 --at 即可。",
+            stamp(due, tz)
+        ),
+        (Syntax::Shell, Lang::En) => format!(
+            "--at {written} is in the past ({}); leave out --at to post now.",
+            stamp(due, tz)
+        ),
     }
 }
 
@@ -394,10 +440,10 @@ mod tests {
         );
         assert_eq!(
             html_to_plain(&report),
-            "⚠️ Announcement #3 delivered to 2 of 3 chat(s).\n\
+            "⚠️ Announcement #3 delivered to 2 of 3 chats.\n\
              Not delivered:\n\
              • 5 — bot was blocked <by> the user\n\
-             📌 Pinned in 1 chat(s).\n\
+             📌 Pinned in 1 chat.\n\
              Not pinned:\n\
              • -2 — not enough rights"
         );
@@ -421,6 +467,30 @@ mod tests {
     }
 
     #[test]
+    fn report_counts_agree_with_their_nouns() {
+        let first_line = |deliveries: &[Delivered]| {
+            let report = announcement_report(2, deliveries, Lang::En);
+            html_to_plain(&report).lines().next().unwrap().to_string()
+        };
+        let sent = delivered(-1, Outcome::Sent, Some("pinned"));
+        let missed = delivered(-2, Outcome::Undeliverable, Some("blocked"));
+        assert_eq!(
+            first_line(&[]),
+            "⚠️ Announcement #2: there were no chats to post to."
+        );
+        assert_eq!(
+            first_line(std::slice::from_ref(&sent)),
+            "✅ Announcement #2 delivered to 1 of 1 chat."
+        );
+        assert_eq!(
+            first_line(&[missed.clone(), missed.clone()]),
+            "⚠️ Announcement #2 delivered to 0 of 2 chats."
+        );
+        let pinned = announcement_report(2, &[sent.clone(), sent, missed], Lang::En);
+        assert!(pinned.contains("\n📌 Pinned in 2 chats."), "{pinned}");
+    }
+
+    #[test]
     fn a_clean_report_is_one_line() {
         let report = announcement_report(1, &[delivered(-1, Outcome::Sent, None)], Lang::Zh);
         assert_eq!(report, "✅ 公告 #1 已送达 1/1 个聊天。");
@@ -431,12 +501,51 @@ mod tests {
         let due = "2026-12-01T02:00:00Z".parse().unwrap();
         assert_eq!(
             html_to_plain(&announce_preview(4, true, Some(due), Lang::En, BEIJING)),
-            "📣 Preview: the announcement above goes to 4 chat(s), pinned where herald may pin \
+            "📣 Preview: the announcement above goes to 4 chats, pinned where herald may pin \
              at Tue 1 Dec 2026, 10:00.\nPress Schedule to confirm, or Cancel."
         );
+        let to = |chats| {
+            let plain = html_to_plain(&announce_preview(chats, false, None, Lang::En, BEIJING));
+            plain.lines().next().unwrap().to_string()
+        };
+        assert_eq!(
+            to(0),
+            "📣 Preview: the announcement above goes to no chats."
+        );
+        assert_eq!(to(1), "📣 Preview: the announcement above goes to 1 chat.");
+        assert_eq!(to(2), "📣 Preview: the announcement above goes to 2 chats.");
         assert_eq!(
             html_to_plain(&announce_preview(2, false, None, Lang::Zh, BEIJING)),
             "📣 预览：上面的公告将发到 2 个聊天。\n点「发送」发出，或者取消。"
+        );
+    }
+
+    #[test]
+    fn a_refused_time_is_answered_in_the_syntax_it_was_typed_in() {
+        let due = "2020-01-01T02:00:00Z".parse().unwrap();
+        let past = |syntax, lang| announce_past("2020-01-01 10:00", due, syntax, lang, BEIJING);
+        assert_eq!(
+            past(Syntax::Shell, Lang::En),
+            "--at 2020-01-01 10:00 is in the past (2020-01-01 10:00 UTC+08:00); \
+             leave out --at to post now."
+        );
+        assert_eq!(
+            past(Syntax::Shell, Lang::Zh),
+            "--at 2020-01-01 10:00 已经过去了（2020-01-01 10:00 UTC+08:00）。要现在发，去掉 --at 即可。"
+        );
+        assert_eq!(
+            past(Syntax::Chat, Lang::Zh),
+            "2020年1月1日 周三 10:00 已经过去了。要现在发，去掉 at 和时间即可。"
+        );
+        assert_eq!(
+            html_to_plain(&announce_bad_time(
+                "<soon>",
+                Syntax::Shell,
+                Lang::En,
+                BEIJING
+            )),
+            "--at <soon> is not a date and time: write it as --at \"2026-12-01 10:00\" \
+             (read in Asia/Shanghai) or in RFC 3339."
         );
     }
 

@@ -1,7 +1,7 @@
 //! Dates as members read them: in the community's zone, with the weekday,
 //! because "Saturday" is what people plan around.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Weekday};
 use chrono_tz::Tz;
 
 use crate::events::{Event, Instant, Slot};
@@ -62,6 +62,26 @@ pub fn slot(slot: &Slot, tz: Tz) -> String {
         Some(end) => format!("{start}–{}", end.with_timezone(&tz).format("%H:%M")),
         None => start.to_string(),
     }
+}
+
+/// A moment for an organizer's shell, sortable and with its zone:
+/// `2026-12-01 10:00 UTC+08:00`.
+pub fn stamp<Z: TimeZone>(instant: DateTime<Z>, tz: Tz) -> String {
+    let local = instant.with_timezone(&tz);
+    format!("{} {}", local.format("%Y-%m-%d %H:%M"), zone(&local))
+}
+
+/// The zone of a moment as its offset from UTC: `UTC+08:00`, `UTC-05:00`,
+/// `UTC`. Never an abbreviation: `CST` is China's and America's Central
+/// time at once, and `%Z` prints it for Asia/Shanghai.
+fn zone<Z: TimeZone>(instant: &DateTime<Z>) -> String {
+    let seconds = instant.offset().fix().local_minus_utc();
+    if seconds == 0 {
+        return "UTC".to_string();
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 fn at<Z: TimeZone>(instant: DateTime<Z>, lang: Lang) -> String
@@ -141,6 +161,26 @@ mod tests {
             when(&event, Lang::Zh, BEIJING),
             "2021年4月17日 周六 13:00–14:45"
         );
+    }
+
+    #[test]
+    fn zones_are_offsets_that_cannot_be_misread() {
+        let winter: DateTime<chrono::Utc> = "2026-12-01T02:00:00Z".parse().unwrap();
+        let summer: DateTime<chrono::Utc> = "2026-07-01T02:00:00Z".parse().unwrap();
+        assert_eq!(stamp(winter, BEIJING), "2026-12-01 10:00 UTC+08:00");
+        assert_eq!(stamp(winter, chrono_tz::UTC), "2026-12-01 02:00 UTC");
+        let chicago = chrono_tz::America::Chicago;
+        assert_eq!(stamp(winter, chicago), "2026-11-30 20:00 UTC-06:00");
+        assert_eq!(stamp(summer, chicago), "2026-06-30 21:00 UTC-05:00");
+        let kolkata = chrono_tz::Asia::Kolkata;
+        assert_eq!(stamp(winter, kolkata), "2026-12-01 07:30 UTC+05:30");
+        assert_eq!(
+            stamp(winter, chrono_tz::Europe::London),
+            "2026-12-01 02:00 UTC"
+        );
+        for tz in [BEIJING, chicago] {
+            assert!(!stamp(winter, tz).contains("CST"));
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{
 use crate::duration::HumanDuration;
 use crate::events::rich::escape_html;
 use crate::events::Event;
-use crate::lang::Lang;
+use crate::lang::{count, Lang};
 use crate::schedule::facts::TalkFacts;
 use crate::schedule::{Change, Facts, Post, What};
 
@@ -76,7 +76,9 @@ fn talk_reminder(
     let slot = talk.slot?;
     let talk = event.talk_in(talk, lang);
     let lead = match lang {
-        Lang::Zh => format!("⏰ {} 后开讲", lead_time(before, lang)),
+        // No space before 后: a space only sets digits and Latin apart from
+        // Han (`10 分钟`), never one Han word from the next.
+        Lang::Zh => format!("⏰ {}后开讲", lead_time(before, lang)),
         Lang::En => format!("⏰ Starting in {}", lead_time(before, lang)),
     };
     let mut lines = vec![lead, format!("<b>{}</b>", talk.title.html())];
@@ -197,22 +199,78 @@ fn span(
 pub fn lead_time(duration: HumanDuration, lang: Lang) -> String {
     let mut left = duration.as_secs();
     let mut parts = Vec::new();
-    for (unit, zh, en) in [
-        (86_400, "天", "day"),
-        (3_600, "小时", "hour"),
-        (60, "分钟", "minute"),
-        (1, "秒", "second"),
+    for (unit, zh, one, many) in [
+        (86_400, "天", "day", "days"),
+        (3_600, "小时", "hour", "hours"),
+        (60, "分钟", "minute", "minutes"),
+        (1, "秒", "second", "seconds"),
     ] {
-        let count = left / unit;
+        let n = left / unit;
         left %= unit;
-        if count == 0 {
+        if n == 0 {
             continue;
         }
         parts.push(match lang {
-            Lang::Zh => format!("{count} {zh}"),
-            Lang::En if count == 1 => format!("1 {en}"),
-            Lang::En => format!("{count} {en}s"),
+            Lang::Zh => format!("{n} {zh}"),
+            Lang::En => count(n as usize, one, many),
         });
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::catalog::fixtures::*;
+
+    const BEIJING: Tz = chrono_tz::Asia::Shanghai;
+
+    fn meetup() -> Event {
+        event("m", "Rust 北京 Meetup", "2021-04-17 13:00")
+            .location("PingCAP", "西城区")
+            .talk(
+                talk("Tokio 调度器")
+                    .slot("2021-04-17 13:30", "2021-04-17 14:15")
+                    .by(speaker_at("周强", "PingCAP")),
+            )
+            .build()
+    }
+
+    fn lead(before: &str, lang: Lang) -> String {
+        let before = before.parse().unwrap();
+        let reminder = talk_reminder(&meetup(), 0, before, lang, BEIJING).unwrap();
+        reminder.lines().next().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_talk_reminder_in_chinese_has_no_space_between_han_words() {
+        assert_eq!(lead("10m", Lang::Zh), "⏰ 10 分钟后开讲");
+        assert_eq!(lead("1h 30m", Lang::Zh), "⏰ 1 小时 30 分钟后开讲");
+        assert_eq!(
+            talk_reminder(&meetup(), 0, "10m".parse().unwrap(), Lang::Zh, BEIJING).unwrap(),
+            "⏰ 10 分钟后开讲\n<b>Tokio 调度器</b>\n🎤 周强 · PingCAP\n\
+             🕐 2021年4月17日 周六 13:30\n📅 <b>Rust 北京 Meetup</b>\n📍 PingCAP"
+        );
+    }
+
+    #[test]
+    fn a_talk_reminder_in_english_counts_right() {
+        assert_eq!(lead("1m", Lang::En), "⏰ Starting in 1 minute");
+        assert_eq!(lead("2h 1m", Lang::En), "⏰ Starting in 2 hours 1 minute");
+    }
+
+    #[test]
+    fn lead_times_in_both_languages() {
+        let en = |text: &str| lead_time(text.parse().unwrap(), Lang::En);
+        let zh = |text: &str| lead_time(text.parse().unwrap(), Lang::Zh);
+        assert_eq!(en("1d"), "1 day");
+        assert_eq!(en("7d"), "7 days");
+        assert_eq!(en("1d 1h 1m 1s"), "1 day 1 hour 1 minute 1 second");
+        assert_eq!(en("2d 2h 2m 2s"), "2 days 2 hours 2 minutes 2 seconds");
+        assert_eq!(zh("7d"), "7 天");
+        assert_eq!(zh("1d 2h"), "1 天 2 小时");
+        assert_eq!(zh("90m"), "1 小时 30 分钟");
+        let reminder = reminder(&meetup(), "1d".parse().unwrap(), Lang::Zh, BEIJING);
+        assert!(reminder.starts_with("⏰ 还有 1 天\n\n"), "{reminder}");
+    }
 }

@@ -27,6 +27,18 @@ pub enum State {
     Done,
 }
 
+/// What came of withdrawing an announcement, with it as it now stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Withdrawal {
+    Withdrawn(Record),
+    /// Its time has come: it is going out, or every chat had its try.
+    UnderWay(Record),
+    AlreadySent(Record),
+    AlreadyCancelled(Record),
+    /// No announcement has that id.
+    Unknown,
+}
+
 /// Who announced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Author {
@@ -177,15 +189,30 @@ impl Store {
         self.announcement(id)
     }
 
-    /// Withdraws a draft or a scheduled announcement; false if it was
-    /// neither any more.
-    pub fn cancel_announcement(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    /// Withdraws a draft, or a confirmed announcement whose time has not
+    /// come: the scheduler rereads what is owed every turn, and wakes on
+    /// another process's write, so a running bot never posts it. One whose
+    /// time has come may be going out already, and stays.
+    pub fn withdraw_announcement(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Withdrawal, StoreError> {
         let updated = self.connection().execute(
             "UPDATE announcements SET state = 'cancelled', finished_at = ?2
-             WHERE id = ?1 AND state IN ('draft', 'scheduled')",
-            params![id, at],
+             WHERE id = ?1 AND (state = 'draft' OR (state = 'scheduled' AND due > ?2))",
+            params![id, now],
         );
-        self.check(updated).map(|rows| rows == 1)
+        let withdrawn = self.check(updated)? == 1;
+        let Some(record) = self.announcement(id)? else {
+            return Ok(Withdrawal::Unknown);
+        };
+        Ok(match record.state {
+            _ if withdrawn => Withdrawal::Withdrawn(record),
+            State::Scheduled => Withdrawal::UnderWay(record),
+            State::Done => Withdrawal::AlreadySent(record),
+            State::Cancelled | State::Draft => Withdrawal::AlreadyCancelled(record),
+        })
     }
 
     /// Every chat had its try; `None` if it was already done (or cancelled).
@@ -396,7 +423,16 @@ mod tests {
         let done = store.finish_announcement(id, now).unwrap().unwrap();
         assert_eq!((done.state, done.finished), (State::Done, Some(now)));
         assert_eq!(store.finish_announcement(id, now).unwrap(), None);
-        assert!(!store.cancel_announcement(id, now).unwrap(), "too late");
+        assert!(
+            matches!(
+                store.withdraw_announcement(id, now).unwrap(),
+                Withdrawal::AlreadySent(Record {
+                    state: State::Done,
+                    ..
+                })
+            ),
+            "too late"
+        );
         assert!(store.owed_announcements().unwrap().is_empty());
     }
 
@@ -414,7 +450,33 @@ mod tests {
         let first = store.add_announcement(&later, now).unwrap();
         let second = store.add_announcement(&later, now).unwrap();
         store.hold_announcement(second, now).unwrap();
-        assert!(store.cancel_announcement(first, now).unwrap());
+        let withdrawn = store.withdraw_announcement(first, now).unwrap();
+        assert!(matches!(
+            withdrawn,
+            Withdrawal::Withdrawn(Record {
+                state: State::Cancelled,
+                ..
+            })
+        ));
+        assert!(matches!(
+            store.withdraw_announcement(first, now).unwrap(),
+            Withdrawal::AlreadyCancelled(_)
+        ));
+        assert_eq!(
+            store.withdraw_announcement(99, now).unwrap(),
+            Withdrawal::Unknown
+        );
+        let due = at("2026-12-01T02:00:00Z");
+        assert!(
+            matches!(
+                store.withdraw_announcement(second, due).unwrap(),
+                Withdrawal::UnderWay(Record {
+                    state: State::Scheduled,
+                    ..
+                })
+            ),
+            "at its time it may be going out"
+        );
         let owed = store.owed_announcements().unwrap();
         assert_eq!(owed.len(), 1);
         assert_eq!((owed[0].id, owed[0].held_until), (second, Some(now)));

@@ -33,7 +33,7 @@ mod backend;
 mod lease;
 mod schedule;
 
-pub use announcements::{Author, Delivered, NewAnnouncement, Record, State};
+pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use schedule::{Outcome, Pruned};

@@ -15,7 +15,7 @@ use crate::commands::{self, Act, Announce, Reply};
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::Announcement;
-use crate::store::{Author, NewAnnouncement, State, StoreError};
+use crate::store::{Author, NewAnnouncement, State, StoreError, Withdrawal};
 
 /// What pressing an announcement's button comes to.
 enum Pressed {
@@ -160,14 +160,14 @@ impl Herald {
                 preview: None,
             });
         }
-        let under_way = record.state == State::Scheduled && record.due.is_some_and(|d| d <= now);
-        if under_way {
-            return Ok(Pressed::Refused(
-                render::announce_under_way(lang).to_string(),
-            ));
-        }
-        if !self.store.cancel_announcement(id, now)? {
-            return settled();
+        match self.store.withdraw_announcement(id, now)? {
+            Withdrawal::Withdrawn(_) => {}
+            Withdrawal::UnderWay(_) => {
+                return Ok(Pressed::Refused(
+                    render::announce_under_way(lang).to_string(),
+                ))
+            }
+            _ => return settled(),
         }
         tracing::info!(user, announcement = id, "announcement cancelled");
         let cancelled = commands::cancelled(id, lang);

@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 
 use crate::events::load::{self, load_dir_serving, FolderError, Served, Site};
 use crate::events::{Catalog, Diagnostic, Event, Loaded, Severity};
+use crate::lang::count;
 
 /// A burst of file events (an editor's save, a `git pull`) ends when the
 /// folder has been quiet this long…
@@ -75,8 +76,8 @@ impl Library {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::warn!(
-                    "{error}; the {} events loaded before stay in service until it is back",
-                    pages.events.len()
+                    "{error}; keeping the {} loaded before in service until it is back",
+                    count(pages.events.len(), "event", "events")
                 );
                 return Err(error);
             }
