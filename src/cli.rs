@@ -26,9 +26,11 @@ use crate::telegram::RunError;
 mod announce;
 mod check;
 mod explain;
+mod init;
 
 pub use announce::AnnounceArgs;
 pub use explain::ExplainArgs;
+pub use init::InitArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +48,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented bot.toml and a sample event page to start from
+    /// (or, with --from-site, point bot.toml at a Hugo site's events).
+    Init(InitArgs),
     /// Validate bot.toml and every event page; exit 1 if any page is broken.
     Check,
     /// How herald read one page: the event, each agenda item with its line,
@@ -102,6 +107,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // One page can be explained without a config; everything else needs it.
     let config = || Config::load(&cli.config);
     match cli.command {
+        Command::Init(ref args) => init::init(args),
         Command::Check => check::check(&config()?),
         Command::Explain(ref args) => explain::explain(&cli.config, args),
         Command::Console(ref args) => console(&config()?, args),
@@ -362,6 +368,12 @@ fn run_bot(config: Config, standby: bool) -> ExitCode {
     // bot would otherwise serve no events and watch nothing.
     if let Err(error) = load::folder(&config.events) {
         eprintln!("herald: {}", folder_hint(&error));
+        return ExitCode::from(2);
+    }
+    // Before the lease, whose lock file lives beside the state: a place
+    // herald cannot write is told as such, with the fix.
+    if let Err(error) = Store::check_writable(&config.state) {
+        eprintln!("herald: {error}");
         return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Runtime::new() {
