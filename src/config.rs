@@ -973,10 +973,15 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         let text = error.to_string();
         assert_eq!(error.key(), Some("telegram.admins[1]"), "{text}");
         assert!(
-            text.starts_with("/srv/herald/bot.toml:3:15: telegram.admins[1]: 123456789 is the example id"),
+            text.starts_with(
+                "/srv/herald/bot.toml:3:15: telegram.admins[1]: 123456789 is the example id"
+            ),
             "{text}"
         );
-        assert!(text.contains("@userinfobot") && text.contains("admins = []"), "{text}");
+        assert!(
+            text.contains("@userinfobot") && text.contains("admins = []"),
+            "{text}"
+        );
         for chats in ["[-1001234567890]", "[\"-1001234567890\"]"] {
             let error = rejected(&format!("[telegram]\nchats = {chats}\n"));
             let text = error.to_string();
@@ -1095,7 +1100,9 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         );
         // Said once, even where the whole chain is printed.
         assert_eq!(
-            format!("{:#}", anyhow::Error::from(error)).matches("os error").count(),
+            format!("{:#}", anyhow::Error::from(error))
+                .matches("os error")
+                .count(),
             1
         );
     }

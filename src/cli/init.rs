@@ -210,9 +210,8 @@ fn sample_day(tz: Tz) -> NaiveDate {
     let ahead = (Utc::now().with_timezone(&tz).date_naive())
         .checked_add_days(Days::new(SAMPLE_DAYS_AHEAD))
         .expect("a month ahead is a date");
-    let to_saturday = (Weekday::Sat.num_days_from_monday() + 7
-        - ahead.weekday().num_days_from_monday())
-        % 7;
+    let to_saturday =
+        (Weekday::Sat.num_days_from_monday() + 7 - ahead.weekday().num_days_from_monday()) % 7;
     ahead + Days::new(to_saturday.into())
 }
 
@@ -310,7 +309,9 @@ fn read_site(site: &Path) -> Result<Site> {
     // Pages in a language herald has no words for are read as English.
     let language = language.map(|code| Lang::from_telegram(Some(&code), Lang::En));
     if let Some(language) = language {
-        notes.push(format!("language: {language} (the site's default language)"));
+        notes.push(format!(
+            "language: {language} (the site's default language)"
+        ));
     }
     Ok(Site {
         section,
@@ -352,7 +353,12 @@ fn event_section(root: &Path, language: Option<&str>, notes: &mut Vec<String>) -
             root.display()
         );
     };
-    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     let mut note = format!("events: {} (the site's event section)", section.display());
     if found.len() > 1 {
         let others: Vec<String> = found[1..].iter().map(|path| shown(path)).collect();
