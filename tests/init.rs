@@ -8,6 +8,11 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn herald(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    output(command(args, env), stdin)
+}
+
+/// The binary with a clean environment: only `env` of herald's variables.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_herald"));
     command
         .args(args)
@@ -22,6 +27,10 @@ fn herald(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     for (name, value) in env {
         command.env(name, value);
     }
+    command
+}
+
+fn output(mut command: Command, stdin: &str) -> Output {
     let mut child = command.spawn().expect("the herald binary runs");
     child
         .stdin
@@ -339,11 +348,16 @@ fn bot(dir: &Path, state: &str, extra: &str) -> String {
 
 /// `herald run` as far as it gets with no Telegram: the address is a
 /// closed local port, so nothing leaves the machine.
-fn run(config: &str, env: &[(&str, &str)]) -> Output {
-    let mut env = env.to_vec();
-    env.push(("TELOXIDE_TOKEN", "123:abc"));
-    env.push(("TELOXIDE_API_URL", "http://127.0.0.1:9/"));
-    herald(&["run", "--config", config], &env, "")
+fn run_command(config: &str) -> Command {
+    let env = [
+        ("TELOXIDE_TOKEN", "123:abc"),
+        ("TELOXIDE_API_URL", "http://127.0.0.1:9/"),
+    ];
+    command(&["run", "--config", config], &env)
+}
+
+fn run(config: &str) -> Output {
+    output(run_command(config), "")
 }
 
 #[test]
@@ -360,7 +374,7 @@ fn a_state_folder_that_is_missing_is_named_with_the_cause_and_the_fix() {
         state.display(),
         tmp.path().join("gone").display()
     );
-    let out = run(&config, &[]);
+    let out = run(&config);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(text(&out.stderr), format!("herald: {expected}"));
 
@@ -404,19 +418,24 @@ fn herald_state_overrides_the_files_state() {
 #[test]
 fn a_read_only_state_folder_is_permission_denied() {
     use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
     let tmp = tempfile::tempdir().unwrap();
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let config = bot(tmp.path(), "ro/herald.db", "");
     let folder = tmp.path().join("ro");
     fs::create_dir(&folder).unwrap();
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
-    // Root writes anywhere: the test needs a process the folder refuses.
-    if fs::write(folder.join("probe"), "").is_ok() {
-        println!("skipped: this process can write a read-only folder (running as root?)");
-        return;
+    let mut run = run_command(&config);
+    // Root writes anywhere, and CI runs as root: then herald runs as
+    // `nobody`, whom the folder's mode refuses.
+    let probe = folder.join("probe");
+    if fs::write(&probe, "").is_ok() {
+        fs::remove_file(&probe).unwrap();
+        run.uid(65534).gid(65534);
     }
-    let out = run(&config, &[]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = output(run, "");
     let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.starts_with(&format!(
             "herald: {}: state file: cannot be written: cannot create a file in {}: \
@@ -440,7 +459,7 @@ fn the_documented_example_ids_stop_check_and_run_at_their_line() {
     );
     for out in [
         herald(&["check", "--config", &config], &[], ""),
-        run(&config, &[]),
+        run(&config),
     ] {
         assert_eq!(out.status.code(), Some(1));
         let stderr = text(&out.stderr);
