@@ -25,8 +25,11 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /build
 COPY Cargo.toml Cargo.lock ./
-# benches/ is listed in Cargo.toml, so cargo wants it even for a build.
+# benches/ and examples/ are listed in Cargo.toml, so cargo wants them even
+# for a build; `herald init` writes the shipped bot.toml, built in.
 COPY benches ./benches
+COPY examples ./examples
+COPY bot.toml ./
 COPY src ./src
 RUN cargo build --release --locked
 

@@ -89,27 +89,27 @@ pub(super) fn init(args: &InitArgs) -> Result<ExitCode> {
         None => TEMPLATE.to_string(),
     };
     // The file must be one `herald check` takes: a bug here is said here.
-    let parsed = Config::parse(&config_path, &config)
-        .map_err(|error| anyhow::anyhow!("herald init wrote a bot.toml it cannot read: {error}"))?;
+    let parsed = Config::parse(&config_path, &config).map_err(|error| {
+        anyhow::anyhow!("herald init made a bot.toml it cannot read (a bug): {error}")
+    })?;
     write_new(&config_path, &config)?;
-    let sample_day = sample_day(parsed.timezone);
-    if site.is_none() {
-        write_new(&sample_path, &sample_page(sample_day, parsed.timezone))?;
-    }
-
-    if let Some(site) = &site {
-        for note in &site.notes {
-            println!("{note}");
-        }
-    }
     let written: Vec<String> = writes.iter().map(|p| p.display().to_string()).collect();
-    match site {
-        Some(_) => println!("Wrote {}.", written.join(" and ")),
-        None => println!(
-            "Wrote {} (a sample meetup on {}).",
-            written.join(" and "),
-            sample_day.format("%a %-d %b %Y")
-        ),
+    match &site {
+        Some(site) => {
+            for note in &site.notes {
+                println!("{note}");
+            }
+            println!("Wrote {}.", written.join(" and "));
+        }
+        None => {
+            let day = sample_day(parsed.timezone);
+            write_new(&sample_path, &sample_page(day, parsed.timezone))?;
+            println!(
+                "Wrote {} (a sample meetup on {}).",
+                written.join(" and "),
+                day.format("%a %-d %b %Y")
+            );
+        }
     }
     print_next_steps(&args.dir);
     Ok(ExitCode::SUCCESS)
