@@ -2,11 +2,13 @@
 #
 #   docker build -t herald .
 #   docker run -d --name herald --restart unless-stopped \
-#       -e TELOXIDE_TOKEN=123456:ABC... \
+#       --env-file herald.env \
 #       -v "$PWD/bot.toml:/app/bot.toml:ro" \
 #       -v "$PWD/events:/app/events:ro" \
 #       -v herald-data:/data \
 #       herald
+#
+# or `docker compose up -d` with docker-compose.yml beside this file.
 #
 # Layout:
 #   /app/bot.toml   the config, mounted read-only (WORKDIR is /app)
@@ -15,17 +17,19 @@
 #                   are relative to the file
 #   /data           a volume for herald's state, the only writable place
 #
-# So the bot.toml you mount must put the state on the volume:
-#   state = "/data/herald.db"
-# (the default "herald.db" would resolve to /app/herald.db, which the
-# herald user cannot write). A named volume, as above, is created owned by
-# herald; a bind-mounted host folder must be writable by uid 10001.
+# HERALD_STATE puts the state file on the volume whatever `state` the
+# mounted bot.toml says. A named volume, as above, is created owned by
+# herald; a bind-mounted host folder must be writable by uid 10001, or
+# `herald run` stops at once saying so.
 
 FROM rust:1-bookworm AS builder
 WORKDIR /build
 COPY Cargo.toml Cargo.lock ./
-# benches/ is listed in Cargo.toml, so cargo wants it even for a build.
+# benches/ and examples/ are listed in Cargo.toml, so cargo wants them even
+# for a build; `herald init` writes the shipped bot.toml, built in.
 COPY benches ./benches
+COPY examples ./examples
+COPY bot.toml ./
 COPY src ./src
 RUN cargo build --release --locked
 
@@ -39,6 +43,7 @@ RUN useradd --system --user-group --uid 10001 --no-create-home \
     && chown herald:herald /data
 COPY --from=builder /build/target/release/herald /usr/local/bin/herald
 WORKDIR /app
+ENV HERALD_STATE=/data/herald.db
 VOLUME /data
 USER herald
 ENTRYPOINT ["herald"]

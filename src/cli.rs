@@ -25,9 +25,11 @@ mod announce;
 mod check;
 mod console;
 mod explain;
+mod init;
 
 pub use announce::{AnnounceArgs, AnnouncementsArgs};
 pub use explain::ExplainArgs;
+pub use init::InitArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,6 +51,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented bot.toml and a sample event page to start from
+    /// (or, with --from-site, point bot.toml at a Hugo site's events).
+    Init(InitArgs),
     /// Validate bot.toml and every event page; exit 1 if any page is broken.
     Check,
     /// How herald read one page: the event, each agenda item with its line,
@@ -107,6 +112,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = || Config::load(&cli.config);
     let shell = Lang::of_shell(cli.lang);
     match cli.command {
+        Command::Init(ref args) => init::init(args),
         Command::Check => check::check(&config()?),
         Command::Explain(ref args) => explain::explain(&cli.config, args),
         Command::Console(ref args) => console::console(&config()?, args),
@@ -316,6 +322,12 @@ fn run_bot(config: Config, standby: bool) -> ExitCode {
     // bot would otherwise serve no events and watch nothing.
     if let Err(error) = load::folder(&config.events) {
         eprintln!("herald: {}", folder_hint(&error));
+        return ExitCode::from(2);
+    }
+    // Before the lease, whose lock file lives beside the state: a place
+    // herald cannot write is told as such, with the fix.
+    if let Err(error) = Store::check_writable(&config.state) {
+        eprintln!("herald: {error}");
         return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Runtime::new() {

@@ -28,6 +28,15 @@ use crate::lang::Lang;
 
 mod keys;
 
+/// The environment variable that overrides `state`.
+pub const STATE_VAR: &str = "HERALD_STATE";
+
+/// The ids herald's own documentation and shipped `bot.toml` give as
+/// examples: a file still carrying one would hand announce rights to a
+/// stranger, or post to a chat nobody chose.
+const EXAMPLE_ADMIN: i64 = 123456789;
+const EXAMPLE_CHAT: i64 = -1001234567890;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// How times are shown, and the zone of event dates written without an
@@ -112,12 +121,10 @@ pub struct Schedule {
 /// A config file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{}: cannot read the config file: {source}{}", .file.display(), read_hint(.source))]
-    Read {
-        file: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    /// The OS cause is part of the message rather than a `source`, so a
+    /// report that prints the chain says it once.
+    #[error("{}: cannot read the config file: {cause}{}", .file.display(), read_hint(.file, .cause))]
+    Read { file: PathBuf, cause: io::Error },
     #[error("{}{message}", heading(.file, .position, .key))]
     Invalid {
         file: PathBuf,
@@ -168,10 +175,17 @@ impl ConfigError {
     }
 }
 
-fn read_hint(source: &io::Error) -> &'static str {
-    match source.kind() {
-        io::ErrorKind::NotFound => " (copy bot.toml from the herald repository to start)",
-        _ => "",
+/// For a file that is not there, the command that writes one where it was
+/// looked for.
+fn read_hint(file: &Path, cause: &io::Error) -> String {
+    if cause.kind() != io::ErrorKind::NotFound {
+        return String::new();
+    }
+    match file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) if file.file_name().is_some_and(|name| name == "bot.toml") => {
+            format!("; `herald init {}` writes one to start from", dir.display())
+        }
+        _ => "; `herald init` writes a bot.toml to start from".to_string(),
     }
 }
 
@@ -225,13 +239,26 @@ impl Default for Schedule {
 }
 
 impl Config {
-    /// Reads and checks the config file.
+    /// Reads and checks the config file; the environment variable
+    /// [`STATE_VAR`] wins over its `state`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let src = fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let src = fs::read_to_string(path).map_err(|cause| ConfigError::Read {
             file: path.to_path_buf(),
-            source,
+            cause,
         })?;
-        Config::parse(path, &src)
+        let state = std::env::var_os(STATE_VAR).filter(|value| !value.is_empty());
+        Ok(Config::parse(path, &src)?.with_state(state.map(PathBuf::from)))
+    }
+
+    /// The state file set from outside the file (`HERALD_STATE`), as a
+    /// container image does to put it on its volume whatever the mounted
+    /// `bot.toml` says. A relative path is the shell's: relative to the
+    /// working directory, not to the file.
+    pub fn with_state(self, state: Option<PathBuf>) -> Config {
+        match state {
+            Some(state) => Config { state, ..self },
+            None => self,
+        }
     }
 
     /// Checks the text of a config file. `path` names the file in errors,
@@ -544,7 +571,7 @@ fn web_address(url: String) -> Result<String, String> {
 /// The site's address, which relative links are joined to: so a path
 /// after the host counts (`https://example.org/community/`), and a missing
 /// closing slash is added, as Hugo's `baseURL` means a folder.
-fn site_url(address: String) -> Result<url::Url, String> {
+pub(crate) fn site_url(address: String) -> Result<url::Url, String> {
     let web = web_address(address.clone())?;
     let mut url = url::Url::parse(&web)
         .ok()
@@ -569,13 +596,19 @@ fn listen_address(address: String) -> Result<SocketAddr, String> {
 }
 
 fn user_id(id: i64) -> Result<u64, String> {
+    if id == EXAMPLE_ADMIN {
+        return Err(format!(
+            "{id} is the example id from herald's documentation, not an admin of yours: \
+             put your own Telegram user id (@userinfobot tells you yours), or leave admins = []"
+        ));
+    }
     u64::try_from(id).ok().filter(|&id| id > 0).ok_or_else(|| {
         format!("{id} is not a Telegram user id: user ids are positive (negative ids are groups and channels, which go in `chats`)")
     })
 }
 
 const CHAT_EXPECTED: &str =
-    "a chat id such as -1001234567890, or a channel username such as \"@rustlang\"";
+    "a chat id (a group or channel's is negative), or a channel username such as \"@rustlang\"";
 
 fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
     match value {
@@ -591,26 +624,40 @@ fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
 fn chat_id(id: i64) -> Result<ChatTarget, String> {
     match id {
         0 => Err(format!("0 is not a chat id: expected {CHAT_EXPECTED}")),
+        EXAMPLE_CHAT => Err(format!(
+            "{id} is the example chat id from herald's documentation, not a chat of yours: \
+             put your own (forward a message from the chat to @userinfobot, or add the bot and \
+             read its getUpdates), or leave chats = []"
+        )),
         id => Ok(ChatTarget::Id(id)),
     }
 }
 
-/// A numeric id (even quoted), or a username with or without its `@`.
+/// A numeric id (even quoted), or a username with its `@`. A bare name is
+/// refused rather than guessed at: `"rustlang"` may be a typo'd id or a
+/// title, and the Bot API only takes `@rustlang`.
 fn chat_text(text: &str) -> Result<ChatTarget, String> {
     if let Ok(id) = text.parse() {
         return chat_id(id);
     }
-    let name = text.strip_prefix('@').unwrap_or(text);
+    let (at, name) = match text.strip_prefix('@') {
+        Some(name) => (true, name),
+        None => (false, text),
+    };
     let valid = (5..=32).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
-        return Err(format!(
+    match (valid, at) {
+        (true, true) => Ok(ChatTarget::Username(text.to_string())),
+        (true, false) => Err(format!(
+            "\"{text}\" is not a chat: a public chat or channel is named with its @, so \
+             write \"@{text}\"; a private group needs its numeric id"
+        )),
+        (false, _) => Err(format!(
             "\"{text}\" is not a channel username: it must be 5 to 32 letters, digits or \
              underscores, starting with a letter, such as \"@rustlang\""
-        ));
+        )),
     }
-    Ok(ChatTarget::Username(format!("@{name}")))
 }
 
 impl fmt::Display for ChatTarget {
@@ -687,8 +734,8 @@ state = "herald.db"             # SQLite file (subscriptions, what was sent), re
 [telegram]
 # the token comes from the environment variable TELOXIDE_TOKEN, never from this file
 # api_url = "http://127.0.0.1:8081/"   # a self-hosted Bot API server; env TELOXIDE_API_URL wins
-admins = [123456789]            # Telegram user ids allowed to /announce
-chats = [-1001234567890]        # chats and channels that always get agendas, reminders and announcements
+admins = [42]                   # Telegram user ids allowed to /announce
+chats = [-1009876543210]        # chats and channels that always get agendas, reminders and announcements
 
 [schedule]
 digest = "0 0 10 * * Mon"       # cron (sec min hour day month weekday) in `timezone`: post the coming agenda
@@ -717,8 +764,8 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
             events: PathBuf::from("/srv/herald/events"),
             state: PathBuf::from("/srv/herald/herald.db"),
             telegram: Telegram {
-                admins: vec![123456789],
-                chats: vec![ChatTarget::Id(-1001234567890)],
+                admins: vec![42],
+                chats: vec![ChatTarget::Id(-1009876543210)],
                 ..Telegram::default()
             },
             ..Config::default()
@@ -741,6 +788,8 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
     fn the_shipped_bot_toml_is_valid() {
         let config = Config::parse(Path::new("bot.toml"), include_str!("../bot.toml")).unwrap();
         assert_eq!(config.events, PathBuf::from("events"));
+        // Nobody's id: whoever runs it first chooses who may announce, and where.
+        assert_eq!(config.telegram, Telegram::default());
     }
 
     #[test]
@@ -894,19 +943,63 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
 
     #[test]
     fn chats_take_ids_and_usernames() {
-        let config =
-            parse("[telegram]\nchats = [-100123, \"@rust_zh\", \"rustlang\", \"-42\"]").unwrap();
+        let config = parse("[telegram]\nchats = [-100123, \"@rust_zh\", \"-42\"]").unwrap();
         assert_eq!(
             config.telegram.chats,
             [
                 ChatTarget::Id(-100123),
                 ChatTarget::Username("@rust_zh".into()),
-                ChatTarget::Username("@rustlang".into()),
                 ChatTarget::Id(-42),
             ]
         );
-        assert_eq!(config.telegram.chats[2].to_string(), "@rustlang");
+        assert_eq!(config.telegram.chats[1].to_string(), "@rust_zh");
         assert_eq!(config.telegram.chats[0].to_string(), "-100123");
+    }
+
+    #[test]
+    fn a_chat_name_without_its_at_is_refused_with_the_fix() {
+        let error = rejected("[telegram]\nchats = [-100123,\n  \"rustlang\"]\n");
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:3:3: telegram.chats[1]: \"rustlang\" is not a chat: a public \
+             chat or channel is named with its @, so write \"@rustlang\"; a private group needs \
+             its numeric id"
+        );
+    }
+
+    #[test]
+    fn the_documented_example_ids_are_refused_where_they_stand() {
+        let error = rejected("language = \"en\"\n[telegram]\nadmins = [42, 123456789]\n");
+        let text = error.to_string();
+        assert_eq!(error.key(), Some("telegram.admins[1]"), "{text}");
+        assert!(
+            text.starts_with(
+                "/srv/herald/bot.toml:3:15: telegram.admins[1]: 123456789 is the example id"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("@userinfobot") && text.contains("admins = []"),
+            "{text}"
+        );
+        for chats in ["[-1001234567890]", "[\"-1001234567890\"]"] {
+            let error = rejected(&format!("[telegram]\nchats = {chats}\n"));
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:2:10: telegram.chats[0]: -1001234567890 is the example chat id"),
+                "{text}"
+            );
+            assert!(text.contains("chats = []"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_state_set_from_outside_wins_over_the_file() {
+        let config = parse("state = \"herald.db\"\n").unwrap();
+        assert_eq!(config.state, PathBuf::from("/srv/herald/herald.db"));
+        let moved = config.clone().with_state(Some("/data/herald.db".into()));
+        assert_eq!(moved.state, PathBuf::from("/data/herald.db"));
+        assert_eq!(config.clone().with_state(None), config);
     }
 
     #[test]
@@ -998,13 +1091,19 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         let path = Path::new("/nonexistent/herald/bot.toml");
         let error = Config::load(path).unwrap_err();
         assert!(
-            matches!(&error, ConfigError::Read { source, .. } if source.kind() == io::ErrorKind::NotFound)
+            matches!(&error, ConfigError::Read { cause, .. } if cause.kind() == io::ErrorKind::NotFound)
         );
-        assert!(
-            error
-                .to_string()
-                .starts_with("/nonexistent/herald/bot.toml: cannot read"),
-            "{error}"
+        assert_eq!(
+            error.to_string(),
+            "/nonexistent/herald/bot.toml: cannot read the config file: No such file or \
+             directory (os error 2); `herald init /nonexistent/herald` writes one to start from"
+        );
+        // Said once, even where the whole chain is printed.
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(error))
+                .matches("os error")
+                .count(),
+            1
         );
     }
 

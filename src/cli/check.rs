@@ -2,6 +2,8 @@
 //! page says what herald made of it, so a page that yielded no talks stands
 //! out before members ever ask for its agenda. An event in several
 //! languages (Hugo translations) has a line per page and counts once.
+//! The state file's place is checked too, so a deploy that could not
+//! record a post fails here rather than at the bot's start.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +14,7 @@ use chrono::Utc;
 use crate::config::Config;
 use crate::events::{Event, Severity};
 use crate::lang::{count, tally};
+use crate::store::Store;
 
 use super::{aligned, load, programme, report};
 
@@ -22,6 +25,8 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         eprintln!("{warning}");
     }
     report(&loaded.diagnostics);
+    // What `herald run` would trip over at its first write, said now.
+    let state = Store::check_writable(&config.state).inspect_err(|error| eprintln!("{error}"));
     let events = &loaded.events;
     let rejected = loaded.errors().map(|error| Page {
         file: error.file.clone(),
@@ -58,7 +63,7 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
             count(empty, "page has", "pages have")
         );
     }
-    let errors = loaded.errors().count();
+    let errors = loaded.errors().count() + usize::from(state.is_err());
     let warnings = loaded
         .diagnostics
         .iter()

@@ -70,7 +70,7 @@ fn zone(config: &Path) -> Result<Zone> {
             tz: loaded.timezone,
             source: format!("from {}", config.display()),
         }),
-        Err(ConfigError::Read { source, .. }) if source.kind() == ErrorKind::NotFound => Ok(Zone {
+        Err(ConfigError::Read { cause, .. }) if cause.kind() == ErrorKind::NotFound => Ok(Zone {
             tz: Config::default().timezone,
             source: format!(
                 "the default; {} not found, --config names one",

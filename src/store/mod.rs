@@ -171,6 +171,13 @@ enum StoreProblem {
          at herald's own file, or at a path that does not exist yet"
     )]
     Foreign(&'static str),
+    #[error(
+        "cannot be written: {0}; herald keeps subscriptions and what it posted \
+         there, so give it a writable place: in a container, mount a writable \
+         volume at /data and set HERALD_STATE=/data/herald.db; otherwise point \
+         `state` in bot.toml (or HERALD_STATE) at a folder herald may write"
+    )]
+    Unwritable(String),
     #[error("{0}")]
     Unusable(String),
     #[error("a stored record is unreadable: {0}")]
@@ -193,6 +200,18 @@ impl StoreError {
 }
 
 impl Store {
+    /// Whether herald may write its state at `path`: the file, if there is
+    /// one, and its folder, where SQLite keeps its journal beside it. The
+    /// folder is tried by creating and removing a file there, so nothing is
+    /// left behind. Said before anything else, because SQLite's own word for
+    /// it is `unable to open database file`, without the path or the cause.
+    pub fn check_writable(path: &Path) -> Result<(), StoreError> {
+        writable(path).map_err(|reason| StoreError {
+            path: path.to_path_buf(),
+            source: StoreProblem::Unwritable(reason),
+        })
+    }
+
     /// Opens the state file and brings its schema up to date. A new file is
     /// created only where the path does not exist; an empty or foreign file
     /// is refused.
@@ -201,6 +220,7 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        Store::check_writable(path)?;
         match std::fs::metadata(path) {
             Ok(_) => recognise(path).map_err(fail)?,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -341,6 +361,31 @@ impl StoreError {
             source: error.into(),
         })
     }
+}
+
+/// Why `path` cannot be written, in the operating system's words.
+fn writable(path: &Path) -> Result<(), String> {
+    use std::fs::OpenOptions;
+    match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(error.to_string()),
+    }
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    let mut probe = path.as_os_str().to_os_string();
+    probe.push(format!(".probe-{}", std::process::id()));
+    let probe = PathBuf::from(probe);
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&probe)
+        .map_err(|error| format!("cannot create a file in {}: {error}", folder.display()))?;
+    std::fs::remove_file(&probe)
+        .map_err(|error| format!("cannot remove {}: {error}", probe.display()))
 }
 
 /// An existing file must be non-empty SQLite: an empty one is what a lost
@@ -580,13 +625,40 @@ mod tests {
     }
 
     #[test]
-    fn an_unusable_path_names_the_file() {
+    fn an_unusable_path_names_the_file_the_cause_and_the_fix() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing").join("herald.db");
+        let missing = dir.path().join("missing");
+        let path = missing.join("herald.db");
         let error = Store::open(&path).err().unwrap().to_string();
         assert!(
-            error.starts_with(&format!("{}: state file: ", path.display())),
+            error.starts_with(&format!(
+                "{}: state file: cannot be written: cannot create a file in {}: No such file \
+                 or directory (os error 2); ",
+                path.display(),
+                missing.display()
+            )),
             "{error}"
         );
+        assert!(
+            error.contains("set HERALD_STATE=/data/herald.db"),
+            "{error}"
+        );
+        assert_eq!(error.matches("os error").count(), 1, "{error}");
+        assert!(!missing.exists(), "nothing is created");
+    }
+
+    #[test]
+    fn checking_a_writable_place_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        Store::check_writable(&path).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        open(&dir).close().unwrap();
+        Store::check_writable(&path).unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["herald.db"]);
     }
 }
