@@ -23,7 +23,7 @@
 
 FROM rust:1-bookworm AS builder
 WORKDIR /build
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 # benches/ is listed in Cargo.toml, so cargo wants it even for a build.
 COPY benches ./benches
 COPY src ./src
