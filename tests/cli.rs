@@ -710,7 +710,8 @@ fn meetup_site(date: &str, settings: &str) -> (tempfile::TempDir, String) {
     (dir, config.display().to_string())
 }
 
-const ONE_CHAT: &str = "[telegram]\nchats = [-1001]\n[schedule]\nreminders = [\"1d\"]\ntalk_reminders = []\n";
+const ONE_CHAT: &str =
+    "[telegram]\nchats = [-1001]\n[schedule]\nreminders = [\"1d\"]\ntalk_reminders = []\n";
 
 #[test]
 fn an_empty_preview_says_when_the_next_post_is_and_how_to_see_it() {
@@ -836,12 +837,37 @@ fn chats_lists_configured_and_subscribed_chats_with_their_last_post() {
             .record_post(&post(key, chat), outcome, None, &[], at(h))
             .unwrap();
     };
-    sent("digest/2030-02-25T02:00:00+00:00/-1001", -1001, Outcome::Sent, 2);
-    sent("reminder/meetup/1d/2030-03-01T19:00:00+08:00/-1001", -1001, Outcome::Sent, 3);
-    sent("digest/2030-02-25T02:00:00+00:00/-1002", -1002, Outcome::Sent, 2);
+    sent(
+        "digest/2030-02-25T02:00:00+00:00/-1001",
+        -1001,
+        Outcome::Sent,
+        2,
+    );
+    sent(
+        "reminder/meetup/1d/2030-03-01T19:00:00+08:00/-1001",
+        -1001,
+        Outcome::Sent,
+        3,
+    );
+    sent(
+        "digest/2030-02-25T02:00:00+00:00/-1002",
+        -1002,
+        Outcome::Sent,
+        2,
+    );
     sent("announce/3/-1002", -1002, Outcome::Sent, 4);
-    sent("talk/meetup/x/10m/2030-03-01T19:00:00+08:00/-1002", -1002, Outcome::Skipped, 5);
-    sent("reminder/meetup/1d/2030-03-01T19:00:00+08:00/42", 42, Outcome::Undeliverable, 3);
+    sent(
+        "talk/meetup/x/10m/2030-03-01T19:00:00+08:00/-1002",
+        -1002,
+        Outcome::Skipped,
+        5,
+    );
+    sent(
+        "reminder/meetup/1d/2030-03-01T19:00:00+08:00/42",
+        42,
+        Outcome::Undeliverable,
+        3,
+    );
     store.close().unwrap();
 
     let out = herald(&["chats", "--config", &config], "");
@@ -871,7 +897,9 @@ fn completions_name_every_subcommand() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let script = text(&out.stdout);
     assert!(script.contains("_herald()"), "a bash function: {script}");
-    for subcommand in ["check", "explain", "console", "preview", "export", "run", "chats"] {
+    for subcommand in [
+        "check", "explain", "console", "preview", "export", "run", "chats",
+    ] {
         assert!(script.contains(subcommand), "{subcommand} is missing");
     }
     assert!(script.contains("--config"), "{script}");
@@ -900,7 +928,13 @@ fn export_and_preview_end_quietly_when_the_reader_is_gone() {
     let shipped = Shipped::at(&repository());
     for args in [
         vec!["export", "--config", shipped.config()],
-        vec!["preview", "--config", shipped.config(), "--now", "2027-09-17 09:00"],
+        vec![
+            "preview",
+            "--config",
+            shipped.config(),
+            "--now",
+            "2027-09-17 09:00",
+        ],
         vec!["preview", "--config", shipped.config(), "--full"],
     ] {
         let out = into_a_closed_pipe(&args);

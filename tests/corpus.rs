@@ -56,7 +56,10 @@ fn names(talk: &Talk) -> Vec<&str> {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn every_good_page_loads_and_every_invalid_page_is_rejected_with_its_line() {
     let dir = corpus();
     for folder in ["cloudnative.to", "other"] {
@@ -92,7 +95,10 @@ fn every_good_page_loads_and_every_invalid_page_is_rejected_with_its_line() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn one_bad_page_does_not_stop_the_others() {
     let dir = corpus();
     let mixed = tempfile::tempdir().unwrap();
@@ -178,7 +184,10 @@ fn the_hangzhou_seed_yields_five_talks_in_order_with_bios_and_abstracts() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn nicknames_breaks_and_shortcodes() {
     let event = corpus_event("cloud-native-meetup-beijing-02.md");
     let kinds: Vec<String> = event
@@ -219,7 +228,10 @@ fn nicknames_breaks_and_shortcodes() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn bold_line_talks_and_heading_groups() {
     let event = corpus_event("service-mesh-meetup-02.md");
     let talks = talks(&event);
@@ -258,7 +270,10 @@ fn bold_line_talks_and_heading_groups() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn linked_list_items_are_recorded_talks() {
     let event = corpus_event("cloud-native-meetup-shanghai-08.md");
     let talks = talks(&event);
@@ -281,7 +296,10 @@ fn linked_list_items_are_recorded_talks() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn a_speakers_list_is_people_not_talks() {
     let event = corpus_event("cloud-native-meetup-chengdu-12.md");
     assert!(event.agenda.is_empty());
@@ -298,7 +316,10 @@ fn a_speakers_list_is_people_not_talks() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn english_programmes_with_times_abstracts_and_afternoon_shorthand() {
     let dir = corpus();
     let retreat = event(&dir.join("other/kantorovich__kantorovich-site__KI-retreat-2022.md"));
@@ -346,7 +367,10 @@ fn english_programmes_with_times_abstracts_and_afternoon_shorthand() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn pages_without_an_agenda_name_their_authors() {
     let event = corpus_event("service-mesh-summit-2022.md");
     assert!(event.agenda.is_empty());
@@ -355,7 +379,10 @@ fn pages_without_an_agenda_name_their_authors() {
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn warnings_are_located_and_pages_still_serve() {
     let dir = corpus();
     let loaded = load_dir(&dir.join("cloudnative.to"), &Site::new(tz(), Lang::Zh)).unwrap();

@@ -78,25 +78,37 @@ const OTHER: Floors = Floors {
 };
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn the_whole_corpus_reads_at_least_as_well_as_before() {
     holds(None, &WHOLE_CORPUS);
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn pages_from_unseen_sites_read_at_least_as_well_as_before() {
     holds(Some("more/"), &MORE);
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn the_cloudnative_pages_read_at_least_as_well_as_before() {
     holds(Some("cloudnative.to/"), &CLOUDNATIVE);
 }
 
 #[test]
-#[cfg_attr(not(herald_corpus), ignore = "needs HERALD_CORPUS: the shared events corpus")]
+#[cfg_attr(
+    not(herald_corpus),
+    ignore = "needs HERALD_CORPUS: the shared events corpus"
+)]
 fn the_other_pages_read_at_least_as_well_as_before() {
     holds(Some("other/"), &OTHER);
 }

@@ -16,8 +16,7 @@ use crate::config::{ChatTarget, Config};
 use crate::store::{LastPost, Outcome, Store, Subscription};
 
 /// What an organizer with no chat at all is told, here and in `preview`.
-pub(super) const NO_CHATS: &str =
-    "(no chats yet: add chats to bot.toml or /subscribe in Telegram)";
+pub(super) const NO_CHATS: &str = "(no chats yet: add chats to bot.toml or /subscribe in Telegram)";
 
 /// One chat herald serves, and why.
 struct Served {

@@ -71,8 +71,8 @@ pub enum RunError {
     #[error("the Bot API address `{url}` is not usable: {problem}")]
     ApiUrl { url: String, problem: String },
     #[error(
-        "cannot reach the Bot API at {url}: {cause} (the address is TELOXIDE_API_URL, \
-         else telegram.api_url, else Telegram's own)"
+        "cannot reach the Bot API at {url}: {cause}; the address is TELOXIDE_API_URL, \
+         else telegram.api_url, else Telegram's own"
     )]
     Unreachable { url: String, cause: String },
     #[error("cannot talk to the Telegram Bot API: {0}")]
@@ -115,7 +115,10 @@ impl RunError {
             RequestError::Api(ApiError::InvalidToken) => RunError::RejectedToken,
             RequestError::Network(error) => RunError::Unreachable {
                 url: api.url.to_string(),
-                cause: hide(unreachable_cause(error.as_ref())),
+                cause: hide(unreachable_cause(
+                    error.as_ref(),
+                    api.url.scheme() == "https",
+                )),
             },
             error => RunError::Telegram(hide(error.to_string())),
         }
@@ -124,8 +127,10 @@ impl RunError {
 
 /// Why a request never got an answer, from the innermost error (the
 /// operating system's words, said once), named by kind where the chain
-/// tells: `connection refused`, a DNS failure, TLS.
-fn unreachable_cause(error: &(dyn std::error::Error + 'static)) -> String {
+/// tells: `connection refused`, a DNS failure, TLS. Over `https`, data
+/// that makes no sense on a connection made is the TLS handshake failing
+/// (a server speaking plain HTTP, say).
+fn unreachable_cause(error: &(dyn std::error::Error + 'static), tls: bool) -> String {
     let chain: Vec<&(dyn std::error::Error + 'static)> =
         std::iter::successors(Some(error), |e| e.source()).collect();
     let innermost = chain.last().map_or_else(String::new, ToString::to_string);
@@ -135,19 +140,28 @@ fn unreachable_cause(error: &(dyn std::error::Error + 'static)) -> String {
             words.iter().any(|word| text.contains(word))
         })
     };
+    // An I/O error wrapping another hides it from `source()`: its kinds
+    // are read inside out, and the first that says more than `Other` wins.
     let kind = chain
         .iter()
-        .find_map(|e| e.downcast_ref::<std::io::Error>())
-        .map(std::io::Error::kind);
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .flat_map(|io| {
+            std::iter::successors(Some(io), |io| {
+                io.get_ref()?.downcast_ref::<std::io::Error>()
+            })
+        })
+        .map(std::io::Error::kind)
+        .find(|kind| *kind != std::io::ErrorKind::Other);
     match kind {
         Some(std::io::ErrorKind::ConnectionRefused) => {
-            format!("connection refused, nothing listens there ({innermost})")
+            "connection refused: nothing listens there".to_string()
         }
-        Some(std::io::ErrorKind::TimedOut) => format!("no answer in time ({innermost})"),
+        Some(std::io::ErrorKind::TimedOut) => format!("no answer in time: {innermost}"),
+        Some(std::io::ErrorKind::InvalidData) if tls => format!("TLS failed: {innermost}"),
         _ if said(&["dns error", "failed to lookup address"]) => {
-            format!("DNS lookup failed ({innermost})")
+            format!("DNS lookup failed: {innermost}")
         }
-        _ if said(&["certificate", "tls", "handshake"]) => format!("TLS failed ({innermost})"),
+        _ if said(&["certificate", "tls", "handshake"]) => format!("TLS failed: {innermost}"),
         _ => innermost,
     }
 }
@@ -214,9 +228,7 @@ pub async fn announce(
     announcement: NewAnnouncement,
 ) -> Result<(i64, Vec<Delivered>), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
-    bot.get_me()
-        .await
-        .map_err(|e| RunError::request(e, &api))?;
+    bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
     let now = SystemClock.now();
     let held = NewAnnouncement {
         held_until: Some(now + HOLD),
@@ -241,10 +253,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
-    let me = bot
-        .get_me()
-        .await
-        .map_err(|e| RunError::request(e, &api))?;
+    let me = bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
     let store = Arc::new(Store::open(&config.state)?);
     let library = Arc::new(Library::open(&config.events, config.site()));
     let _watch = library.watch().inspect_err(|error| {
@@ -343,12 +352,12 @@ fn started(config: &Config, me: &teloxide::types::Me, library: &Library, store: 
         Some(_) => "webhook",
     };
     tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
+        version = %env!("CARGO_PKG_VERSION"),
         bot = %me.username(),
         events = library.catalog().events().len(),
         broken = library.broken(),
         chats,
-        mode,
+        mode = %mode,
         state = %config.state.display(),
         "herald is serving"
     );
@@ -551,6 +560,36 @@ mod tests {
         let rejected = RunError::request(RequestError::Api(ApiError::InvalidToken), &api("t"));
         assert!(matches!(rejected, RunError::RejectedToken));
         assert_eq!(rejected.exit_code(), 2);
+    }
+
+    #[test]
+    fn an_unreachable_address_says_why_once() {
+        let wrapped = |kind, text: &str| {
+            let inner = std::io::Error::new(kind, text.to_string());
+            std::io::Error::new(std::io::ErrorKind::Other, inner)
+        };
+        let refused = wrapped(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        assert_eq!(
+            unreachable_cause(&refused, false),
+            "connection refused: nothing listens there"
+        );
+        let garbled = wrapped(std::io::ErrorKind::InvalidData, "corrupt message");
+        assert_eq!(
+            unreachable_cause(&garbled, true),
+            "TLS failed: corrupt message"
+        );
+        let dns = std::io::Error::other("dns error: failed to lookup address information");
+        assert_eq!(
+            unreachable_cause(&dns, true),
+            "DNS lookup failed: dns error: failed to lookup address information"
+        );
+        let unknown = RequestError::Io(Arc::new(std::io::Error::other("odd")));
+        let error = RunError::request(unknown, &api("t"));
+        assert_eq!(
+            error.exit_code(),
+            1,
+            "only a request never sent is an address problem"
+        );
     }
 
     #[test]
