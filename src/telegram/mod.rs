@@ -566,7 +566,7 @@ mod tests {
     fn an_unreachable_address_says_why_once() {
         let wrapped = |kind, text: &str| {
             let inner = std::io::Error::new(kind, text.to_string());
-            std::io::Error::new(std::io::ErrorKind::Other, inner)
+            std::io::Error::other(inner)
         };
         let refused = wrapped(std::io::ErrorKind::ConnectionRefused, "Connection refused");
         assert_eq!(
