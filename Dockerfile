@@ -24,8 +24,10 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /build
 COPY Cargo.toml Cargo.lock build.rs ./
-# benches/ is listed in Cargo.toml, so cargo wants it even for a build.
+# benches/ and examples/ are listed in Cargo.toml, so cargo wants them even
+# for a build (which compiles neither).
 COPY benches ./benches
+COPY examples ./examples
 COPY src ./src
 RUN cargo build --release --locked
 
