@@ -24,7 +24,7 @@
 
 FROM rust:1-bookworm AS builder
 WORKDIR /build
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 # benches/ and examples/ are listed in Cargo.toml, so cargo wants them even
 # for a build; `herald init` writes the shipped bot.toml, built in.
 COPY benches ./benches

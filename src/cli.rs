@@ -3,13 +3,12 @@
 //! the same core the bot uses, so what the console answers is what members
 //! will see.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, Duration, Utc};
-use clap::{Args, Parser, Subcommand};
+use chrono::{DateTime, Utc};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::config::{ChatTarget, Config};
 use crate::events::load::{self, FolderError};
@@ -17,15 +16,15 @@ use crate::events::{front_matter, load_dir, Diagnostic, Event, Loaded};
 use crate::export::Export;
 use crate::lang::{count, Lang};
 use crate::render;
-use crate::schedule::{plan, Input, Memory, Post, What};
-use crate::store::Store;
 use crate::telegram::RunError;
 
 mod announce;
+mod chats;
 mod check;
 mod console;
 mod explain;
 mod init;
+mod preview;
 
 pub use announce::{AnnounceArgs, AnnouncementsArgs};
 pub use explain::ExplainArgs;
@@ -73,6 +72,12 @@ pub enum Command {
     /// Every announcement in the state file, with what each chat got; or
     /// withdraw one with --cancel.
     Announcements(AnnouncementsArgs),
+    /// The chats herald posts to, configured and subscribed, and the last
+    /// post to each.
+    Chats,
+    /// A shell completion script on stdout, e.g.
+    /// `herald completions bash > /etc/bash_completion.d/herald`.
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +86,11 @@ pub struct RunArgs {
     /// when it stops or dies, instead of exiting with status 2.
     #[arg(long)]
     pub standby: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -116,11 +126,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check => check::check(&config()?),
         Command::Explain(ref args) => explain::explain(&cli.config, args),
         Command::Console(ref args) => console::console(&config()?, args),
-        Command::Preview(ref args) => preview(&config()?, args),
+        Command::Preview(ref args) => preview::preview(&config()?, args),
         Command::Export => export(&config()?),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
         Command::Announce(ref args) => announce::announce(config()?, args, shell),
         Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),
+        Command::Chats => chats::chats(&config()?),
+        Command::Completions(ref args) => completions(args.shell),
     }
 }
 
@@ -179,123 +191,12 @@ fn aligned<const N: usize>(rows: impl IntoIterator<Item = [String; N]>) -> Vec<S
         .collect()
 }
 
-fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
-    let loaded = load(config)?;
-    report(&loaded.diagnostics);
-    let now = now(config, args.now.as_deref())?;
-    let until = now + Duration::days(args.days.into());
-    let (mut memory, chats, languages) = remembered(config)?;
-    let chats = preview_chats(chats);
-    memory.observe(&loaded.events, now);
-    let input = Input {
-        events: &loaded.events,
-        schedule: &config.schedule,
-        tz: config.timezone,
-        chats: &chats,
-        memory: &memory,
-        now,
-        from: now,
-        until,
-    };
-    let posts = plan(&input);
-    let (lang, tz) = (config.language, config.timezone);
-    println!(
-        "Posts from {} to {} ({}), to {}:",
-        now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-        render::stamp(until, tz),
-        count(args.days as usize, "day", "days"),
-        chat_list(&chats)
-    );
-    for post in &posts {
-        println!(
-            "{}  {}  → {}",
-            post.due.with_timezone(&tz).format("%Y-%m-%d %a %H:%M"),
-            describe(post, &loaded.events),
-            post.chat
-        );
-        if args.full {
-            let lang = languages.get(&post.chat).copied().unwrap_or(lang);
-            for message in render::post(post, &loaded.events, lang, tz) {
-                println!("{}\n", indent(&render::html_to_plain(&message)));
-            }
-        }
-    }
-    if posts.is_empty() {
-        println!("(nothing to post)");
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What the running bot remembers (posts done, announcements owed) and the
-/// chats it posts to, with the languages it knows them to read, from the
-/// state file if there is one, so the preview matches what the bot will do.
-fn remembered(config: &Config) -> Result<(Memory, Vec<ChatTarget>, HashMap<ChatTarget, Lang>)> {
-    if !config.state.exists() {
-        let chats = config.telegram.chats.clone();
-        return Ok((Memory::default(), chats, HashMap::new()));
-    }
-    let store = Store::open(&config.state)?;
-    let memory = store.memory()?;
-    let chats = store.targets(&config.telegram.chats)?;
-    let languages = store.languages()?;
-    store.close()?;
-    Ok((memory, chats, languages))
-}
-
-/// With no chats at all, a stand-in, so the organizer still sees what
-/// would go out.
-fn preview_chats(mut chats: Vec<ChatTarget>) -> Vec<ChatTarget> {
-    if chats.is_empty() {
-        chats.push(ChatTarget::Username("@each-subscribed-chat".to_string()));
-    }
-    chats
-}
-
 fn chat_list(chats: &[ChatTarget]) -> String {
     chats
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// `reminder, 7 days before · Rust Meetup`
-fn describe(post: &Post, events: &[Event]) -> String {
-    let title = |id: &str| {
-        events
-            .iter()
-            .find(|e| e.id == id)
-            .map_or(id.to_string(), |e| e.title.clone())
-    };
-    match &post.what {
-        What::Digest { events: ids, .. } => {
-            format!("digest: {}", count(ids.len(), "event", "events"))
-        }
-        What::Reminder { event, before } => {
-            format!("reminder, {before} before · {}", title(event))
-        }
-        What::TalkReminder {
-            event,
-            talk,
-            before,
-        } => {
-            let talk = events
-                .iter()
-                .find(|e| &e.id == event)
-                .and_then(|e| e.talks().nth(*talk))
-                .map(|t| t.title.plain())
-                .unwrap_or_default();
-            format!("talk reminder, {before} before · {talk} · {}", title(event))
-        }
-        What::Change { event, .. } => format!("change notice · {}", title(event)),
-        What::Cancellation { facts, .. } => format!("cancellation · {}", facts.title),
-        What::Recording { event } => format!("recordings · {}", title(event)),
-        What::Announcement(announcement) => format!(
-            "announcement #{} · {}",
-            announcement.id,
-            render::excerpt(&announcement.html)
-        ),
-    }
 }
 
 fn indent(text: &str) -> String {
@@ -308,10 +209,25 @@ fn indent(text: &str) -> String {
 fn export(config: &Config) -> Result<ExitCode> {
     let loaded = load(config)?;
     report(&loaded.diagnostics);
-    let stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events, config.language))
+    // Fallible writes all the way (never `println!`, which panics when
+    // the reader has gone), so `herald export | head` ends quietly.
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &Export::new(&loaded.events, config.language))
+        .map_err(std::io::Error::from)
         .context("writing the JSON")?;
-    println!();
+    writeln!(stdout).context("writing the JSON")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The script is made in memory and written in one fallible write: clap's
+/// generator panics if its writer fails, as `| head` makes it.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "herald", &mut script);
+    std::io::stdout()
+        .lock()
+        .write_all(&script)
+        .context("writing the completions")?;
     Ok(ExitCode::SUCCESS)
 }
 

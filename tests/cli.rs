@@ -1,5 +1,10 @@
 //! The `herald` binary as an organizer runs it: on the shipped `bot.toml`
 //! and `events/`, on a folder with a broken page, and on single pages.
+//!
+//! No test runs the binary on the repository's `bot.toml` in place: that
+//! would read (and could create) the `herald.db` beside it, which following
+//! the README's "Running the bot" leaves in a clone. [`Shipped`] runs the
+//! shipped config with its state in a temp dir instead.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +14,7 @@ fn herald(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(args)
         .env_remove("HERALD_CONFIG")
+        .env_remove("HERALD_STATE")
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -24,8 +30,59 @@ fn herald(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn shipped_config() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("bot.toml")
+/// The repository: where the shipped `bot.toml` and `events/` are.
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `bot.toml` of a repository layout at `root`, as shipped but for two
+/// keys: `events` names the root's own folder, and `state` a file in a
+/// temp dir of the test's own. Whatever lies beside the shipped file (a
+/// `herald.db` left by running the bot) is never read.
+struct Shipped {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Shipped {
+    fn at(root: &Path) -> Shipped {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = std::fs::read_to_string(root.join("bot.toml")).unwrap();
+        let config = dir.path().join("bot.toml");
+        let quoted = |path: PathBuf| format!("{:?}", path.display().to_string());
+        let mut text = format!(
+            "events = {}\nstate = {}\n",
+            quoted(root.join("events")),
+            quoted(dir.path().join("herald.db"))
+        );
+        text += &without_top_level_keys(&shipped, &["events", "state"]);
+        std::fs::write(&config, text).unwrap();
+        Shipped { dir, config }
+    }
+
+    fn config(&self) -> &str {
+        self.config.to_str().unwrap()
+    }
+
+    fn state(&self) -> PathBuf {
+        self.dir.path().join("herald.db")
+    }
+}
+
+/// The TOML text without the lines setting `keys` before the first table,
+/// so they can be set again at the top.
+fn without_top_level_keys(toml: &str, keys: &[&str]) -> String {
+    let mut in_table = false;
+    let mut out = String::new();
+    for line in toml.lines() {
+        in_table |= line.trim_start().starts_with('[');
+        let key = line.split('=').next().unwrap_or_default().trim();
+        if in_table || !line.contains('=') || !keys.contains(&key) {
+            out += line;
+            out += "\n";
+        }
+    }
+    out
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -34,10 +91,12 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn check_counts_the_shipped_events() {
-    let out = herald(
-        &["check", "--config", shipped_config().to_str().unwrap()],
-        "",
-    );
+    check_counts_the_shipped_events_at(&repository());
+}
+
+fn check_counts_the_shipped_events_at(root: &Path) {
+    let shipped_config = Shipped::at(root);
+    let out = herald(&["check", "--config", shipped_config.config()], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -47,8 +106,7 @@ fn check_counts_the_shipped_events() {
         "one line per page, then the totals: {stdout}"
     );
     let shipped = |page: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("events")
+        root.join("events")
             .join(page)
             .join("index.md")
             .display()
@@ -88,12 +146,16 @@ fn check_counts_the_shipped_events() {
 
 #[test]
 fn console_answers_what_a_member_types() {
-    let config = shipped_config();
+    console_answers_what_a_member_types_at(&repository());
+}
+
+fn console_answers_what_a_member_types_at(root: &Path) {
+    let shipped = Shipped::at(root);
     let out = herald(
         &[
             "console",
             "--config",
-            config.to_str().unwrap(),
+            shipped.config(),
             "--now",
             "2021-04-10T09:00:00+08:00",
         ],
@@ -122,12 +184,16 @@ fn console_answers_what_a_member_types() {
 
 #[test]
 fn console_speaks_english_when_asked() {
-    let config = shipped_config();
+    console_speaks_english_when_asked_at(&repository());
+}
+
+fn console_speaks_english_when_asked_at(root: &Path) {
+    let shipped = Shipped::at(root);
     let out = herald(
         &[
             "console",
             "--config",
-            config.to_str().unwrap(),
+            shipped.config(),
             "--lang",
             "en",
             "--now",
@@ -141,10 +207,12 @@ fn console_speaks_english_when_asked() {
 
 #[test]
 fn export_is_json_with_the_agenda() {
-    let out = herald(
-        &["export", "--config", shipped_config().to_str().unwrap()],
-        "",
-    );
+    export_is_json_with_the_agenda_at(&repository());
+}
+
+fn export_is_json_with_the_agenda_at(root: &Path) {
+    let shipped = Shipped::at(root);
+    let out = herald(&["export", "--config", shipped.config()], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(json["schema"], "herald.events/1");
@@ -263,12 +331,16 @@ fn a_bad_config_names_its_key() {
 
 #[test]
 fn preview_prints_the_schedulers_plan() {
-    let config = shipped_config();
+    preview_prints_the_schedulers_plan_at(&repository());
+}
+
+fn preview_prints_the_schedulers_plan_at(root: &Path) {
+    let shipped = Shipped::at(root);
     let out = herald(
         &[
             "preview",
             "--config",
-            config.to_str().unwrap(),
+            shipped.config(),
             "--now",
             "2027-09-17 09:00",
             "--days",
@@ -548,4 +620,329 @@ fn check_warns_of_a_reminder_offset_written_twice() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// The test trap of issue 11: running the bot from a clone, as the README
+/// shows, leaves a `herald.db` beside the shipped `bot.toml`, and the CLI
+/// tests above must not read it.
+///
+/// Putting a junk `herald.db` into the real repository would race the
+/// other tests running at the same moment (and could clobber a
+/// developer's real one), so this test builds a copy of the repository's
+/// layout (`bot.toml` and `events/`) in a temp dir of its own, with a junk
+/// `herald.db` beside the `bot.toml`, and runs each test of the shipped
+/// config on that copy. First it shows the junk is a trap: the copy's
+/// `bot.toml` used in place fails on it.
+#[test]
+fn the_cli_tests_pass_with_a_herald_db_in_the_repository() {
+    let clone = tempfile::tempdir().unwrap();
+    let root = clone.path();
+    std::fs::copy(repository().join("bot.toml"), root.join("bot.toml")).unwrap();
+    copy_dir(&repository().join("events"), &root.join("events"));
+    let junk = root.join("herald.db");
+    std::fs::write(&junk, "left here by a run of the bot").unwrap();
+
+    let config = root.join("bot.toml");
+    let in_place = herald(&["preview", "--config", config.to_str().unwrap()], "");
+    let stderr = text(&in_place.stderr);
+    assert_eq!(in_place.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&junk.display().to_string())
+            && stderr.contains("it is not a herald state file"),
+        "{stderr}"
+    );
+
+    check_counts_the_shipped_events_at(root);
+    console_answers_what_a_member_types_at(root);
+    console_speaks_english_when_asked_at(root);
+    export_is_json_with_the_agenda_at(root);
+    preview_prints_the_schedulers_plan_at(root);
+    assert_eq!(
+        std::fs::read_to_string(&junk).unwrap(),
+        "left here by a run of the bot",
+        "the junk is left as it was"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        match entry.file_type().unwrap().is_dir() {
+            true => copy_dir(&entry.path(), &target),
+            false => drop(std::fs::copy(entry.path(), &target).unwrap()),
+        }
+    }
+}
+
+#[test]
+fn the_shipped_config_runs_with_its_state_in_a_temp_dir() {
+    let shipped = Shipped::at(&repository());
+    let out = herald(&["chats", "--config", shipped.config()], "");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "(no state file at {} yet",
+            shipped.state().display()
+        )),
+        "{stdout}"
+    );
+}
+
+/// A site of one page, in a temp dir, with `settings` as its `bot.toml`.
+fn meetup_site(date: &str, settings: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events");
+    std::fs::create_dir(&events).unwrap();
+    std::fs::write(
+        events.join("meetup.md"),
+        format!("---\ntitle: Rust Meetup\ndate: {date}\n---\n\n### Async\n\nSpeaker: Jane Doe\n"),
+    )
+    .unwrap();
+    let config = dir.path().join("bot.toml");
+    std::fs::write(
+        &config,
+        format!("timezone = \"Asia/Shanghai\"\nlanguage = \"en\"\n{settings}"),
+    )
+    .unwrap();
+    (dir, config.display().to_string())
+}
+
+const ONE_CHAT: &str =
+    "[telegram]\nchats = [-1001]\n[schedule]\nreminders = [\"1d\"]\ntalk_reminders = []\n";
+
+#[test]
+fn an_empty_preview_says_when_the_next_post_is_and_how_to_see_it() {
+    let (_dir, config) = meetup_site("2030-03-01T19:00:00+08:00", ONE_CHAT);
+    let preview = |now: &str, days: &str| {
+        let out = herald(
+            &["preview", "--config", &config, "--now", now, "--days", days],
+            "",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let stdout = preview("2030-01-01 09:00", "14");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "(nothing to post)",
+            "next: 2030-02-18 Mon 10:00  digest: 1 event  → -1001; \
+             see it with --now 2030-02-18T09:59:00+08:00",
+        ],
+        "{stdout}"
+    );
+
+    let stdout = preview("2030-02-18T09:59:00+08:00", "1");
+    assert_eq!(
+        stdout.lines().nth(1),
+        Some("2030-02-18 Mon 10:00  digest: 1 event  → -1001"),
+        "the --now it names shows the post: {stdout}"
+    );
+
+    let (_dir, config) = meetup_site("2020-03-01T19:00:00+08:00", ONE_CHAT);
+    let out = herald(&["preview", "--config", &config], "");
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.lines().skip(1).collect::<Vec<_>>(),
+        ["(nothing to post)", "next: none, no events ahead"],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_preview_with_no_chats_says_how_to_add_them_and_lists_the_posts() {
+    let (_dir, config) = meetup_site(
+        "2030-03-01T19:00:00+08:00",
+        "[schedule]\nreminders = [\"1d\"]\ntalk_reminders = []\n",
+    );
+    let out = herald(
+        &[
+            "preview",
+            "--config",
+            &config,
+            "--now",
+            "2030-02-28 09:00",
+            "--days",
+            "2",
+        ],
+        "",
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("Posts from 2030-02-28 09:00 to 2030-03-02 09:00")
+            && lines[0].ends_with(
+                "(2 days) (no chats yet: add chats to bot.toml or /subscribe in Telegram):"
+            ),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[1..],
+        ["2030-02-28 Thu 19:00  reminder, 1d before · Rust Meetup"],
+        "what would go out, to no chat in particular: {stdout}"
+    );
+}
+
+#[test]
+fn chats_lists_configured_and_subscribed_chats_with_their_last_post() {
+    use chrono::{TimeZone, Utc};
+    use herald::config::ChatTarget;
+    use herald::lang::Lang;
+    use herald::schedule::{Post, What};
+    use herald::store::{Outcome, Store};
+
+    let (dir, config) = meetup_site(
+        "2030-03-01T19:00:00+08:00",
+        "[telegram]\nchats = [-1001, \"@rustlang\", \"@quiet\"]\n",
+    );
+    let state = dir.path().join("herald.db");
+    let out = herald(&["chats", "--config", &config], "");
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        [
+            &*format!(
+                "(no state file at {} yet: only the chats in bot.toml are listed)",
+                state.display()
+            ),
+            "-1001      configured  never posted to",
+            "@rustlang  configured  never posted to",
+            "@quiet     configured  never posted to",
+            "3 chats: 3 configured, 0 subscribed",
+        ],
+    );
+    assert!(!state.exists(), "chats creates no state file");
+
+    let store = Store::open(&state).unwrap();
+    let at = |h: u32| Utc.with_ymd_and_hms(2030, 2, 28, h, 0, 0).unwrap();
+    store.subscribe(42, Some(7), Some(Lang::En), at(1)).unwrap();
+    store.subscribe(-1001, Some(7), None, at(1)).unwrap();
+    store
+        .set_chat_key("@rustlang", &ChatTarget::Id(-1002), at(1))
+        .unwrap();
+    let post = |key: &str, chat: i64| Post {
+        key: key.to_string(),
+        due: at(2),
+        chat: ChatTarget::Id(chat),
+        what: What::Recording {
+            event: "meetup".to_string(),
+        },
+    };
+    let sent = |key: &str, chat: i64, outcome: Outcome, h: u32| {
+        store
+            .record_post(&post(key, chat), outcome, None, &[], at(h))
+            .unwrap();
+    };
+    sent(
+        "digest/2030-02-25T02:00:00+00:00/-1001",
+        -1001,
+        Outcome::Sent,
+        2,
+    );
+    sent(
+        "reminder/meetup/1d/2030-03-01T19:00:00+08:00/-1001",
+        -1001,
+        Outcome::Sent,
+        3,
+    );
+    sent(
+        "digest/2030-02-25T02:00:00+00:00/-1002",
+        -1002,
+        Outcome::Sent,
+        2,
+    );
+    sent("announce/3/-1002", -1002, Outcome::Sent, 4);
+    sent(
+        "talk/meetup/x/10m/2030-03-01T19:00:00+08:00/-1002",
+        -1002,
+        Outcome::Skipped,
+        5,
+    );
+    sent(
+        "reminder/meetup/1d/2030-03-01T19:00:00+08:00/42",
+        42,
+        Outcome::Undeliverable,
+        3,
+    );
+    store.close().unwrap();
+
+    let out = herald(&["chats", "--config", &config], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        [
+            "-1001              configured                   2030-02-28 11:00  reminder",
+            "@rustlang (-1002)  configured                   2030-02-28 12:00  announcement #3",
+            "@quiet             configured                   never posted to",
+            "42                 subscribed 2030-02-28 09:00  2030-02-28 11:00  reminder (undeliverable: blocked or gone)",
+            "4 chats: 3 configured, 1 subscribed",
+        ],
+        "times in the config's zone; a post skipped as too late is no post"
+    );
+}
+
+#[test]
+fn completions_name_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["completions", "bash"])
+        .current_dir(dir.path())
+        .env_remove("HERALD_CONFIG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script = text(&out.stdout);
+    assert!(script.contains("_herald()"), "a bash function: {script}");
+    for subcommand in [
+        "check", "explain", "console", "preview", "export", "run", "chats",
+    ] {
+        assert!(script.contains(subcommand), "{subcommand} is missing");
+    }
+    assert!(script.contains("--config"), "{script}");
+    assert!(!dir.path().join("herald.db").exists());
+}
+
+/// `herald <args> | head -1`, with `head` gone before herald writes: its
+/// stdout is a pipe whose read end is already closed, so every write
+/// fails with EPIPE, whatever the timing.
+fn into_a_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .env_remove("HERALD_CONFIG")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn export_and_preview_end_quietly_when_the_reader_is_gone() {
+    let shipped = Shipped::at(&repository());
+    for args in [
+        vec!["export", "--config", shipped.config()],
+        vec![
+            "preview",
+            "--config",
+            shipped.config(),
+            "--now",
+            "2027-09-17 09:00",
+        ],
+        vec!["preview", "--config", shipped.config(), "--full"],
+    ] {
+        let out = into_a_closed_pipe(&args);
+        assert_eq!(
+            (out.status.code(), text(&out.stderr)),
+            (Some(0), String::new()),
+            "herald {}",
+            args.join(" ")
+        );
+    }
 }

@@ -405,7 +405,11 @@ async fn logs_name_each_command_and_never_the_token() {
     )
     .await
     .unwrap_err();
-    assert_eq!(error.exit_code(), 1);
+    assert_eq!(
+        error.exit_code(),
+        2,
+        "an address nothing listens on is to fix"
+    );
 
     let secret = TOKEN.split_once(':').unwrap().1;
     assert!(!error.to_string().contains(secret), "{error}");

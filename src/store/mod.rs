@@ -36,7 +36,7 @@ mod schedule;
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
-pub use schedule::{Outcome, Pruned};
+pub use schedule::{LastPost, Outcome, Pruned};
 
 /// Schema changes in order; `migrations.version` counts those applied.
 /// Append only: a released migration is never edited.

@@ -24,6 +24,15 @@ pub struct Pruned {
     pub events: usize,
 }
 
+/// A chat's latest post record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastPost {
+    /// The post's key: its kind is the part before the first `/`.
+    pub key: String,
+    pub outcome: Outcome,
+    pub at: DateTime<Utc>,
+}
+
 /// How a post ended, as the state file says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -286,6 +295,42 @@ impl Store {
             params![username, key.to_string(), at],
         );
         self.check(written).map(drop)
+    }
+
+    /// The last post each chat was sent or refused (never one skipped as
+    /// too late), by the key it was posted under: what `herald chats`
+    /// shows, read without writing.
+    pub fn last_posts(&self) -> Result<HashMap<ChatTarget, LastPost>, StoreError> {
+        let connection = self.connection();
+        let rows = connection
+            .prepare(
+                "SELECT chat, key, outcome, at FROM posts WHERE seq IN (
+                     SELECT max(seq) FROM posts WHERE outcome != 'skipped' GROUP BY chat
+                 )",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, DateTime<Utc>>(3)?,
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            });
+        drop(connection);
+        let mut last = HashMap::new();
+        for (chat, key, outcome, at) in self.check(rows)? {
+            let outcome = Outcome::parse(&outcome).ok_or_else(|| {
+                self.fail(StoreProblem::Record(format!(
+                    "post `{key}` has the outcome `{outcome}`"
+                )))
+            })?;
+            last.insert(chat_of(&chat), LastPost { key, outcome, at });
+        }
+        Ok(last)
     }
 
     /// Whether anything was posted to `chat` under this very key.

@@ -57,6 +57,13 @@ impl Library {
         library
     }
 
+    /// How many pages the last load rejected (each serves its last good
+    /// version, if it had one).
+    pub fn broken(&self) -> usize {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        pages.broken
+    }
+
     /// The catalog in service now.
     pub fn catalog(&self) -> Arc<Catalog> {
         self.current.borrow().clone()
@@ -83,6 +90,7 @@ impl Library {
             }
         };
         let broken = loaded.broken();
+        pages.broken = broken;
         let news = pages.update(loaded);
         log(&news);
         self.current.send_replace(Arc::new(pages.catalog()));
@@ -187,6 +195,8 @@ async fn settle(changes: &mut mpsc::UnboundedReceiver<()>) {
 struct Pages {
     events: BTreeMap<PathBuf, Event>,
     diagnostics: Vec<Diagnostic>,
+    /// Pages with an error in the last load.
+    broken: usize,
 }
 
 impl Pages {

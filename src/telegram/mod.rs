@@ -70,6 +70,11 @@ pub enum RunError {
     RejectedToken,
     #[error("the Bot API address `{url}` is not usable: {problem}")]
     ApiUrl { url: String, problem: String },
+    #[error(
+        "cannot reach the Bot API at {url}: {cause}; the address is TELOXIDE_API_URL, \
+         else telegram.api_url, else Telegram's own"
+    )]
+    Unreachable { url: String, cause: String },
     #[error("cannot talk to the Telegram Bot API: {0}")]
     Telegram(String),
     #[error(transparent)]
@@ -87,7 +92,10 @@ impl RunError {
     /// an address), 1 for a failure while running.
     pub fn exit_code(&self) -> i32 {
         match self {
-            RunError::MissingToken | RunError::RejectedToken | RunError::ApiUrl { .. } => 2,
+            RunError::MissingToken
+            | RunError::RejectedToken
+            | RunError::ApiUrl { .. }
+            | RunError::Unreachable { .. } => 2,
             RunError::Leased(LeaseError::Held { .. }) => 2,
             RunError::Telegram(_)
             | RunError::Store(_)
@@ -99,11 +107,62 @@ impl RunError {
 
     /// A failed request, worded without the token: teloxide already
     /// redacts it from URLs, and any other mention is cut here as well.
-    fn request(error: RequestError, token: &str) -> RunError {
+    /// A request that never reached a server names the address herald was
+    /// given (which holds no token) and why.
+    fn request(error: RequestError, api: &BotApi) -> RunError {
+        let hide = |text: String| text.replace(&api.token, "<token>");
         match error {
             RequestError::Api(ApiError::InvalidToken) => RunError::RejectedToken,
-            error => RunError::Telegram(error.to_string().replace(token, "<token>")),
+            RequestError::Network(error) => RunError::Unreachable {
+                url: api.url.to_string(),
+                cause: hide(unreachable_cause(
+                    error.as_ref(),
+                    api.url.scheme() == "https",
+                )),
+            },
+            error => RunError::Telegram(hide(error.to_string())),
         }
+    }
+}
+
+/// Why a request never got an answer, from the innermost error (the
+/// operating system's words, said once), named by kind where the chain
+/// tells: `connection refused`, a DNS failure, TLS. Over `https`, data
+/// that makes no sense on a connection made is the TLS handshake failing
+/// (a server speaking plain HTTP, say).
+fn unreachable_cause(error: &(dyn std::error::Error + 'static), tls: bool) -> String {
+    let chain: Vec<&(dyn std::error::Error + 'static)> =
+        std::iter::successors(Some(error), |e| e.source()).collect();
+    let innermost = chain.last().map_or_else(String::new, ToString::to_string);
+    let said = |words: &[&str]| {
+        chain.iter().any(|e| {
+            let text = e.to_string().to_lowercase();
+            words.iter().any(|word| text.contains(word))
+        })
+    };
+    // An I/O error wrapping another hides it from `source()`: its kinds
+    // are read inside out, and the first that says more than `Other` wins.
+    let kind = chain
+        .iter()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .flat_map(|io| {
+            std::iter::successors(Some(io), |io| {
+                io.get_ref()?.downcast_ref::<std::io::Error>()
+            })
+        })
+        .map(std::io::Error::kind)
+        .find(|kind| *kind != std::io::ErrorKind::Other);
+    match kind {
+        Some(std::io::ErrorKind::ConnectionRefused) => {
+            "connection refused: nothing listens there".to_string()
+        }
+        Some(std::io::ErrorKind::TimedOut) => format!("no answer in time: {innermost}"),
+        Some(std::io::ErrorKind::InvalidData) if tls => format!("TLS failed: {innermost}"),
+        _ if said(&["dns error", "failed to lookup address"]) => {
+            format!("DNS lookup failed: {innermost}")
+        }
+        _ if said(&["certificate", "tls", "handshake"]) => format!("TLS failed: {innermost}"),
+        _ => innermost,
     }
 }
 
@@ -168,10 +227,8 @@ pub async fn announce(
     store: Arc<Store>,
     announcement: NewAnnouncement,
 ) -> Result<(i64, Vec<Delivered>), RunError> {
-    let bot = Bot::new(api.token.clone()).set_api_url(api.url);
-    bot.get_me()
-        .await
-        .map_err(|e| RunError::request(e, &api.token))?;
+    let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
+    bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
     let now = SystemClock.now();
     let held = NewAnnouncement {
         held_until: Some(now + HOLD),
@@ -195,11 +252,8 @@ pub async fn serve(
     health: Health,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
-    let bot = Bot::new(api.token.clone()).set_api_url(api.url);
-    let me = bot
-        .get_me()
-        .await
-        .map_err(|e| RunError::request(e, &api.token))?;
+    let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
+    let me = bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
     let store = Arc::new(Store::open(&config.state)?);
     let library = Arc::new(Library::open(&config.events, config.site()));
     let _watch = library.watch().inspect_err(|error| {
@@ -227,7 +281,7 @@ pub async fn serve(
         fair: Arc::default(),
     };
     let (stop_serving, stopping) = watch::channel(false);
-    let mut servers = listen(&bot, &config, &intake, &health, &api.token, &stopping).await?;
+    let mut servers = listen(&bot, &config, &intake, &health, &api, &stopping).await?;
     let scheduler = start_scheduler(&bot, &config, &store, &library, &health);
     // A scheduler that gave up (its state file unusable too long) stops
     // herald, for a supervisor to restart it.
@@ -239,7 +293,7 @@ pub async fn serve(
         }
     };
     let mut workers = updates::workers(&bot, &intake);
-    tracing::info!(bot = %me.username(), "herald is serving");
+    started(&config, &me, &library, &store);
 
     let scheduled = {
         let polling = async {
@@ -282,6 +336,33 @@ pub async fn serve(
     scheduled.map_err(RunError::from)
 }
 
+/// The one line an operator reads to know what started: which herald,
+/// what it serves and where it keeps its state (never the token).
+fn started(config: &Config, me: &teloxide::types::Me, library: &Library, store: &Store) {
+    let configured = config.telegram.chats.len();
+    let chats = store.targets(&config.telegram.chats).map_or_else(
+        |error| {
+            tracing::warn!(%error, "cannot read the subscribed chats; counting the configured");
+            configured
+        },
+        |chats| chats.len(),
+    );
+    let mode = match config.telegram.webhook {
+        None => "polling",
+        Some(_) => "webhook",
+    };
+    tracing::info!(
+        version = %env!("CARGO_PKG_VERSION"),
+        bot = %me.username(),
+        events = library.catalog().events().len(),
+        broken = library.broken(),
+        chats,
+        mode = %mode,
+        state = %config.state.display(),
+        "herald is serving"
+    );
+}
+
 /// Opens where updates and operators come in: the webhook (with `/healthz`
 /// and `/metrics` beside it) where configured, and `[http] listen`. The
 /// servers stop when `stopping` turns true.
@@ -290,7 +371,7 @@ async fn listen(
     config: &Config,
     intake: &Intake,
     health: &Health,
-    token: &str,
+    api: &BotApi,
     stopping: &watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinSet<()>, RunError> {
     let mut servers = tokio::task::JoinSet::new();
@@ -320,7 +401,7 @@ async fn listen(
             }
         }
         Some(options) => {
-            let (socket, route) = webhook::listen(bot, options, intake.clone(), token).await?;
+            let (socket, route) = webhook::listen(bot, options, intake.clone(), api).await?;
             let router = route.merge(crate::http::router(health.clone()));
             servers.spawn(crate::http::serve(socket, router, stop()));
             health.updates(Condition::Alive);
@@ -466,19 +547,56 @@ mod tests {
         assert!(parse_api_url("ftp://example.org").is_err());
     }
 
+    fn api(token: &str) -> BotApi {
+        BotApi {
+            url: parse_api_url("http://127.0.0.1:8081").unwrap(),
+            token: token.to_string(),
+        }
+    }
+
     #[test]
     fn token_problems_are_for_the_organizer_to_fix() {
         assert_eq!(RunError::MissingToken.exit_code(), 2);
-        let rejected = RunError::request(RequestError::Api(ApiError::InvalidToken), "t");
+        let rejected = RunError::request(RequestError::Api(ApiError::InvalidToken), &api("t"));
         assert!(matches!(rejected, RunError::RejectedToken));
         assert_eq!(rejected.exit_code(), 2);
+    }
+
+    #[test]
+    fn an_unreachable_address_says_why_once() {
+        let wrapped = |kind, text: &str| {
+            let inner = std::io::Error::new(kind, text.to_string());
+            std::io::Error::other(inner)
+        };
+        let refused = wrapped(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        assert_eq!(
+            unreachable_cause(&refused, false),
+            "connection refused: nothing listens there"
+        );
+        let garbled = wrapped(std::io::ErrorKind::InvalidData, "corrupt message");
+        assert_eq!(
+            unreachable_cause(&garbled, true),
+            "TLS failed: corrupt message"
+        );
+        let dns = std::io::Error::other("dns error: failed to lookup address information");
+        assert_eq!(
+            unreachable_cause(&dns, true),
+            "DNS lookup failed: dns error: failed to lookup address information"
+        );
+        let unknown = RequestError::Io(Arc::new(std::io::Error::other("odd")));
+        let error = RunError::request(unknown, &api("t"));
+        assert_eq!(
+            error.exit_code(),
+            1,
+            "only a request never sent is an address problem"
+        );
     }
 
     #[test]
     fn errors_never_show_the_token() {
         let token = "123:secret";
         let error = RequestError::Api(ApiError::Unknown(format!("no bot {token} here")));
-        let message = RunError::request(error, token).to_string();
+        let message = RunError::request(error, &api(token)).to_string();
         assert!(!message.contains(token), "{message}");
     }
 }

@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use super::updates::Intake;
-use super::RunError;
+use super::{BotApi, RunError};
 use crate::config::Webhook;
 
 /// The header Telegram sends the secret token in.
@@ -34,7 +34,7 @@ pub(super) async fn listen(
     bot: &Bot,
     options: &Webhook,
     intake: Intake,
-    token: &str,
+    api: &BotApi,
 ) -> Result<(TcpListener, Router), RunError> {
     let url = Url::parse(&options.url)
         .map_err(|e| RunError::Webhook(format!("`{}` is not a URL: {e}", options.url)))?;
@@ -49,7 +49,7 @@ pub(super) async fn listen(
             teloxide::types::AllowedUpdate::CallbackQuery,
         ])
         .await
-        .map_err(|e| RunError::request(e, token))?;
+        .map_err(|e| RunError::request(e, api))?;
     let path = match url.path() {
         "" => "/".to_string(),
         path => path.to_string(),
