@@ -3,6 +3,7 @@
 //! the same core the bot uses, so what the console answers is what members
 //! will see.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,7 +16,7 @@ use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Diagnostic, Event, Loaded};
 use crate::export::Export;
 use crate::lang::{count, Lang};
-use crate::render;
+use crate::store::Store;
 use crate::telegram::RunError;
 
 mod announce;
