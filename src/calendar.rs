@@ -24,6 +24,7 @@ use url::Url;
 
 use crate::events::load::page_url;
 use crate::events::{AgendaItem, Event, Speaker};
+use crate::lang::Lang;
 use crate::render;
 use crate::schedule::facts::fnv;
 
@@ -54,13 +55,15 @@ impl Site {
         }
     }
 
-    /// The part after `@` in a UID: the site's host, which makes UIDs
-    /// unique across communities, else `herald`.
-    fn host(&self) -> &str {
-        self.url
-            .as_ref()
-            .and_then(|url| url.host_str())
-            .unwrap_or("herald")
+    /// The site's host: after `@` in UIDs (`herald` without one), which
+    /// makes them unique across communities, and in the feed's name.
+    pub fn host(&self) -> Option<&str> {
+        self.url.as_ref().and_then(|url| url.host_str())
+    }
+
+    /// The feed's name in calendar apps.
+    pub fn name(&self, lang: Lang) -> String {
+        render::calendar_name(self.host(), lang)
     }
 }
 
@@ -159,7 +162,7 @@ impl Entry {
             .and_then(|url| page_url(url, &site.events, &event.file));
         Some(Entry {
             id: event.id.clone(),
-            uid: format!("{}@{}", event.id, site.host()),
+            uid: format!("{}@{}", event.id, site.host().unwrap_or("herald")),
             summary: event.title.clone(),
             when,
             location: location(event),
@@ -297,10 +300,16 @@ fn bumped(version: Version, at: DateTime<Utc>) -> Version {
     }
 }
 
-/// The calendar text of `entries`, named `name`. Deterministic: the same
+/// The stamps of entries no feed has published: where there is no state
+/// file (the console, an export before the bot ever ran).
+pub fn unpublished(entries: Vec<Entry>, at: DateTime<Utc>) -> Vec<Stamp> {
+    revise(HashMap::new(), entries, at).0
+}
+
+/// The calendar text of `stamps`, named `name`. Deterministic: the same
 /// entries and versions give the same bytes, so a hash of the text is a
 /// good ETag.
-pub fn write(name: &str, tz: Tz, entries: &[(&Entry, Version)]) -> String {
+pub fn write<'s>(name: &str, tz: Tz, stamps: impl IntoIterator<Item = &'s Stamp>) -> String {
     let mut calendar = Calendar::empty();
     calendar
         .append_property(("VERSION", "2.0"))
@@ -308,8 +317,8 @@ pub fn write(name: &str, tz: Tz, entries: &[(&Entry, Version)]) -> String {
         .append_property(("CALSCALE", "GREGORIAN"))
         .name(name)
         .timezone(tz.name());
-    for (entry, version) in entries {
-        calendar.push(vevent(entry, *version));
+    for stamp in stamps {
+        calendar.push(vevent(&stamp.entry, stamp.version));
     }
     calendar.to_string()
 }
@@ -347,11 +356,32 @@ fn vevent(entry: &Entry, version: Version) -> icalendar::Event {
     vevent.done()
 }
 
-/// The latest change among `entries`: the feed's Last-Modified.
-pub fn last_modified<'e>(
-    versions: impl IntoIterator<Item = &'e Version>,
-) -> Option<DateTime<Utc>> {
-    versions.into_iter().map(|version| version.modified).max()
+/// One event's file at a time, from a feed: what `/ics` and the 📅 button
+/// send, with the feed's versions.
+pub struct Files {
+    name: String,
+    tz: Tz,
+    stamps: Vec<Stamp>,
+}
+
+impl Files {
+    pub fn new(site: &Site, lang: Lang, stamps: Vec<Stamp>) -> Files {
+        Files {
+            name: site.name(lang),
+            tz: site.tz,
+            stamps,
+        }
+    }
+
+    /// The file of event `id`: a calendar of that one entry.
+    pub fn of(&self, id: &str) -> String {
+        write(&self.name, self.tz, self.stamps.iter().filter(|s| s.entry.id == id))
+    }
+}
+
+/// The latest change among `stamps`: the feed's Last-Modified.
+pub fn last_modified<'s>(stamps: impl IntoIterator<Item = &'s Stamp>) -> Option<DateTime<Utc>> {
+    stamps.into_iter().map(|stamp| stamp.version.modified).max()
 }
 
 /// A strong ETag for a calendar's text.

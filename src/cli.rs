@@ -12,11 +12,12 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand};
 
+use crate::calendar;
 use crate::commands::{self, Context, Reply};
 use crate::config::{ChatTarget, Config};
 use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Catalog, Diagnostic, Event, Loaded};
-use crate::export::Export;
+use crate::export::{Export, ExportArgs, Format};
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
@@ -55,8 +56,9 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Every post the scheduler would send in a window, in time order.
     Preview(PreviewArgs),
-    /// Everything herald understood of the events, as JSON on stdout.
-    Export,
+    /// Everything herald understood of the events, as JSON (or the
+    /// calendar, with --format ics) on stdout.
+    Export(ExportArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Run(RunArgs),
     /// Post an announcement from a markdown file to every chat (token in
@@ -106,7 +108,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain(ref args) => explain::explain(&cli.config, args),
         Command::Console(ref args) => console(&config()?, args),
         Command::Preview(ref args) => preview(&config()?, args),
-        Command::Export => export(&config()?),
+        Command::Export(ref args) => export(&config()?, args),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
         Command::Announce(ref args) => announce::announce(config()?, args),
         Command::Announcements => announce::announcements(&config()?),
@@ -183,18 +185,22 @@ fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
         lang: args.lang.unwrap_or(config.language),
         tz: config.timezone,
     };
+    // The console keeps no state: its calendar files are at version 0.
+    let site = calendar::Site::of(config);
+    let stamps = calendar::unpublished(calendar::entries(catalog.events(), &site), ctx.now);
+    let files = calendar::Files::new(&site, config.language, stamps);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut out = std::io::stdout().lock();
     if interactive {
         let welcome = commands::answer(&commands::Command::Start, &ctx);
-        print_reply(&mut out, &welcome)?;
+        print_reply(&mut out, &welcome, &files)?;
         prompt(&mut out)?;
     }
     for line in stdin.lock().lines() {
         let line = line.context("reading the console input")?;
         if let Some(command) = commands::parse(&line, None) {
-            print_reply(&mut out, &commands::answer(&command, &ctx))?;
+            print_reply(&mut out, &commands::answer(&command, &ctx), &files)?;
         }
         if interactive {
             prompt(&mut out)?;
@@ -208,10 +214,15 @@ fn prompt(out: &mut impl Write) -> Result<()> {
     Ok(out.flush()?)
 }
 
-/// A reply as a member would read it: the text, then the buttons in brackets.
-fn print_reply(out: &mut impl Write, reply: &Reply) -> Result<()> {
+/// A reply as a member would read it: the text, then a file sent with it
+/// (its name, then its text), then the buttons in brackets.
+fn print_reply(out: &mut impl Write, reply: &Reply, files: &calendar::Files) -> Result<()> {
     for message in &reply.messages {
         writeln!(out, "{}", render::html_to_plain(&message.html))?;
+        if let Some(document) = &message.document {
+            writeln!(out, "📎 {}", document.filename)?;
+            write!(out, "{}", files.of(&document.event).replace("\r\n", "\n"))?;
+        }
         for row in &message.buttons {
             let labels: Vec<String> = row.iter().map(|b| format!("[{}]", b.text)).collect();
             writeln!(out, "{}", labels.join(" "))?;
@@ -345,9 +356,13 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn export(config: &Config) -> Result<ExitCode> {
+fn export(config: &Config, args: &ExportArgs) -> Result<ExitCode> {
     let loaded = load(config)?;
     report(&loaded.diagnostics);
+    if args.format == Format::Ics {
+        print!("{}", crate::export::calendar(&loaded.events, config)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(stdout, &Export::new(&loaded.events, config.language))
         .context("writing the JSON")?;

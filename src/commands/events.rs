@@ -59,12 +59,21 @@ pub(super) fn list(ctx: &Context, heading: String, entries: &[(Option<usize>, &E
         .iter()
         .map(|&(number, event)| {
             let label = render::event_button(event, number, ctx.lang);
-            vec![Button::new(label, &Callback::agenda(&event.id))]
+            let mut row = vec![Button::new(label, &Callback::agenda(&event.id))];
+            // Only a dated event can go in a calendar.
+            if event.start.is_some() {
+                row.push(Button::new(
+                    render::CALENDAR_ICON.into(),
+                    &Callback::ics(&event.id),
+                ));
+            }
+            row
         })
         .collect();
     Message {
         html: lines.join("\n"),
         buttons,
+        document: None,
     }
 }
 

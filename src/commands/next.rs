@@ -13,7 +13,11 @@ pub(super) fn answer(ctx: &Context) -> Reply {
         render::agenda_button(ctx.lang),
         &Callback::agenda(&event.id),
     );
-    Reply::html(card).with_buttons(vec![vec![agenda]])
+    let calendar = Button::new(
+        render::calendar_button(ctx.lang),
+        &Callback::ics(&event.id),
+    );
+    Reply::html(card).with_buttons(vec![vec![agenda, calendar]])
 }
 
 #[cfg(test)]

@@ -15,9 +15,16 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, TransactionBehavior};
 
 use super::{Store, StoreError, StoreProblem};
-use crate::calendar::{revise, Entry, Stamp, Version};
+use crate::calendar::{entries, revise, Entry, Site, Stamp, Version};
+use crate::events::Event;
 
 impl Store {
+    /// The community feed as the pages say it at `at`: [`Store::calendar`]
+    /// of every dated event.
+    pub fn feed(&self, events: &[Event], site: &Site, at: DateTime<Utc>) -> Result<Vec<Stamp>, StoreError> {
+        self.calendar(entries(events, site), at)
+    }
+
     /// The stamps of `entries` (the pages as they are at `at`), then of
     /// entries whose page is gone, with their versions moved on for what
     /// changed since the last call, and the changes stored. One
