@@ -265,11 +265,21 @@ fn speaker(speaker: &Speaker) -> String {
 /// (SEQUENCE one more), an entry whose page is gone is withdrawn as
 /// cancelled (once), and the rest stay as they were. Returns every stamp,
 /// current entries first, and which of them changed, for the state file.
+///
+/// A change is dated to the second after every change before it, at the
+/// least: HTTP dates are to the second, so a feed's Last-Modified moves
+/// with each change, and an app asking `If-Modified-Since` never misses
+/// one made in the second it last looked.
 pub fn revise(
     mut held: HashMap<String, Stamp>,
     now_entries: Vec<Entry>,
     at: DateTime<Utc>,
 ) -> (Vec<Stamp>, Vec<usize>) {
+    let second = |at: DateTime<Utc>| DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
+    let at = match last_modified(held.values()) {
+        Some(last) => second(at).max(second(last) + Duration::seconds(1)),
+        None => second(at),
+    };
     let mut revised: Vec<(Stamp, bool)> = Vec::with_capacity(now_entries.len());
     for entry in now_entries {
         revised.push(match held.remove(&entry.id) {
@@ -295,8 +305,7 @@ pub fn revise(
 fn bumped(version: Version, at: DateTime<Utc>) -> Version {
     Version {
         sequence: version.sequence + 1,
-        // Never backwards, even if the clock is.
-        modified: at.max(version.modified),
+        modified: at,
     }
 }
 
@@ -479,5 +488,20 @@ mod tests {
         assert_eq!((gone[0].version.sequence, changed), (2, vec![0]));
         let (still, changed) = revise(held(gone), Vec::new(), at("2026-01-04T00:00:00Z"));
         assert_eq!((still[0].version.sequence, changed.len()), (2, 0));
+    }
+
+    #[test]
+    fn each_change_moves_the_date_on_by_a_second_at_least() {
+        let page = |title: &str| entries(&[event("e", title, "2021-09-18 19:00").build()], &site());
+        let held = |stamps: Vec<Stamp>| {
+            stamps
+                .into_iter()
+                .map(|s| (s.entry.id.clone(), s))
+                .collect::<HashMap<_, _>>()
+        };
+        let (first, _) = revise(HashMap::new(), page("A"), at("2026-01-01T00:00:00.200Z"));
+        assert_eq!(first[0].version.modified, at("2026-01-01T00:00:00Z"));
+        let (next, _) = revise(held(first), page("B"), at("2026-01-01T00:00:00.700Z"));
+        assert_eq!(next[0].version.modified, at("2026-01-01T00:00:01Z"));
     }
 }
