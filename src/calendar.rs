@@ -292,14 +292,20 @@ pub fn revise(
     gone.sort_by(|a, b| a.entry.id.cmp(&b.entry.id));
     revised.extend(gone.into_iter().map(|old| match old.entry.cancelled {
         true => (old, false),
-        false => (Stamp::new(old.entry.withdrawn(), bumped(old.version, at)), true),
+        false => (
+            Stamp::new(old.entry.withdrawn(), bumped(old.version, at)),
+            true,
+        ),
     }));
     let changed = revised
         .iter()
         .enumerate()
         .filter_map(|(index, (_, changed))| changed.then_some(index))
         .collect();
-    (revised.into_iter().map(|(stamp, _)| stamp).collect(), changed)
+    (
+        revised.into_iter().map(|(stamp, _)| stamp).collect(),
+        changed,
+    )
 }
 
 fn bumped(version: Version, at: DateTime<Utc>) -> Version {
@@ -384,7 +390,11 @@ impl Files {
 
     /// The file of event `id`: a calendar of that one entry.
     pub fn of(&self, id: &str) -> String {
-        write(&self.name, self.tz, self.stamps.iter().filter(|s| s.entry.id == id))
+        write(
+            &self.name,
+            self.tz,
+            self.stamps.iter().filter(|s| s.entry.id == id),
+        )
     }
 }
 
@@ -465,7 +475,10 @@ mod tests {
         let page = |title: &str| event("e", title, "2021-09-18 19:00").build();
         let first = at("2026-01-01T00:00:00Z");
         let (stamps, changed) = revise(HashMap::new(), entries(&[page("A")], &site()), first);
-        assert_eq!((stamps[0].version, changed), (Version::first(first), vec![0]));
+        assert_eq!(
+            (stamps[0].version, changed),
+            (Version::first(first), vec![0])
+        );
 
         let held = |stamps: Vec<Stamp>| {
             stamps

@@ -115,9 +115,10 @@ async fn calendar_ics(State(feed): State<Feed>, asked: HeaderMap) -> Response {
     let catalog = feed.catalog.borrow().clone();
     let (store, site) = (Arc::clone(&feed.store), feed.site.clone());
     // SQLite blocks; it runs beside the async workers, not on them.
-    let stamps = tokio::task::spawn_blocking(move || store.feed(catalog.events(), &site, Utc::now()))
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    let stamps =
+        tokio::task::spawn_blocking(move || store.feed(catalog.events(), &site, Utc::now()))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
     let stamps = match stamps {
         Ok(stamps) => stamps,
         Err(error) => {
@@ -150,17 +151,24 @@ async fn calendar_ics(State(feed): State<Feed>, asked: HeaderMap) -> Response {
 /// Whether the asker already holds this feed (RFC 9110 §13.1): by ETag
 /// where it sends one (`If-None-Match` wins), else by date.
 fn unchanged(asked: &HeaderMap, etag: &str, modified: Option<DateTime<Utc>>) -> bool {
-    let text = |name| asked.get(name).and_then(|value: &HeaderValue| value.to_str().ok());
+    let text = |name| {
+        asked
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
     if let Some(tags) = text(header::IF_NONE_MATCH) {
         return tags
             .split(',')
             .map(|tag| tag.trim().trim_start_matches("W/"))
             .any(|tag| tag == "*" || tag == etag);
     }
-    let since = text(header::IF_MODIFIED_SINCE).and_then(|date| httpdate::parse_http_date(date).ok());
+    let since =
+        text(header::IF_MODIFIED_SINCE).and_then(|date| httpdate::parse_http_date(date).ok());
     match (since, modified) {
         // HTTP dates are to the second.
-        (Some(since), Some(modified)) => modified.timestamp() <= DateTime::<Utc>::from(since).timestamp(),
+        (Some(since), Some(modified)) => {
+            modified.timestamp() <= DateTime::<Utc>::from(since).timestamp()
+        }
         _ => false,
     }
 }

@@ -209,7 +209,11 @@ fn a_page_edit_bumps_the_sequence_and_cancelled_or_removed_events_stay_cancelled
     );
 
     let cancelled = MEETUP.replace("date_end:", "cancelled: true\ndate_end:");
-    std::fs::write(&page, cancelled.replace("T14:00:00+08:00", "T15:00:00+08:00")).unwrap();
+    std::fs::write(
+        &page,
+        cancelled.replace("T14:00:00+08:00", "T15:00:00+08:00"),
+    )
+    .unwrap();
     std::fs::remove_file(dir.path().join("events/open.md")).unwrap();
     let off = events(&export(&config));
     let meetup = by_uid(&off, uid);
@@ -259,7 +263,14 @@ async fn get(address: SocketAddr, path: &str, extra: &str) -> Answer {
         .unwrap();
     let (head, body) = answer.split_once("\r\n\r\n").unwrap();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
@@ -292,7 +303,12 @@ async fn the_feed_is_served_with_validators_and_changes_after_a_page_edit() {
         Some("0")
     );
 
-    let same = get(listen, "/calendar.ics", &format!("If-None-Match: {etag}\r\n")).await;
+    let same = get(
+        listen,
+        "/calendar.ics",
+        &format!("If-None-Match: {etag}\r\n"),
+    )
+    .await;
     assert_eq!((same.status, same.body.as_str()), (304, ""));
     assert_eq!(same.header("etag"), Some(etag.as_str()));
     let same = get(
@@ -311,11 +327,19 @@ async fn the_feed_is_served_with_validators_and_changes_after_a_page_edit() {
     // The library reloads within about a second of the edit.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let changed = loop {
-        let answer = get(listen, "/calendar.ics", &format!("If-None-Match: {etag}\r\n")).await;
+        let answer = get(
+            listen,
+            "/calendar.ics",
+            &format!("If-None-Match: {etag}\r\n"),
+        )
+        .await;
         if answer.status == 200 {
             break answer;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the feed never changed");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the feed never changed"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let meetup = events(&changed.body);
@@ -351,7 +375,9 @@ async fn ics_and_the_calendar_button_send_a_file_that_parses() {
     let (filename, text) = sent[0].document().unwrap();
     assert_eq!(filename, "meetup.ics");
     assert!(
-        sent[0].html.contains("Open this file to add the event to your calendar."),
+        sent[0]
+            .html
+            .contains("Open this file to add the event to your calendar."),
         "{}",
         sent[0].html
     );
@@ -377,7 +403,11 @@ async fn ics_and_the_calendar_button_send_a_file_that_parses() {
     let group = Chat::Group(-1001234567890);
     let asked = herald.api.send_text(group, &ZHOU, "/ics meetup");
     let sent = herald.api.wait_for_documents(group, 1).await;
-    assert_eq!(sent[0].reply_to(), Some(asked), "threaded under the question");
+    assert_eq!(
+        sent[0].reply_to(),
+        Some(asked),
+        "threaded under the question"
+    );
     assert!(sent[0].html.contains("打开这个文件"), "{}", sent[0].html);
     herald.stop().await;
 }

@@ -122,11 +122,18 @@ mod tests {
         let message = &reply.messages[0];
         assert_eq!(
             labels(message),
-            [["1. Rust 上海 Meetup 六月"], ["2. Rust 北京 Meetup 九月"]]
+            [
+                ["1. Rust 上海 Meetup 六月", "📅"],
+                ["2. Rust 北京 Meetup 九月", "📅"]
+            ]
         );
         assert_eq!(
             Callback::decode(&message.buttons[1][0].data),
             Some(Callback::agenda("2021-09-rust"))
+        );
+        assert_eq!(
+            Callback::decode(&message.buttons[1][1].data),
+            Some(Callback::ics("2021-09-rust"))
         );
     }
 
@@ -157,6 +164,18 @@ mod tests {
             list(Lang::En).contains("2. date to be announced · Rust 秋季 Meetup"),
             "{}",
             list(Lang::En)
+        );
+        let reply = answer(
+            &Command::Events { past: false },
+            &context(&catalog, "2021-07-01 00:00", Lang::En),
+        );
+        assert_eq!(
+            labels(&reply.messages[0]),
+            [
+                vec!["1. Rust 北京 Meetup 九月", "📅"],
+                vec!["2. Rust 秋季 Meetup"]
+            ],
+            "no calendar button for an event with no date"
         );
     }
 
@@ -201,7 +220,7 @@ mod tests {
         assert!(seen(&second).contains("(page 2/2)\n9. Sun 1 Sep 2030 · Meetup 9\n"));
         assert_eq!(message.buttons.len(), 4 + 1);
         assert_eq!(labels(message)[4], ["◀"]);
-        assert_eq!(labels(message)[0], ["9. Meetup 9"]);
+        assert_eq!(labels(message)[0], ["9. Meetup 9", "📅"]);
     }
 
     #[test]

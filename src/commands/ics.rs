@@ -85,8 +85,9 @@ mod tests {
 
     #[test]
     fn an_undated_event_has_no_file_and_nothing_ahead_names_the_last() {
-        let mut undated = event("tba", "Rust Conf", "2021-10-01 09:00").build();
-        undated.start = None;
+        let undated = event("tba", "Rust Conf", "2021-10-01 09:00")
+            .undated()
+            .build();
         let catalog = Catalog::new(vec![undated]);
         let ctx = context(&catalog, "2021-05-01 00:00", Lang::En);
         let reply = answer_callback(&Callback::ics("tba"), &ctx);

@@ -23,7 +23,11 @@ pub fn calendar_caption(event: &Event, lang: Lang, tz: Tz) -> String {
         "打开这个文件，即可把活动加入日历。",
         "Open this file to add the event to your calendar.",
     );
-    format!("{}\n🗓 {}\n{hint}", bold(&event.title), when(event, lang, tz))
+    format!(
+        "{}\n🗓 {}\n{hint}",
+        bold(&event.title),
+        when(event, lang, tz)
+    )
 }
 
 /// `/ics` for an event whose page gives no date.

@@ -21,7 +21,12 @@ use crate::events::Event;
 impl Store {
     /// The community feed as the pages say it at `at`: [`Store::calendar`]
     /// of every dated event.
-    pub fn feed(&self, events: &[Event], site: &Site, at: DateTime<Utc>) -> Result<Vec<Stamp>, StoreError> {
+    pub fn feed(
+        &self,
+        events: &[Event],
+        site: &Site,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Stamp>, StoreError> {
         self.calendar(entries(events, site), at)
     }
 
@@ -30,10 +35,15 @@ impl Store {
     /// changed since the last call, and the changes stored. One
     /// transaction, taken before reading, so two processes writing feeds at
     /// once cannot both bump one change.
-    pub fn calendar(&self, entries: Vec<Entry>, at: DateTime<Utc>) -> Result<Vec<Stamp>, StoreError> {
+    pub fn calendar(
+        &self,
+        entries: Vec<Entry>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Stamp>, StoreError> {
         let mut connection = self.connection();
         let revised = (|| -> rusqlite::Result<Result<Vec<Stamp>, StoreProblem>> {
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let held = match held(&transaction)? {
                 Ok(held) => held,
                 Err(problem) => return Ok(Err(problem)),
@@ -85,7 +95,9 @@ fn held(
         let entry: Entry = match serde_json::from_str(&entry) {
             Ok(entry) => entry,
             Err(error) => {
-                return Ok(Err(StoreProblem::Record(format!("calendar entry: {error}"))))
+                return Ok(Err(StoreProblem::Record(format!(
+                    "calendar entry: {error}"
+                ))))
             }
         };
         let version = Version { sequence, modified };
@@ -125,7 +137,9 @@ mod tests {
         let path = dir.path().join("herald.db");
         let store = Store::open(&path).unwrap();
         let first = at("2026-01-01T00:00:00Z");
-        let stamps = store.calendar(vec![entry("a", "A"), entry("b", "B")], first).unwrap();
+        let stamps = store
+            .calendar(vec![entry("a", "A"), entry("b", "B")], first)
+            .unwrap();
         assert!(stamps.iter().all(|s| s.version == Version::first(first)));
         store.close().unwrap();
 
@@ -137,9 +151,14 @@ mod tests {
             .map(|s| (s.entry.id.as_str(), s.version.sequence, s.entry.cancelled))
             .collect();
         assert_eq!(versions, [("a", 1, false), ("b", 1, true)]);
-        assert_eq!(stamps[1].entry.summary, "B", "the last facts of a gone page");
+        assert_eq!(
+            stamps[1].entry.summary, "B",
+            "the last facts of a gone page"
+        );
 
-        let again = store.calendar(vec![entry("a", "A moved")], at("2026-01-03T00:00:00Z")).unwrap();
+        let again = store
+            .calendar(vec![entry("a", "A moved")], at("2026-01-03T00:00:00Z"))
+            .unwrap();
         assert_eq!(again, stamps, "nothing changed, nothing moves");
     }
 }

@@ -152,10 +152,7 @@ where
 }
 
 /// Up to [`TRIES`] tries of `method`, each made by `attempt`.
-async fn retry<T, F>(
-    method: &str,
-    mut attempt: impl FnMut() -> F,
-) -> Result<T, RequestError>
+async fn retry<T, F>(method: &str, mut attempt: impl FnMut() -> F) -> Result<T, RequestError>
 where
     F: std::future::Future<Output = Result<T, Failure>>,
 {

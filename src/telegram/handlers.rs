@@ -195,9 +195,10 @@ impl Herald {
         let (store, site) = (Arc::clone(&self.store), self.site.clone());
         let events = Arc::clone(&catalog);
         // SQLite blocks; it runs beside the async workers, not on them.
-        let feed = tokio::task::spawn_blocking(move || store.feed(events.events(), &site, Utc::now()))
-            .await
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+        let feed =
+            tokio::task::spawn_blocking(move || store.feed(events.events(), &site, Utc::now()))
+                .await
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
         let stamps = feed.unwrap_or_else(|error| {
             tracing::error!(%error, "cannot read the calendar versions; the file goes out as version 0");
             calendar::unpublished(calendar::entries(catalog.events(), &self.site), Utc::now())

@@ -312,7 +312,8 @@ async fn listen(
         site: herald.site.clone(),
         lang: herald.language,
     };
-    let endpoints = || crate::http::router(health.clone()).merge(crate::http::calendar(feed.clone()));
+    let endpoints =
+        || crate::http::router(health.clone()).merge(crate::http::calendar(feed.clone()));
     if let Some(listen) = ops {
         let socket = crate::http::bind(listen).await?;
         tracing::info!(%listen, "serving /healthz, /metrics and /calendar.ics");

@@ -848,7 +848,10 @@ fn form_fields(body: &str, boundary: &str) -> Value {
             let mime = head
                 .lines()
                 .find_map(|line| line.strip_prefix("content-type: "))
-                .or_else(|| head.lines().find_map(|line| line.strip_prefix("Content-Type: ")));
+                .or_else(|| {
+                    head.lines()
+                        .find_map(|line| line.strip_prefix("Content-Type: "))
+                });
             let value = match filename {
                 Some(filename) => json!({"filename": filename, "mime": mime, "content": value}),
                 None => match serde_json::from_str::<Value>(value) {
