@@ -68,6 +68,8 @@ impl Site {
 }
 
 /// One VEVENT, as plain data: what a calendar app shows of an event.
+/// Stored as JSON in the state file, so a field added later needs a
+/// `#[serde(default)]` for the entries stored before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The event's slug: the key of its [`Version`].
@@ -501,6 +503,18 @@ mod tests {
         assert_eq!((gone[0].version.sequence, changed), (2, vec![0]));
         let (still, changed) = revise(held(gone), Vec::new(), at("2026-01-04T00:00:00Z"));
         assert_eq!((still[0].version.sequence, changed.len()), (2, 0));
+    }
+
+    #[test]
+    fn an_all_day_event_is_written_as_dates_ending_the_day_after() {
+        let mut day = event("fest", "Rust Fest", "2021-09-18 00:00")
+            .ends("2021-09-19 00:00")
+            .build();
+        day.all_day = true;
+        let stamps = unpublished(entries(&[day], &site()), at("2026-01-01T00:00:00Z"));
+        let text = write("Rust", SHANGHAI, &stamps);
+        assert!(text.contains("DTSTART;VALUE=DATE:20210918\r\n"), "{text}");
+        assert!(text.contains("DTEND;VALUE=DATE:20210920\r\n"), "{text}");
     }
 
     #[test]

@@ -251,8 +251,23 @@ impl Answer {
     }
 }
 
+/// Connects to `address`, where herald may still be binding the port
+/// (it does so after the command menu is set): tries for at most 5 s.
+async fn connect(address: SocketAddr) -> tokio::net::TcpStream {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::net::TcpStream::connect(address).await {
+            Ok(stream) => return stream,
+            Err(_) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(error) => panic!("nothing listens on {address}: {error}"),
+        }
+    }
+}
+
 async fn get(address: SocketAddr, path: &str, extra: &str) -> Answer {
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut stream = connect(address).await;
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n{extra}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
