@@ -815,8 +815,8 @@ async fn updates(shared: &Shared, params: &Value) -> Value {
 }
 
 /// A call's parameters: a JSON body, or the fields of a multipart form
-/// (for methods that upload a file, such as `sendDocument`): numbers and
-/// objects read as JSON, as the Bot API reads them, and a file as
+/// (for methods that upload a file, such as `sendDocument`): objects and
+/// ids read as JSON, as the Bot API reads them, and a file as
 /// `{filename, mime, content}`.
 fn params(headers: &HeaderMap, body: &[u8]) -> Value {
     let content_type = headers
@@ -855,7 +855,8 @@ fn form_fields(body: &str, boundary: &str) -> Value {
             let value = match filename {
                 Some(filename) => json!({"filename": filename, "mime": mime, "content": value}),
                 None => match serde_json::from_str::<Value>(value) {
-                    Ok(parsed @ (Value::Number(_) | Value::Object(_) | Value::Array(_))) => parsed,
+                    Ok(parsed @ (Value::Object(_) | Value::Array(_))) => parsed,
+                    Ok(id @ Value::Number(_)) if name.ends_with("_id") => id,
                     _ => json!(value),
                 },
             };
