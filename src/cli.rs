@@ -14,7 +14,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::config::{ChatTarget, Config};
 use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Diagnostic, Event, Loaded};
-use crate::export::Export;
+use crate::export::{Export, ExportArgs, Format};
 use crate::lang::{count, Lang};
 use crate::store::Store;
 use crate::telegram::RunError;
@@ -63,8 +63,9 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Every post the scheduler would send in a window, in time order.
     Preview(PreviewArgs),
-    /// Everything herald understood of the events, as JSON on stdout.
-    Export,
+    /// Everything herald understood of the events, as JSON (or the
+    /// calendar, with --format ics) on stdout.
+    Export(ExportArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Run(RunArgs),
     /// Post an announcement from a markdown file to every chat (token in
@@ -128,7 +129,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain(ref args) => explain::explain(&cli.config, args),
         Command::Console(ref args) => console::console(&config()?, args),
         Command::Preview(ref args) => preview::preview(&config()?, args),
-        Command::Export => export(&config()?),
+        Command::Export(ref args) => export(&config()?, args),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
         Command::Announce(ref args) => announce::announce(config()?, args, shell),
         Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),
@@ -207,12 +208,19 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn export(config: &Config) -> Result<ExitCode> {
+fn export(config: &Config, args: &ExportArgs) -> Result<ExitCode> {
     let loaded = load(config)?;
     report(&loaded.diagnostics);
     // Fallible writes all the way (never `println!`, which panics when
     // the reader has gone), so `herald export | head` ends quietly.
     let mut stdout = std::io::stdout().lock();
+    if args.format == Format::Ics {
+        let calendar = crate::export::calendar(&loaded.events, config)?;
+        stdout
+            .write_all(calendar.as_bytes())
+            .context("writing the calendar")?;
+        return Ok(ExitCode::SUCCESS);
+    }
     serde_json::to_writer_pretty(&mut stdout, &Export::new(&loaded.events, config.language))
         .map_err(std::io::Error::from)
         .context("writing the JSON")?;

@@ -101,6 +101,44 @@ use crate::lang::Lang;
 /// The value of the top-level `schema` key.
 pub const SCHEMA: &str = "herald.events/1";
 
+/// `herald export`'s options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExportArgs {
+    /// `json` (the schema above) or `ics` (the community calendar, as
+    /// `GET /calendar.ics` serves it).
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Ics,
+}
+
+/// The community calendar, with the versions the state file keeps (and
+/// moves on, as serving the feed does), so an export and the bot's feed
+/// agree. Without a state file, nothing has been published: every entry
+/// is at version 0, and no file is created.
+pub fn calendar(
+    events: &[Event],
+    config: &crate::config::Config,
+) -> Result<String, crate::store::StoreError> {
+    let site = crate::calendar::Site::of(config);
+    let now = chrono::Utc::now();
+    let stamps = match config.state.exists() {
+        true => {
+            let store = crate::store::Store::open(&config.state)?;
+            let stamps = store.feed(events, &site, now)?;
+            store.close()?;
+            stamps
+        }
+        false => crate::calendar::unpublished(crate::calendar::entries(events, &site), now),
+    };
+    let name = site.name(config.language);
+    Ok(crate::calendar::write(&name, config.timezone, &stamps))
+}
+
 /// The whole export document; serialize it with `serde_json`.
 #[derive(Debug)]
 pub struct Export<'a> {

@@ -1,5 +1,6 @@
-//! The operations endpoints of `herald run`: `GET /healthz` for a
-//! supervisor or a load balancer, `GET /metrics` for Prometheus. Served on
+//! The HTTP endpoints of `herald run`: `GET /healthz` for a supervisor or
+//! a load balancer, `GET /metrics` for Prometheus, and `GET /calendar.ics`,
+//! the community's calendar feed, for calendar apps. Served on
 //! `[http] listen` in `bot.toml`, and on the webhook listener in webhook
 //! mode.
 //!
@@ -8,18 +9,24 @@
 //! its own HTTP listener: axum serves it here) and renders it.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
+use crate::calendar::{self, Site};
+use crate::events::Catalog;
 use crate::health::Health;
+use crate::lang::Lang;
+use crate::store::Store;
 
 /// Buckets of `herald_reply_seconds`: a reply normally takes milliseconds;
 /// the upper ones show replies held by retries and queues.
@@ -81,6 +88,94 @@ async fn healthz(State(health): State<Health>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, "ok\n".to_string()),
         Err(reason) => (StatusCode::SERVICE_UNAVAILABLE, format!("{reason}\n")),
     }
+}
+
+/// What `GET /calendar.ics` is written from: the pages in service, and the
+/// state file that keeps each entry's version.
+#[derive(Clone)]
+pub struct Feed {
+    pub catalog: watch::Receiver<Arc<Catalog>>,
+    pub store: Arc<Store>,
+    pub site: Site,
+    /// The feed's name is in `language` from `bot.toml`.
+    pub lang: Lang,
+}
+
+/// `/calendar.ics`.
+pub fn calendar(feed: Feed) -> Router {
+    Router::new()
+        .route("/calendar.ics", get(calendar_ics))
+        .with_state(feed)
+}
+
+/// Every dated event as iCalendar, with an ETag and Last-Modified; 304
+/// when the asker holds this very feed. A calendar app polls this, so an
+/// unchanged feed costs it no body.
+async fn calendar_ics(State(feed): State<Feed>, asked: HeaderMap) -> Response {
+    let catalog = feed.catalog.borrow().clone();
+    let (store, site) = (Arc::clone(&feed.store), feed.site.clone());
+    // SQLite blocks; it runs beside the async workers, not on them.
+    let stamps =
+        tokio::task::spawn_blocking(move || store.feed(catalog.events(), &site, Utc::now()))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    let stamps = match stamps {
+        Ok(stamps) => stamps,
+        Err(error) => {
+            // Versions it cannot vouch for would go backwards for apps
+            // that hold newer ones: better no feed for now.
+            tracing::error!(%error, "cannot serve /calendar.ics");
+            let body = "the calendar is unavailable for now: the state file cannot be read\n";
+            return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+        }
+    };
+    let body = calendar::write(&feed.site.name(feed.lang), feed.site.tz, &stamps);
+    let etag = calendar::etag(&body);
+    let modified = calendar::last_modified(&stamps);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ETAG, header_value(&etag));
+    if let Some(modified) = modified {
+        let date = httpdate::fmt_http_date(SystemTime::from(modified));
+        headers.insert(header::LAST_MODIFIED, header_value(&date));
+    }
+    if unchanged(&asked, &etag, modified) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    (StatusCode::OK, headers, body).into_response()
+}
+
+/// Whether the asker already holds this feed (RFC 9110 §13.1): by ETag
+/// where it sends one (`If-None-Match` wins), else by date.
+fn unchanged(asked: &HeaderMap, etag: &str, modified: Option<DateTime<Utc>>) -> bool {
+    let text = |name| {
+        asked
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
+    if let Some(tags) = text(header::IF_NONE_MATCH) {
+        return tags
+            .split(',')
+            .map(|tag| tag.trim().trim_start_matches("W/"))
+            .any(|tag| tag == "*" || tag == etag);
+    }
+    let since =
+        text(header::IF_MODIFIED_SINCE).and_then(|date| httpdate::parse_http_date(date).ok());
+    match (since, modified) {
+        // HTTP dates are to the second.
+        (Some(since), Some(modified)) => {
+            modified.timestamp() <= DateTime::<Utc>::from(since).timestamp()
+        }
+        _ => false,
+    }
+}
+
+/// Our own ETags and HTTP dates are ASCII.
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 async fn metrics() -> impl IntoResponse {

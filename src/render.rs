@@ -9,6 +9,7 @@
 //! blocks into messages that fit Telegram's limit.
 
 mod announce;
+mod calendar;
 mod date;
 mod notices;
 mod plain;
@@ -24,6 +25,7 @@ use crate::events::{AgendaItem, Break, Event, Rich, Speaker, Talk};
 use crate::lang::Lang;
 
 pub use announce::*;
+pub use calendar::*;
 pub use date::{day, moment, slot, stamp, to_be_announced, when};
 pub use notices::*;
 pub use plain::html_to_plain;

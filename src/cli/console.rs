@@ -13,6 +13,7 @@ use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
 
 use super::{load, now, report, ConsoleArgs};
+use crate::calendar;
 use crate::commands::{self, Button, Callback, Command, Context, Reply, Subscriptions};
 use crate::config::Config;
 use crate::events::Catalog;
@@ -42,11 +43,15 @@ pub(super) fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
         lang: args.lang.unwrap_or(config.language),
         tz: config.timezone,
     };
+    // The console keeps no state: its calendar files are at version 0.
+    let site = calendar::Site::of(config);
+    let stamps = calendar::unpublished(calendar::entries(catalog.events(), &site), ctx.now);
+    let files = calendar::Files::new(&site, config.language, stamps);
     let mut session = Session::new(ctx);
     let ended = if io::stdin().is_terminal() {
-        interactive(&mut session, &mut io::stdout())
+        interactive(&mut session, &files, &mut io::stdout())
     } else {
-        piped(&mut session, io::stdin().lock(), &mut io::stdout())
+        piped(&mut session, &files, io::stdin().lock(), &mut io::stdout())
     };
     match ended {
         Err(error) if closed(&error) => Ok(ExitCode::SUCCESS),
@@ -65,9 +70,9 @@ fn closed(error: &anyhow::Error) -> bool {
 /// A person at a terminal: a welcome, then a line editor with history (in
 /// memory only). The editor ends each line itself, Ctrl-D's included, so
 /// the shell's prompt starts on a line of its own after the console.
-fn interactive(session: &mut Session, out: &mut impl Write) -> Result<()> {
+fn interactive(session: &mut Session, files: &calendar::Files, out: &mut impl Write) -> Result<()> {
     let mut editor = DefaultEditor::new().context("starting the line editor")?;
-    print_reply(out, &session.answer(&Command::Start))?;
+    print_reply(out, &session.answer(&Command::Start), files)?;
     print_note(out, WELCOME)?;
     loop {
         let line = match editor.readline("> ") {
@@ -82,7 +87,7 @@ fn interactive(session: &mut Session, out: &mut impl Write) -> Result<()> {
             // still answered.
             let _ = editor.add_history_entry(line.as_str());
         }
-        if !show(out, session.handle(&line))? {
+        if !show(out, session.handle(&line), files)? {
             break;
         }
     }
@@ -91,13 +96,18 @@ fn interactive(session: &mut Session, out: &mut impl Write) -> Result<()> {
 
 /// Commands from a file or another program: each is echoed as `> line`
 /// before its reply, and there is no welcome or prompt to get in the way.
-fn piped(session: &mut Session, input: impl BufRead, out: &mut impl Write) -> Result<()> {
+fn piped(
+    session: &mut Session,
+    files: &calendar::Files,
+    input: impl BufRead,
+    out: &mut impl Write,
+) -> Result<()> {
     for line in input.lines() {
         let line = line.context("reading the console input")?;
         if !line.trim().is_empty() {
             writeln!(out, "> {}", line.trim())?;
         }
-        if !show(out, session.handle(&line))? {
+        if !show(out, session.handle(&line), files)? {
             break;
         }
     }
@@ -105,9 +115,9 @@ fn piped(session: &mut Session, input: impl BufRead, out: &mut impl Write) -> Re
 }
 
 /// Prints what a line led to; false once the console should end.
-fn show(out: &mut impl Write, step: Step) -> io::Result<bool> {
+fn show(out: &mut impl Write, step: Step, files: &calendar::Files) -> io::Result<bool> {
     match step {
-        Step::Reply(reply) => print_reply(out, &reply)?,
+        Step::Reply(reply) => print_reply(out, &reply, files)?,
         Step::Note(note) => print_note(out, &note)?,
         Step::Nothing => {}
         Step::Quit => return Ok(false),
@@ -116,12 +126,17 @@ fn show(out: &mut impl Write, step: Step) -> io::Result<bool> {
     Ok(true)
 }
 
-/// A reply as a member would read it: the text, then the buttons in
-/// brackets, each after the number `:press` takes.
-fn print_reply(out: &mut impl Write, reply: &Reply) -> io::Result<()> {
+/// A reply as a member would read it: the text, then a file sent with it
+/// (its name, then its text), then the buttons in brackets, each after the
+/// number `:press` takes.
+fn print_reply(out: &mut impl Write, reply: &Reply, files: &calendar::Files) -> io::Result<()> {
     let mut number = 0;
     for message in &reply.messages {
         writeln!(out, "{}", render::html_to_plain(&message.html))?;
+        if let Some(document) = &message.document {
+            writeln!(out, "📎 {}", document.filename)?;
+            write!(out, "{}", files.of(&document.event).replace("\r\n", "\n"))?;
+        }
         for row in &message.buttons {
             let cells: Vec<String> = row
                 .iter()

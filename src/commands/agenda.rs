@@ -10,15 +10,24 @@ use crate::render;
 const MAX_CHOICES: usize = 8;
 
 pub(super) fn answer(ctx: &Context, query: &str) -> Reply {
+    match chosen(ctx, query) {
+        Ok(event) => of(ctx, event),
+        Err(None) => Reply::html(render::no_next_agenda(ctx.lang)),
+        Err(Some(reply)) => reply,
+    }
+}
+
+/// The event a command naming one means (`/agenda`, `/ics`): the next
+/// event for no words, else by slug, number or title. Otherwise the reply
+/// offering the matches or saying there are none, or `None` when nothing
+/// is coming up, which each command words its own way.
+pub(super) fn chosen<'c>(ctx: &Context<'c>, query: &str) -> Result<&'c Event, Option<Reply>> {
     let query = query.trim();
     if query.is_empty() {
-        return match ctx.catalog.next(ctx.now) {
-            Some(event) => of(ctx, event),
-            None => Reply::html(render::no_next_agenda(ctx.lang)),
-        };
+        return ctx.catalog.next(ctx.now).ok_or(None);
     }
     match ctx.catalog.find(query, ctx.now) {
-        Lookup::Found(event) => of(ctx, event),
+        Lookup::Found(event) => Ok(event),
         Lookup::Several(found) => {
             let entries: Vec<(Option<usize>, &Event)> = found
                 .into_iter()
@@ -26,11 +35,11 @@ pub(super) fn answer(ctx: &Context, query: &str) -> Reply {
                 .map(|e| (None, e))
                 .collect();
             let heading = render::several_events(query, ctx.lang);
-            Reply {
+            Err(Some(Reply {
                 messages: vec![events::list(ctx, heading, &entries)],
-            }
+            }))
         }
-        Lookup::NotFound => Reply::html(render::no_such_event(query, ctx.lang)),
+        Lookup::NotFound => Err(Some(Reply::html(render::no_such_event(query, ctx.lang)))),
     }
 }
 

@@ -158,6 +158,7 @@ pub fn preview(
         .map(|html| Message {
             html,
             buttons: Vec::new(),
+            document: None,
         })
         .collect();
     let button = |text, act| Button::new(text, &Callback::Announcement { id, act });
@@ -167,6 +168,7 @@ pub fn preview(
             button(render::announce_send_button(due.is_some(), lang), Act::Send),
             button(render::announce_cancel_button(lang), Act::Cancel),
         ]],
+        document: None,
     });
     Reply { messages }
 }

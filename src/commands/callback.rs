@@ -2,7 +2,8 @@
 //! bytes, sent back verbatim by any client, so possibly stale (the event is
 //! gone) or forged. Decoding is strict and answering tolerates the stale.
 
-use super::{agenda, events, Act, Context, Reply};
+use super::{agenda, events, ics, Act, Context, Reply};
+use crate::events::Event;
 use crate::render;
 
 /// Telegram's limit on callback data, in bytes.
@@ -12,6 +13,8 @@ const DATA_LIMIT: usize = 64;
 pub enum Callback {
     /// Show an event's agenda.
     Agenda(SlugRef),
+    /// Send an event's calendar file.
+    Ics(SlugRef),
     /// Show a page (0-based) of `/events`.
     EventsPage { past: bool, page: usize },
     /// Send or cancel an announcement. Only the adapter, which knows the
@@ -29,6 +32,8 @@ pub enum SlugRef {
 
 const AGENDA: &str = "a:";
 const AGENDA_PREFIX: &str = "a~";
+const ICS: &str = "c:";
+const ICS_PREFIX: &str = "c~";
 const UPCOMING_PAGE: &str = "e:u:";
 const PAST_PAGE: &str = "e:p:";
 const SEND: &str = "n:s:";
@@ -47,21 +52,20 @@ fn act_prefix(act: Act) -> &'static str {
 impl Callback {
     /// The agenda button of an event, fitting any slug in the data limit.
     pub fn agenda(slug: &str) -> Callback {
-        let room = DATA_LIMIT - AGENDA.len();
-        if slug.len() <= room {
-            return Callback::Agenda(SlugRef::Whole(slug.to_string()));
-        }
-        let cut = (0..=room)
-            .rev()
-            .find(|&at| slug.is_char_boundary(at))
-            .unwrap_or(0);
-        Callback::Agenda(SlugRef::Prefix(slug[..cut].to_string()))
+        Callback::Agenda(SlugRef::fitting(slug, AGENDA.len()))
+    }
+
+    /// The 📅 button of an event.
+    pub fn ics(slug: &str) -> Callback {
+        Callback::Ics(SlugRef::fitting(slug, ICS.len()))
     }
 
     pub fn encode(&self) -> String {
         match self {
             Callback::Agenda(SlugRef::Whole(slug)) => format!("{AGENDA}{slug}"),
             Callback::Agenda(SlugRef::Prefix(prefix)) => format!("{AGENDA_PREFIX}{prefix}"),
+            Callback::Ics(SlugRef::Whole(slug)) => format!("{ICS}{slug}"),
+            Callback::Ics(SlugRef::Prefix(prefix)) => format!("{ICS_PREFIX}{prefix}"),
             Callback::EventsPage { past: false, page } => format!("{UPCOMING_PAGE}{page}"),
             Callback::EventsPage { past: true, page } => format!("{PAST_PAGE}{page}"),
             Callback::Announcement { id, act } => format!("{}{id}", act_prefix(*act)),
@@ -85,6 +89,12 @@ impl Callback {
         if let Some(rest) = data.strip_prefix(AGENDA_PREFIX) {
             return slug(rest).map(|s| Callback::Agenda(SlugRef::Prefix(s)));
         }
+        if let Some(rest) = data.strip_prefix(ICS) {
+            return slug(rest).map(|s| Callback::Ics(SlugRef::Whole(s)));
+        }
+        if let Some(rest) = data.strip_prefix(ICS_PREFIX) {
+            return slug(rest).map(|s| Callback::Ics(SlugRef::Prefix(s)));
+        }
         if let Some(rest) = data.strip_prefix(UPCOMING_PAGE) {
             return page(rest).map(|page| Callback::EventsPage { past: false, page });
         }
@@ -104,18 +114,37 @@ impl Callback {
 /// that gets the same answer as asking for a missing event by name.
 pub fn answer_callback(callback: &Callback, ctx: &Context) -> Reply {
     match callback {
-        Callback::Agenda(slug) => {
-            let (event, shown) = match slug {
-                SlugRef::Whole(slug) => (ctx.catalog.by_slug(slug), slug),
-                SlugRef::Prefix(prefix) => (ctx.catalog.by_slug_prefix(prefix), prefix),
-            };
-            match event {
-                Some(event) => agenda::of(ctx, event),
-                None => Reply::html(render::no_such_event(shown, ctx.lang)),
-            }
-        }
+        Callback::Agenda(slug) => on_event(ctx, slug, agenda::of),
+        Callback::Ics(slug) => on_event(ctx, slug, ics::of),
         Callback::EventsPage { past, page } => events::answer(ctx, *past, *page),
         Callback::Announcement { .. } => Reply::html(render::announce_elsewhere(ctx.lang)),
+    }
+}
+
+/// `show` the button's event, or say it is gone.
+fn on_event(ctx: &Context, slug: &SlugRef, show: fn(&Context, &Event) -> Reply) -> Reply {
+    let (event, shown) = match slug {
+        SlugRef::Whole(slug) => (ctx.catalog.by_slug(slug), slug),
+        SlugRef::Prefix(prefix) => (ctx.catalog.by_slug_prefix(prefix), prefix),
+    };
+    match event {
+        Some(event) => show(ctx, event),
+        None => Reply::html(render::no_such_event(shown, ctx.lang)),
+    }
+}
+
+impl SlugRef {
+    /// `slug` in what is left of the data limit after a `used`-byte prefix.
+    fn fitting(slug: &str, used: usize) -> SlugRef {
+        let room = DATA_LIMIT - used;
+        if slug.len() <= room {
+            return SlugRef::Whole(slug.to_string());
+        }
+        let cut = (0..=room)
+            .rev()
+            .find(|&at| slug.is_char_boundary(at))
+            .unwrap_or(0);
+        SlugRef::Prefix(slug[..cut].to_string())
     }
 }
 
@@ -130,6 +159,8 @@ mod tests {
         for callback in [
             Callback::agenda("2021-04-rust"),
             Callback::agenda("活动-2021"),
+            Callback::ics("2021-04-rust"),
+            Callback::ics(&"北京".repeat(20)),
             Callback::EventsPage {
                 past: true,
                 page: 3,
@@ -171,6 +202,8 @@ mod tests {
             "",
             "a:",
             "a~",
+            "c:",
+            "c~",
             "e:u:",
             "e:x:1",
             "e:u:-1",

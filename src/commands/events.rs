@@ -59,12 +59,21 @@ pub(super) fn list(ctx: &Context, heading: String, entries: &[(Option<usize>, &E
         .iter()
         .map(|&(number, event)| {
             let label = render::event_button(event, number, ctx.lang);
-            vec![Button::new(label, &Callback::agenda(&event.id))]
+            let mut row = vec![Button::new(label, &Callback::agenda(&event.id))];
+            // Only a dated event can go in a calendar.
+            if event.start.is_some() {
+                row.push(Button::new(
+                    render::CALENDAR_ICON.into(),
+                    &Callback::ics(&event.id),
+                ));
+            }
+            row
         })
         .collect();
     Message {
         html: lines.join("\n"),
         buttons,
+        document: None,
     }
 }
 
@@ -113,11 +122,18 @@ mod tests {
         let message = &reply.messages[0];
         assert_eq!(
             labels(message),
-            [["1. Rust 上海 Meetup 六月"], ["2. Rust 北京 Meetup 九月"]]
+            [
+                ["1. Rust 上海 Meetup 六月", "📅"],
+                ["2. Rust 北京 Meetup 九月", "📅"]
+            ]
         );
         assert_eq!(
             Callback::decode(&message.buttons[1][0].data),
             Some(Callback::agenda("2021-09-rust"))
+        );
+        assert_eq!(
+            Callback::decode(&message.buttons[1][1].data),
+            Some(Callback::ics("2021-09-rust"))
         );
     }
 
@@ -148,6 +164,18 @@ mod tests {
             list(Lang::En).contains("2. date to be announced · Rust 秋季 Meetup"),
             "{}",
             list(Lang::En)
+        );
+        let reply = answer(
+            &Command::Events { past: false },
+            &context(&catalog, "2021-07-01 00:00", Lang::En),
+        );
+        assert_eq!(
+            labels(&reply.messages[0]),
+            [
+                vec!["1. Rust 北京 Meetup 九月", "📅"],
+                vec!["2. Rust 秋季 Meetup"]
+            ],
+            "no calendar button for an event with no date"
         );
     }
 
@@ -192,7 +220,7 @@ mod tests {
         assert!(seen(&second).contains("(page 2/2)\n9. Sun 1 Sep 2030 · Meetup 9\n"));
         assert_eq!(message.buttons.len(), 4 + 1);
         assert_eq!(labels(message)[4], ["◀"]);
-        assert_eq!(labels(message)[0], ["9. Meetup 9"]);
+        assert_eq!(labels(message)[0], ["9. Meetup 9", "📅"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod announce;
 mod callback;
 mod events;
 mod help;
+mod ics;
 mod next;
 mod search;
 mod speaker;
@@ -45,6 +46,8 @@ pub enum Command {
         past: bool,
     },
     Agenda(String),
+    /// An event as a calendar file: the next one, or the one named.
+    Ics(String),
     Speaker(String),
     Talk(String),
     Subscribe,
@@ -69,6 +72,7 @@ impl Command {
             Command::Next => "next",
             Command::Events { .. } => "events",
             Command::Agenda(_) => "agenda",
+            Command::Ics(_) => "ics",
             Command::Speaker(_) => "speaker",
             Command::Talk(_) => "talk",
             Command::Subscribe => "subscribe",
@@ -111,6 +115,11 @@ pub const COMMANDS: &[CommandInfo] = &[
         name: "agenda",
         zh: "活动议程：/agenda [编号或标题]",
         en: "An event's agenda: /agenda [number or title]",
+    },
+    CommandInfo {
+        name: "ics",
+        zh: "把活动加入日历：/ics [编号或标题]",
+        en: "Add an event to your calendar: /ics [number or title]",
     },
     CommandInfo {
         name: "speaker",
@@ -173,6 +182,7 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
             past: PAST.iter().any(|word| args.eq_ignore_ascii_case(word)),
         },
         "agenda" => Command::Agenda(args),
+        "ics" => Command::Ics(args),
         "speaker" => Command::Speaker(args),
         "talk" => Command::Talk(args),
         "subscribe" => Command::Subscribe,
@@ -189,6 +199,7 @@ pub fn answer(command: &Command, ctx: &Context) -> Reply {
         Command::Next => next::answer(ctx),
         Command::Events { past } => events::answer(ctx, *past, 0),
         Command::Agenda(query) => agenda::answer(ctx, query),
+        Command::Ics(query) => ics::answer(ctx, query),
         Command::Speaker(name) => speaker::answer(ctx, name),
         Command::Talk(words) => talk::answer(ctx, words),
         // A context keeps no chat's state: adapters that keep subscriptions
@@ -216,6 +227,19 @@ pub struct Message {
     pub html: String,
     /// Rows of inline buttons.
     pub buttons: Vec<Vec<Button>>,
+    /// A file sent with `html` as its caption.
+    pub document: Option<Document>,
+}
+
+/// An event's calendar file. The command names it; the adapter writes it
+/// from the feed it keeps (see [`crate::calendar`]), because the file's
+/// SEQUENCE must be the feed's, which lives in the state file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The event's slug.
+    pub event: String,
+    /// `<slug>.ics`.
+    pub filename: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,6 +271,7 @@ impl Reply {
             .map(|html| Message {
                 html,
                 buttons: Vec::new(),
+                document: None,
             })
             .collect();
         Reply { messages }

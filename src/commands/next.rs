@@ -13,7 +13,8 @@ pub(super) fn answer(ctx: &Context) -> Reply {
         render::agenda_button(ctx.lang),
         &Callback::agenda(&event.id),
     );
-    Reply::html(card).with_buttons(vec![vec![agenda]])
+    let calendar = Button::new(render::calendar_button(ctx.lang), &Callback::ics(&event.id));
+    Reply::html(card).with_buttons(vec![vec![agenda, calendar]])
 }
 
 #[cfg(test)]
@@ -40,11 +41,18 @@ mod tests {
              \n\
              🔗 报名 (https://example.com/register)"
         );
-        let button = &reply.messages[0].buttons[0][0];
-        assert_eq!(button.text, "📋 议程");
+        let [agenda, calendar] = &reply.messages[0].buttons[0][..] else {
+            panic!("{:?}", reply.messages[0].buttons);
+        };
+        assert_eq!(agenda.text, "📋 议程");
         assert_eq!(
-            Callback::decode(&button.data),
+            Callback::decode(&agenda.data),
             Some(Callback::agenda("2021-09-rust"))
+        );
+        assert_eq!(calendar.text, "📅 添加到日历");
+        assert_eq!(
+            Callback::decode(&calendar.data),
+            Some(Callback::ics("2021-09-rust"))
         );
     }
 

@@ -30,6 +30,7 @@ use crate::lang::Lang;
 
 mod announcements;
 mod backend;
+mod calendar;
 mod lease;
 mod schedule;
 
@@ -117,6 +118,13 @@ const MIGRATIONS: &[&str] = &[
         username TEXT PRIMARY KEY,
         key      TEXT NOT NULL,
         since    TEXT NOT NULL
+    ) STRICT",
+    // The calendar feed: each entry as last published, and its version.
+    "CREATE TABLE calendar (
+        event    TEXT PRIMARY KEY,
+        entry    TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        modified TEXT NOT NULL
     ) STRICT",
 ];
 

@@ -8,7 +8,8 @@
 //!   `retry_after`, but not forever: past [`TRIES`] it is given up.
 //!
 //! The payloads are teloxide's own (`bot.send_message(..).payload_ref()`),
-//! sent as JSON with the bot's client, to the bot's address; answers are
+//! sent as JSON with the bot's client, to the bot's address (a file, which
+//! JSON cannot carry, goes as a multipart form: [`send_file`]); answers are
 //! read into teloxide's types and errors, so callers see a [`RequestError`]
 //! as before. The token is in every URL, so errors are stripped of theirs.
 
@@ -54,21 +55,68 @@ where
     P: Payload + Serialize,
     P::Output: DeserializeOwned,
 {
+    let body = serde_json::to_vec(payload)
+        .map_err(|e| Failure::Final(RequestError::Api(ApiError::Unknown(e.to_string()))))?;
+    let request = bot
+        .client()
+        .post(method_url(bot, P::NAME))
+        .header("Content-Type", "application/json")
+        .body(body);
+    exchange(request, limit).await
+}
+
+/// A file for [`send_file`]: its name, its bytes, and the call's other
+/// parameters (`chat_id`, `caption`, `reply_markup`…), each as the text
+/// the Bot API takes (objects as JSON).
+pub struct Upload {
+    /// The method, e.g. `sendDocument`.
+    pub method: &'static str,
+    /// The parameter the file goes in, e.g. `document`.
+    pub field: &'static str,
+    pub filename: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+    pub params: Vec<(&'static str, String)>,
+}
+
+/// `upload` as a multipart form, retried as [`retried`] retries.
+pub async fn send_file(bot: &Bot, upload: &Upload) -> Result<Value, RequestError> {
+    retry(upload.method, || {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in &upload.params {
+            form = form.text(*name, value.clone());
+        }
+        let file = reqwest::multipart::Part::bytes(upload.bytes.clone())
+            .file_name(upload.filename.clone())
+            .mime_str(upload.mime)
+            .expect("herald's own MIME types parse");
+        let request = bot
+            .client()
+            .post(method_url(bot, upload.method))
+            .multipart(form.part(upload.field, file));
+        exchange(request, ATTEMPT)
+    })
+    .await
+}
+
+/// Where `method` is called; it holds the token, so it is never logged.
+fn method_url(bot: &Bot, method: &str) -> url::Url {
     let mut url = bot.api_url();
     url.set_path(&format!(
         "{}/bot{}/{}",
         url.path().trim_end_matches('/'),
         bot.token(),
-        P::NAME
+        method
     ));
-    let body = serde_json::to_vec(payload)
-        .map_err(|e| Failure::Final(RequestError::Api(ApiError::Unknown(e.to_string()))))?;
-    let request = bot
-        .client()
-        .post(url)
-        .header("Content-Type", "application/json")
-        .body(body)
-        .send();
+    url
+}
+
+/// Sends `request` and reads its answer, each within `limit`.
+async fn exchange<T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    limit: Duration,
+) -> Result<T, Failure> {
+    let request = request.send();
     let response = match tokio::time::timeout(limit, request).await {
         Err(_) => return Err(Failure::Passing(timed_out(limit))),
         Ok(Err(error)) => {
@@ -100,10 +148,18 @@ where
     P: Payload + Serialize,
     P::Output: DeserializeOwned,
 {
+    retry(P::NAME, || once(bot, payload, ATTEMPT)).await
+}
+
+/// Up to [`TRIES`] tries of `method`, each made by `attempt`.
+async fn retry<T, F>(method: &str, mut attempt: impl FnMut() -> F) -> Result<T, RequestError>
+where
+    F: std::future::Future<Output = Result<T, Failure>>,
+{
     let mut pause = FIRST_PAUSE;
     let mut last = None;
-    for attempt in 1..=TRIES {
-        let wait = match once(bot, payload, ATTEMPT).await {
+    for attempt_number in 1..=TRIES {
+        let wait = match attempt().await {
             Ok(output) => return Ok(output),
             Err(Failure::Final(error)) => return Err(error),
             Err(Failure::Wait(wait, _)) if wait > LONGEST_WAIT => {
@@ -122,10 +178,10 @@ where
                 wait
             }
         };
-        if attempt < TRIES {
+        if attempt_number < TRIES {
             tracing::debug!(
-                method = P::NAME,
-                attempt,
+                method,
+                attempt = attempt_number,
                 ?wait,
                 "reply failed; trying again"
             );

@@ -2,6 +2,7 @@
 //! [`crate::commands`]; this module decides whether an update is for herald,
 //! in which language to answer, and how to deliver the [`Reply`].
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ use teloxide::types::{
 use teloxide::{ApiError, RequestError};
 
 use super::{call, Library};
+use crate::calendar;
 use crate::commands::{self, Callback, Command, Context, Reply};
 use crate::config::ChatTarget;
 use crate::lang::Lang;
@@ -35,7 +37,12 @@ pub(super) struct Herald {
     pub admins: Vec<u64>,
     /// `telegram.chats`: posted to besides subscribers.
     pub chats: Vec<ChatTarget>,
+    /// What calendar entries are written from.
+    pub site: calendar::Site,
 }
+
+/// Calendar files a reply carries, written out, by event id.
+type Files = HashMap<String, String>;
 
 /// A member's message, taken `started` (when it reached herald, so the
 /// time spent queued behind other members counts in the reply's latency).
@@ -58,7 +65,8 @@ pub(super) async fn message(
     };
     // In a group, answers thread under the question they answer.
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
-    let sent = send(&bot, msg.chat.id, &reply.messages, reply_to).await;
+    let files = herald.files(&reply).await;
+    let sent = send(&bot, msg.chat.id, &reply.messages, reply_to, &files).await;
     handled(msg.chat.id, command.name(), started);
     sent
 }
@@ -105,11 +113,16 @@ pub(super) async fn button(
         (Callback::EventsPage { .. }, MaybeInaccessibleMessage::Regular(list)) => {
             edit(&bot, chat, list.id, &reply).await
         }
-        // An agenda comes as a new message, leaving the list for more taps.
-        _ => send(&bot, chat, &reply.messages, None).await,
+        // An agenda or a file comes as a new message, leaving the list for
+        // more taps.
+        _ => {
+            let files = herald.files(&reply).await;
+            send(&bot, chat, &reply.messages, None, &files).await
+        }
     };
     let name = match callback {
         Callback::Agenda(_) => "button:agenda",
+        Callback::Ics(_) => "button:ics",
         Callback::EventsPage { .. } => "button:page",
         Callback::Announcement { .. } => "button:announcement",
     };
@@ -129,8 +142,9 @@ pub(super) async fn slow_down(
     let message = commands::Message {
         html: render::slow_down(lang),
         buttons: Vec::new(),
+        document: None,
     };
-    send(&bot, chat, &[message], reply_to).await
+    send(&bot, chat, &[message], reply_to, &Files::new()).await
 }
 
 /// The one log line per command, and its metrics: commands by name, and
@@ -164,6 +178,41 @@ impl Herald {
     pub(super) fn lang(&self, user: Option<&User>) -> Lang {
         let code = user.and_then(|u| u.language_code.as_deref());
         Lang::from_telegram(code, self.language)
+    }
+
+    /// The calendar files `reply` names, from the community feed, so a
+    /// file's SEQUENCE is the feed's: writing them moves the feed's
+    /// versions as serving it does. Should the state file fail, the files
+    /// still go out, as versions no feed has published.
+    async fn files(&self, reply: &Reply) -> Files {
+        let wanted: Vec<String> = reply
+            .messages
+            .iter()
+            .filter_map(|message| Some(message.document.as_ref()?.event.clone()))
+            .collect();
+        if wanted.is_empty() {
+            return Files::new();
+        }
+        let catalog = self.library.catalog();
+        let (store, site) = (Arc::clone(&self.store), self.site.clone());
+        let events = Arc::clone(&catalog);
+        // SQLite blocks; it runs beside the async workers, not on them.
+        let feed =
+            tokio::task::spawn_blocking(move || store.feed(events.events(), &site, Utc::now()))
+                .await
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+        let stamps = feed.unwrap_or_else(|error| {
+            tracing::error!(%error, "cannot read the calendar versions; the file goes out as version 0");
+            calendar::unpublished(calendar::entries(catalog.events(), &self.site), Utc::now())
+        });
+        let files = calendar::Files::new(&self.site, self.language, stamps);
+        wanted
+            .into_iter()
+            .map(|id| {
+                let text = files.of(&id);
+                (id, text)
+            })
+            .collect()
     }
 
     fn snapshot(&self, lang: Lang) -> Snapshot {
@@ -270,14 +319,24 @@ async fn may_change_subscription(bot: &Bot, msg: &Message) -> ResponseResult<boo
     Ok(member.is_privileged())
 }
 
-/// Sends messages in order.
+/// Sends messages in order; one with a document goes as that file from
+/// `files`, its text the caption.
 async fn send(
     bot: &Bot,
     chat: ChatId,
     messages: &[commands::Message],
     reply_to: Option<MessageId>,
+    files: &Files,
 ) -> ResponseResult<()> {
     for message in messages {
+        let file = message
+            .document
+            .as_ref()
+            .and_then(|document| Some((document, files.get(&document.event)?)));
+        if let Some((document, text)) = file {
+            send_file(bot, chat, message, document, text, reply_to).await?;
+            continue;
+        }
         let mut request = bot
             .send_message(chat, &message.html)
             .parse_mode(ParseMode::Html)
@@ -290,6 +349,40 @@ async fn send(
         call::retried(bot, request.payload_ref()).await?;
     }
     Ok(())
+}
+
+/// A calendar file, with the message's text as its caption and its buttons.
+async fn send_file(
+    bot: &Bot,
+    chat: ChatId,
+    message: &commands::Message,
+    document: &commands::Document,
+    text: &str,
+    reply_to: Option<MessageId>,
+) -> ResponseResult<()> {
+    // Bot API objects in a form are JSON text; teloxide's types serialize.
+    fn json(value: &impl serde::Serialize) -> String {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+    let mut params = vec![
+        ("chat_id", chat.0.to_string()),
+        ("caption", message.html.clone()),
+        ("parse_mode", "HTML".to_string()),
+        ("reply_markup", json(&keyboard(&message.buttons))),
+    ];
+    if let Some(id) = reply_to {
+        let reply = ReplyParameters::new(id).allow_sending_without_reply();
+        params.push(("reply_parameters", json(&reply)));
+    }
+    let upload = call::Upload {
+        method: "sendDocument",
+        field: "document",
+        filename: document.filename.clone(),
+        mime: "text/calendar",
+        bytes: text.as_bytes().to_vec(),
+        params,
+    };
+    call::send_file(bot, &upload).await.map(drop)
 }
 
 /// Puts the first message of `reply` in place of message `id`; any further
@@ -314,7 +407,7 @@ pub(super) async fn edit(
         Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
         Err(error) => return Err(error),
     }
-    send(bot, chat, rest, None).await
+    send(bot, chat, rest, None, &Files::new()).await
 }
 
 /// herald's replies are about events: a preview of the first link (often a

@@ -275,6 +275,7 @@ pub async fn serve(
         language: config.language,
         admins: config.telegram.admins.clone(),
         chats: config.telegram.chats.clone(),
+        site: crate::calendar::Site::of(&config),
     });
     let intake = Intake {
         herald,
@@ -385,14 +386,19 @@ async fn listen(
         .http
         .listen
         .filter(|listen| config.telegram.webhook.as_ref().map(|w| w.listen) != Some(*listen));
+    let herald = &intake.herald;
+    let feed = crate::http::Feed {
+        catalog: herald.library.changes(),
+        store: Arc::clone(&herald.store),
+        site: herald.site.clone(),
+        lang: herald.language,
+    };
+    let endpoints =
+        || crate::http::router(health.clone()).merge(crate::http::calendar(feed.clone()));
     if let Some(listen) = ops {
         let socket = crate::http::bind(listen).await?;
-        tracing::info!(%listen, "serving /healthz and /metrics");
-        servers.spawn(crate::http::serve(
-            socket,
-            crate::http::router(health.clone()),
-            stop(),
-        ));
+        tracing::info!(%listen, "serving /healthz, /metrics and /calendar.ics");
+        servers.spawn(crate::http::serve(socket, endpoints(), stop()));
     }
     match &config.telegram.webhook {
         None => {
@@ -402,7 +408,7 @@ async fn listen(
         }
         Some(options) => {
             let (socket, route) = webhook::listen(bot, options, intake.clone(), api).await?;
-            let router = route.merge(crate::http::router(health.clone()));
+            let router = route.merge(endpoints());
             servers.spawn(crate::http::serve(socket, router, stop()));
             health.updates(Condition::Alive);
         }

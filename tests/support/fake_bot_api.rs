@@ -102,6 +102,15 @@ impl Sent {
     pub fn reply_to(&self) -> Option<i64> {
         self.params["reply_parameters"]["message_id"].as_i64()
     }
+
+    /// The file sent (`sendDocument`): its name and its text.
+    pub fn document(&self) -> Option<(String, String)> {
+        let document = &self.params["document"];
+        Some((
+            document["filename"].as_str()?.to_string(),
+            document["content"].as_str()?.to_string(),
+        ))
+    }
 }
 
 pub struct FakeBotApi {
@@ -426,6 +435,20 @@ impl FakeBotApi {
         .await
     }
 
+    /// Waits until the bot has sent at least `count` files to `chat`;
+    /// returns all it sent there, each with its caption as `html`.
+    pub async fn wait_for_documents(&self, chat: Chat, count: usize) -> Vec<Sent> {
+        self.wait_until(&format!("{count} file(s) in chat {}", chat.id()), |calls| {
+            let sent: Vec<Sent> = calls
+                .iter()
+                .filter(|c| c.method == "sendDocument" && c.params["chat_id"] == chat.id())
+                .map(sent)
+                .collect();
+            (sent.len() >= count).then_some(sent)
+        })
+        .await
+    }
+
     /// Waits until `method` has been called `count` times; returns those calls.
     pub async fn wait_for_calls(&self, method: &str, count: usize) -> Vec<Call> {
         self.wait_until(&format!("{count} {method} call(s)"), |calls| {
@@ -522,8 +545,20 @@ impl Inner {
             "date": now(),
             "chat": chat_json(chat),
             "from": bot_json(),
-            "text": params["text"],
         });
+        match params["document"].as_object() {
+            Some(file) => {
+                message["caption"] = params["caption"].clone();
+                message["document"] = json!({
+                    "file_id": format!("file{message_id}"),
+                    "file_unique_id": format!("unique{message_id}"),
+                    "file_name": file["filename"],
+                    "mime_type": file["mime"],
+                    "file_size": file["content"].as_str().map_or(0, str::len),
+                });
+            }
+            None => message["text"] = params["text"].clone(),
+        }
         let keyboard = &params["reply_markup"]["inline_keyboard"];
         if keyboard.as_array().is_some_and(|rows| !rows.is_empty()) {
             message["reply_markup"] = json!({ "inline_keyboard": keyboard });
@@ -538,6 +573,7 @@ const METHODS: &[&str] = &[
     "getMe",
     "getUpdates",
     "sendMessage",
+    "sendDocument",
     "getChat",
     "editMessageText",
     "getChatMember",
@@ -589,7 +625,7 @@ async fn api(
     let mut state = shared.lock();
     let result = match *method {
         "getMe" => bot_json(),
-        "sendMessage" => {
+        "sendMessage" | "sendDocument" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let id = state.message_id();
             state.keep_message(chat, id, &params)
@@ -778,9 +814,10 @@ async fn updates(shared: &Shared, params: &Value) -> Value {
     }
 }
 
-/// A call's parameters: a JSON body, or the text fields of a multipart
-/// form (teloxide's choice for methods that may upload a file, such as
-/// `setWebhook`).
+/// A call's parameters: a JSON body, or the fields of a multipart form
+/// (for methods that upload a file, such as `sendDocument`): objects and
+/// ids read as JSON, as the Bot API reads them, and a file as
+/// `{filename, mime, content}`.
 fn params(headers: &HeaderMap, body: &[u8]) -> Value {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -804,7 +841,26 @@ fn form_fields(body: &str, boundary: &str) -> Value {
             .and_then(|rest| rest.split('"').next());
         if let Some(name) = name {
             let value = value.strip_suffix("\r\n").unwrap_or(value);
-            fields.insert(name.to_string(), json!(value));
+            let filename = head
+                .split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next());
+            let mime = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-type: "))
+                .or_else(|| {
+                    head.lines()
+                        .find_map(|line| line.strip_prefix("Content-Type: "))
+                });
+            let value = match filename {
+                Some(filename) => json!({"filename": filename, "mime": mime, "content": value}),
+                None => match serde_json::from_str::<Value>(value) {
+                    Ok(parsed @ (Value::Object(_) | Value::Array(_))) => parsed,
+                    Ok(id @ Value::Number(_)) if name.ends_with("_id") => id,
+                    _ => json!(value),
+                },
+            };
+            fields.insert(name.to_string(), value);
         }
     }
     Value::Object(fields)
@@ -823,7 +879,11 @@ fn sent(call: &Call) -> Sent {
     Sent {
         chat: call.params["chat_id"].as_i64().unwrap_or_default(),
         message_id: call.result["message_id"].as_i64().unwrap_or_default(),
-        html: call.params["text"].as_str().unwrap_or_default().to_string(),
+        html: call.params["text"]
+            .as_str()
+            .or(call.params["caption"].as_str())
+            .unwrap_or_default()
+            .to_string(),
         params: call.params.clone(),
     }
 }
