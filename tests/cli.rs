@@ -924,7 +924,7 @@ fn into_a_closed_pipe(args: &[&str]) -> Output {
 }
 
 #[test]
-fn export_and_preview_end_quietly_when_the_reader_is_gone() {
+fn export_preview_and_check_end_quietly_when_the_reader_is_gone() {
     let shipped = Shipped::at(&repository());
     for args in [
         vec!["export", "--config", shipped.config()],
@@ -936,6 +936,7 @@ fn export_and_preview_end_quietly_when_the_reader_is_gone() {
             "2027-09-17 09:00",
         ],
         vec!["preview", "--config", shipped.config(), "--full"],
+        vec!["check", "--config", shipped.config()],
     ] {
         let out = into_a_closed_pipe(&args);
         assert_eq!(

@@ -5,6 +5,7 @@
 //! The state file's place is checked too, so a deploy that could not
 //! record a post fails here rather than at the bot's start.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,7 +43,9 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
     let empty = read.iter().filter(|page| page.flagged).count();
     let mut pages: Vec<Page> = read.into_iter().chain(rejected).collect();
     pages.sort_by(|a, b| a.file.cmp(&b.file));
-    print_pages(&pages);
+    // Fallible writes, so `herald check | head` ends quietly.
+    let mut out = std::io::stdout().lock();
+    print_pages(&mut out, &pages)?;
 
     let now = Utc::now();
     let upcoming = events
@@ -50,18 +53,20 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         .filter(|e| e.effective_end().is_some_and(|end| end >= now))
         .count();
     let talks: usize = events.iter().map(|e| e.talks().count()).sum();
-    println!(
+    writeln!(
+        out,
         "{} ({} upcoming), {}, {}",
         count(events.len(), "event", "events"),
         upcoming,
         tally(talks, "talk", "talks"),
         tally(speaker_count(events), "speaker", "speakers")
-    );
+    )?;
     if empty > 0 {
-        println!(
+        writeln!(
+            out,
             "{} no talks (marked !): `herald explain <page>` shows how a page was read",
             count(empty, "page has", "pages have")
-        );
+        )?;
     }
     let errors = loaded.errors().count() + usize::from(state.is_err());
     let warnings = loaded
@@ -71,11 +76,12 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
         .count()
         + config.warnings.len();
     if errors + warnings > 0 {
-        println!(
+        writeln!(
+            out,
             "{}, {}",
             count(errors, "error", "errors"),
             count(warnings, "warning", "warnings")
-        );
+        )?;
     }
     Ok(if errors > 0 {
         ExitCode::FAILURE
@@ -111,7 +117,7 @@ fn page(event: &Event, config: &Config) -> Page {
     }
 }
 
-fn print_pages(pages: &[Page]) {
+fn print_pages(out: &mut impl Write, pages: &[Page]) -> std::io::Result<()> {
     let rows = pages.iter().map(|page| {
         let flag = if page.flagged { "!" } else { " " };
         [
@@ -121,8 +127,9 @@ fn print_pages(pages: &[Page]) {
         ]
     });
     for line in aligned(rows) {
-        println!("{line}");
+        writeln!(out, "{line}")?;
     }
+    Ok(())
 }
 
 /// Distinct people on the programme: talk speakers and the events' own lists.
