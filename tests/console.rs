@@ -136,20 +136,21 @@ fn piped_commands_are_echoed_before_their_replies() {
 fn buttons_reach_the_second_page_of_events_and_its_agendas() {
     let site = Site::new();
     let out =
-        site.run("/events\n:press ▶\n:press 3\n:press 1\n/events\n:press 9\n:press 2\n:press 1\n");
+        site.run("/events\n:press ▶\n:press 5\n:press 1\n/events\n:press 17\n:press 3\n:press 1\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let replies = replies(&stdout);
     let reply = |i: usize| replies[i].1.as_str();
 
-    // Page 1: the first eight events, then ▶ as the ninth button.
+    // Page 1: the first eight events, each with its agenda and 📅 buttons,
+    // then ▶ as the seventeenth button.
     assert!(
         reply(0).starts_with("Upcoming events (page 1/2)\n"),
         "{stdout}"
     );
     assert!(reply(0).contains("Generated Meetup 7"), "{stdout}");
     assert!(!reply(0).contains("Rust Shanghai"), "{stdout}");
-    assert!(reply(0).contains("(9) [▶]"), "{stdout}");
+    assert!(reply(0).contains("(17) [▶]"), "{stdout}");
 
     // ▶ by its label: page 2, with the last two events and ◀.
     let page_two = reply(1);
@@ -163,7 +164,7 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
         "{stdout}"
     );
     assert!(!page_two.contains("Generated Meetup 7"), "{stdout}");
-    assert!(page_two.contains("(3) [◀]"), "{stdout}");
+    assert!(page_two.contains("(5) [◀]"), "{stdout}");
 
     // ◀ by its number goes back to page 1.
     assert!(
@@ -181,8 +182,8 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
         "{stdout}"
     );
 
-    // Again by number: ▶ is the ninth button, and page 2's second button
-    // is the agenda of the Shanghai meetup.
+    // Again by number: ▶ is the seventeenth button, and page 2's third
+    // button is the agenda of the Shanghai meetup.
     assert!(
         reply(5).starts_with("Upcoming events (page 2/2)\n"),
         "{stdout}"
@@ -206,7 +207,7 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
 #[test]
 fn presses_that_find_no_button_say_why() {
     let site = Site::new();
-    let out = site.run(":press 1\n/events\n:press 12\n:press workshop\n:press meetup\n");
+    let out = site.run(":press 1\n/events\n:press 20\n:press workshop\n:press meetup\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let replies = replies(&stdout);
@@ -215,7 +216,7 @@ fn presses_that_find_no_button_say_why() {
         "{stdout}"
     );
     assert_eq!(
-        replies[2].1, "There is no button 12: the last reply has 9 buttons, 1 to 9.\n\n",
+        replies[2].1, "There is no button 20: the last reply has 17 buttons, 1 to 17.\n\n",
         "{stdout}"
     );
     assert!(
