@@ -789,7 +789,7 @@ fn a_preview_with_no_chats_says_how_to_add_them_and_lists_the_posts() {
 }
 
 #[test]
-fn chats_lists_configured_and_subscribed_chats_with_their_last_post() {
+fn chats_lists_configured_and_subscribed_chats_with_their_titles_and_last_post() {
     use chrono::{TimeZone, Utc};
     use herald::config::ChatTarget;
     use herald::lang::Lang;
@@ -868,6 +868,7 @@ fn chats_lists_configured_and_subscribed_chats_with_their_last_post() {
         Outcome::Undeliverable,
         3,
     );
+    store.note_title(-1001, "Rust 中文社区").unwrap();
     store.close().unwrap();
 
     let out = herald(&["chats", "--config", &config], "");
@@ -875,7 +876,7 @@ fn chats_lists_configured_and_subscribed_chats_with_their_last_post() {
     assert_eq!(
         text(&out.stdout).lines().collect::<Vec<_>>(),
         [
-            "-1001              configured                   2030-02-28 11:00  reminder",
+            "-1001 “Rust 中文社区”  configured                   2030-02-28 11:00  reminder",
             "@rustlang (-1002)  configured                   2030-02-28 12:00  announcement #3",
             "@quiet             configured                   never posted to",
             "42                 subscribed 2030-02-28 09:00  2030-02-28 11:00  reminder (undeliverable: blocked or gone)",

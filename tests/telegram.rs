@@ -304,6 +304,13 @@ async fn only_group_admins_change_its_subscription() {
             (JANE.id as i64, Some(JANE.id), Some(Lang::En))
         ]
     );
+    // The group's title is kept for `herald chats`; a private chat's
+    // member is not named.
+    let titles = Store::open(&state).unwrap().titles().unwrap();
+    assert_eq!(
+        titles.into_iter().collect::<Vec<_>>(),
+        [(GROUP.id(), "Meetup group".to_string())]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

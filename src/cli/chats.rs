@@ -35,7 +35,7 @@ enum Source {
 pub fn chats(config: &Config) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let tz = config.timezone;
-    let (served, last) = match config.state.exists() {
+    let (served, last, titles) = match config.state.exists() {
         true => from_state(config)?,
         false => {
             writeln!(
@@ -43,14 +43,20 @@ pub fn chats(config: &Config) -> Result<ExitCode> {
                 "(no state file at {} yet: only the chats in bot.toml are listed)",
                 config.state.display()
             )?;
-            (configured(config, |_| None), HashMap::new())
+            (configured(config, |_| None), HashMap::new(), HashMap::new())
         }
     };
     if served.is_empty() {
         writeln!(out, "{NO_CHATS}")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let rows = served.iter().map(|chat| row(chat, last.get(&chat.key), tz));
+    let rows = served.iter().map(|chat| {
+        let title = match &chat.key {
+            ChatTarget::Id(id) => titles.get(id).map(String::as_str),
+            ChatTarget::Username(_) => None,
+        };
+        row(chat, title, last.get(&chat.key), tz)
+    });
     for line in aligned(rows) {
         writeln!(out, "{line}")?;
     }
@@ -68,9 +74,17 @@ pub fn chats(config: &Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What the state file says of the chats: who they are, their last post
+/// and their titles.
+type Known = (
+    Vec<Served>,
+    HashMap<ChatTarget, LastPost>,
+    HashMap<i64, String>,
+);
+
 /// The configured chats and the subscribers, each once, with every
-/// chat's last post, from the state file.
-fn from_state(config: &Config) -> Result<(Vec<Served>, HashMap<ChatTarget, LastPost>)> {
+/// chat's last post and title, from the state file.
+fn from_state(config: &Config) -> Result<Known> {
     let store = Store::open(&config.state)?;
     let mut keys = HashMap::new();
     for chat in &config.telegram.chats {
@@ -83,6 +97,7 @@ fn from_state(config: &Config) -> Result<(Vec<Served>, HashMap<ChatTarget, LastP
     let mut served = configured(config, |name| keys.get(name).cloned());
     let subscribers = store.subscribers()?;
     let last = store.last_posts()?;
+    let titles = store.titles()?;
     store.close()?;
     for Subscription { chat, since, .. } in subscribers {
         let chat = ChatTarget::Id(chat);
@@ -94,7 +109,7 @@ fn from_state(config: &Config) -> Result<(Vec<Served>, HashMap<ChatTarget, LastP
             });
         }
     }
-    Ok((served, last))
+    Ok((served, last, titles))
 }
 
 /// The chats of `bot.toml`, with the key `resolved` gives an `@name`.
@@ -114,11 +129,14 @@ fn configured(config: &Config, resolved: impl Fn(&str) -> Option<ChatTarget>) ->
 }
 
 /// `@rustlang (-1001)  configured  2027-09-17 14:00  reminder`
-fn row(served: &Served, last: Option<&LastPost>, tz: Tz) -> [String; 4] {
-    let chat = match served.key == served.chat {
+fn row(served: &Served, title: Option<&str>, last: Option<&LastPost>, tz: Tz) -> [String; 4] {
+    let mut chat = match served.key == served.chat {
         true => served.chat.to_string(),
         false => format!("{} ({})", served.chat, served.key),
     };
+    if let Some(title) = title {
+        chat += &format!(" “{title}”");
+    }
     let local = |at: DateTime<Utc>| at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     let source = match served.source {
         Source::Configured => "configured".to_string(),

@@ -126,6 +126,12 @@ const MIGRATIONS: &[&str] = &[
         sequence INTEGER NOT NULL,
         modified TEXT NOT NULL
     ) STRICT",
+    // Group and channel titles, as the update loop last saw them, for
+    // `herald chats`.
+    "CREATE TABLE chat_titles (
+        chat_id INTEGER PRIMARY KEY,
+        title   TEXT NOT NULL
+    ) STRICT",
 ];
 
 /// What every SQLite file starts with.
@@ -279,6 +285,29 @@ impl Store {
             .connection()
             .execute("DELETE FROM subscriptions WHERE chat_id = ?1", [chat]);
         self.check(deleted).map(|rows| rows == 1)
+    }
+
+    /// Keeps a group's or channel's title as last seen.
+    pub fn note_title(&self, chat: i64, title: &str) -> Result<(), StoreError> {
+        let written = self.connection().execute(
+            "INSERT INTO chat_titles (chat_id, title) VALUES (?1, ?2)
+             ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title",
+            params![chat, title],
+        );
+        self.check(written).map(|_| ())
+    }
+
+    /// The titles of the chats herald has seen, by chat id.
+    pub fn titles(&self) -> Result<HashMap<i64, String>, StoreError> {
+        let connection = self.connection();
+        let rows = connection
+            .prepare_cached("SELECT chat_id, title FROM chat_titles")
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect::<Result<HashMap<i64, String>, _>>()
+            });
+        self.check(rows)
     }
 
     /// Every subscribed chat, oldest subscription first.

@@ -39,6 +39,9 @@ pub(super) struct Herald {
     pub chats: Vec<ChatTarget>,
     /// What calendar entries are written from.
     pub site: calendar::Site,
+    /// Group and channel titles already in the state file, so a title is
+    /// written only when it is new or changed.
+    pub titles: std::sync::Mutex<HashMap<i64, String>>,
 }
 
 /// Calendar files a reply carries, written out, by event id.
@@ -52,6 +55,7 @@ pub(super) async fn message(
     herald: Arc<Herald>,
     started: Instant,
 ) -> ResponseResult<()> {
+    herald.note_title(&msg.chat);
     let Some(command) = herald.understand(&msg) else {
         return Ok(());
     };
@@ -167,6 +171,28 @@ impl Herald {
     /// The command in a message, if it is for herald. In a group, plain
     /// talk and unknown commands are members talking to each other (or to
     /// another bot), so herald stays quiet.
+    /// Remembers a group's or channel's title for `herald chats`. Private
+    /// chats have none: herald keeps no member's name.
+    fn note_title(&self, chat: &teloxide::types::Chat) {
+        let Some(title) = chat.title() else {
+            return;
+        };
+        let id = chat.id.0;
+        {
+            let mut known = self.titles.lock().unwrap_or_else(|e| e.into_inner());
+            if known.get(&id).is_some_and(|seen| seen == title) {
+                return;
+            }
+            known.insert(id, title.to_string());
+        }
+        let (store, title) = (Arc::clone(&self.store), title.to_string());
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = store.note_title(id, &title) {
+                tracing::warn!(%error, chat = id, "cannot store a chat's title");
+            }
+        });
+    }
+
     pub(super) fn understand(&self, msg: &Message) -> Option<Command> {
         let command = commands::parse(msg.text()?, Some(&self.username))?;
         match command {

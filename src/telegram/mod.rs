@@ -276,6 +276,7 @@ pub async fn serve(
         admins: config.telegram.admins.clone(),
         chats: config.telegram.chats.clone(),
         site: crate::calendar::Site::of(&config),
+        titles: std::sync::Mutex::new(store.titles()?),
     });
     let intake = Intake {
         herald,
