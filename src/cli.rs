@@ -144,6 +144,13 @@ fn load(config: &Config) -> Result<Loaded> {
     load_dir(&config.events, &config.site()).map_err(|error| anyhow::anyhow!(folder_hint(&error)))
 }
 
+/// Writes to stdout without `print!`'s panic when the reader has gone:
+/// the error reaches `main`, which ends quietly on a closed pipe.
+fn out(text: std::fmt::Arguments) -> Result<()> {
+    std::io::stdout().lock().write_fmt(text)?;
+    Ok(())
+}
+
 /// The folder error, with where the folder is set.
 fn folder_hint(error: &FolderError) -> String {
     format!("{error} (`events` in the config file, relative to it)")

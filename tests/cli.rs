@@ -925,8 +925,12 @@ fn into_a_closed_pipe(args: &[&str]) -> Output {
 }
 
 #[test]
-fn export_preview_and_check_end_quietly_when_the_reader_is_gone() {
+fn export_preview_check_and_explain_end_quietly_when_the_reader_is_gone() {
     let shipped = Shipped::at(&repository());
+    let page = repository()
+        .join("events/cloud-native-meetup-hangzhou-03/index.md")
+        .display()
+        .to_string();
     for args in [
         vec!["export", "--config", shipped.config()],
         vec![
@@ -938,6 +942,7 @@ fn export_preview_and_check_end_quietly_when_the_reader_is_gone() {
         ],
         vec!["preview", "--config", shipped.config(), "--full"],
         vec!["check", "--config", shipped.config()],
+        vec!["explain", &page],
     ] {
         let out = into_a_closed_pipe(&args);
         assert_eq!(

@@ -17,7 +17,7 @@ use crate::events::load::read_page;
 use crate::events::{AgendaItem, Diagnostic, Event, Instant, Parsed, Speaker, Talk};
 use crate::render;
 
-use super::{aligned, programme};
+use super::{aligned, out, programme};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -42,22 +42,25 @@ pub(super) fn explain(config: &Path, args: &ExplainArgs) -> Result<ExitCode> {
             skipped,
             date_key,
         }) => {
-            print!(
+            out(format_args!(
                 "{}",
                 explanation(&event, date_key.as_deref(), &skipped, &warnings, &zone)
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Ok(Parsed::Draft) => {
-            println!(
-                "{}: a draft (`draft: true`): herald does not serve it",
+            out(format_args!(
+                "{}: a draft (`draft: true`): herald does not serve it\n",
                 page.display()
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
             eprintln!("{}", error.diagnostic());
-            println!("{}: rejected, herald does not serve it", page.display());
+            out(format_args!(
+                "{}: rejected, herald does not serve it\n",
+                page.display()
+            ))?;
             Ok(ExitCode::FAILURE)
         }
     }

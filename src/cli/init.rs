@@ -19,6 +19,8 @@ use clap::Args;
 use serde_json::Value as Json;
 use toml_edit::DocumentMut;
 
+use super::out;
+
 use crate::config::{self, Config};
 use crate::lang::Lang;
 
@@ -97,21 +99,21 @@ pub(super) fn init(args: &InitArgs) -> Result<ExitCode> {
     match &site {
         Some(site) => {
             for note in &site.notes {
-                println!("{note}");
+                out(format_args!("{note}\n"))?;
             }
-            println!("Wrote {}.", written.join(" and "));
+            out(format_args!("Wrote {}.\n", written.join(" and ")))?;
         }
         None => {
             let day = sample_day(parsed.timezone);
             write_new(&sample_path, &sample_page(day, parsed.timezone))?;
-            println!(
-                "Wrote {} (a sample meetup on {}).",
+            out(format_args!(
+                "Wrote {} (a sample meetup on {}).\n",
                 written.join(" and "),
                 day.format("%a %-d %b %Y")
-            );
+            ))?;
         }
     }
-    print_next_steps(&args.dir);
+    print_next_steps(&args.dir)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -187,12 +189,12 @@ fn set(doc: &mut DocumentMut, key: &str, value: &str, comment: Option<&str>) {
 }
 
 /// What to do next, with the `--config` each command needs from here.
-fn print_next_steps(dir: &Path) {
+fn print_next_steps(dir: &Path) -> Result<()> {
     let config = match dir.as_os_str().to_str() {
         Some("." | "") => String::new(),
         _ => format!(" --config {}", dir.join("bot.toml").display()),
     };
-    println!(
+    out(format_args!(
         "\nNext:\n\
          \x20 1. Ask herald what a member would (/next, /agenda, /help; --lang en for English):\n\
          \x20      herald console{config}\n\
@@ -200,8 +202,8 @@ fn print_next_steps(dir: &Path) {
          \x20      herald check{config}\n\
          \x20 3. Put your Telegram user id in `admins` and your chats in `chats` (the comments\n\
          \x20    in bot.toml say how to find them), then run the bot with a token from @BotFather:\n\
-         \x20      TELOXIDE_TOKEN=123456:ABC... herald run{config}"
-    );
+         \x20      TELOXIDE_TOKEN=123456:ABC... herald run{config}\n"
+    ))
 }
 
 /// A Saturday about a month from now in the bot's zone: far enough for
