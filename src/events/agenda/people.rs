@@ -439,7 +439,10 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
             }
         }
     }
-    if let Some(found) = by_speakers(text).or_else(|| parenthesised_speakers(text, authors)) {
+    if let Some(found) = by_speakers(text)
+        .or_else(|| parenthesised_speakers(text, authors))
+        .or_else(|| from_speaker(text))
+    {
         return Some(found);
     }
     let parts = split_top(text, &["，", ", ", "、"]);
@@ -516,6 +519,15 @@ fn by_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
     };
     (!title.is_empty() && !people.is_empty() && people.iter().all(short))
         .then(|| (quoted(title).unwrap_or(title).to_string(), people))
+}
+
+/// `Welcome message from Mark Shuttleworth`: a full name after `from` gives
+/// the item; its title keeps the name, as the page wrote it.
+fn from_speaker(text: &str) -> Option<(String, Vec<Speaker>)> {
+    let at = text.rfind(" from ")?;
+    let who = text[at + 6..].trim().trim_end_matches(['.', '。']);
+    let full_name = is_latin_name(who) && who.split_whitespace().count() >= 2;
+    (!text[..at].trim().is_empty() && full_name).then(|| (text.to_string(), vec![speaker(who)]))
 }
 
 /// `"Niksi", a presentation`: the quoted part is the title.
@@ -704,6 +716,16 @@ mod tests {
         assert_eq!(title, "基于云原生技术的服务最大化可用性");
         assert_eq!(who[0].company.as_deref(), Some("乐天创研"));
         assert!(trailing_speakers("欢迎来到云原生社区大连站", &[]).is_none());
+        let (title, who) =
+            trailing_speakers("Welcome message from Mark Shuttleworth", &[]).unwrap();
+        assert_eq!(
+            (title.as_str(), who[0].name.as_str()),
+            (
+                "Welcome message from Mark Shuttleworth",
+                "Mark Shuttleworth"
+            )
+        );
+        assert!(trailing_speakers("Slides from the last meetup", &[]).is_none());
         // A panel is a talk of the people in its parentheses.
         let (title, who) = trailing_speakers(
             "Panel 开源社区的发展和维护（赵晓杰、刘天栋、慕睿涛、曹勇华）",
