@@ -250,6 +250,17 @@ impl Agenda {
                 talk.title = Rich::inline(&names.join(", "));
             }
             if talk.speakers.is_empty() {
+                talk.speakers
+                    .extend(
+                        mentions::named_before(prose, &talk.title.plain()).map(|name| {
+                            crate::events::model::Speaker {
+                                name,
+                                ..Default::default()
+                            }
+                        }),
+                    );
+            }
+            if talk.speakers.is_empty() {
                 self.warnings.push((
                     talk.line,
                     format!("the talk “{}” names no speaker", talk.title.plain()),

@@ -6,7 +6,7 @@
 use crate::events::model::Speaker;
 
 use super::organisation;
-use super::people::{is_cjk_name, is_latin_name, plain};
+use super::people::{is_cjk_name, is_han, is_latin_name, is_person, plain};
 
 /// Verbs that say a person gives the talk.
 const PRESENTS: &[&str] = &[
@@ -176,6 +176,42 @@ fn giver(clause: &str) -> Option<Speaker> {
     })
 }
 
+/// Verbs between a speaker and the talk they give, in running text.
+const GIVES: &[&str] = &[
+    "为我们分享",
+    "为大家分享",
+    "分享",
+    "带来",
+    "主讲",
+    "讲解",
+    "介绍",
+];
+
+/// The person running text says gives the talk `title`
+/// (`…认证讲师的孟凡浩为我们分享 Kubernetes 的入门介绍`): a Chinese name right
+/// before a verb of giving, in the sentence that names the title.
+pub fn named_before(prose: &[(usize, String)], title: &str) -> Option<String> {
+    if title.chars().count() < 4 {
+        return None;
+    }
+    prose.iter().find_map(|(_, text)| {
+        let at = text.find(title)?;
+        let sentence = text[..at].rsplit(['。', '！', '？', '；']).next()?;
+        let sentence = sentence.trim_end();
+        let before_verb = GIVES.iter().find_map(|verb| sentence.strip_suffix(verb))?;
+        let before_verb = before_verb.trim_end();
+        // The name is the last two or three Han characters, after a
+        // particle or punctuation.
+        [3, 2].into_iter().find_map(|len| {
+            let start = before_verb.char_indices().rev().nth(len - 1)?.0;
+            let name = &before_verb[start..];
+            let opens = before_verb[..start].chars().next_back();
+            let set_off = opens.is_none_or(|c| !is_han(c) || matches!(c, '的' | '由' | '是'));
+            (set_off && is_person(name, &[])).then(|| name.to_string())
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +268,19 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn who_gives_a_programme_talk_said_in_prose() {
+        let prose = [(
+            3,
+            "本次活动首先由认证讲师（LFAI）的孟凡浩为我们分享 Kubernetes 的入门介绍。".to_string(),
+        )];
+        assert_eq!(
+            named_before(&prose, "Kubernetes 的入门介绍").as_deref(),
+            Some("孟凡浩")
+        );
+        assert_eq!(named_before(&prose, "容器存储实践"), None);
     }
 
     #[test]

@@ -812,6 +812,10 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // The front matter's abstract is running text about the event too.
+        let abstract_lines = self.frame.abstract_.into_iter().flat_map(str::lines);
+        self.prose
+            .extend(abstract_lines.map(|line| (self.first_line, line.trim().to_string())));
         agenda.complete_talks(&self.prose);
         agenda
     }
