@@ -141,3 +141,20 @@ fn cancel_restore_cancel_tells_the_chats_twice() {
             .with(Duration::minutes(90), Action::Cancel { page: 0 }),
     );
 }
+
+/// A copy of the page under the same slug (`z-copy/<slug>.md` beside
+/// `<slug>.md`, two days later) appears a day before the event and stays,
+/// and another comes and goes around a removal of the page: the first keeps
+/// serving and nothing is ever posted about the copy (any post naming it
+/// would not be recognised as one herald should write).
+#[test]
+fn a_duplicate_slug_beside_a_served_page_is_never_served() {
+    holds(
+        sim::History::quiet()
+            .with(Duration::hours(26), Action::Impostor { page: 0 })
+            .with(Duration::hours(5), Action::Remove { page: 0 })
+            .with(Duration::hours(4), Action::Readd { page: 0 })
+            .with(Duration::minutes(30), Action::ImpostorGone { page: 0 })
+            .with(Duration::minutes(20), Action::Impostor { page: 0 }),
+    );
+}

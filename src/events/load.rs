@@ -431,7 +431,9 @@ fn read_and_parse(path: &Path, tz: Tz, address: Option<&Url>) -> Result<Parsed, 
 /// only one event may have it. Which one: the page that served it before,
 /// while it is there or broken (its last good version stays in service),
 /// else the first in path order. The others are errors naming both files.
-fn one_per_id(
+/// Public for the scheduler's simulation, which serves pages without a
+/// folder.
+pub fn one_per_id(
     mut events: Vec<Event>,
     served: &Served,
     diagnostics: &mut Vec<Diagnostic>,

@@ -125,6 +125,16 @@ pub enum Action {
     Overlap,
     /// A `herald run --standby`: takes over when the running one dies.
     Standby,
+    /// A second page with the page's slug appears beside it
+    /// (`z-copy/<slug>.md` beside `<slug>.md`), two days later and titled
+    /// `Impostor …`: it must never be served while the page is.
+    Impostor {
+        page: usize,
+    },
+    /// That second page is deleted.
+    ImpostorGone {
+        page: usize,
+    },
 }
 
 /// What a page says at one moment.
@@ -143,6 +153,16 @@ impl PageSpec {
             talks: self.talks.clone(),
             cancelled: false,
             present: self.present,
+        }
+    }
+
+    /// The page an organizer copied without renaming: the same slug, two
+    /// days later, another title.
+    pub fn impostor(&self) -> PageSpec {
+        PageSpec {
+            title: format!("Impostor {}", self.title),
+            starts: self.starts.iter().map(|s| *s + Duration::days(2)).collect(),
+            ..self.clone()
         }
     }
 
@@ -286,6 +306,20 @@ impl History {
                     at: at + Duration::seconds(n as i64 * rng.range(1, 200)),
                     action: Action::Move { page: page_no, to },
                 });
+            }
+        }
+        // Duplicate slugs, drawn from a stream of their own so that the
+        // rest of each seed's history stays as it was before they were added.
+        let mut duplicates = Rng::new(seed ^ 0xD0B1_E5);
+        if !pages.is_empty() && duplicates.chance(0.3) {
+            for _ in 0..duplicates.range(1, 4) {
+                let at = start + Duration::minutes(duplicates.range(1, days * 24 * 60 - 60));
+                let page = duplicates.below(pages.len() as u64) as usize;
+                let action = match duplicates.chance(0.6) {
+                    true => Action::Impostor { page },
+                    false => Action::ImpostorGone { page },
+                };
+                steps.push(Step { at, action });
             }
         }
         steps.retain(|step| step.at > first_run && step.at < end);

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use herald::clock::Clock;
 use herald::config::{ChatTarget, Config};
+use herald::events::load::{id_key, one_per_id, Served};
 use herald::events::{parse, Catalog, Event, Parsed};
 use herald::lang::Lang;
 use herald::schedule::runner::{Deliver, Delivery, Pin, Runner};
@@ -232,6 +233,10 @@ struct Driver {
     fake: Fake,
     pages: watch::Sender<Arc<Catalog>>,
     states: Vec<PageState>,
+    /// Whether each page has a duplicate beside it.
+    impostors: Vec<bool>,
+    /// Which file serves each slug, as herald's library keeps it.
+    served: Served,
     log: Arc<Mutex<Log>>,
     running: Option<Instance>,
     standby: Option<Instance>,
@@ -299,7 +304,9 @@ impl Driver {
             clock,
             fake,
             pages,
+            impostors: vec![false; states.len()],
             states,
+            served: Served::new(),
             log: Arc::new(Mutex::new(log)),
             running: None,
             standby: None,
@@ -428,6 +435,10 @@ impl Driver {
             return;
         }
         match action {
+            Action::Impostor { page } | Action::ImpostorGone { page } => {
+                self.impostors[page] = matches!(action, Action::Impostor { .. });
+                self.publish();
+            }
             Action::Subscribe { chat } | Action::Unsubscribe { chat } => {
                 let subscribe = matches!(action, Action::Subscribe { .. });
                 // Members reach only a running bot.
@@ -611,7 +622,9 @@ impl Driver {
         }
     }
 
-    /// The pages as they are now, to the runner.
+    /// The pages as they are now, to the runner, one per slug as herald's
+    /// loader chooses: a duplicate beside a served page is an error and is
+    /// not served.
     fn publish(&mut self) {
         let zone = self.history.zone;
         let mut events = Vec::new();
@@ -626,7 +639,30 @@ impl Driver {
                 .or_insert_with(|| read(&page.slug, &markdown, zone))
                 .clone();
             events.push(event);
+            if self.impostors[n] {
+                let copy = page.impostor().markdown(state, zone).expect("present");
+                // After the page in path order, so that when both come back
+                // at once the page is the one served, as its first.
+                // (Slugs are `e0`, `e1`, …: `z-copy/` sorts after them.)
+                let path = format!("z-copy/{}.md", page.slug);
+                events.push(read_at(&path, &copy, zone));
+            }
         }
+        let copies = events.len();
+        let mut diagnostics = Vec::new();
+        let events = one_per_id(events, &self.served, &mut diagnostics);
+        if diagnostics.len() != copies - events.len() {
+            log.problems.push(format!(
+                "{}: {} duplicate pages, but {} errors: {diagnostics:?}",
+                self.clock.now(),
+                copies - events.len(),
+                diagnostics.len()
+            ));
+        }
+        self.served = events
+            .iter()
+            .map(|event| (id_key(&event.id), event.file.clone()))
+            .collect();
         self.pages.send_replace(Arc::new(Catalog::new(events)));
     }
 
@@ -651,7 +687,11 @@ impl Driver {
 
 /// A page as herald reads it.
 pub fn read(slug: &str, markdown: &str, zone: chrono_tz::Tz) -> Event {
-    match parse(Path::new(&format!("{slug}.md")), markdown, zone) {
+    read_at(&format!("{slug}.md"), markdown, zone)
+}
+
+fn read_at(path: &str, markdown: &str, zone: chrono_tz::Tz) -> Event {
+    match parse(Path::new(path), markdown, zone) {
         Ok(Parsed::Event { event, .. }) => *event,
         other => panic!("the simulation wrote a page herald does not read: {other:?}\n{markdown}"),
     }
