@@ -89,7 +89,10 @@ impl Agenda {
                 .map(|(_, value)| value.as_str())
         };
         let mut speakers = self.page_speakers(frame, label(Field::Speaker), presenters);
-        if speakers.is_empty() {
+        // A page that titles its talk (`Title:`) is one even when it names
+        // nobody; the talk is then reported as having no speaker.
+        let titled = matches!(place, Place::Empty) && label(Field::Title).is_some();
+        if speakers.is_empty() && !titled {
             return;
         }
         if let Some(company) = label(Field::Company) {

@@ -69,6 +69,16 @@ pub(super) fn whole_italic(text: &str) -> Option<&str> {
     (!inner.starts_with('*')).then_some(inner.trim())
 }
 
+/// `"Large Memory Server Design Overview"`: a line that is one quotation.
+pub(super) fn whole_quoted(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let inner = [('"', '"'), ('“', '”'), ('「', '」')]
+        .iter()
+        .find_map(|&(open, close)| text.strip_prefix(open)?.strip_suffix(close))?;
+    let inner = inner.trim();
+    (!inner.is_empty() && !inner.contains(['"', '“', '”'])).then_some(inner)
+}
+
 /// `Name（Company）：Title` or `Name（Company）——Title`, split outside parentheses.
 pub(super) fn split_who_title(text: &str) -> Option<(&str, &str)> {
     let mut depth = 0usize;

@@ -33,7 +33,9 @@ use people::{is_person, plain};
 use times::Timeline;
 
 use draft::{Draft, Origin};
-use lines::{roster_entry, split_who_title, titled_then_speaker, whole_bold, whole_italic};
+use lines::{
+    roster_entry, split_who_title, titled_then_speaker, whole_bold, whole_italic, whole_quoted,
+};
 
 pub use people::speaker;
 
@@ -323,6 +325,15 @@ impl<'a> Reader<'a> {
     fn paragraph(&mut self, lines: &[Line]) {
         if self.draft.is_none() {
             self.note_labels(lines.iter().map(|l| l.text.as_str()));
+            // `"Large Memory Server Design Overview"` over `Abstract:`: a
+            // quoted line right before the abstract names the page's talk.
+            if let [first, second, ..] = lines {
+                let abstract_follows =
+                    matches!(labels::label(&second.text), Some((Field::Abstract, _)));
+                if let Some(title) = whole_quoted(&first.text).filter(|_| abstract_follows) {
+                    self.loose.push((Field::Title, title.to_string()));
+                }
+            }
             // Only a page with no programme uses a presenter, and only its first.
             if self.presenters.is_empty() && self.items.is_empty() {
                 let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();

@@ -366,6 +366,16 @@ const INSTITUTION_WORDS: &[&str] = &[
     "Registration",
     "Posters",
     "Demos",
+    "Summit",
+    "Symposium",
+    "Conference",
+    "Meetup",
+    "Workshop",
+    "Seminar",
+    "Forum",
+    "Hackathon",
+    "Festival",
+    "Track",
 ];
 
 pub fn is_han(c: char) -> bool {

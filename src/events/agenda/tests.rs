@@ -557,3 +557,16 @@ fn a_seminar_titled_with_its_speaker_and_a_title_label() {
         ["13:00 A Bayesian model of TF activation / Argenis Arriojas"]
     );
 }
+
+#[test]
+fn a_quoted_title_over_its_abstract_is_the_pages_talk_even_with_no_speaker() {
+    let agenda = read_with(
+        "The Foundation will be sharing a talk with Jabil.\n\n\
+         \"Large Memory Server Design Overview\"\nAbstract:\nWith the advancement of AI workloads…\n",
+        "2024-04-24T00:00:00+01:00",
+        "Open Compute Regional Summit 2024 - Future Technologies Symposium",
+        &[],
+    );
+    assert_eq!(outline(&agenda), ["Large Memory Server Design Overview / "]);
+    assert_eq!(agenda.warnings.len(), 1, "{:?}", agenda.warnings);
+}
