@@ -229,7 +229,9 @@ pub fn plan(input: &Input) -> Vec<Post> {
 fn digests(input: &Input, posts: &mut Vec<Post>) {
     let schedule = input.schedule;
     let horizon = Duration::days(schedule.digest_days.into());
-    for at in digest_times(&schedule.digest, input.tz, input.from, input.until) {
+    for DigestTime { due: at, first } in
+        digest_times(&schedule.digest, input.tz, input.from, input.until)
+    {
         let events: Vec<String> = input
             .events
             .iter()
@@ -243,40 +245,68 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
         if events.is_empty() {
             continue;
         }
-        let key = format!("digest/{}", at.to_rfc3339());
+        let key = format!("digest/{}", first.to_rfc3339());
         to_every_chat(input, at, &key, &What::Digest { at, events }, posts);
     }
+}
+
+/// One digest the cron names: when it falls due, and the instant it is
+/// known by, the first occurrence of its wall time (its key: one digest
+/// whichever occurrence it goes out at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestTime {
+    pub due: DateTime<Utc>,
+    pub first: DateTime<Utc>,
 }
 
 /// The moments in `[from, until]` the digest cron names in `tz`, each once.
 ///
 /// The cron is read on the wall clock, not on instants, so daylight saving
 /// cannot double or drop a digest: a time in an hour that happens twice
-/// (autumn) is its first occurrence, and a time in an hour that is skipped
-/// (spring) is the first moment after the gap (02:30 → 03:00 in Berlin).
+/// (autumn) is its first occurrence, or its second when the window opens
+/// between them (herald was down at the first), and a time in an hour that
+/// is skipped (spring) is the first moment after the gap (02:30 → 03:00 in
+/// Berlin).
 pub fn digest_times(
     cron: &cron::Schedule,
     tz: Tz,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Vec<DateTime<Utc>> {
+) -> Vec<DigestTime> {
     // A wall time can map an hour before its place in the sequence
     // (autumn), so the walk starts a little early; the window check below
     // keeps only what falls in it.
     let start = from.with_timezone(&tz).naive_local() - Duration::hours(3) - Duration::seconds(1);
-    let mut times = Vec::new();
+    let mut times: Vec<DigestTime> = Vec::new();
     // Bounded: config refuses a digest more often than once a minute, and
     // a long window stops here.
     for wall in cron.after(&start.and_utc()).take(10_000) {
-        let at = instant(tz, wall.naive_utc());
-        if at > until {
+        let (first, second) = instants(tz, wall.naive_utc());
+        if first > until {
             break;
         }
-        if at >= from && times.last() != Some(&at) {
-            times.push(at);
+        let due = match second {
+            Some(second) if first < from => second,
+            _ => first,
+        };
+        let known = times.last().map(|t| t.first) == Some(first);
+        if due >= from && due <= until && !known {
+            times.push(DigestTime { due, first });
         }
     }
     times
+}
+
+/// The instants a wall-clock time names in `tz`: its first occurrence and,
+/// when it happens twice, its second; the end of the gap when it never
+/// happens.
+fn instants(tz: Tz, wall: NaiveDateTime) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+    match tz.from_local_datetime(&wall) {
+        chrono::offset::LocalResult::Ambiguous(first, second) => {
+            (first.with_timezone(&Utc), Some(second.with_timezone(&Utc)))
+        }
+        _ => (instant(tz, wall), None),
+    }
 }
 
 /// The instant a wall-clock time names in `tz`: its first occurrence when

@@ -760,6 +760,18 @@ impl<'a> Judge<'a> {
                     continue;
                 };
                 let state = self.state_at(page, end).clone();
+                // A chat that was not posted to between the page's last
+                // change and the event's start, and subscribed only after,
+                // is owed nothing about an event already over.
+                let since = self.spans(page, |s| *s == state).last().map(|span| span.0);
+                let before_start = since
+                    .map(|since| vec![(since, self.start_of(page, &state))])
+                    .filter(|window| window[0].0 < window[0].1);
+                if before_start
+                    .is_some_and(|window| intersect(&self.target(chat), &window).is_empty())
+                {
+                    continue;
+                }
                 let html = self.html(&last).to_string();
                 let slug = &self.history.pages[page].slug;
                 let wrong = if !state.live() {
