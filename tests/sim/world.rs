@@ -211,6 +211,13 @@ struct Instance {
     started: Arc<Mutex<Option<DateTime<Utc>>>>,
 }
 
+impl Instance {
+    /// Whether it holds the lease (a standby is waiting for it).
+    fn holds(&self) -> bool {
+        self.store.lock().unwrap().is_some()
+    }
+}
+
 /// What the driver does at a moment.
 enum Item {
     Step(Action),
@@ -497,7 +504,9 @@ impl Driver {
             }
             Action::Overlap => match Lease::take(&self.path) {
                 Err(LeaseError::Held { .. }) => {}
-                Ok(_) if self.running.is_none() => {}
+                // A standby that took over this very moment may not hold the
+                // lease yet: then the second run simply got there first.
+                Ok(_) if !self.running.as_ref().is_some_and(Instance::holds) => {}
                 Ok(_) => self.problem("a second herald run took the lease from a running one"),
                 Err(error) => self.problem(&format!("lease: {error}")),
             },
@@ -595,7 +604,12 @@ impl Driver {
         let task = tokio::spawn(async move {
             let problem = |what: String| log.lock().unwrap().problems.push(what);
             let lease = if standby {
-                Lease::wait(&path).await
+                // As `herald run --standby` does, a stop ends the wait.
+                let mut stopping = stopped.clone();
+                tokio::select! {
+                    lease = Lease::wait(&path) => lease,
+                    _ = stopping.wait_for(|stop| *stop) => return,
+                }
             } else {
                 Lease::take(&path)
             };
