@@ -686,6 +686,21 @@ fn a_digest_in_the_hour_that_happens_twice_posts_once() {
     assert_eq!(sent, digest_times_sent(&whole));
 }
 
+/// First started at 02:29 CET, an hour after the first 02:30 (CEST) and
+/// beyond `catch_up`: the digest goes out at the second 02:30, which herald
+/// is up for, rather than not at all (found by simulation seed 6041).
+#[test]
+fn a_digest_missed_at_the_first_of_two_0230s_goes_out_at_the_second() {
+    let config = config_with(
+        "Europe/Berlin",
+        "digest = \"0 30 2 * * Sun\"\ncatch_up = \"30m\"\n",
+    );
+    let events = vec![event("autumn", "2024-11-02T19:00:00+01:00", "")];
+    let mut sim = Sim::new(config, events, at("2024-10-27T02:29:00+01:00"));
+    sim.run_until(at("2024-10-28T00:00:00+01:00"));
+    assert_eq!(digest_times_sent(&sim), ["2024-10-27T01:30:00+00:00"]);
+}
+
 #[test]
 fn a_digest_in_the_skipped_hour_posts_once_when_the_clocks_have_moved() {
     // Berlin's clocks go from 02:00 CET to 03:00 CEST on Sunday 31 March
