@@ -634,6 +634,96 @@ mod tests {
         assert!(text.contains("DTEND;VALUE=DATE:20210920\r\n"), "{text}");
     }
 
+    /// A meetup with a timed talk, a break and a talk with no time.
+    fn meetup(talk_title: &str) -> Event {
+        event("2021-09-rust", "Rust 北京 Meetup 九月", "2021-09-18 13:00")
+            .ends("2021-09-18 18:00")
+            .city("北京")
+            .talk(
+                talk(talk_title)
+                    .slot("2021-09-18 13:30", "2021-09-18 14:15")
+                    .by(speaker_at("Jane Doe", "Ferrous"))
+                    .abstract_("Lessons from two years."),
+            )
+            .talk(talk("Lightning talks").by(crate::events::catalog::fixtures::speaker("周强")))
+            .build()
+    }
+
+    #[test]
+    fn a_timed_talk_is_its_own_entry_and_an_untimed_one_has_none() {
+        let talks = talks(&[meetup("Rust in production")], &site());
+        assert_eq!(talks.len(), 1, "{talks:?}");
+        let entry = &talks[0];
+        assert_eq!(entry.id, "2021-09-rust-talk-0");
+        assert_eq!(entry.uid, "2021-09-rust-talk-0@meetup.example.org");
+        assert_eq!(entry.summary, "Rust in production");
+        assert_eq!(
+            entry.when,
+            When::Timed {
+                start: at("2021-09-18T05:30:00Z"),
+                end: at("2021-09-18T06:15:00Z"),
+            }
+        );
+        assert_eq!(entry.location.as_deref(), Some("北京"));
+        assert_eq!(
+            entry.description,
+            "Jane Doe (Ferrous)\nRust 北京 Meetup 九月\n\nLessons from two years."
+        );
+    }
+
+    #[test]
+    fn a_member_feed_holds_what_they_follow_and_nothing_else() {
+        let events = [
+            meetup("Rust in production"),
+            event("other", "Other", "2021-10-01 19:00").build(),
+        ];
+        let site = site();
+        let at = at("2026-01-01T00:00:00Z");
+        let mut stamps = unpublished(entries(&events, &site), at);
+        stamps.extend(unpublished(talks(&events, &site), at));
+        let ids = |picked: &Picked| -> Vec<String> {
+            stamps
+                .iter()
+                .filter(|s| picked.holds(s))
+                .map(|s| s.entry.id.clone())
+                .collect()
+        };
+        let talk_only = personal(&events, |pick| {
+            matches!(pick, Pick::Talk { talk, .. } if talk.speakers[0].name == "Jane Doe")
+        });
+        assert_eq!(ids(&talk_only), ["2021-09-rust-talk-0"]);
+        let event_only = personal(&events, |pick| {
+            matches!(pick, Pick::Event(event) if event.id == "other")
+        });
+        assert_eq!(ids(&event_only), ["other"]);
+        let untimed = personal(&events, |pick| {
+            matches!(pick, Pick::Talk { index: 1, .. })
+        });
+        assert_eq!(ids(&untimed), Vec::<String>::new(), "no time, no entry");
+    }
+
+    #[test]
+    fn a_talk_edit_bumps_that_talk_alone() {
+        let site = site();
+        let first = at("2026-01-01T00:00:00Z");
+        let (stamps, _) = revise(
+            HashMap::new(),
+            talks(&[meetup("Rust in production")], &site),
+            first,
+        );
+        let held: HashMap<_, _> = stamps
+            .into_iter()
+            .map(|s| (s.entry.id.clone(), s))
+            .collect();
+        let later = at("2026-01-02T00:00:00Z");
+        let (edited, changed) = revise(held, talks(&[meetup("Rust at scale")], &site), later);
+        assert_eq!(changed, vec![0]);
+        assert_eq!(edited[0].version, Version { sequence: 1, modified: later });
+        let text = write("Mine", SHANGHAI, &edited);
+        assert!(text.contains("SUMMARY:Rust at scale\r\n"), "{text}");
+        assert!(text.contains("SEQUENCE:1\r\n"), "{text}");
+    }
+
     #[test]
     fn each_change_moves_the_date_on_by_a_second_at_least() {
         let page = |title: &str| entries(&[event("e", title, "2021-09-18 19:00").build()], &site());
