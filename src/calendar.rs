@@ -688,17 +688,17 @@ mod tests {
                 .map(|s| s.entry.id.clone())
                 .collect()
         };
-        let talk_only = personal(&events, |pick| {
-            matches!(pick, Pick::Talk { talk, .. } if talk.speakers[0].name == "Jane Doe")
-        });
+        let talk_only = personal(
+            &events,
+            |pick| matches!(pick, Pick::Talk { talk, .. } if talk.speakers[0].name == "Jane Doe"),
+        );
         assert_eq!(ids(&talk_only), ["2021-09-rust-talk-0"]);
-        let event_only = personal(&events, |pick| {
-            matches!(pick, Pick::Event(event) if event.id == "other")
-        });
+        let event_only = personal(
+            &events,
+            |pick| matches!(pick, Pick::Event(event) if event.id == "other"),
+        );
         assert_eq!(ids(&event_only), ["other"]);
-        let untimed = personal(&events, |pick| {
-            matches!(pick, Pick::Talk { index: 1, .. })
-        });
+        let untimed = personal(&events, |pick| matches!(pick, Pick::Talk { index: 1, .. }));
         assert_eq!(ids(&untimed), Vec::<String>::new(), "no time, no entry");
     }
 
@@ -718,7 +718,13 @@ mod tests {
         let later = at("2026-01-02T00:00:00Z");
         let (edited, changed) = revise(held, talks(&[meetup("Rust at scale")], &site), later);
         assert_eq!(changed, vec![0]);
-        assert_eq!(edited[0].version, Version { sequence: 1, modified: later });
+        assert_eq!(
+            edited[0].version,
+            Version {
+                sequence: 1,
+                modified: later
+            }
+        );
         let text = write("Mine", SHANGHAI, &edited);
         assert!(text.contains("SUMMARY:Rust at scale\r\n"), "{text}");
         assert!(text.contains("SEQUENCE:1\r\n"), "{text}");

@@ -144,10 +144,8 @@ async fn personal_ics(
         Arc::clone(&feed.followed),
     );
     let token = file.strip_suffix(".ics").unwrap_or_default().to_string();
-    let stamps = blocking(move || {
-        personal(&store, &*followed, &token, catalog.events(), &site)
-    })
-    .await;
+    let stamps =
+        blocking(move || personal(&store, &*followed, &token, catalog.events(), &site)).await;
     match stamps {
         Ok(Some(stamps)) => served(
             &asked,

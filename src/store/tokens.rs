@@ -29,7 +29,9 @@ impl Token {
         let mut bytes = [0u8; TOKEN_BYTES];
         getrandom::fill(&mut bytes)
             .map_err(|error| StoreProblem::Unusable(format!("no random bytes: {error}")))?;
-        Ok(Token(bytes.iter().map(|byte| format!("{byte:02x}")).collect()))
+        Ok(Token(
+            bytes.iter().map(|byte| format!("{byte:02x}")).collect(),
+        ))
     }
 
     /// The token as it goes in the feed's address.

@@ -274,11 +274,9 @@ impl Herald {
             member: member.id.0 as i64,
         };
         // SQLite blocks; it runs beside the async workers, not on them.
-        tokio::task::spawn_blocking(move || {
-            commands::feed(reset, &mut kept, public.as_ref(), lang)
-        })
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+        tokio::task::spawn_blocking(move || commands::feed(reset, &mut kept, public.as_ref(), lang))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
     }
 }
 
