@@ -1,6 +1,6 @@
 //! The state file: what herald must remember across restarts — which chats
-//! subscribed, the scheduler's memory of what it posted, and organizers'
-//! announcements. Schema changes are [`MIGRATIONS`], so an old state file
+//! subscribed, the scheduler's memory of what it posted, organizers'
+//! announcements, calendar versions and members' calendar tokens. Schema changes are [`MIGRATIONS`], so an old state file
 //! upgrades itself on open.
 //!
 //! One SQLite file in WAL mode with `synchronous = NORMAL`: a committed
