@@ -1,7 +1,7 @@
 //! The state file: what herald must remember across restarts — which chats
 //! subscribed, the scheduler's memory of what it posted, organizers'
-//! announcements, calendar versions and members' calendar tokens. Schema changes are [`MIGRATIONS`], so an old state file
-//! upgrades itself on open.
+//! announcements, calendar versions and members' calendar tokens. Schema
+//! changes are [`MIGRATIONS`], so an old state file upgrades itself on open.
 //!
 //! One SQLite file in WAL mode with `synchronous = NORMAL`: a committed
 //! record survives herald being killed at any moment (the exactly-once
