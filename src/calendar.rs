@@ -1,9 +1,12 @@
 //! Events as iCalendar (RFC 5545): the community feed (`GET /calendar.ics`,
-//! `herald export --format ics`) and one event's `.ics` file (`/ics`).
+//! `herald export --format ics`), a member's own feed
+//! (`GET /calendar/<token>.ics`) and one event's `.ics` file (`/ics`).
 //!
 //! Pure, in two steps so a feed can be any list of entries (a member's
-//! followed events later, one event for `/ics`): [`entries`] reads the
-//! events into [`Entry`]s, plain data with a [`Entry::fingerprint`];
+//! followed events and talks, one event for `/ics`): [`entries`] reads the
+//! events into [`Entry`]s (and [`talks`] their timed talks), plain data
+//! with a [`Entry::fingerprint`]; [`personal`] says which of them a
+//! member's feed holds;
 //! [`write`] turns entries and their [`Version`]s into the calendar text.
 //! Versions are what calendar apps need to replace an entry they hold
 //! (SEQUENCE and LAST-MODIFIED), so they must outlive a restart: [`revise`]
@@ -13,7 +16,7 @@
 //! `X-WR-TIMEZONE` names the community's zone for apps that show it.
 //! Escaping and line folding are the `icalendar` crate's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -23,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::events::load::page_url;
-use crate::events::{AgendaItem, Event, Speaker};
+use crate::events::{AgendaItem, Event, Speaker, Talk};
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::facts::fnv;
@@ -65,6 +68,15 @@ impl Site {
     pub fn name(&self, lang: Lang) -> String {
         render::calendar_name(self.host(), lang)
     }
+
+    /// A member's own feed's name in calendar apps.
+    pub fn personal_name(&self, lang: Lang) -> String {
+        render::personal_calendar_name(self.host(), lang)
+    }
+
+    fn uid(&self, id: &str) -> String {
+        format!("{id}@{}", self.host().unwrap_or("herald"))
+    }
 }
 
 /// One VEVENT, as plain data: what a calendar app shows of an event.
@@ -72,9 +84,10 @@ impl Site {
 /// `#[serde(default)]` for the entries stored before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    /// The event's slug: the key of its [`Version`].
+    /// The event's slug, or a talk's [`talk_id`]: the key of its
+    /// [`Version`].
     pub id: String,
-    /// `<slug>@<host>`: the same for the life of the page.
+    /// `<id>@<host>`: the same for the life of the page.
     pub uid: String,
     pub summary: String,
     pub when: When,
@@ -164,7 +177,7 @@ impl Entry {
             .and_then(|url| page_url(url, &site.events, &event.file));
         Some(Entry {
             id: event.id.clone(),
-            uid: format!("{}@{}", event.id, site.host().unwrap_or("herald")),
+            uid: site.uid(&event.id),
             summary: event.title.clone(),
             when,
             location: location(event),
@@ -175,6 +188,40 @@ impl Entry {
                 .or_else(|| page.map(String::from)),
             description: description(event, site.tz),
             cancelled: event.cancelled,
+        })
+    }
+
+    /// Talk `index` (of `event.agenda`) as its own entry, in the event's
+    /// place: `None` for a talk with no time, which no calendar can place.
+    /// A talk's slot with no end ends where the event would, by default
+    /// length.
+    fn of_talk(event: &Event, index: usize, talk: &Talk, site: &Site) -> Option<Entry> {
+        let slot = talk.slot?;
+        let start = slot.start.with_timezone(&Utc);
+        let end = slot
+            .end
+            .map(|end| end.with_timezone(&Utc))
+            .filter(|end| *end > start)
+            .unwrap_or(start + DEFAULT_LENGTH);
+        let event_entry = Entry::of(event, site)?;
+        let id = talk_id(event, index);
+        let mut lines: Vec<String> = Vec::new();
+        if !talk.speakers.is_empty() {
+            let names: Vec<String> = talk.speakers.iter().map(speaker).collect();
+            lines.push(names.join(", "));
+        }
+        lines.push(event.title.clone());
+        if let Some(abstract_) = &talk.abstract_ {
+            lines.push(String::new());
+            lines.push(abstract_.plain());
+        }
+        Some(Entry {
+            uid: site.uid(&id),
+            id,
+            summary: talk.title.plain(),
+            when: When::Timed { start, end },
+            description: lines.join("\n"),
+            ..event_entry
         })
     }
 
@@ -194,6 +241,76 @@ impl Entry {
             ..self.clone()
         }
     }
+}
+
+/// Every timed talk of every dated event as its own entry, in the order
+/// given: what a member's feed picks its talks from. One ledger of
+/// versions for all, so a talk's SEQUENCE is the same in every feed that
+/// holds it, and a member's feed keeps nothing of its own.
+pub fn talks(events: &[Event], site: &Site) -> Vec<Entry> {
+    events
+        .iter()
+        .flat_map(|event| {
+            event
+                .agenda
+                .iter()
+                .enumerate()
+                .filter_map(move |(index, item)| match item {
+                    AgendaItem::Talk(talk) => Entry::of_talk(event, index, talk, site),
+                    AgendaItem::Break(_) => None,
+                })
+        })
+        .collect()
+}
+
+/// The entry id of talk `index` of `event.agenda`: `<slug>-talk-<index>`.
+pub fn talk_id(event: &Event, index: usize) -> String {
+    format!("{}-talk-{index}", event.id)
+}
+
+/// What a member may follow, as their feed asks about it.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick<'e> {
+    Event(&'e Event),
+    /// `index` is the talk's place in `event.agenda`.
+    Talk {
+        event: &'e Event,
+        index: usize,
+        talk: &'e Talk,
+    },
+}
+
+/// The entries a member's feed holds, by id: each event and each talk
+/// that `follows` says the member follows. Who follows what, by which ids,
+/// is the caller's: this only asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picked(HashSet<String>);
+
+impl Picked {
+    pub fn holds(&self, stamp: &Stamp) -> bool {
+        self.0.contains(&stamp.entry.id)
+    }
+}
+
+/// A member's feed: of `events`, what `follows` picks. Talks are picked
+/// one by one (followed directly or through a speaker, as the caller
+/// decides), apart from their event: following an event is not following
+/// each of its talks.
+pub fn personal(events: &[Event], follows: impl Fn(Pick<'_>) -> bool) -> Picked {
+    let mut picked = HashSet::new();
+    for event in events {
+        if follows(Pick::Event(event)) {
+            picked.insert(event.id.clone());
+        }
+        for (index, item) in event.agenda.iter().enumerate() {
+            if let AgendaItem::Talk(talk) = item {
+                if follows(Pick::Talk { event, index, talk }) {
+                    picked.insert(talk_id(event, index));
+                }
+            }
+        }
+    }
+    Picked(picked)
 }
 
 /// Where: the venue's name, then its address.
@@ -515,6 +632,102 @@ mod tests {
         let text = write("Rust", SHANGHAI, &stamps);
         assert!(text.contains("DTSTART;VALUE=DATE:20210918\r\n"), "{text}");
         assert!(text.contains("DTEND;VALUE=DATE:20210920\r\n"), "{text}");
+    }
+
+    /// A meetup with a timed talk, a break and a talk with no time.
+    fn meetup(talk_title: &str) -> Event {
+        event("2021-09-rust", "Rust 北京 Meetup 九月", "2021-09-18 13:00")
+            .ends("2021-09-18 18:00")
+            .city("北京")
+            .talk(
+                talk(talk_title)
+                    .slot("2021-09-18 13:30", "2021-09-18 14:15")
+                    .by(speaker_at("Jane Doe", "Ferrous"))
+                    .abstract_("Lessons from two years."),
+            )
+            .talk(talk("Lightning talks").by(crate::events::catalog::fixtures::speaker("周强")))
+            .build()
+    }
+
+    #[test]
+    fn a_timed_talk_is_its_own_entry_and_an_untimed_one_has_none() {
+        let talks = talks(&[meetup("Rust in production")], &site());
+        assert_eq!(talks.len(), 1, "{talks:?}");
+        let entry = &talks[0];
+        assert_eq!(entry.id, "2021-09-rust-talk-0");
+        assert_eq!(entry.uid, "2021-09-rust-talk-0@meetup.example.org");
+        assert_eq!(entry.summary, "Rust in production");
+        assert_eq!(
+            entry.when,
+            When::Timed {
+                start: at("2021-09-18T05:30:00Z"),
+                end: at("2021-09-18T06:15:00Z"),
+            }
+        );
+        assert_eq!(entry.location.as_deref(), Some("北京"));
+        assert_eq!(
+            entry.description,
+            "Jane Doe (Ferrous)\nRust 北京 Meetup 九月\n\nLessons from two years."
+        );
+    }
+
+    #[test]
+    fn a_member_feed_holds_what_they_follow_and_nothing_else() {
+        let events = [
+            meetup("Rust in production"),
+            event("other", "Other", "2021-10-01 19:00").build(),
+        ];
+        let site = site();
+        let at = at("2026-01-01T00:00:00Z");
+        let mut stamps = unpublished(entries(&events, &site), at);
+        stamps.extend(unpublished(talks(&events, &site), at));
+        let ids = |picked: &Picked| -> Vec<String> {
+            stamps
+                .iter()
+                .filter(|s| picked.holds(s))
+                .map(|s| s.entry.id.clone())
+                .collect()
+        };
+        let talk_only = personal(
+            &events,
+            |pick| matches!(pick, Pick::Talk { talk, .. } if talk.speakers[0].name == "Jane Doe"),
+        );
+        assert_eq!(ids(&talk_only), ["2021-09-rust-talk-0"]);
+        let event_only = personal(
+            &events,
+            |pick| matches!(pick, Pick::Event(event) if event.id == "other"),
+        );
+        assert_eq!(ids(&event_only), ["other"]);
+        let untimed = personal(&events, |pick| matches!(pick, Pick::Talk { index: 1, .. }));
+        assert_eq!(ids(&untimed), Vec::<String>::new(), "no time, no entry");
+    }
+
+    #[test]
+    fn a_talk_edit_bumps_that_talk_alone() {
+        let site = site();
+        let first = at("2026-01-01T00:00:00Z");
+        let (stamps, _) = revise(
+            HashMap::new(),
+            talks(&[meetup("Rust in production")], &site),
+            first,
+        );
+        let held: HashMap<_, _> = stamps
+            .into_iter()
+            .map(|s| (s.entry.id.clone(), s))
+            .collect();
+        let later = at("2026-01-02T00:00:00Z");
+        let (edited, changed) = revise(held, talks(&[meetup("Rust at scale")], &site), later);
+        assert_eq!(changed, vec![0]);
+        assert_eq!(
+            edited[0].version,
+            Version {
+                sequence: 1,
+                modified: later
+            }
+        );
+        let text = write("Mine", SHANGHAI, &edited);
+        assert!(text.contains("SUMMARY:Rust at scale\r\n"), "{text}");
+        assert!(text.contains("SEQUENCE:1\r\n"), "{text}");
     }
 
     #[test]

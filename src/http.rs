@@ -1,6 +1,7 @@
 //! The HTTP endpoints of `herald run`: `GET /healthz` for a supervisor or
-//! a load balancer, `GET /metrics` for Prometheus, and `GET /calendar.ics`,
-//! the community's calendar feed, for calendar apps. Served on
+//! a load balancer, `GET /metrics` for Prometheus, and for calendar apps
+//! `GET /calendar.ics`, the community's calendar feed, and
+//! `GET /calendar/<token>.ics`, one member's own. Served on
 //! `[http] listen` in `bot.toml`, and on the webhook listener in webhook
 //! mode.
 //!
@@ -12,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -22,11 +23,11 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::calendar::{self, Site};
+use crate::calendar::{self, Pick, Site, Stamp};
 use crate::events::Catalog;
 use crate::health::Health;
 use crate::lang::Lang;
-use crate::store::Store;
+use crate::store::{Followed, Following, Store, StoreError};
 
 /// Buckets of `herald_reply_seconds`: a reply normally takes milliseconds;
 /// the upper ones show replies held by retries and queues.
@@ -90,23 +91,30 @@ async fn healthz(State(health): State<Health>) -> impl IntoResponse {
     }
 }
 
-/// What `GET /calendar.ics` is written from: the pages in service, and the
-/// state file that keeps each entry's version.
+/// What the calendar feeds are written from: the pages in service, the
+/// state file that keeps each entry's version and members' tokens, and
+/// what each member follows.
 #[derive(Clone)]
 pub struct Feed {
     pub catalog: watch::Receiver<Arc<Catalog>>,
     pub store: Arc<Store>,
+    pub followed: Arc<dyn Followed + Send + Sync>,
     pub site: Site,
-    /// The feed's name is in `language` from `bot.toml`.
+    /// The feeds' names are in `language` from `bot.toml`.
     pub lang: Lang,
 }
 
-/// `/calendar.ics`.
+/// `/calendar.ics` and `/calendar/<token>.ics`.
 pub fn calendar(feed: Feed) -> Router {
     Router::new()
         .route("/calendar.ics", get(calendar_ics))
+        .route("/calendar/{file}", get(personal_ics))
         .with_state(feed)
 }
+
+/// What every unknown token gets, whatever it is: nothing to tell a
+/// token that was revoked from one that never was, or a member from none.
+const NO_FEED: &str = "no such calendar\n";
 
 /// Every dated event as iCalendar, with an ETag and Last-Modified; 304
 /// when the asker holds this very feed. A calendar app polls this, so an
@@ -114,31 +122,103 @@ pub fn calendar(feed: Feed) -> Router {
 async fn calendar_ics(State(feed): State<Feed>, asked: HeaderMap) -> Response {
     let catalog = feed.catalog.borrow().clone();
     let (store, site) = (Arc::clone(&feed.store), feed.site.clone());
-    // SQLite blocks; it runs beside the async workers, not on them.
+    let stamps = blocking(move || store.feed(catalog.events(), &site, Utc::now())).await;
+    match stamps {
+        Ok(stamps) => served(&asked, &feed.site.name(feed.lang), feed.site.tz, &stamps),
+        Err(error) => unavailable("/calendar.ics", &error),
+    }
+}
+
+/// One member's followed events and talks, found by the token in
+/// `<token>.ics`, served as the community feed is. Any text that is not a
+/// member's token, revoked or never made, gets the same 404.
+async fn personal_ics(
+    State(feed): State<Feed>,
+    Path(file): Path<String>,
+    asked: HeaderMap,
+) -> Response {
+    let catalog = feed.catalog.borrow().clone();
+    let (store, site, followed) = (
+        Arc::clone(&feed.store),
+        feed.site.clone(),
+        Arc::clone(&feed.followed),
+    );
+    let token = file.strip_suffix(".ics").unwrap_or_default().to_string();
     let stamps =
-        tokio::task::spawn_blocking(move || store.feed(catalog.events(), &site, Utc::now()))
-            .await
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
-    let stamps = match stamps {
-        Ok(stamps) => stamps,
-        Err(error) => {
-            // Versions it cannot vouch for would go backwards for apps
-            // that hold newer ones: better no feed for now.
-            tracing::error!(%error, "cannot serve /calendar.ics");
-            let body = "the calendar is unavailable for now: the state file cannot be read\n";
-            return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
-        }
+        blocking(move || personal(&store, &*followed, &token, catalog.events(), &site)).await;
+    match stamps {
+        Ok(Some(stamps)) => served(
+            &asked,
+            &feed.site.personal_name(feed.lang),
+            feed.site.tz,
+            &stamps,
+        ),
+        Ok(None) => (StatusCode::NOT_FOUND, NO_FEED).into_response(),
+        Err(error) => unavailable("a personal calendar", &error),
+    }
+}
+
+/// The stamps of the feed of the member whose token is `token`, or `None`
+/// for no member's. Events' versions are the community feed's and talks'
+/// are the talk ledger's, so a member's feed keeps nothing of its own.
+fn personal(
+    store: &Store,
+    followed: &dyn Followed,
+    token: &str,
+    events: &[crate::events::Event],
+    site: &Site,
+) -> Result<Option<Vec<Stamp>>, StoreError> {
+    let Some(member) = store.calendar_member(token)? else {
+        return Ok(None);
     };
-    let body = calendar::write(&feed.site.name(feed.lang), feed.site.tz, &stamps);
+    let following = followed.followed(member)?;
+    let picked = calendar::personal(events, |pick| follows(&following, pick));
+    let at = Utc::now();
+    let mut stamps = store.feed(events, site, at)?;
+    stamps.extend(store.talk_feed(events, site, at)?);
+    stamps.retain(|stamp| picked.holds(stamp));
+    Ok(Some(stamps))
+}
+
+/// Whether `following` holds `pick`: an event by its slug; a talk by its
+/// id or one of its speakers' ids.
+// MERGE: talk and speaker ids are `crate::events::ids`' (branch `follow`);
+// until they are here, no talk is followed.
+fn follows(following: &Following, pick: Pick<'_>) -> bool {
+    match pick {
+        Pick::Event(event) => following.events.contains(&event.id),
+        Pick::Talk { .. } => false,
+    }
+}
+
+/// SQLite blocks; it runs beside the async workers, not on them.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+}
+
+/// Versions it cannot vouch for would go backwards for apps that hold
+/// newer ones: better no feed for now.
+fn unavailable(what: &str, error: &StoreError) -> Response {
+    tracing::error!(%error, "cannot serve {what}");
+    let body = "the calendar is unavailable for now: the state file cannot be read\n";
+    (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
+}
+
+/// `stamps` as the calendar `name`, with an ETag and Last-Modified, or 304
+/// when the asker holds this very text.
+fn served(asked: &HeaderMap, name: &str, tz: chrono_tz::Tz, stamps: &[Stamp]) -> Response {
+    let body = calendar::write(name, tz, stamps);
     let etag = calendar::etag(&body);
-    let modified = calendar::last_modified(&stamps);
+    let modified = calendar::last_modified(stamps);
     let mut headers = HeaderMap::new();
     headers.insert(header::ETAG, header_value(&etag));
     if let Some(modified) = modified {
         let date = httpdate::fmt_http_date(SystemTime::from(modified));
         headers.insert(header::LAST_MODIFIED, header_value(&date));
     }
-    if unchanged(&asked, &etag, modified) {
+    if unchanged(asked, &etag, modified) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(

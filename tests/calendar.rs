@@ -1,17 +1,25 @@
 //! The calendars a member or a calendar app gets, read back with an
 //! independent parser (the `ical` crate, not the `icalendar` crate herald
-//! writes with): `herald export --format ics`, `GET /calendar.ics` over
-//! real HTTP on 127.0.0.1, and `/ics` files through the fake Bot API.
+//! writes with): `herald export --format ics`, `GET /calendar.ics` and
+//! members' `GET /calendar/<token>.ics` over real HTTP on 127.0.0.1, and
+//! `/ics` files and `/calendar` links through the fake Bot API.
 
 mod support;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use herald::calendar::Site;
+use herald::events::Catalog;
+use herald::lang::Lang;
+use herald::store::{Followed, Following, Store, StoreError};
 use ical::parser::ical::component::IcalEvent;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::watch;
 
 use support::fake_bot_api::Chat;
 use support::members::{JANE, ZHOU};
@@ -424,5 +432,298 @@ async fn ics_and_the_calendar_button_send_a_file_that_parses() {
         "threaded under the question"
     );
     assert!(sent[0].html.contains("打开这个文件"), "{}", sent[0].html);
+    herald.stop().await;
+}
+
+/// What each member follows, for the personal feeds: events by slug.
+struct Follows(HashMap<i64, Vec<&'static str>>);
+
+impl Followed for Follows {
+    fn followed(&self, member: i64) -> Result<Following, StoreError> {
+        let events = self.0.get(&member).cloned().unwrap_or_default();
+        Ok(Following {
+            events: events.into_iter().map(String::from).collect(),
+            ..Following::default()
+        })
+    }
+}
+
+/// The calendar feeds served on 127.0.0.1 from a folder of pages, whose
+/// catalog a test reloads by hand (no file watcher, no bot).
+struct Feeds {
+    listen: SocketAddr,
+    dir: tempfile::TempDir,
+    store: Arc<Store>,
+    catalog: watch::Sender<Arc<Catalog>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Feeds {
+    async fn serve(pages: &[(&str, &str)], follows: Follows) -> Feeds {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        std::fs::create_dir(&events).unwrap();
+        for (name, text) in pages {
+            std::fs::write(events.join(name), text).unwrap();
+        }
+        let store = Arc::new(Store::open(&dir.path().join("herald.db")).unwrap());
+        let (catalog, changes) = watch::channel(Arc::new(Catalog::new(Vec::new())));
+        let socket = herald::http::bind("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let listen = socket.local_addr().unwrap();
+        let feed = herald::http::Feed {
+            catalog: changes,
+            store: Arc::clone(&store),
+            followed: Arc::new(follows),
+            site: Site {
+                tz: chrono_tz::Asia::Shanghai,
+                url: None,
+                events,
+            },
+            lang: Lang::En,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        tokio::spawn(herald::http::serve(
+            socket,
+            herald::http::calendar(feed),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        let feeds = Feeds {
+            listen,
+            dir,
+            store,
+            catalog,
+            stop: Some(stop),
+        };
+        feeds.reload();
+        feeds
+    }
+
+    /// The pages as they are now, in service.
+    fn reload(&self) {
+        let site = herald::events::Site {
+            tz: chrono_tz::Asia::Shanghai,
+            lang: Lang::En,
+            url: None,
+        };
+        let loaded = herald::events::load_dir(&self.dir.path().join("events"), &site).unwrap();
+        self.catalog
+            .send(Arc::new(Catalog::new(loaded.events)))
+            .unwrap();
+    }
+
+    fn token(&self, member: i64) -> String {
+        let token = self.store.calendar_token(member, Utc::now()).unwrap();
+        token.as_str().to_string()
+    }
+
+    async fn get(&self, path: &str, extra: &str) -> Answer {
+        get(self.listen, path, extra).await
+    }
+}
+
+impl Drop for Feeds {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn uids(text: &str) -> Vec<String> {
+    events(text)
+        .iter()
+        .filter_map(|event| value(event, "UID"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_feed_holds_what_they_follow_and_a_token_reveals_nothing_else() {
+    let follows = Follows(HashMap::from([(1, vec!["meetup"]), (2, vec!["open"])]));
+    let feeds = Feeds::serve(&[("meetup.md", MEETUP), ("open.md", OPEN_END)], follows).await;
+    let (jane, zhou) = (feeds.token(1), feeds.token(2));
+    assert_ne!(jane, zhou);
+
+    let mine = feeds.get(&format!("/calendar/{jane}.ics"), "").await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert_eq!(
+        mine.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+    assert_eq!(uids(&mine.body), ["meetup@herald"]);
+    assert!(
+        mine.body.contains("X-WR-CALNAME:herald: what I follow\r\n"),
+        "{}",
+        mine.body
+    );
+    let meetup = events(&mine.body);
+    assert_eq!(
+        value(&meetup[0], "DTSTART").as_deref(),
+        Some("20300518T060000Z")
+    );
+    let theirs = feeds.get(&format!("/calendar/{zhou}.ics"), "").await;
+    assert_eq!(uids(&theirs.body), ["open@herald"]);
+
+    // Anything but a live token: the same answer, byte for byte.
+    let forged = "0".repeat(jane.len());
+    let near = format!("{}{}", &jane[..jane.len() - 1], "x");
+    let unknown = [
+        format!("/calendar/{forged}.ics"),
+        format!("/calendar/{near}.ics"),
+        format!("/calendar/{jane}"),
+        format!("/calendar/{}.ics", jane.to_uppercase()),
+    ];
+    for path in &unknown {
+        let answer = feeds.get(path, "").await;
+        assert_eq!(
+            (answer.status, answer.body.as_str()),
+            (404, "no such calendar\n"),
+            "{path}"
+        );
+        assert_eq!(answer.header("etag"), None, "{path}");
+    }
+
+    let jane_again = feeds.store.replace_calendar_token(1, Utc::now()).unwrap();
+    let revoked = feeds.get(&format!("/calendar/{jane}.ics"), "").await;
+    assert_eq!(
+        (revoked.status, revoked.body.as_str()),
+        (404, "no such calendar\n"),
+        "a reset revokes the old link"
+    );
+    let renewed = feeds
+        .get(&format!("/calendar/{}.ics", jane_again.as_str()), "")
+        .await;
+    assert_eq!(uids(&renewed.body), ["meetup@herald"]);
+
+    assert!(feeds.store.forget_calendar(2).unwrap());
+    let forgotten = feeds.get(&format!("/calendar/{zhou}.ics"), "").await;
+    assert_eq!(
+        (forgotten.status, forgotten.body.as_str()),
+        (404, "no such calendar\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_edit_bumps_the_personal_sequence_and_an_unchanged_feed_is_304() {
+    let follows = Follows(HashMap::from([(1, vec!["meetup"])]));
+    let feeds = Feeds::serve(&[("meetup.md", MEETUP)], follows).await;
+    let path = format!("/calendar/{}.ics", feeds.token(1));
+    let first = feeds.get(&path, "").await;
+    let etag = first.header("etag").unwrap().to_string();
+    let modified = first.header("last-modified").unwrap().to_string();
+    assert_eq!(
+        value(&events(&first.body)[0], "SEQUENCE").as_deref(),
+        Some("0")
+    );
+    let same = feeds
+        .get(&path, &format!("If-None-Match: {etag}\r\n"))
+        .await;
+    assert_eq!((same.status, same.body.as_str()), (304, ""));
+    assert_eq!(same.header("etag"), Some(etag.as_str()));
+    let same = feeds
+        .get(&path, &format!("If-Modified-Since: {modified}\r\n"))
+        .await;
+    assert_eq!(same.status, 304);
+
+    std::fs::write(
+        feeds.dir.path().join("events/meetup.md"),
+        MEETUP.replace("T14:00:00+08:00", "T15:00:00+08:00"),
+    )
+    .unwrap();
+    feeds.reload();
+    let moved = feeds
+        .get(&path, &format!("If-None-Match: {etag}\r\n"))
+        .await;
+    assert_eq!(moved.status, 200);
+    assert_ne!(moved.header("etag"), Some(etag.as_str()));
+    let meetup = &events(&moved.body)[0];
+    assert_eq!(value(meetup, "SEQUENCE").as_deref(), Some("1"));
+    assert_eq!(
+        value(meetup, "DTSTART").as_deref(),
+        Some("20300518T070000Z")
+    );
+    let later = feeds
+        .get(&path, &format!("If-Modified-Since: {modified}\r\n"))
+        .await;
+    assert_eq!(later.status, 200, "modified since the first look");
+    let community = feeds.get("/calendar.ics", "").await;
+    assert_eq!(
+        value(
+            by_uid(&events(&community.body), "meetup@herald"),
+            "SEQUENCE"
+        )
+        .as_deref(),
+        Some("1"),
+        "one version of an event in every feed"
+    );
+}
+
+/// The feed path in a `/calendar` reply.
+fn feed_path(html: &str) -> String {
+    let start = html.find("/calendar/").expect("a feed link");
+    let end = start + html[start..].find(".ics").expect("an .ics link") + ".ics".len();
+    html[start..end].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calendar_in_a_private_chat_links_a_feed_that_serves_and_reset_revokes_it() {
+    let listen = free_port();
+    let herald = Running::start_with(&[("meetup.md", MEETUP.to_string())], |config| {
+        config.http.listen = Some(listen);
+    })
+    .await;
+    let chat = Chat::Private(JANE.id);
+    let reply = herald.ask(chat, &JANE, "/calendar").await;
+    assert!(
+        reply
+            .html
+            .starts_with("Your own calendar of the events and talks you follow."),
+        "{}",
+        reply.html
+    );
+    let path = feed_path(&reply.html);
+    let feed = get(listen, &path, "").await;
+    assert_eq!(feed.status, 200, "{}", feed.body);
+    assert!(
+        feed.body.contains("X-WR-CALNAME:herald 我关注的\r\n"),
+        "named in `language` from bot.toml: {}",
+        feed.body
+    );
+    // MERGE: follow the meetup first, and see it here.
+    assert_eq!(
+        uids(&feed.body),
+        Vec::<String>::new(),
+        "nothing followed yet"
+    );
+    let again = herald.ask(chat, &JANE, "/calendar").await;
+    assert_eq!(feed_path(&again.html), path, "the same link until a reset");
+
+    let reset = herald.ask(chat, &JANE, "/calendar reset").await;
+    assert!(
+        reset
+            .html
+            .starts_with("Your old calendar link no longer works."),
+        "{}",
+        reset.html
+    );
+    let renewed = feed_path(&reset.html);
+    assert_ne!(renewed, path);
+    assert_eq!(get(listen, &path, "").await.status, 404);
+    assert_eq!(get(listen, &renewed, "").await.status, 200);
+
+    let group = Chat::Group(-1001234567890);
+    let asked = herald.api.send_text(group, &ZHOU, "/calendar");
+    let sent = herald.api.wait_for_messages(group, 1).await;
+    assert_eq!(sent[0].reply_to(), Some(asked));
+    assert!(
+        sent[0].html.starts_with("个人日历链接只在私聊中发送")
+            && sent[0].html.contains("https://t.me/herald_test_bot"),
+        "{}",
+        sent[0].html
+    );
+    assert!(!sent[0].html.contains("/calendar/"), "no link in a group");
     herald.stop().await;
 }

@@ -4,6 +4,7 @@
 
 mod agenda;
 mod announce;
+mod calendar;
 mod callback;
 mod events;
 mod help;
@@ -25,6 +26,7 @@ pub use announce::{
     announce_usage, cancelled, confirmed, due, pending, preview, refuse_announcement, refuse_time,
     Act, Announce, BadTime,
 };
+pub use calendar::{feed, feed_in_private, feed_path, Tokens};
 pub use callback::{answer_callback, Callback, SlugRef};
 pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};
 
@@ -48,6 +50,10 @@ pub enum Command {
     Agenda(String),
     /// An event as a calendar file: the next one, or the one named.
     Ics(String),
+    /// A member's own calendar feed link; `reset` revokes it for a new one.
+    Calendar {
+        reset: bool,
+    },
     Speaker(String),
     Talk(String),
     Subscribe,
@@ -73,6 +79,7 @@ impl Command {
             Command::Events { .. } => "events",
             Command::Agenda(_) => "agenda",
             Command::Ics(_) => "ics",
+            Command::Calendar { .. } => "calendar",
             Command::Speaker(_) => "speaker",
             Command::Talk(_) => "talk",
             Command::Subscribe => "subscribe",
@@ -122,6 +129,11 @@ pub const COMMANDS: &[CommandInfo] = &[
         en: "Add an event to your calendar: /ics [number or title]",
     },
     CommandInfo {
+        name: "calendar",
+        zh: "你关注的活动和分享的个人日历链接（私聊）",
+        en: "Your own calendar of what you follow (private chat)",
+    },
+    CommandInfo {
         name: "speaker",
         zh: "讲者和他们的分享：/speaker 名字",
         en: "A speaker's talks: /speaker name",
@@ -150,6 +162,9 @@ pub const COMMANDS: &[CommandInfo] = &[
 
 /// Words after `/events` asking for past events instead of upcoming ones.
 const PAST: &[&str] = &["past", "过去", "往期"];
+
+/// The word after `/calendar` asking for a new link.
+const RESET: &[&str] = &["reset", "重置"];
 
 /// Parses chat text. `/cmd@botname args` is accepted when botname is ours
 /// (case-insensitive); a command addressed to another bot in a group is
@@ -183,6 +198,9 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
         },
         "agenda" => Command::Agenda(args),
         "ics" => Command::Ics(args),
+        "calendar" => Command::Calendar {
+            reset: RESET.iter().any(|word| args.eq_ignore_ascii_case(word)),
+        },
         "speaker" => Command::Speaker(args),
         "talk" => Command::Talk(args),
         "subscribe" => Command::Subscribe,
@@ -200,6 +218,9 @@ pub fn answer(command: &Command, ctx: &Context) -> Reply {
         Command::Events { past } => events::answer(ctx, *past, 0),
         Command::Agenda(query) => agenda::answer(ctx, query),
         Command::Ics(query) => ics::answer(ctx, query),
+        // Tokens are kept by the bot: adapters that keep them answer this
+        // through `feed`.
+        Command::Calendar { .. } => Reply::html(render::feed_elsewhere(ctx.lang)),
         Command::Speaker(name) => speaker::answer(ctx, name),
         Command::Talk(words) => talk::answer(ctx, words),
         // A context keeps no chat's state: adapters that keep subscriptions

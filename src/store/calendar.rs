@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, TransactionBehavior};
 
 use super::{Store, StoreError, StoreProblem};
-use crate::calendar::{entries, revise, Entry, Site, Stamp, Version};
+use crate::calendar::{entries, revise, talks, Entry, Site, Stamp, Version};
 use crate::events::Event;
 
 impl Store {
@@ -30,6 +30,18 @@ impl Store {
         self.calendar(entries(events, site), at)
     }
 
+    /// Every timed talk as its own entry at `at`, versioned as
+    /// [`Store::calendar`] versions events, in a ledger of their own:
+    /// what members' feeds pick their talks from.
+    pub fn talk_feed(
+        &self,
+        events: &[Event],
+        site: &Site,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Stamp>, StoreError> {
+        self.versions(Ledger::Talks, talks(events, site), at)
+    }
+
     /// The stamps of `entries` (the pages as they are at `at`), then of
     /// entries whose page is gone, with their versions moved on for what
     /// changed since the last call, and the changes stored. One
@@ -40,11 +52,20 @@ impl Store {
         entries: Vec<Entry>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Stamp>, StoreError> {
+        self.versions(Ledger::Events, entries, at)
+    }
+
+    fn versions(
+        &self,
+        ledger: Ledger,
+        entries: Vec<Entry>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Stamp>, StoreError> {
         let mut connection = self.connection();
         let revised = (|| -> rusqlite::Result<Result<Vec<Stamp>, StoreProblem>> {
             let transaction =
                 connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let held = match held(&transaction)? {
+            let held = match held(&transaction, ledger)? {
                 Ok(held) => held,
                 Err(problem) => return Ok(Err(problem)),
             };
@@ -52,8 +73,7 @@ impl Store {
             for &index in &changed {
                 let stamp = &stamps[index];
                 transaction.execute(
-                    "INSERT OR REPLACE INTO calendar (event, entry, sequence, modified)
-                     VALUES (?1, ?2, ?3, ?4)",
+                    ledger.insert(),
                     params![
                         stamp.entry.id,
                         serde_json::to_string(&stamp.entry).unwrap_or_default(),
@@ -77,11 +97,41 @@ impl Store {
     }
 }
 
-/// Every entry the feed has published, by event id.
+/// Where versions are kept: events' for every feed, talks' for members'.
+#[derive(Debug, Clone, Copy)]
+enum Ledger {
+    Events,
+    Talks,
+}
+
+impl Ledger {
+    fn insert(self) -> &'static str {
+        match self {
+            Ledger::Events => {
+                "INSERT OR REPLACE INTO calendar (event, entry, sequence, modified)
+                 VALUES (?1, ?2, ?3, ?4)"
+            }
+            Ledger::Talks => {
+                "INSERT OR REPLACE INTO calendar_talks (talk, entry, sequence, modified)
+                 VALUES (?1, ?2, ?3, ?4)"
+            }
+        }
+    }
+
+    fn select(self) -> &'static str {
+        match self {
+            Ledger::Events => "SELECT entry, sequence, modified FROM calendar",
+            Ledger::Talks => "SELECT entry, sequence, modified FROM calendar_talks",
+        }
+    }
+}
+
+/// Every entry the ledger has published, by entry id.
 fn held(
     connection: &rusqlite::Connection,
+    ledger: Ledger,
 ) -> rusqlite::Result<Result<HashMap<String, Stamp>, StoreProblem>> {
-    let mut statement = connection.prepare("SELECT entry, sequence, modified FROM calendar")?;
+    let mut statement = connection.prepare(ledger.select())?;
     let rows = statement.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,

@@ -1,7 +1,7 @@
 //! The state file: what herald must remember across restarts — which chats
-//! subscribed, the scheduler's memory of what it posted, and organizers'
-//! announcements. Schema changes are [`MIGRATIONS`], so an old state file
-//! upgrades itself on open.
+//! subscribed, the scheduler's memory of what it posted, organizers'
+//! announcements, calendar versions and members' calendar tokens. Schema
+//! changes are [`MIGRATIONS`], so an old state file upgrades itself on open.
 //!
 //! One SQLite file in WAL mode with `synchronous = NORMAL`: a committed
 //! record survives herald being killed at any moment (the exactly-once
@@ -31,13 +31,17 @@ use crate::lang::Lang;
 mod announcements;
 mod backend;
 mod calendar;
+mod follows;
 mod lease;
 mod schedule;
+mod tokens;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
+pub use follows::{Followed, Following, NothingFollowed};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use schedule::{LastPost, Outcome, Pruned};
+pub use tokens::Token;
 
 /// Schema changes in order; `migrations.version` counts those applied.
 /// Append only: a released migration is never edited.
@@ -131,6 +135,21 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE chat_titles (
         chat_id INTEGER PRIMARY KEY,
         title   TEXT NOT NULL
+    ) STRICT",
+    // Personal calendar feeds: every timed talk's entry as last published
+    // (as `calendar` keeps events'), and each member's token, looked up
+    // by its digest.
+    "CREATE TABLE calendar_talks (
+        talk     TEXT PRIMARY KEY,
+        entry    TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        modified TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE calendar_tokens (
+        member     INTEGER PRIMARY KEY,
+        token      TEXT NOT NULL,
+        digest     BLOB NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
     ) STRICT",
 ];
 

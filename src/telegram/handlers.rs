@@ -63,6 +63,7 @@ pub(super) async fn message(
     let reply = match command {
         Command::Subscribe => herald.subscription(&bot, &msg, true, lang).await?,
         Command::Unsubscribe => herald.subscription(&bot, &msg, false, lang).await?,
+        Command::Calendar { reset } => herald.calendar(&msg, reset, lang).await,
         Command::Announce(ref request) => herald.announce(&msg, request, lang),
         Command::Announcements => herald.announcements(&msg, lang),
         _ => commands::answer(&command, &herald.snapshot(lang).context()),
@@ -280,6 +281,50 @@ impl Herald {
                 .await
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic())),
         )
+    }
+}
+
+impl Herald {
+    /// `/calendar` (or `reset`): the member's feed link, in a private chat
+    /// only. The public address is `HERALD_PUBLIC_URL` for now.
+    async fn calendar(&self, msg: &Message, reset: bool, lang: Lang) -> Reply {
+        let member = msg.from.as_ref().filter(|_| msg.chat.is_private());
+        let Some(member) = member else {
+            return commands::feed_in_private(Some(&self.username), lang);
+        };
+        let public = std::env::var("HERALD_PUBLIC_URL")
+            .ok()
+            .and_then(|url| url.parse().ok());
+        let mut kept = Kept {
+            store: Arc::clone(&self.store),
+            member: member.id.0 as i64,
+        };
+        // SQLite blocks; it runs beside the async workers, not on them.
+        tokio::task::spawn_blocking(move || commands::feed(reset, &mut kept, public.as_ref(), lang))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+    }
+}
+
+/// A member's calendar token in the state file.
+struct Kept {
+    store: Arc<Store>,
+    member: i64,
+}
+
+impl commands::Tokens for Kept {
+    type Error = crate::store::StoreError;
+
+    fn token(&mut self, reset: bool) -> Result<String, Self::Error> {
+        let token = match reset {
+            true => self.store.replace_calendar_token(self.member, Utc::now()),
+            false => self.store.calendar_token(self.member, Utc::now()),
+        };
+        token
+            .map(|token| token.as_str().to_string())
+            .inspect_err(|error| {
+                tracing::error!(%error, member = self.member, "cannot store a calendar token");
+            })
     }
 }
 

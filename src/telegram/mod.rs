@@ -391,6 +391,8 @@ async fn listen(
     let feed = crate::http::Feed {
         catalog: herald.library.changes(),
         store: Arc::clone(&herald.store),
+        // MERGE: `Arc::clone(&herald.store)` once the store keeps follows.
+        followed: Arc::new(crate::store::NothingFollowed),
         site: herald.site.clone(),
         lang: herald.language,
     };
@@ -398,7 +400,7 @@ async fn listen(
         || crate::http::router(health.clone()).merge(crate::http::calendar(feed.clone()));
     if let Some(listen) = ops {
         let socket = crate::http::bind(listen).await?;
-        tracing::info!(%listen, "serving /healthz, /metrics and /calendar.ics");
+        tracing::info!(%listen, "serving /healthz, /metrics and the calendar feeds");
         servers.spawn(crate::http::serve(socket, endpoints(), stop()));
     }
     match &config.telegram.webhook {
