@@ -67,6 +67,9 @@ pub struct Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Http {
     pub listen: Option<SocketAddr>,
+    /// Where members reach that listener from outside (a reverse proxy's
+    /// address), for the calendar feed links `/calendar` gives them.
+    pub public_url: Option<url::Url>,
 }
 
 /// The `[telegram]` section.
@@ -289,6 +292,7 @@ impl Config {
             schedule: file.schedule(raw.schedule, &mut warnings)?,
             http: Http {
                 listen: file.optional("http.listen", raw.http.listen, listen_address)?,
+                public_url: file.optional("http.public_url", raw.http.public_url, site_url)?,
             },
             warnings,
         })
@@ -322,6 +326,7 @@ struct RawConfig {
 #[serde(default, deny_unknown_fields, expecting = "an [http] table")]
 struct RawHttp {
     listen: Option<Spanned<String>>,
+    public_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -806,6 +811,17 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
             Schedule::default().talk_reminders
         );
         assert_eq!(config.telegram, Telegram::default());
+    }
+
+    #[test]
+    fn the_public_url_is_a_web_address_like_the_site_url() {
+        let config = parse("[http]\npublic_url = \"https://bot.example.org/herald\"\n").unwrap();
+        assert_eq!(
+            config.http.public_url.as_ref().map(|u| u.as_str()),
+            Some("https://bot.example.org/herald/")
+        );
+        let error = parse("[http]\npublic_url = \"bot.example.org\"\n").unwrap_err();
+        assert!(error.to_string().contains("http.public_url"), "{error}");
     }
 
     #[test]

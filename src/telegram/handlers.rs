@@ -42,6 +42,8 @@ pub(super) struct Herald {
     /// Group and channel titles already in the state file, so a title is
     /// written only when it is new or changed.
     pub titles: std::sync::Mutex<HashMap<i64, String>>,
+    /// `[http] public_url`: where members reach the calendar feeds.
+    pub public_url: Option<url::Url>,
 }
 
 /// Calendar files a reply carries, written out, by event id.
@@ -286,15 +288,13 @@ impl Herald {
 
 impl Herald {
     /// `/calendar` (or `reset`): the member's feed link, in a private chat
-    /// only. The public address is `HERALD_PUBLIC_URL` for now.
+    /// only, at `[http] public_url`.
     async fn calendar(&self, msg: &Message, reset: bool, lang: Lang) -> Reply {
         let member = msg.from.as_ref().filter(|_| msg.chat.is_private());
         let Some(member) = member else {
             return commands::feed_in_private(Some(&self.username), lang);
         };
-        let public = std::env::var("HERALD_PUBLIC_URL")
-            .ok()
-            .and_then(|url| url.parse().ok());
+        let public = self.public_url.clone();
         let mut kept = Kept {
             store: Arc::clone(&self.store),
             member: member.id.0 as i64,

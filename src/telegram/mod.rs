@@ -277,6 +277,7 @@ pub async fn serve(
         chats: config.telegram.chats.clone(),
         site: crate::calendar::Site::of(&config),
         titles: std::sync::Mutex::new(store.titles()?),
+        public_url: config.http.public_url.clone(),
     });
     let intake = Intake {
         herald,
