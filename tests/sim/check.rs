@@ -625,10 +625,20 @@ impl<'a> Judge<'a> {
             let due = match &message.kind {
                 Kind::Reminder { due, .. } | Kind::Talk { due, .. } => Some(*due),
                 Kind::Digest { date } => {
-                    let due = moments
+                    // Of a wall time that happens twice, the reading it went
+                    // out after: the second, for a chat that joined, or a
+                    // herald that started, between them.
+                    let readings: Vec<DateTime<Utc>> = moments
                         .iter()
                         .copied()
-                        .find(|m| m.with_timezone(&self.zone).date_naive() == *date);
+                        .filter(|m| m.with_timezone(&self.zone).date_naive() == *date)
+                        .collect();
+                    let due = readings
+                        .iter()
+                        .copied()
+                        .filter(|m| *m <= at + Duration::seconds(1))
+                        .last()
+                        .or(readings.first().copied());
                     if due.is_none() {
                         self.fail(
                             ON_TIME,
