@@ -17,6 +17,73 @@ use super::{Event, Talk};
 /// while `talk_<id>` stays far under the deep-link limit.
 const DIGITS: usize = 12;
 
+/// What a member follows: one talk, every talk of an event, or every
+/// talk, current and future, of one speaker.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A [`talk_id`].
+    Talk(String),
+    /// An event's slug.
+    Event(String),
+    /// A [`speaker_id`].
+    Speaker(String),
+}
+
+impl Target {
+    /// The kind's name, as the state file and deep links spell it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Talk(_) => "talk",
+            Target::Event(_) => "event",
+            Target::Speaker(_) => "speaker",
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Target::Talk(key) | Target::Event(key) | Target::Speaker(key) => key,
+        }
+    }
+
+    /// From a kind and key as [`Target::kind`] and [`Target::key`] give them.
+    pub fn of(kind: &str, key: &str) -> Option<Target> {
+        let key = key.to_string();
+        match kind {
+            "talk" => Some(Target::Talk(key)),
+            "event" => Some(Target::Event(key)),
+            "speaker" => Some(Target::Speaker(key)),
+            _ => None,
+        }
+    }
+
+    /// The `/start` payload that follows it in one tap: `talk_<id>`,
+    /// `event_<slug>`, `speaker_<id>`; `None` for a slug that cannot travel
+    /// in one (over 64 characters, or outside `A-Za-z0-9_-`).
+    pub fn payload(&self) -> Option<String> {
+        let payload = format!("{}_{}", self.kind(), self.key());
+        let fits = payload.len() <= PAYLOAD_LIMIT
+            && payload
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        fits.then_some(payload)
+    }
+
+    /// A `/start` payload read back; `None` for anything
+    /// [`Target::payload`] would not have written.
+    pub fn from_payload(payload: &str) -> Option<Target> {
+        let (kind, key) = payload.split_once('_')?;
+        let target = Target::of(kind, key)?;
+        let valid = match &target {
+            Target::Talk(id) | Target::Speaker(id) => is_id(id),
+            Target::Event(slug) => !slug.is_empty(),
+        };
+        (valid && target.payload().as_deref() == Some(payload)).then_some(target)
+    }
+}
+
+/// Telegram's limit on a `/start` payload.
+const PAYLOAD_LIMIT: usize = 64;
+
 /// The id of `talk` at `event`.
 pub fn talk_id(event: &str, talk: &Talk) -> String {
     talk_id_of(event, &talk.title.plain())
@@ -112,6 +179,32 @@ mod tests {
             Some(("e", "Rust in production".into()))
         );
         assert!(find_talk(&events, "000000000000").is_none());
+    }
+
+    #[test]
+    fn payloads_round_trip_and_forgeries_do_not() {
+        let talk = Target::Talk(talk_id_of("e", "Rust"));
+        for target in [
+            talk,
+            Target::Event("2021-09-rust".into()),
+            Target::Speaker(speaker_id("周强")),
+        ] {
+            let payload = target.payload().unwrap();
+            assert_eq!(Target::from_payload(&payload), Some(target));
+        }
+        assert_eq!(Target::Event("北京".into()).payload(), None);
+        assert_eq!(Target::Event("x".repeat(70)).payload(), None);
+        for forged in [
+            "",
+            "talk_",
+            "talk_xyz",
+            "event_",
+            "user_1",
+            "talk",
+            "event_a b",
+        ] {
+            assert_eq!(Target::from_payload(forged), None, "{forged}");
+        }
     }
 
     #[test]

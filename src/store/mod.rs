@@ -31,11 +31,13 @@ use crate::lang::Lang;
 mod announcements;
 mod backend;
 mod calendar;
+mod follows;
 mod lease;
 mod schedule;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
+pub use follows::{Followed, Follower, Followers, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use schedule::{LastPost, Outcome, Pruned};
 
@@ -126,6 +128,8 @@ const MIGRATIONS: &[&str] = &[
         sequence INTEGER NOT NULL,
         modified TEXT NOT NULL
     ) STRICT",
+    // What members follow, their lead times, and chats' mutes.
+    follows::MIGRATION,
 ];
 
 /// What every SQLite file starts with.
