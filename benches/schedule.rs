@@ -64,6 +64,7 @@ fn bench_turn(c: &mut Criterion) {
         schedule: &config.schedule,
         tz: config.timezone,
         chats: &chats,
+        followers: &herald::schedule::Followers::default(),
         memory: &memory,
         now,
         from: now - Duration::minutes(10),

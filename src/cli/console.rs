@@ -51,7 +51,10 @@ pub(super) fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
     let site = calendar::Site::of(config);
     let stamps = calendar::unpublished(calendar::entries(catalog.events(), &site), ctx.now);
     let files = calendar::Files::new(&site, config.language, stamps);
-    let mut session = Session::new(ctx, commands::default_lead(&config.schedule.talk_reminders));
+    let mut session = Session::new(
+        ctx,
+        crate::schedule::default_lead(&config.schedule.talk_reminders),
+    );
     let ended = if io::stdin().is_terminal() {
         interactive(&mut session, &files, &mut io::stdout())
     } else {

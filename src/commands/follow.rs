@@ -35,13 +35,6 @@ pub trait Mutes {
     fn set_mute(&mut self, event: &str, on: bool) -> Result<bool, Self::Error>;
 }
 
-/// The lead time of a member who has not sent `/remind`: the config's
-/// first `talk_reminders` offset, else ten minutes.
-pub fn default_lead(talk_reminders: &[HumanDuration]) -> HumanDuration {
-    let first = talk_reminders.first().copied();
-    first.unwrap_or_else(|| HumanDuration::from_secs(10 * 60))
-}
-
 /// The shortest and longest lead a member may ask for.
 const LEAD_MIN: u64 = 60;
 const LEAD_MAX: u64 = 7 * 24 * 3600;

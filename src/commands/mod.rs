@@ -29,7 +29,7 @@ pub use announce::{
 };
 pub use callback::{answer_callback, Callback, SlugRef};
 pub use follow::{
-    default_lead, follow_button, mute, personal, press, refuse_mute, remind_button, Follows, Mutes,
+    follow_button, mute, personal, press, refuse_mute, remind_button, Follows, Mutes,
 };
 pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};
 

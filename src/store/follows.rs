@@ -3,7 +3,7 @@
 //! talk reminders a chat muted. Members are Telegram user ids, which are
 //! also their private chats' ids.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -11,6 +11,7 @@ use rusqlite::params;
 use super::{Store, StoreError};
 use crate::duration::HumanDuration;
 use crate::events::ids::Target;
+use crate::schedule::{Follower, Followers};
 
 /// The migration that keeps all of it.
 pub(super) const MIGRATION: &str = "CREATE TABLE follows (
@@ -68,22 +69,6 @@ impl Following {
             Target::Speaker(id) => self.speakers.push(id),
         }
     }
-}
-
-/// Every member who follows something, as the scheduler plans for them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Followers {
-    pub members: Vec<Follower>,
-    /// Chats and the events whose talk reminders they muted.
-    pub mutes: HashSet<(i64, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Follower {
-    pub member: i64,
-    /// `None`: the config's first `talk_reminders` offset.
-    pub lead: Option<HumanDuration>,
-    pub following: Following,
 }
 
 impl Followed for Store {
@@ -238,11 +223,11 @@ impl Store {
                     members.push(Follower {
                         member,
                         lead: leads.get(&member).copied().flatten(),
-                        following: Following::default(),
+                        follows: Vec::new(),
                     });
                 }
                 if let Some(last) = members.last_mut() {
-                    last.following.add(target);
+                    last.follows.push(target);
                 }
             }
             let mut statement = connection.prepare_cached("SELECT chat, event FROM mutes")?;

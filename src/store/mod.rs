@@ -37,7 +37,7 @@ mod schedule;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
-pub use follows::{Followed, Follower, Followers, Following};
+pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use schedule::{LastPost, Outcome, Pruned};
 

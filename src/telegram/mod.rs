@@ -276,7 +276,7 @@ pub async fn serve(
         admins: config.telegram.admins.clone(),
         chats: config.telegram.chats.clone(),
         site: crate::calendar::Site::of(&config),
-        lead: crate::commands::default_lead(&config.schedule.talk_reminders),
+        lead: crate::schedule::default_lead(&config.schedule.talk_reminders),
     });
     let intake = Intake {
         herald,
