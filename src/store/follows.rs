@@ -106,7 +106,10 @@ impl Store {
              ON CONFLICT DO NOTHING",
             params![member, target.kind(), target.key(), at],
         );
-        self.check(inserted).map(|rows| rows == 1)
+        let followed = self.check(inserted).map(|rows| rows == 1)?;
+        // A reminder may be owed at once: the scheduler plans again now.
+        self.announced.notify_one();
+        Ok(followed)
     }
 
     /// `member` no longer follows `target`; false if they did not.
@@ -125,7 +128,9 @@ impl Store {
              ON CONFLICT (member) DO UPDATE SET lead = excluded.lead",
             params![member, lead.to_string()],
         );
-        self.check(set).map(drop)
+        self.check(set)?;
+        self.announced.notify_one();
+        Ok(())
     }
 
     /// `member`'s own lead time, if they set one.

@@ -142,8 +142,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     path: PathBuf,
     connection: Mutex<Connection>,
-    /// Woken when an announcement becomes owed, so the scheduler in the same
-    /// process plans it at once.
+    /// Woken when an announcement becomes owed, or a member follows or sets
+    /// a lead time, so the scheduler in the same process plans at once.
     announced: Notify,
 }
 
