@@ -127,7 +127,7 @@ fn normalise(text: &str) -> String {
 /// SipHash-1-3 with fixed keys: the same in every build and release, so an
 /// id printed into a web page keeps working after an upgrade.
 fn hashed(parts: &[&str]) -> String {
-    let mut hasher = SipHasher13::new_with_keys(0x6865_7261_6c64, 0x6964_73);
+    let mut hasher = SipHasher13::new_with_keys(0x6865_7261_6c64, 0x0069_6473);
     for part in parts {
         hasher.write(part.as_bytes());
         // A separator, so `ab` + `c` differs from `a` + `bc`.
