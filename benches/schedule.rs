@@ -1,6 +1,7 @@
 //! How long the scheduler takes to plan: 10,000 events with 5 talks each,
 //! 100 chats, every chat already told about every event (the steady state of
-//! a long-running bot). Target: one turn under 50 ms.
+//! a long-running bot). Target: one turn under 50 ms. And the same with
+//! 100,000 members following 5 talks each (issue #12's scale).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -8,11 +9,39 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use herald::config::{ChatTarget, Config};
+use herald::events::ids::{talk_id, Target};
 use herald::events::{parse, Event, Parsed};
-use herald::schedule::{turn, Facts, Input, Memory};
+use herald::schedule::{turn, Facts, Follower, Followers, Input, Memory};
 
 const EVENTS: usize = 10_000;
 const CHATS: i64 = 100;
+const MEMBERS: i64 = 100_000;
+
+/// Each member follows 5 talks of the events around `middle`, spread so
+/// that popular and rare talks both occur.
+fn followers(events: &[Event], middle: usize) -> Followers {
+    let near: Vec<Target> = events[middle - 50..middle + 50]
+        .iter()
+        .flat_map(|event| {
+            event
+                .talks()
+                .map(|talk| Target::Talk(talk_id(&event.id, talk)))
+        })
+        .collect();
+    let members = (1..=MEMBERS)
+        .map(|member| Follower {
+            member,
+            lead: None,
+            follows: (0..5)
+                .map(|k| near[(member as usize * 7 + k * 131) % near.len()].clone())
+                .collect(),
+        })
+        .collect();
+    Followers {
+        members,
+        mutes: Default::default(),
+    }
+}
 
 fn page(index: usize) -> String {
     let start = DateTime::parse_from_rfc3339("2020-01-04T14:00:00+08:00").unwrap()
@@ -64,6 +93,7 @@ fn bench_turn(c: &mut Criterion) {
         schedule: &config.schedule,
         tz: config.timezone,
         chats: &chats,
+        followers: &herald::schedule::Followers::default(),
         memory: &memory,
         now,
         from: now - Duration::minutes(10),
@@ -73,6 +103,14 @@ fn bench_turn(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("turn: 10k events x 5 talks x 100 chats", |b| {
         b.iter(|| black_box(turn(black_box(&input))))
+    });
+    let followed = followers(&events, EVENTS / 2);
+    let with_members = Input {
+        followers: &followed,
+        ..input
+    };
+    group.bench_function("turn: the same, and 100k members x 5 followed talks", |b| {
+        b.iter(|| black_box(turn(black_box(&with_members))))
     });
     let mut seen = Memory::default();
     seen.observe(&events, now);

@@ -195,7 +195,7 @@ impl Entry {
     /// place: `None` for a talk with no time, which no calendar can place.
     /// A talk's slot with no end ends where the event would, by default
     /// length.
-    fn of_talk(event: &Event, index: usize, talk: &Talk, site: &Site) -> Option<Entry> {
+    fn of_talk(event: &Event, talk: &Talk, site: &Site) -> Option<Entry> {
         let slot = talk.slot?;
         let start = slot.start.with_timezone(&Utc);
         let end = slot
@@ -204,7 +204,7 @@ impl Entry {
             .filter(|end| *end > start)
             .unwrap_or(start + DEFAULT_LENGTH);
         let event_entry = Entry::of(event, site)?;
-        let id = talk_id(event, index);
+        let id = talk_id(event, talk);
         let mut lines: Vec<String> = Vec::new();
         if !talk.speakers.is_empty() {
             let names: Vec<String> = talk.speakers.iter().map(speaker).collect();
@@ -251,21 +251,23 @@ pub fn talks(events: &[Event], site: &Site) -> Vec<Entry> {
     events
         .iter()
         .flat_map(|event| {
-            event
-                .agenda
-                .iter()
-                .enumerate()
-                .filter_map(move |(index, item)| match item {
-                    AgendaItem::Talk(talk) => Entry::of_talk(event, index, talk, site),
-                    AgendaItem::Break(_) => None,
-                })
+            event.agenda.iter().filter_map(move |item| match item {
+                AgendaItem::Talk(talk) => Entry::of_talk(event, talk, site),
+                AgendaItem::Break(_) => None,
+            })
         })
         .collect()
 }
 
-/// The entry id of talk `index` of `event.agenda`: `<slug>-talk-<index>`.
-pub fn talk_id(event: &Event, index: usize) -> String {
-    format!("{}-talk-{index}", event.id)
+/// The entry id of a talk: `<slug>-talk-<talk id>`, with the talk id a
+/// member follows it by (`events::ids`), so the entry survives talks added
+/// before it, a move or a new speaker.
+pub fn talk_id(event: &Event, talk: &Talk) -> String {
+    format!(
+        "{}-talk-{}",
+        event.id,
+        crate::events::ids::talk_id(&event.id, talk)
+    )
 }
 
 /// What a member may follow, as their feed asks about it.
@@ -305,7 +307,7 @@ pub fn personal(events: &[Event], follows: impl Fn(Pick<'_>) -> bool) -> Picked 
         for (index, item) in event.agenda.iter().enumerate() {
             if let AgendaItem::Talk(talk) = item {
                 if follows(Pick::Talk { event, index, talk }) {
-                    picked.insert(talk_id(event, index));
+                    picked.insert(talk_id(event, talk));
                 }
             }
         }
@@ -654,8 +656,12 @@ mod tests {
         let talks = talks(&[meetup("Rust in production")], &site());
         assert_eq!(talks.len(), 1, "{talks:?}");
         let entry = &talks[0];
-        assert_eq!(entry.id, "2021-09-rust-talk-0");
-        assert_eq!(entry.uid, "2021-09-rust-talk-0@meetup.example.org");
+        let id = format!(
+            "2021-09-rust-talk-{}",
+            crate::events::ids::talk_id_of("2021-09-rust", "Rust in production")
+        );
+        assert_eq!(entry.id, id);
+        assert_eq!(entry.uid, format!("{id}@meetup.example.org"));
         assert_eq!(entry.summary, "Rust in production");
         assert_eq!(
             entry.when,
@@ -692,7 +698,8 @@ mod tests {
             &events,
             |pick| matches!(pick, Pick::Talk { talk, .. } if talk.speakers[0].name == "Jane Doe"),
         );
-        assert_eq!(ids(&talk_only), ["2021-09-rust-talk-0"]);
+        let talk = crate::events::ids::talk_id_of("2021-09-rust", "Rust in production");
+        assert_eq!(ids(&talk_only), [format!("2021-09-rust-talk-{talk}")]);
         let event_only = personal(
             &events,
             |pick| matches!(pick, Pick::Event(event) if event.id == "other"),
@@ -703,7 +710,7 @@ mod tests {
     }
 
     #[test]
-    fn a_talk_edit_bumps_that_talk_alone() {
+    fn a_retitled_talk_is_a_new_entry_and_the_old_one_is_cancelled() {
         let site = site();
         let first = at("2026-01-01T00:00:00Z");
         let (stamps, _) = revise(
@@ -716,18 +723,26 @@ mod tests {
             .map(|s| (s.entry.id.clone(), s))
             .collect();
         let later = at("2026-01-02T00:00:00Z");
-        let (edited, changed) = revise(held, talks(&[meetup("Rust at scale")], &site), later);
-        assert_eq!(changed, vec![0]);
+        let (edited, _) = revise(held, talks(&[meetup("Rust at scale")], &site), later);
+        let seen: Vec<(&str, bool, u32)> = edited
+            .iter()
+            .map(|s| {
+                (
+                    s.entry.summary.as_str(),
+                    s.entry.cancelled,
+                    s.version.sequence,
+                )
+            })
+            .collect();
+        // The talk id comes from its title: a new title is a new talk, which
+        // followers of the old one hear of as its cancellation.
         assert_eq!(
-            edited[0].version,
-            Version {
-                sequence: 1,
-                modified: later
-            }
+            seen,
+            [("Rust at scale", false, 0), ("Rust in production", true, 1)]
         );
         let text = write("Mine", SHANGHAI, &edited);
         assert!(text.contains("SUMMARY:Rust at scale\r\n"), "{text}");
-        assert!(text.contains("SEQUENCE:1\r\n"), "{text}");
+        assert!(text.contains("STATUS:CANCELLED\r\n"), "{text}");
     }
 
     #[test]

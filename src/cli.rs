@@ -25,6 +25,7 @@ mod check;
 mod console;
 mod explain;
 mod init;
+mod links;
 mod preview;
 
 pub use announce::{AnnounceArgs, AnnouncementsArgs};
@@ -66,6 +67,9 @@ pub enum Command {
     /// Everything herald understood of the events, as JSON (or the
     /// calendar, with --format ics) on stdout.
     Export(ExportArgs),
+    /// The deep link of every event and talk, for members to follow in
+    /// one tap from the community's pages.
+    Links,
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Run(RunArgs),
     /// Post an announcement from a markdown file to every chat (token in
@@ -130,6 +134,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Console(ref args) => console::console(&config()?, args),
         Command::Preview(ref args) => preview::preview(&config()?, args),
         Command::Export(ref args) => export(&config()?, args),
+        Command::Links => links::links(&config()?),
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
         Command::Announce(ref args) => announce::announce(config()?, args, shell),
         Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),

@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
+use crate::events::ids;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -182,12 +183,16 @@ fn personal(
 
 /// Whether `following` holds `pick`: an event by its slug; a talk by its
 /// id or one of its speakers' ids.
-// MERGE: talk and speaker ids are `crate::events::ids`' (branch `follow`);
-// until they are here, no talk is followed.
 fn follows(following: &Following, pick: Pick<'_>) -> bool {
     match pick {
         Pick::Event(event) => following.events.contains(&event.id),
-        Pick::Talk { .. } => false,
+        Pick::Talk { event, talk, .. } => {
+            following.talks.contains(&ids::talk_id(&event.id, talk))
+                || talk
+                    .speakers
+                    .iter()
+                    .any(|s| following.speakers.contains(&ids::speaker_id(&s.name)))
+        }
     }
 }
 

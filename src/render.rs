@@ -11,6 +11,7 @@
 mod announce;
 mod calendar;
 mod date;
+mod follow;
 mod notices;
 mod plain;
 mod posts;
@@ -27,6 +28,7 @@ use crate::lang::Lang;
 pub use announce::*;
 pub use calendar::*;
 pub use date::{day, moment, slot, stamp, to_be_announced, when};
+pub use follow::*;
 pub use notices::*;
 pub use plain::html_to_plain;
 pub use posts::{lead_time, post};

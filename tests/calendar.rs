@@ -598,7 +598,7 @@ async fn a_members_feed_holds_what_they_follow_and_a_token_reveals_nothing_else(
         .await;
     assert_eq!(uids(&renewed.body), ["meetup@herald"]);
 
-    assert!(feeds.store.forget_calendar(2).unwrap());
+    assert!(feeds.store.forget_member(2).unwrap());
     let forgotten = feeds.get(&format!("/calendar/{zhou}.ics"), "").await;
     assert_eq!(
         (forgotten.status, forgotten.body.as_str()),
@@ -692,12 +692,20 @@ async fn calendar_in_a_private_chat_links_a_feed_that_serves_and_reset_revokes_i
         "named in `language` from bot.toml: {}",
         feed.body
     );
-    // MERGE: follow the meetup first, and see it here.
     assert_eq!(
         uids(&feed.body),
         Vec::<String>::new(),
         "nothing followed yet"
     );
+    // Following 周强 by name puts his timed talk in the same feed.
+    let followed = herald.ask(chat, &JANE, "/follow 周强").await;
+    assert!(followed.html.contains("周强"), "{}", followed.html);
+    let feed = get(listen, &path, "").await;
+    let talks: Vec<String> = events(&feed.body)
+        .iter()
+        .filter_map(|event| value(event, "SUMMARY"))
+        .collect();
+    assert_eq!(talks, ["嵌入式 Rust"], "{}", feed.body);
     let again = herald.ask(chat, &JANE, "/calendar").await;
     assert_eq!(feed_path(&again.html), path, "the same link until a reset");
 

@@ -136,21 +136,21 @@ fn piped_commands_are_echoed_before_their_replies() {
 fn buttons_reach_the_second_page_of_events_and_its_agendas() {
     let site = Site::new();
     let out =
-        site.run("/events\n:press ▶\n:press 5\n:press 1\n/events\n:press 17\n:press 3\n:press 1\n");
+        site.run("/events\n:press ▶\n:press 7\n:press 1\n/events\n:press 25\n:press 4\n:press 1\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let replies = replies(&stdout);
     let reply = |i: usize| replies[i].1.as_str();
 
-    // Page 1: the first eight events, each with its agenda and 📅 buttons,
-    // then ▶ as the seventeenth button.
+    // Page 1: the first eight events, each with its agenda, 📅 and 🔔
+    // buttons, then ▶ as the twenty-fifth button.
     assert!(
         reply(0).starts_with("Upcoming events (page 1/2)\n"),
         "{stdout}"
     );
     assert!(reply(0).contains("Generated Meetup 7"), "{stdout}");
     assert!(!reply(0).contains("Rust Shanghai"), "{stdout}");
-    assert!(reply(0).contains("(17) [▶]"), "{stdout}");
+    assert!(reply(0).contains("(25) [▶]"), "{stdout}");
 
     // ▶ by its label: page 2, with the last two events and ◀.
     let page_two = reply(1);
@@ -164,7 +164,7 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
         "{stdout}"
     );
     assert!(!page_two.contains("Generated Meetup 7"), "{stdout}");
-    assert!(page_two.contains("(5) [◀]"), "{stdout}");
+    assert!(page_two.contains("(7) [◀]"), "{stdout}");
 
     // ◀ by its number goes back to page 1.
     assert!(
@@ -182,7 +182,7 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
         "{stdout}"
     );
 
-    // Again by number: ▶ is the seventeenth button, and page 2's third
+    // Again by number: ▶ is the twenty-fifth button, and page 2's fourth
     // button is the agenda of the Shanghai meetup.
     assert!(
         reply(5).starts_with("Upcoming events (page 2/2)\n"),
@@ -196,10 +196,16 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
         reply(6).contains("Cancellation-safe services with tokio"),
         "{stdout}"
     );
-    // An agenda has no buttons, and pressing one says so.
-    assert_eq!(
-        reply(7),
-        "The last reply has no buttons to press.\n\n",
+    // An agenda has a 🔔 under each talk to come, and pressing one follows
+    // it for the console's member.
+    assert!(
+        reply(6).contains(
+            "(1) [🔔 Remind me · Welcome]\n(2) [🔔 Remind me · Cancellation-safe services]"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        reply(7).starts_with("🔔 Following Welcome: reminders come in private"),
         "{stdout}"
     );
 }
@@ -207,7 +213,7 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
 #[test]
 fn presses_that_find_no_button_say_why() {
     let site = Site::new();
-    let out = site.run(":press 1\n/events\n:press 20\n:press workshop\n:press meetup\n");
+    let out = site.run(":press 1\n/events\n:press 30\n:press workshop\n:press meetup\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let replies = replies(&stdout);
@@ -216,7 +222,7 @@ fn presses_that_find_no_button_say_why() {
         "{stdout}"
     );
     assert_eq!(
-        replies[2].1, "There is no button 20: the last reply has 17 buttons, 1 to 17.\n\n",
+        replies[2].1, "There is no button 30: the last reply has 25 buttons, 1 to 25.\n\n",
         "{stdout}"
     );
     assert!(

@@ -14,8 +14,12 @@ use rustyline::DefaultEditor;
 
 use super::{load, now, report, ConsoleArgs};
 use crate::calendar;
-use crate::commands::{self, Button, Callback, Command, Context, Reply, Subscriptions};
+use crate::commands::{
+    self, Button, Callback, Command, Context, Follows, Mutes, Reply, Subscriptions,
+};
 use crate::config::Config;
+use crate::duration::HumanDuration;
+use crate::events::ids::Target;
 use crate::events::Catalog;
 use crate::render;
 
@@ -47,7 +51,10 @@ pub(super) fn console(config: &Config, args: &ConsoleArgs) -> Result<ExitCode> {
     let site = calendar::Site::of(config);
     let stamps = calendar::unpublished(calendar::entries(catalog.events(), &site), ctx.now);
     let files = calendar::Files::new(&site, config.language, stamps);
-    let mut session = Session::new(ctx);
+    let mut session = Session::new(
+        ctx,
+        crate::schedule::default_lead(&config.schedule.talk_reminders),
+    );
     let ended = if io::stdin().is_terminal() {
         interactive(&mut session, &files, &mut io::stdout())
     } else {
@@ -175,14 +182,17 @@ enum Step {
 struct Session<'a> {
     ctx: Context<'a>,
     chat: Chat,
+    /// The config's lead time for followed talks.
+    lead: HumanDuration,
     buttons: Vec<Button>,
 }
 
 impl<'a> Session<'a> {
-    fn new(ctx: Context<'a>) -> Session<'a> {
+    fn new(ctx: Context<'a>, lead: HumanDuration) -> Session<'a> {
         Session {
             ctx,
             chat: Chat::default(),
+            lead,
             buttons: Vec::new(),
         }
     }
@@ -217,6 +227,11 @@ impl<'a> Session<'a> {
         let reply = match command {
             Command::Subscribe => commands::subscription(true, &mut self.chat, self.ctx.lang),
             Command::Unsubscribe => commands::subscription(false, &mut self.chat, self.ctx.lang),
+            Command::Mute(query) => commands::mute(&self.ctx, query, true, &mut self.chat),
+            Command::Unmute(query) => commands::mute(&self.ctx, query, false, &mut self.chat),
+            command if command.is_personal() => {
+                commands::personal(command, &mut self.chat, &self.ctx, self.lead)
+            }
             command => commands::answer(command, &self.ctx),
         };
         self.shown(reply)
@@ -230,6 +245,11 @@ impl<'a> Session<'a> {
             Err(missing) => return Step::Note(missing.to_string()),
         };
         match Callback::decode(&button.data) {
+            // The console's member is in a private chat: the pop-up is all.
+            Some(Callback::Follow(target)) => {
+                let Ok((text, _)) = commands::press(&target, &mut self.chat, &self.ctx);
+                Step::Note(text)
+            }
             Some(callback) => {
                 let reply = commands::answer_callback(&callback, &self.ctx);
                 Step::Reply(self.shown(reply))
@@ -256,11 +276,61 @@ fn buttons(reply: &Reply) -> Vec<Button> {
         .collect()
 }
 
-/// The console's one chat. Its subscription lives as long as the console:
-/// the console never writes the bot's state file.
+/// The console's one chat, with its one member (member 0). What it keeps
+/// lives as long as the console: the console never writes the bot's state
+/// file.
 #[derive(Debug, Default)]
 struct Chat {
     subscribed: bool,
+    follows: Vec<Target>,
+    lead: Option<HumanDuration>,
+    muted: Vec<String>,
+}
+
+impl Follows for Chat {
+    type Error = Infallible;
+
+    fn targets(&self) -> Result<Vec<Target>, Infallible> {
+        Ok(self.follows.clone())
+    }
+
+    fn set_follow(&mut self, target: &Target, on: bool) -> Result<bool, Infallible> {
+        Ok(toggle(&mut self.follows, target, on))
+    }
+
+    fn lead(&self) -> Result<Option<HumanDuration>, Infallible> {
+        Ok(self.lead)
+    }
+
+    fn set_lead(&mut self, lead: HumanDuration) -> Result<(), Infallible> {
+        self.lead = Some(lead);
+        Ok(())
+    }
+
+    fn forget(&mut self) -> Result<bool, Infallible> {
+        let any = !self.follows.is_empty() || self.lead.is_some();
+        self.follows.clear();
+        self.lead = None;
+        Ok(any)
+    }
+}
+
+impl Mutes for Chat {
+    type Error = Infallible;
+
+    fn set_mute(&mut self, event: &str, on: bool) -> Result<bool, Infallible> {
+        Ok(toggle(&mut self.muted, &event.to_string(), on))
+    }
+}
+
+/// Puts `item` in `list` (`on`) or takes it out; whether that changed it.
+fn toggle<T: PartialEq + Clone>(list: &mut Vec<T>, item: &T, on: bool) -> bool {
+    let had = list.contains(item);
+    list.retain(|kept| kept != item);
+    if on {
+        list.push(item.clone());
+    }
+    had != on
 }
 
 impl Subscriptions for Chat {

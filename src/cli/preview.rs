@@ -40,6 +40,7 @@ pub fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
         schedule: &config.schedule,
         tz: config.timezone,
         chats: audience.planned(),
+        followers: &crate::schedule::Followers::default(),
         memory: &memory,
         now,
         from: now,

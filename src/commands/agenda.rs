@@ -45,7 +45,8 @@ pub(super) fn chosen<'c>(ctx: &Context<'c>, query: &str) -> Result<&'c Event, Op
 
 /// An event's agenda, split between items when it is long.
 pub(super) fn of(ctx: &Context, event: &Event) -> Reply {
-    Reply::blocks(render::agenda(event, ctx.lang, ctx.tz))
+    let buttons = super::follow::remind_rows(ctx, event.talks().map(|talk| (event, talk)));
+    Reply::blocks(render::agenda(event, ctx.lang, ctx.tz)).with_buttons(buttons)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! bytes, sent back verbatim by any client, so possibly stale (the event is
 //! gone) or forged. Decoding is strict and answering tolerates the stale.
 
-use super::{agenda, events, ics, Act, Context, Reply};
+use super::{agenda, events, ics, not_saved, Act, Context, Reply};
+use crate::events::ids::{is_id, Target};
 use crate::events::Event;
 use crate::render;
 
@@ -17,6 +18,9 @@ pub enum Callback {
     Ics(SlugRef),
     /// Show a page (0-based) of `/events`.
     EventsPage { past: bool, page: usize },
+    /// Follow or unfollow (🔔): only the adapter, which keeps follows,
+    /// may act on it.
+    Follow(Target),
     /// Send or cancel an announcement. Only the adapter, which knows the
     /// organizers, may act on it.
     Announcement { id: i64, act: Act },
@@ -36,6 +40,9 @@ const ICS: &str = "c:";
 const ICS_PREFIX: &str = "c~";
 const UPCOMING_PAGE: &str = "e:u:";
 const PAST_PAGE: &str = "e:p:";
+const FOLLOW_TALK: &str = "f:t:";
+const FOLLOW_EVENT: &str = "f:e:";
+const FOLLOW_SPEAKER: &str = "f:s:";
 const SEND: &str = "n:s:";
 const CANCEL: &str = "n:c:";
 const WITHDRAW: &str = "n:w:";
@@ -60,6 +67,12 @@ impl Callback {
         Callback::Ics(SlugRef::fitting(slug, ICS.len()))
     }
 
+    /// The 🔔 of `target`; `None` for an event whose slug does not fit.
+    pub fn follow(target: &Target) -> Option<Callback> {
+        let callback = Callback::Follow(target.clone());
+        (callback.encode().len() <= DATA_LIMIT).then_some(callback)
+    }
+
     pub fn encode(&self) -> String {
         match self {
             Callback::Agenda(SlugRef::Whole(slug)) => format!("{AGENDA}{slug}"),
@@ -69,6 +82,9 @@ impl Callback {
             Callback::EventsPage { past: false, page } => format!("{UPCOMING_PAGE}{page}"),
             Callback::EventsPage { past: true, page } => format!("{PAST_PAGE}{page}"),
             Callback::Announcement { id, act } => format!("{}{id}", act_prefix(*act)),
+            Callback::Follow(Target::Talk(id)) => format!("{FOLLOW_TALK}{id}"),
+            Callback::Follow(Target::Event(slug)) => format!("{FOLLOW_EVENT}{slug}"),
+            Callback::Follow(Target::Speaker(id)) => format!("{FOLLOW_SPEAKER}{id}"),
         }
     }
 
@@ -101,6 +117,16 @@ impl Callback {
         if let Some(rest) = data.strip_prefix(PAST_PAGE) {
             return page(rest).map(|page| Callback::EventsPage { past: true, page });
         }
+        let id_of = |s: &str| is_id(s).then(|| s.to_string());
+        if let Some(rest) = data.strip_prefix(FOLLOW_TALK) {
+            return id_of(rest).map(|id| Callback::Follow(Target::Talk(id)));
+        }
+        if let Some(rest) = data.strip_prefix(FOLLOW_EVENT) {
+            return slug(rest).map(|s| Callback::Follow(Target::Event(s)));
+        }
+        if let Some(rest) = data.strip_prefix(FOLLOW_SPEAKER) {
+            return id_of(rest).map(|id| Callback::Follow(Target::Speaker(id)));
+        }
         for act in [Act::Send, Act::Cancel, Act::Withdraw] {
             if let Some(rest) = data.strip_prefix(act_prefix(act)) {
                 return id(rest).map(|id| Callback::Announcement { id, act });
@@ -118,6 +144,7 @@ pub fn answer_callback(callback: &Callback, ctx: &Context) -> Reply {
         Callback::Ics(slug) => on_event(ctx, slug, ics::of),
         Callback::EventsPage { past, page } => events::answer(ctx, *past, *page),
         Callback::Announcement { .. } => Reply::html(render::announce_elsewhere(ctx.lang)),
+        Callback::Follow(_) => not_saved(ctx.lang),
     }
 }
 
@@ -177,6 +204,9 @@ mod tests {
                 id: 999_999_999_999,
                 act: Act::Withdraw,
             },
+            Callback::Follow(Target::Talk("0123456789ab".into())),
+            Callback::Follow(Target::Event("2021-09-rust".into())),
+            Callback::Follow(Target::Speaker("ba9876543210".into())),
         ] {
             let data = callback.encode();
             assert!(data.len() <= DATA_LIMIT);
@@ -216,6 +246,10 @@ mod tests {
             "n:c:1 ",
             "n:w:1234567890123456789",
             "x:y",
+            "f:t:",
+            "f:t:zz",
+            "f:s:0123456789AB",
+            "f:e:",
             "A:2021",
             &format!("a:{}", "x".repeat(80)),
         ] {

@@ -67,6 +67,13 @@ pub(super) fn list(ctx: &Context, heading: String, entries: &[(Option<usize>, &E
                     &Callback::ics(&event.id),
                 ));
             }
+            // A past event has nothing left to follow.
+            let over = event
+                .effective_end()
+                .is_some_and(|end| end.with_timezone(&chrono::Utc) <= ctx.now);
+            if !over {
+                row.extend(super::follow_button(event, render::FOLLOW_ICON.into()));
+            }
             row
         })
         .collect();
@@ -123,8 +130,8 @@ mod tests {
         assert_eq!(
             labels(message),
             [
-                ["1. Rust 上海 Meetup 六月", "📅"],
-                ["2. Rust 北京 Meetup 九月", "📅"]
+                ["1. Rust 上海 Meetup 六月", "📅", "🔔"],
+                ["2. Rust 北京 Meetup 九月", "📅", "🔔"]
             ]
         );
         assert_eq!(
@@ -172,8 +179,8 @@ mod tests {
         assert_eq!(
             labels(&reply.messages[0]),
             [
-                vec!["1. Rust 北京 Meetup 九月", "📅"],
-                vec!["2. Rust 秋季 Meetup"]
+                vec!["1. Rust 北京 Meetup 九月", "📅", "🔔"],
+                vec!["2. Rust 秋季 Meetup", "🔔"]
             ],
             "no calendar button for an event with no date"
         );
@@ -220,7 +227,7 @@ mod tests {
         assert!(seen(&second).contains("(page 2/2)\n9. Sun 1 Sep 2030 · Meetup 9\n"));
         assert_eq!(message.buttons.len(), 4 + 1);
         assert_eq!(labels(message)[4], ["◀"]);
-        assert_eq!(labels(message)[0], ["9. Meetup 9", "📅"]);
+        assert_eq!(labels(message)[0], ["9. Meetup 9", "📅", "🔔"]);
     }
 
     #[test]

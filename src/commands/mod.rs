@@ -7,6 +7,7 @@ mod announce;
 mod calendar;
 mod callback;
 mod events;
+mod follow;
 mod help;
 mod ics;
 mod next;
@@ -18,6 +19,7 @@ mod talk;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::events::ids::Target;
 use crate::events::Catalog;
 use crate::lang::Lang;
 use crate::render;
@@ -28,6 +30,9 @@ pub use announce::{
 };
 pub use calendar::{feed, feed_in_private, feed_path, Tokens};
 pub use callback::{answer_callback, Callback, SlugRef};
+pub use follow::{
+    follow_button, mute, personal, press, refuse_mute, remind_button, Follows, Mutes,
+};
 pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};
 
 /// Everything an answer depends on besides the command itself.
@@ -58,6 +63,20 @@ pub enum Command {
     Talk(String),
     Subscribe,
     Unsubscribe,
+    /// Follow a speaker's talks, by name.
+    Follow(String),
+    Unfollow(String),
+    /// `/start talk_<id>` and the like: a deep link from a web page.
+    FollowLink(Target),
+    /// What the member follows.
+    My,
+    /// How long before a followed talk to remind.
+    Remind(String),
+    /// Stop (or bring back) an event's talk reminders in this chat.
+    Mute(String),
+    Unmute(String),
+    /// Delete everything kept about the member.
+    Forget,
     /// An organizer's announcement to every chat.
     Announce(Announce),
     /// An organizer's list of announcements waiting to go out.
@@ -84,6 +103,14 @@ impl Command {
             Command::Talk(_) => "talk",
             Command::Subscribe => "subscribe",
             Command::Unsubscribe => "unsubscribe",
+            Command::Follow(_) => "follow",
+            Command::Unfollow(_) => "unfollow",
+            Command::FollowLink(_) => "start",
+            Command::My => "my",
+            Command::Remind(_) => "remind",
+            Command::Mute(_) => "mute",
+            Command::Unmute(_) => "unmute",
+            Command::Forget => "forget",
             Command::Announce(_) => "announce",
             Command::Announcements => "announcements",
             Command::Search(_) => "search",
@@ -154,6 +181,41 @@ pub const COMMANDS: &[CommandInfo] = &[
         en: "Stop reminders",
     },
     CommandInfo {
+        name: "follow",
+        zh: "关注讲者，私信提醒他们的分享：/follow 名字",
+        en: "Follow a speaker's talks, reminded in private: /follow name",
+    },
+    CommandInfo {
+        name: "unfollow",
+        zh: "取消关注讲者：/unfollow 名字",
+        en: "Stop following a speaker: /unfollow name",
+    },
+    CommandInfo {
+        name: "my",
+        zh: "我关注的分享、活动和讲者",
+        en: "The talks, events and speakers you follow",
+    },
+    CommandInfo {
+        name: "remind",
+        zh: "关注的分享提前多久提醒：/remind 15m",
+        en: "How early to remind you of followed talks: /remind 15m",
+    },
+    CommandInfo {
+        name: "mute",
+        zh: "本聊天不再收到某活动的分享提醒：/mute [活动]",
+        en: "No talk reminders of an event in this chat: /mute [event]",
+    },
+    CommandInfo {
+        name: "unmute",
+        zh: "恢复某活动的分享提醒：/unmute [活动]",
+        en: "Talk reminders of an event again: /unmute [event]",
+    },
+    CommandInfo {
+        name: "forget",
+        zh: "删除我保存的关于你的一切",
+        en: "Delete everything herald keeps about you",
+    },
+    CommandInfo {
         name: "help",
         zh: "所有命令",
         en: "All commands",
@@ -190,7 +252,10 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
     }
     let args = args.to_string();
     Some(match name.to_ascii_lowercase().as_str() {
-        "start" => Command::Start,
+        "start" => match Target::from_payload(&args) {
+            Some(target) => Command::FollowLink(target),
+            None => Command::Start,
+        },
         "help" => Command::Help,
         "next" => Command::Next,
         "events" => Command::Events {
@@ -205,6 +270,13 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
         "talk" => Command::Talk(args),
         "subscribe" => Command::Subscribe,
         "unsubscribe" => Command::Unsubscribe,
+        "follow" => Command::Follow(args),
+        "unfollow" => Command::Unfollow(args),
+        "my" => Command::My,
+        "remind" => Command::Remind(args),
+        "mute" => Command::Mute(args),
+        "unmute" => Command::Unmute(args),
+        "forget" => Command::Forget,
         "announce" => Command::Announce(Announce::parse(&args)),
         "announcements" => Command::Announcements,
         _ => Command::Unknown(name.to_string()),
@@ -227,6 +299,15 @@ pub fn answer(command: &Command, ctx: &Context) -> Reply {
         // answer these through `subscription`. Here nothing is kept, and
         // the reply does not pretend otherwise.
         Command::Subscribe | Command::Unsubscribe => not_saved(ctx.lang),
+        // The same for what a member follows and a chat mutes.
+        Command::Follow(_)
+        | Command::Unfollow(_)
+        | Command::FollowLink(_)
+        | Command::My
+        | Command::Remind(_)
+        | Command::Mute(_)
+        | Command::Unmute(_)
+        | Command::Forget => not_saved(ctx.lang),
         // Announcing takes an organizer on Telegram, or `herald announce`.
         Command::Announce(_) | Command::Announcements => {
             Reply::html(render::announce_elsewhere(ctx.lang))

@@ -14,7 +14,11 @@ pub(super) fn answer(ctx: &Context) -> Reply {
         &Callback::agenda(&event.id),
     );
     let calendar = Button::new(render::calendar_button(ctx.lang), &Callback::ics(&event.id));
-    Reply::html(card).with_buttons(vec![vec![agenda, calendar]])
+    let mut rows = vec![vec![agenda, calendar]];
+    rows.extend(
+        super::follow_button(event, render::follow_button(false, ctx.lang)).map(|b| vec![b]),
+    );
+    Reply::html(card).with_buttons(rows)
 }
 
 #[cfg(test)]

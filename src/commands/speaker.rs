@@ -10,10 +10,18 @@ pub(super) fn answer(ctx: &Context, name: &str) -> Reply {
     if name.is_empty() {
         return Reply::html(render::speaker_usage(ctx.lang));
     }
-    Reply::blocks(
-        matched(ctx, name)
-            .unwrap_or_else(|suggestions| vec![render::no_speaker(name, &suggestions, ctx.lang)]),
-    )
+    let blocks = matched(ctx, name)
+        .unwrap_or_else(|suggestions| vec![render::no_speaker(name, &suggestions, ctx.lang)]);
+    let buttons = match ctx.catalog.search_speakers(name) {
+        SpeakerSearch::Found { appearances, .. } => super::follow::remind_rows(
+            ctx,
+            appearances
+                .iter()
+                .filter_map(|at| Some((at.event, at.talk?))),
+        ),
+        _ => Vec::new(),
+    };
+    Reply::blocks(blocks).with_buttons(buttons)
 }
 
 /// Blocks for whoever matched: a person's introduction and appearances, or

@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod catalog;
 pub mod diagnostic;
 pub mod front_matter;
+pub mod ids;
 mod input;
 pub mod load;
 pub mod model;

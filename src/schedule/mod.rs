@@ -9,6 +9,7 @@
 pub mod facts;
 pub mod memory;
 pub mod plan;
+pub mod private;
 pub mod runner;
 
 pub use facts::{Change, Facts};
@@ -17,6 +18,7 @@ pub use plan::{
     announcement_key, announcement_posts, announcement_prefix, plan, turn, Announcement, Input,
     Post, Turn, Verdict, What,
 };
+pub use private::{default_lead, Follower, Followers};
 
 #[cfg(test)]
 mod tests;

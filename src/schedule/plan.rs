@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 
 use super::facts::{fnv, Facts};
 use super::memory::Memory;
+use super::private::{self, is_private, Followers};
 use crate::config::{ChatTarget, Schedule};
 use crate::duration::HumanDuration;
 use crate::events::{Event, Talk};
@@ -151,6 +152,8 @@ pub struct Input<'a> {
     pub tz: Tz,
     /// Every chat posted to: configured and subscribed, each once.
     pub chats: &'a [ChatTarget],
+    /// What members follow, reminded in private, and the chats' mutes.
+    pub followers: &'a Followers,
     pub memory: &'a Memory,
     pub now: DateTime<Utc>,
     /// Timed posts (digests, reminders) falling due in `[from, until]` are
@@ -193,6 +196,9 @@ pub fn turn(input: &Input) -> Turn {
             Verdict::Later => turn.wake = turn.wake.min(post.due),
         }
     }
+    // Chats first, then members' own chats by due time: a talk followed by
+    // thousands must not hold up the group posts behind its reminders.
+    turn.send.sort_by_key(|post| is_private(&post.chat));
     // A held announcement is looked at again when its hold runs out.
     let holds = input
         .memory
@@ -212,6 +218,7 @@ pub fn plan(input: &Input) -> Vec<Post> {
     for event in input.events.iter().filter(|e| !e.cancelled) {
         reminders(input, event, &mut posts);
     }
+    private::reminders(input, &mut posts);
     notices(input, &mut posts);
     for announcement in &input.memory.announcements {
         if !announcement.held(input.now) && announcement.due <= input.until {
@@ -338,7 +345,7 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
     let Some(written) = event.start else {
         return;
     };
-    let owed = |due: DateTime<Utc>| in_window(input, due) || came_late(input, event, due);
+    let owed = |due: DateTime<Utc>| owed(input, event, due);
     let start = written.with_timezone(&Utc);
     for &before in &input.schedule.reminders {
         let due = start - before.to_chrono();
@@ -356,21 +363,44 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
         for &before in &input.schedule.talk_reminders {
             let due = slot.start.with_timezone(&Utc) - before.to_chrono();
             if owed(due) {
-                let id = talk_id(talk);
-                let key = format!(
-                    "talk/{}/{id}/{before}/{}",
-                    event.id,
-                    slot.start.to_rfc3339()
-                );
                 let what = What::TalkReminder {
                     event: event.id.clone(),
                     talk: index,
                     before,
                 };
-                posts.extend(every_chat(input.chats, due, &key, &what));
+                // A chat that muted the event gets none of its talks.
+                let chats = input
+                    .chats
+                    .iter()
+                    .filter(|chat| !input.followers.muted(chat, &event.id));
+                posts.extend(chats.map(|chat| Post {
+                    key: talk_key(&event.id, talk, before, chat),
+                    due,
+                    chat: chat.clone(),
+                    what: what.clone(),
+                }));
             }
         }
     }
+}
+
+/// Whether a reminder of `event` due at `due` is to be planned now.
+pub(super) fn owed(input: &Input, event: &Event, due: DateTime<Utc>) -> bool {
+    in_window(input, due) || came_late(input, event, due)
+}
+
+/// A talk reminder's key: the talk, how long before, its start (so a moved
+/// talk is reminded at its new time), and the chat.
+pub(super) fn talk_key(
+    event: &str,
+    talk: &Talk,
+    before: HumanDuration,
+    chat: &ChatTarget,
+) -> String {
+    let start = talk
+        .slot
+        .map_or(String::new(), |slot| slot.start.to_rfc3339());
+    format!("talk/{event}/{}/{before}/{start}/{chat}", talk_id(talk))
 }
 
 /// Timed posts are planned only in `[from, until]`; checked before any key
@@ -424,7 +454,10 @@ fn every_chat<'a>(
 /// each step, and so does cancel → restore → cancel, while planning again
 /// at one generation yields the same keys.
 fn notices(input: &Input, posts: &mut Vec<Post>) {
-    let chats: HashSet<&ChatTarget> = input.chats.iter().collect();
+    // Members were told of what they follow in private, and are owed its
+    // notices there.
+    let members: Vec<ChatTarget> = input.followers.chats().collect();
+    let chats: HashSet<&ChatTarget> = input.chats.iter().chain(&members).collect();
     for (id, told) in &input.memory.told {
         let seen = input.memory.seen.get(id);
         // The steady state, in one look: every chat knows what the page says.

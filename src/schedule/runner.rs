@@ -189,6 +189,7 @@ enum Write {
     Seen(Vec<(String, Seen)>),
     Forget(ChatTarget),
     Unsubscribe(i64),
+    ForgetMember(i64),
     PlannedUntil(DateTime<Utc>),
 }
 
@@ -211,6 +212,7 @@ impl Write {
             Write::Seen(changed) => store.record_seen(changed),
             Write::Forget(chat) => store.forget_chat(chat),
             Write::Unsubscribe(chat) => store.unsubscribe(*chat).map(drop),
+            Write::ForgetMember(member) => store.forget_member(*member).map(drop),
             Write::PlannedUntil(at) => store.set_planned_until(*at),
         }
     }
@@ -569,12 +571,17 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         .await?;
         state.languages = languages;
         state.memory.announcements = owed;
+        let mut followers = call(&self.store, |s| s.followers()).await?;
+        followers
+            .members
+            .retain(|f| !state.gone.contains(&ChatTarget::Id(f.member)));
         let schedule = &self.config.schedule;
         let planned = turn(&Input {
             events: state.catalog.events(),
             schedule,
             tz: self.config.timezone,
             chats: &chats,
+            followers: &followers,
             memory: &state.memory,
             now,
             from: state.from,
@@ -828,6 +835,10 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         tracing::warn!(%chat, %reason, "chat unreachable: it is unsubscribed and gets no more posts");
         if let ChatTarget::Id(id) = chat {
             self.write(state, Write::Unsubscribe(*id)).await?;
+            // A member who blocked herald is forgotten, as `/forget` would.
+            if super::private::is_private(chat) {
+                self.write(state, Write::ForgetMember(*id)).await?;
+            }
         }
         state.memory.forget_chat(chat);
         self.write(state, Write::Forget(chat.clone())).await

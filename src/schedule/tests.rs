@@ -58,6 +58,7 @@ struct Sim {
     now: DateTime<Utc>,
     delivered: Vec<Delivered>,
     skipped: Vec<String>,
+    followers: Followers,
 }
 
 impl Sim {
@@ -70,6 +71,7 @@ impl Sim {
             now: start,
             delivered: Vec::new(),
             skipped: Vec::new(),
+            followers: Followers::default(),
         }
     }
 
@@ -93,6 +95,7 @@ impl Sim {
             schedule: &self.config.schedule,
             tz: self.config.timezone,
             chats: &CHATS,
+            followers: &self.followers,
             memory: &self.memory,
             now: self.now,
             from: self.from,
@@ -796,6 +799,7 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
         schedule: &sim.config.schedule,
         tz: sim.config.timezone,
         chats: &joined,
+        followers: &crate::schedule::Followers::default(),
         memory: &sim.memory,
         now: sim.now,
         from: sim.now,
@@ -811,6 +815,7 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
         schedule: &sim.config.schedule,
         tz: sim.config.timezone,
         chats: &joined,
+        followers: &crate::schedule::Followers::default(),
         memory: &sim.memory,
         now: sim.now,
         from: sim.now,
@@ -821,4 +826,146 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
         .map(|p| (kind(&p.key), p.chat.to_string()))
         .collect();
     assert_eq!(owed, [("reminder 2h".to_string(), "7".to_string())]);
+}
+
+/// The member who follows, in the scenarios of private reminders.
+const MEMBER: ChatTarget = ChatTarget::Id(7);
+
+fn following(follows: Vec<crate::events::ids::Target>, lead: Option<&str>) -> Followers {
+    Followers {
+        members: vec![Follower {
+            member: 7,
+            lead: lead.map(|lead| lead.parse().unwrap()),
+            follows,
+        }],
+        mutes: Default::default(),
+    }
+}
+
+fn second_talk() -> crate::events::ids::Target {
+    crate::events::ids::Target::Talk(crate::events::ids::talk_id_of("e", "Second talk"))
+}
+
+#[test]
+fn a_followed_talk_is_reminded_once_in_private_at_the_members_lead_time() {
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(
+        config("Asia/Shanghai", ""),
+        events,
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.followers = following(vec![second_talk()], Some("15m"));
+    sim.run_until(at("2024-05-18T18:00:00+08:00"));
+    assert_eq!(sim.log(&MEMBER), ["05-18 14:25 talk 15m"]);
+    let text = sim
+        .delivered
+        .iter()
+        .find(|d| d.chat == MEMBER)
+        .unwrap()
+        .text
+        .clone();
+    assert!(text.contains("Second talk"), "{text}");
+    // Planning again, as after a restart, owes nothing more.
+    sim.from = at("2024-05-18T08:00:00+08:00");
+    sim.run_until(at("2024-05-18T20:00:00+08:00"));
+    assert_eq!(sim.log(&MEMBER), ["05-18 14:25 talk 15m"]);
+}
+
+#[test]
+fn a_followed_speaker_or_event_is_reminded_with_the_default_lead() {
+    use crate::events::ids::{speaker_id, Target};
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(
+        config("Asia/Shanghai", ""),
+        events.clone(),
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.followers = following(vec![Target::Speaker(speaker_id("jane doe"))], None);
+    sim.run_until(at("2024-05-18T18:00:00+08:00"));
+    assert_eq!(sim.log(&MEMBER), ["05-18 14:30 talk 10m"]);
+
+    let mut sim = Sim::new(
+        config("Asia/Shanghai", ""),
+        events,
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.followers = following(vec![Target::Event("e".into()), second_talk()], None);
+    sim.run_until(at("2024-05-18T18:00:00+08:00"));
+    assert_eq!(
+        sim.log(&MEMBER),
+        [
+            "05-18 12:00 reminder 2h",
+            "05-18 13:50 talk 10m",
+            "05-18 14:30 talk 10m"
+        ]
+    );
+}
+
+#[test]
+fn a_followed_talk_that_moves_is_told_to_its_follower_and_reminded_anew() {
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(
+        config("Asia/Shanghai", ""),
+        events,
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.followers = following(vec![second_talk()], Some("1h"));
+    sim.run_until(at("2024-05-18T13:45:00+08:00"));
+    assert_eq!(sim.log(&MEMBER), ["05-18 13:40 talk 1h"]);
+    if let crate::events::AgendaItem::Talk(talk) = &mut sim.events[0].agenda[1] {
+        talk.slot = talk.slot.map(|s| crate::events::Slot {
+            start: s.start + Duration::hours(2),
+            end: s.end.map(|e| e + Duration::hours(2)),
+        });
+    }
+    sim.run_until(at("2024-05-18T20:00:00+08:00"));
+    assert_eq!(
+        sim.log(&MEMBER),
+        [
+            "05-18 13:40 talk 1h",
+            "05-18 13:46 change",
+            "05-18 15:40 talk 1h"
+        ]
+    );
+    let change = sim
+        .delivered
+        .iter()
+        .find(|d| d.chat == MEMBER && d.key.starts_with("change"))
+        .unwrap();
+    assert!(
+        change.text.contains("14:40") && change.text.contains("16:40"),
+        "{}",
+        change.text
+    );
+}
+
+#[test]
+fn a_muted_chat_gets_no_talk_reminders_but_the_others_do_and_members_come_last() {
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(
+        config("Asia/Shanghai", ""),
+        events,
+        at("2024-05-18T08:00:00+08:00"),
+    );
+    sim.followers = following(vec![second_talk()], Some("10m"));
+    sim.followers.mutes.insert((-100, "e".into()));
+    sim.run_until(at("2024-05-18T18:00:00+08:00"));
+    assert_eq!(sim.log(&CHATS[0]), ["05-18 12:00 reminder 2h"]);
+    assert_eq!(
+        sim.log(&CHATS[1]),
+        [
+            "05-18 12:00 reminder 2h",
+            "05-18 13:50 talk 10m",
+            "05-18 14:30 talk 10m"
+        ]
+    );
+    // At 14:30 the group's and the member's reminders fall due together:
+    // the group's goes first.
+    let at_1430: Vec<&ChatTarget> = sim
+        .delivered
+        .iter()
+        .filter(|d| d.at == at("2024-05-18T14:30:00+08:00"))
+        .map(|d| &d.chat)
+        .collect();
+    assert_eq!(at_1430, [&CHATS[1], &MEMBER]);
 }

@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use super::{Delivered, Outcome, Pruned, Record, Store, StoreError};
 use crate::config::ChatTarget;
 use crate::lang::Lang;
-use crate::schedule::{Announcement, Facts, Memory, Post, Seen};
+use crate::schedule::{Announcement, Facts, Followers, Memory, Post, Seen};
 
 pub trait ScheduleStore: Send + Sync + 'static {
     /// Everything the scheduler remembers.
@@ -51,6 +51,10 @@ pub trait ScheduleStore: Send + Sync + 'static {
     fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError>;
     fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError>;
     fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError>;
+    /// What members follow, and the chats' mutes.
+    fn followers(&self) -> Result<Followers, StoreError>;
+    /// Everything kept about a member (one who blocked herald).
+    fn forget_member(&self, member: i64) -> Result<bool, StoreError>;
     fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
     fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
     fn prune(&self, now: DateTime<Utc>, keep: Duration) -> Result<Pruned, StoreError>;
@@ -117,6 +121,12 @@ impl ScheduleStore for Store {
     }
     fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError> {
         Store::forget_chat(self, chat)
+    }
+    fn followers(&self) -> Result<Followers, StoreError> {
+        Store::followers(self)
+    }
+    fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
+        Store::forget_member(self, member)
     }
     fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError> {
         Store::unsubscribe(self, chat)

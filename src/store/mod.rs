@@ -38,7 +38,7 @@ mod tokens;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
-pub use follows::{Followed, Following, NothingFollowed};
+pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
@@ -151,6 +151,8 @@ const MIGRATIONS: &[&str] = &[
         digest     BLOB NOT NULL UNIQUE,
         created_at TEXT NOT NULL
     ) STRICT",
+    // What members follow, their lead times, and chats' mutes.
+    follows::MIGRATION,
 ];
 
 /// What every SQLite file starts with.
@@ -163,8 +165,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     path: PathBuf,
     connection: Mutex<Connection>,
-    /// Woken when an announcement becomes owed, so the scheduler in the same
-    /// process plans it at once.
+    /// Woken when an announcement becomes owed, or a member follows or sets
+    /// a lead time, so the scheduler in the same process plans at once.
     announced: Notify,
 }
 

@@ -102,15 +102,6 @@ impl Store {
             .optional();
         self.check(member)
     }
-
-    /// Deletes the member's token, for `/forget`: their feed's address then
-    /// answers 404. False if they had none.
-    pub fn forget_calendar(&self, member: i64) -> Result<bool, StoreError> {
-        let deleted = self
-            .connection()
-            .execute("DELETE FROM calendar_tokens WHERE member = ?1", [member]);
-        self.check(deleted).map(|rows| rows == 1)
-    }
 }
 
 #[cfg(test)]
@@ -145,8 +136,8 @@ mod tests {
         assert_eq!(store.calendar_member(first.as_str()).unwrap(), None);
         assert_eq!(store.calendar_member(second.as_str()).unwrap(), Some(7));
 
-        assert!(store.forget_calendar(7).unwrap());
-        assert!(!store.forget_calendar(7).unwrap());
+        assert!(store.forget_member(7).unwrap());
+        assert!(!store.forget_member(7).unwrap());
         assert_eq!(store.calendar_member(second.as_str()).unwrap(), None);
         assert_eq!(store.calendar_member(other.as_str()).unwrap(), Some(8));
         let fresh = store.calendar_token(7, now).unwrap();

@@ -20,6 +20,8 @@ use super::{call, Library};
 use crate::calendar;
 use crate::commands::{self, Callback, Command, Context, Reply};
 use crate::config::ChatTarget;
+use crate::duration::HumanDuration;
+use crate::events::ids::Target;
 use crate::lang::Lang;
 use crate::render;
 use crate::store::Store;
@@ -44,6 +46,8 @@ pub(super) struct Herald {
     pub titles: std::sync::Mutex<HashMap<i64, String>>,
     /// `[http] public_url`: where members reach the calendar feeds.
     pub public_url: Option<url::Url>,
+    /// How early a followed talk is reminded of, for members who set none.
+    pub lead: HumanDuration,
 }
 
 /// Calendar files a reply carries, written out, by event id.
@@ -62,10 +66,26 @@ pub(super) async fn message(
         return Ok(());
     };
     let lang = herald.lang(msg.from.as_ref());
+    let member = msg.from.as_ref().map(|u| u.id.0 as i64);
+    if let (true, Some(member)) = (msg.chat.is_private(), member) {
+        // A member who writes to herald in private may be written to.
+        let store = Arc::clone(&herald.store);
+        blocking(move || store.mark_started(member))
+            .await
+            .unwrap_or_else(
+                |error| tracing::error!(%error, member, "cannot note a started member"),
+            );
+    }
     let reply = match command {
         Command::Subscribe => herald.subscription(&bot, &msg, true, lang).await?,
         Command::Unsubscribe => herald.subscription(&bot, &msg, false, lang).await?,
         Command::Calendar { reset } => herald.calendar(&msg, reset, lang).await,
+        Command::Mute(ref query) => herald.mute(&bot, &msg, query, true, lang).await?,
+        Command::Unmute(ref query) => herald.mute(&bot, &msg, query, false, lang).await?,
+        ref personal if personal.is_personal() => match member {
+            Some(member) => herald.personal(personal, member, lang).await,
+            None => commands::answer(personal, &herald.snapshot(lang).context()),
+        },
         Command::Announce(ref request) => herald.announce(&msg, request, lang),
         Command::Announcements => herald.announcements(&msg, lang),
         _ => commands::answer(&command, &herald.snapshot(lang).context()),
@@ -102,6 +122,13 @@ pub(super) async fn button(
         return answered.map(drop);
     };
     let chat = shown.chat().id;
+    if let Callback::Follow(target) = &callback {
+        let pressed = herald
+            .follow_button(&bot, &query, shown, target, lang)
+            .await;
+        handled(chat, "button:follow", started);
+        return pressed;
+    }
     if let Callback::Announcement { id, act } = callback {
         let pressed = herald
             .announcement_button(&bot, &query, shown, (id, act), lang)
@@ -132,6 +159,7 @@ pub(super) async fn button(
         Callback::Ics(_) => "button:ics",
         Callback::EventsPage { .. } => "button:page",
         Callback::Announcement { .. } => "button:announcement",
+        Callback::Follow(_) => "button:follow",
     };
     handled(chat, name, started);
     delivered
@@ -304,6 +332,131 @@ impl Herald {
             .await
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
     }
+    /// A command about the member's own follows, kept in the state file.
+    async fn personal(&self, command: &Command, member: i64, lang: Lang) -> Reply {
+        let mut kept = Member {
+            store: Arc::clone(&self.store),
+            member,
+        };
+        let (snapshot, command, lead) = (self.snapshot(lang), command.clone(), self.lead);
+        blocking(move || {
+            Ok::<_, std::convert::Infallible>(commands::personal(
+                &command,
+                &mut kept,
+                &snapshot.context(),
+                lead,
+            ))
+        })
+        .await
+        .unwrap_or_else(|never| match never {})
+    }
+
+    /// `/mute` (`on`) or `/unmute`: kept for the chat, by an admin where it
+    /// is a group.
+    async fn mute(
+        &self,
+        bot: &Bot,
+        msg: &Message,
+        query: &str,
+        on: bool,
+        lang: Lang,
+    ) -> ResponseResult<Reply> {
+        if !may_change_subscription(bot, msg).await? {
+            return Ok(commands::refuse_mute(lang));
+        }
+        let mut mutes = ChatMutes {
+            store: Arc::clone(&self.store),
+            chat: msg.chat.id.0,
+        };
+        let (snapshot, query) = (self.snapshot(lang), query.to_string());
+        let reply = blocking(move || {
+            Ok::<_, std::convert::Infallible>(commands::mute(
+                &snapshot.context(),
+                &query,
+                on,
+                &mut mutes,
+            ))
+        });
+        Ok(reply.await.unwrap_or_else(|never| match never {}))
+    }
+
+    /// A 🔔 press: the pop-up says what the member now follows. Pressed in
+    /// a group, the confirmation is private: a message to a member who
+    /// started herald, else the pop-up opens a private chat with herald,
+    /// whose Start follows (once more, harmlessly).
+    async fn follow_button(
+        &self,
+        bot: &Bot,
+        query: &CallbackQuery,
+        shown: &MaybeInaccessibleMessage,
+        target: &Target,
+        lang: Lang,
+    ) -> ResponseResult<()> {
+        let member = query.from.id.0 as i64;
+        let mut kept = Member {
+            store: Arc::clone(&self.store),
+            member,
+        };
+        let (snapshot, pressed) = (self.snapshot(lang), target.clone());
+        let outcome = blocking(move || {
+            let (text, on) = commands::press(&pressed, &mut kept, &snapshot.context())?;
+            let started = kept.store.has_started(member)?;
+            Ok::<_, crate::store::StoreError>((text, on, started))
+        })
+        .await;
+        let mut answer = bot.answer_callback_query(query.id.clone());
+        let private = shown.chat().is_private();
+        let dm = match outcome {
+            Ok((text, on, started)) => {
+                let dm = (!private && started).then(|| text.clone());
+                answer = answer.text(text);
+                if !private && !started && on {
+                    if let Some(link) = target.payload().and_then(|p| self.deep_link(&p)) {
+                        answer = answer.url(link);
+                    }
+                }
+                dm
+            }
+            Err(error) => {
+                tracing::error!(%error, member, "cannot store a follow");
+                answer = answer.text(render::html_to_plain(&render::not_saved(lang)));
+                None
+            }
+        };
+        call::retried(bot, answer.payload_ref()).await?;
+        if let Some(text) = dm {
+            let message = commands::Message {
+                html: crate::events::rich::escape_html(&text),
+                buttons: Vec::new(),
+                document: None,
+            };
+            // A member who blocked herald since is no reason to fail the press.
+            if let Err(error) = send(bot, ChatId(member), &[message], None, &Files::new()).await {
+                tracing::warn!(%error, member, "cannot confirm a follow in private");
+            }
+        }
+        Ok(())
+    }
+
+    /// `https://t.me/<bot>?start=<payload>`.
+    fn deep_link(&self, payload: &str) -> Option<url::Url> {
+        url::Url::parse(&format!("https://t.me/{}?start={payload}", self.username)).ok()
+    }
+}
+
+/// SQLite blocks; it runs beside the async workers, not on them.
+async fn blocking<T: Send + 'static, E: Send + 'static>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+}
+
+/// One member's follows in the state file.
+struct Member {
+    store: Arc<Store>,
+    member: i64,
 }
 
 /// A member's calendar token in the state file.
@@ -325,6 +478,63 @@ impl commands::Tokens for Kept {
             .inspect_err(|error| {
                 tracing::error!(%error, member = self.member, "cannot store a calendar token");
             })
+    }
+}
+
+impl commands::Follows for Member {
+    type Error = crate::store::StoreError;
+
+    fn targets(&self) -> Result<Vec<Target>, Self::Error> {
+        use crate::store::Followed;
+        let following = self.store.followed(self.member).inspect_err(|error| {
+            tracing::error!(%error, member = self.member, "cannot read follows");
+        })?;
+        let talks = following.talks.into_iter().map(Target::Talk);
+        let events = following.events.into_iter().map(Target::Event);
+        let speakers = following.speakers.into_iter().map(Target::Speaker);
+        Ok(talks.chain(events).chain(speakers).collect())
+    }
+
+    fn set_follow(&mut self, target: &Target, on: bool) -> Result<bool, Self::Error> {
+        let stored = match on {
+            true => self.store.follow(self.member, target, Utc::now()),
+            false => self.store.unfollow(self.member, target),
+        };
+        stored.inspect_err(
+            |error| tracing::error!(%error, member = self.member, "cannot store a follow"),
+        )
+    }
+
+    fn lead(&self) -> Result<Option<HumanDuration>, Self::Error> {
+        self.store.lead(self.member)
+    }
+
+    fn set_lead(&mut self, lead: HumanDuration) -> Result<(), Self::Error> {
+        self.store.set_lead(self.member, lead).inspect_err(
+            |error| tracing::error!(%error, member = self.member, "cannot store a lead time"),
+        )
+    }
+
+    fn forget(&mut self) -> Result<bool, Self::Error> {
+        self.store.forget_member(self.member).inspect_err(
+            |error| tracing::error!(%error, member = self.member, "cannot forget a member"),
+        )
+    }
+}
+
+/// One chat's mutes in the state file.
+struct ChatMutes {
+    store: Arc<Store>,
+    chat: i64,
+}
+
+impl commands::Mutes for ChatMutes {
+    type Error = crate::store::StoreError;
+
+    fn set_mute(&mut self, event: &str, on: bool) -> Result<bool, Self::Error> {
+        self.store
+            .set_mute(self.chat, event, on)
+            .inspect_err(|error| tracing::error!(%error, chat = self.chat, "cannot store a mute"))
     }
 }
 

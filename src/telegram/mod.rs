@@ -278,6 +278,7 @@ pub async fn serve(
         site: crate::calendar::Site::of(&config),
         titles: std::sync::Mutex::new(store.titles()?),
         public_url: config.http.public_url.clone(),
+        lead: crate::schedule::default_lead(&config.schedule.talk_reminders),
     });
     let intake = Intake {
         herald,
@@ -392,8 +393,7 @@ async fn listen(
     let feed = crate::http::Feed {
         catalog: herald.library.changes(),
         store: Arc::clone(&herald.store),
-        // MERGE: `Arc::clone(&herald.store)` once the store keeps follows.
-        followed: Arc::new(crate::store::NothingFollowed),
+        followed: Arc::clone(&herald.store) as Arc<dyn crate::store::Followed + Send + Sync>,
         site: herald.site.clone(),
         lang: herald.language,
     };

@@ -138,6 +138,14 @@ impl Flaky {
 }
 
 impl ScheduleStore for Flaky {
+    fn followers(&self) -> Result<crate::schedule::Followers, StoreError> {
+        self.gate()?;
+        self.inner.followers()
+    }
+    fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
+        self.gate()?;
+        self.inner.forget_member(member)
+    }
     fn memory(&self) -> Result<Memory, StoreError> {
         self.gate()?;
         self.inner.memory()
