@@ -636,8 +636,7 @@ impl<'a> Judge<'a> {
                     let due = readings
                         .iter()
                         .copied()
-                        .filter(|m| *m <= at + Duration::seconds(1))
-                        .last()
+                        .rfind(|m| *m <= at + Duration::seconds(1))
                         .or(readings.first().copied());
                     if due.is_none() {
                         self.fail(

@@ -310,7 +310,7 @@ impl History {
         }
         // Duplicate slugs, drawn from a stream of their own so that the
         // rest of each seed's history stays as it was before they were added.
-        let mut duplicates = Rng::new(seed ^ 0xD0B1_E5);
+        let mut duplicates = Rng::new(seed ^ 0x00D0_B1E5);
         if !pages.is_empty() && duplicates.chance(0.3) {
             for _ in 0..duplicates.range(1, 4) {
                 let at = start + Duration::minutes(duplicates.range(1, days * 24 * 60 - 60));
