@@ -317,23 +317,9 @@ pub fn personal(events: &[Event], follows: impl Fn(Pick<'_>) -> bool) -> Picked 
 
 /// Where: the venue's name, then its address.
 fn location(event: &Event) -> Option<String> {
-    let venue = &event.venue;
-    let parts: Vec<String> = venue
-        .location
-        .iter()
-        .map(|location| location.plain())
-        .chain(
-            [
-                &venue.street,
-                &venue.city,
-                &venue.region,
-                &venue.postcode,
-                &venue.country,
-            ]
-            .into_iter()
-            .flatten()
-            .cloned(),
-        )
+    let parts: Vec<String> = event
+        .venue
+        .parts()
         .map(|part| part.trim().to_string())
         .filter(|part| !part.is_empty())
         .collect();

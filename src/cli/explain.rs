@@ -140,24 +140,7 @@ fn facts(event: &Event, date_key: Option<&str>, zone: &Zone) -> Vec<[String; 2]>
     if event.cancelled {
         rows.push(row("status", "cancelled".to_string()));
     }
-    let venue = &event.venue;
-    let place: Vec<String> = venue
-        .location
-        .iter()
-        .map(|l| l.plain())
-        .chain(
-            [
-                &venue.street,
-                &venue.city,
-                &venue.region,
-                &venue.postcode,
-                &venue.country,
-            ]
-            .into_iter()
-            .flatten()
-            .cloned(),
-        )
-        .collect();
+    let place: Vec<String> = event.venue.parts().collect();
     if !place.is_empty() {
         rows.push(row("venue", place.join(", ")));
     }

@@ -54,6 +54,21 @@ pub struct Venue {
     pub country: Option<String>,
 }
 
+impl Venue {
+    /// The venue's name, then its address, as far as the page gives them.
+    pub fn parts(&self) -> impl Iterator<Item = String> + '_ {
+        let address = [
+            &self.street,
+            &self.city,
+            &self.region,
+            &self.postcode,
+            &self.country,
+        ];
+        let name = self.location.iter().map(|location| location.plain());
+        name.chain(address.into_iter().flatten().cloned())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Links {
     /// `event_url`: where members register.
