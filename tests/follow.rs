@@ -221,6 +221,14 @@ async fn the_private_reminder_arrives_once_and_not_again_after_a_restart() {
     let reminded = bot.api.wait_for_messages(private, seen + 1).await;
     let reminder = &reminded[seen];
     assert!(reminder.html.contains(TALK), "{}", reminder.html);
+    // Its button shows the talk as followed, and undoes the follow.
+    let buttons = reminder.buttons();
+    assert_eq!(buttons.len(), 1, "{buttons:?}");
+    assert_eq!(
+        buttons[0].0,
+        format!("✅ 会提醒 · {TALK}"),
+        "in the post's language"
+    );
     let (api, dir) = bot.stop().await;
     assert_eq!(count_in(&api, private), seen + 1, "one reminder");
 

@@ -113,13 +113,19 @@ pub fn refuse_mute(lang: crate::lang::Lang) -> Reply {
     Reply::html(render::mute_admins_only(lang))
 }
 
-/// The 🔔 of a talk, for `/agenda`, `/speaker` and talk reminders.
-pub fn remind_button(event: &Event, talk: &Talk, lang: crate::lang::Lang) -> Option<Button> {
+/// The 🔔 of a talk, for `/agenda`, `/speaker` and talk reminders; `on`
+/// where the reader is known to follow it (their own reminder).
+pub fn remind_button(
+    event: &Event,
+    talk: &Talk,
+    on: bool,
+    lang: crate::lang::Lang,
+) -> Option<Button> {
     let target = Target::Talk(talk_id(&event.id, talk));
     let callback = Callback::follow(&target)?;
     let label = format!(
         "{} · {}",
-        render::remind_button(false, lang),
+        render::remind_button(on, lang),
         talk.title.plain()
     );
     Some(Button::new(
@@ -140,7 +146,7 @@ pub(super) fn remind_rows<'e>(
                 .effective_end()
                 .is_some_and(|end| end.with_timezone(&Utc) > ctx.now)
         })
-        .filter_map(|(event, talk)| remind_button(event, talk, ctx.lang))
+        .filter_map(|(event, talk)| remind_button(event, talk, false, ctx.lang))
         .map(|button| vec![button])
         .collect()
 }

@@ -27,12 +27,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use tokio::sync::watch;
 
+use super::private::is_private;
 use super::{announcement_posts, turn, Facts, Input, Memory, Post, Seen, What};
 use crate::clock::Clock;
+use crate::commands::{remind_button, Button};
 use crate::config::{ChatTarget, Config};
-use crate::events::Catalog;
+use crate::events::{Catalog, Event};
 use crate::health::{Condition, Health};
 use crate::lang::Lang;
 use crate::render;
@@ -112,6 +115,18 @@ impl Pin {
     }
 }
 
+/// One message of a post, as its chat will see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Telegram HTML.
+    pub html: String,
+    /// Pin it: a pinned post's first message.
+    pub pin: bool,
+    /// Rows of inline buttons (a talk reminder's 🔔), on a post's last
+    /// message, where a reader's eye ends.
+    pub buttons: Vec<Vec<Button>>,
+}
+
 /// How posts reach chats.
 pub trait Deliver: Send + Sync + 'static {
     /// Sends one message of a post to one chat, and pins it if asked (a
@@ -120,8 +135,7 @@ pub trait Deliver: Send + Sync + 'static {
     fn deliver(
         &self,
         chat: &ChatTarget,
-        html: &str,
-        pin: bool,
+        message: &Outgoing,
     ) -> impl Future<Output = Delivery> + Send;
     /// Replaces a message herald sent (an announcement's preview, with its
     /// report). A failure is only logged: the report is also in the state
@@ -648,15 +662,14 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let events = catalog.events();
         let lang = state.languages.get(&post.chat).copied();
         let lang = lang.unwrap_or(self.config.language);
-        let messages = render::post(post, events, lang, self.config.timezone);
+        let messages = outgoing(post, events, lang, self.config.timezone);
         if messages.is_empty() {
             return Ok(Sent::Done);
         }
         let (mut sent, mut detail) = state.parts.get(&post.key).cloned().unwrap_or_default();
         let kind = kind(&post.what);
         while sent < messages.len() {
-            let pin = post.pin() && sent == 0;
-            let delivery = self.deliver.deliver(&post.chat, &messages[sent], pin).await;
+            let delivery = self.deliver.deliver(&post.chat, &messages[sent]).await;
             let now = self.clock.now();
             let reason = match delivery {
                 Delivery::Accepted(pinned) => {
@@ -856,6 +869,36 @@ enum Sent {
 }
 
 /// The `kind` label of `herald_posts_total`.
+/// A post's messages as its chat will see them. A talk reminder carries
+/// the talk's 🔔, so a member in the group can follow it from there; in the
+/// follower's own chat it shows as followed, and undoes.
+fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz) -> Vec<Outgoing> {
+    let texts = render::post(post, events, lang, zone);
+    let last = texts.len().saturating_sub(1);
+    let buttons = reminder_button(post, events, lang);
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(n, html)| Outgoing {
+            html,
+            pin: post.pin() && n == 0,
+            buttons: match (&buttons, n == last) {
+                (Some(button), true) => vec![vec![button.clone()]],
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}
+
+fn reminder_button(post: &Post, events: &[Event], lang: Lang) -> Option<Button> {
+    let What::TalkReminder { event, talk, .. } = &post.what else {
+        return None;
+    };
+    let event = events.iter().find(|e| &e.id == event)?;
+    let talk = event.talks().nth(*talk)?;
+    remind_button(event, talk, is_private(&post.chat), lang)
+}
+
 fn kind(what: &What) -> &'static str {
     match what {
         What::Digest { .. } => "digest",

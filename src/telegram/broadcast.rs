@@ -20,9 +20,9 @@ use teloxide::types::{ChatId, MessageId, ParseMode, Recipient};
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
-use super::handlers::NO_PREVIEW;
+use super::handlers::{keyboard, NO_PREVIEW};
 use crate::config::ChatTarget;
-use crate::schedule::runner::{Deliver, Delivery, Pin};
+use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
 const TRIES: u32 = 6;
@@ -59,17 +59,20 @@ impl TelegramDelivery {
     }
 
     /// Sends one message; `Ok` with its id once Telegram accepted it.
-    async fn send(&self, chat: &ChatTarget, html: &str) -> Result<MessageId, Delivery> {
+    async fn send(&self, chat: &ChatTarget, message: &Outgoing) -> Result<MessageId, Delivery> {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
         for _ in 0..TRIES {
             self.pace(chat).await;
-            let sent = self
+            let mut request = self
                 .bot
-                .send_message(recipient(chat), html)
+                .send_message(recipient(chat), &message.html)
                 .parse_mode(ParseMode::Html)
-                .link_preview_options(NO_PREVIEW)
-                .await;
+                .link_preview_options(NO_PREVIEW);
+            if !message.buttons.is_empty() {
+                request = request.reply_markup(keyboard(&message.buttons));
+            }
+            let sent = request.await;
             let error = match sent {
                 Ok(message) => return Ok(message.id),
                 Err(error) => error,
@@ -117,9 +120,9 @@ impl TelegramDelivery {
 }
 
 impl Deliver for TelegramDelivery {
-    async fn deliver(&self, chat: &ChatTarget, html: &str, pin: bool) -> Delivery {
-        match self.send(chat, html).await {
-            Ok(id) if pin => Delivery::Accepted(self.pin(chat, id).await),
+    async fn deliver(&self, chat: &ChatTarget, message: &Outgoing) -> Delivery {
+        match self.send(chat, message).await {
+            Ok(id) if message.pin => Delivery::Accepted(self.pin(chat, id).await),
             Ok(_) => Delivery::Accepted(Pin::NotAsked),
             Err(delivery) => delivery,
         }

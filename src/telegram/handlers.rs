@@ -701,7 +701,7 @@ pub(super) const NO_PREVIEW: LinkPreviewOptions = LinkPreviewOptions {
     show_above_text: false,
 };
 
-fn keyboard(rows: &[Vec<commands::Button>]) -> InlineKeyboardMarkup {
+pub(super) fn keyboard(rows: &[Vec<commands::Button>]) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(rows.iter().map(|row| {
         row.iter()
             .map(|b| InlineKeyboardButton::callback(b.text.clone(), b.data.clone()))

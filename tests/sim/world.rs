@@ -20,7 +20,7 @@ use herald::config::{ChatTarget, Config};
 use herald::events::load::{id_key, one_per_id, Served};
 use herald::events::{parse, Catalog, Event, Parsed};
 use herald::lang::Lang;
-use herald::schedule::runner::{Deliver, Delivery, Pin, Runner};
+use herald::schedule::runner::{Deliver, Delivery, Outgoing, Pin, Runner};
 use herald::store::{Author, Lease, LeaseError, NewAnnouncement, State, Store};
 use tokio::sync::{watch, Notify};
 
@@ -156,7 +156,8 @@ impl Fake {
 }
 
 impl Deliver for Fake {
-    async fn deliver(&self, chat: &ChatTarget, html: &str, _pin: bool) -> Delivery {
+    async fn deliver(&self, chat: &ChatTarget, message: &Outgoing) -> Delivery {
+        let html = &message.html;
         let ChatTarget::Id(chat) = *chat else {
             panic!("the simulation names chats by id, got {chat}");
         };

@@ -75,7 +75,8 @@ impl Fake {
 }
 
 impl Deliver for Fake {
-    async fn deliver(&self, chat: &ChatTarget, html: &str, _pin: bool) -> Delivery {
+    async fn deliver(&self, chat: &ChatTarget, message: &Outgoing) -> Delivery {
+        let html = &message.html;
         self.inner.calls.fetch_add(1, Ordering::SeqCst);
         let script = self.inner.script.lock().unwrap().pop_front().flatten();
         match script {
