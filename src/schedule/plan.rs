@@ -456,8 +456,16 @@ fn every_chat<'a>(
 fn notices(input: &Input, posts: &mut Vec<Post>) {
     // Members were told of what they follow in private, and are owed its
     // notices there.
-    let members: Vec<ChatTarget> = input.followers.chats().collect();
-    let chats: HashSet<&ChatTarget> = input.chats.iter().chain(&members).collect();
+    // Looked up only where a chat was told something else than the page
+    // says now: with many members, building it is most of the work.
+    let mut chats: Option<HashSet<ChatTarget>> = None;
+    let mut posted_to = |chat: &ChatTarget| {
+        let chats = chats.get_or_insert_with(|| {
+            let members = input.followers.chats();
+            input.chats.iter().cloned().chain(members).collect()
+        });
+        chats.contains(chat)
+    };
     for (id, told) in &input.memory.told {
         let seen = input.memory.seen.get(id);
         // The steady state, in one look: every chat knows what the page says.
@@ -470,7 +478,7 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
         let generation = Generation(seen.map(|seen| seen.since));
         for (chat, version) in &told.chats {
             // The common case, cheaply: the chat knows what the page says.
-            if seen.is_some_and(|seen| seen.fingerprint == *version) || !chats.contains(chat) {
+            if seen.is_some_and(|seen| seen.fingerprint == *version) || !posted_to(chat) {
                 continue;
             }
             let Some(facts) = told.versions.get(version).map(|v| &v.facts) else {

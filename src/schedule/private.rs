@@ -70,25 +70,36 @@ struct Slotted<'a> {
 }
 
 /// Every private reminder owed in the window.
+///
+/// Only talks and events that can fall due in the window are indexed, so a
+/// turn over many members costs a look-up per follow, not a talk id per
+/// talk of the whole calendar.
 pub(super) fn reminders(input: &Input, posts: &mut Vec<Post>) {
     if input.followers.members.is_empty() {
         return;
     }
     let default = default_lead(&input.schedule.talk_reminders);
+    let leads = input.followers.members.iter().map(|f| f.lead.unwrap_or(default));
+    let longest_lead = leads.max().unwrap_or(default).to_chrono();
+    let longest_reminder = input.schedule.reminders.iter().max();
+    let longest_reminder = longest_reminder.map_or(chrono::Duration::zero(), |r| r.to_chrono());
+    let earliest = input.from.min(input.now - input.schedule.catch_up.to_chrono());
+    let can_fall_due = |start: DateTime<Utc>, lead: chrono::Duration| {
+        start >= earliest && start - lead <= input.until
+    };
     let mut talks: Vec<Slotted> = Vec::new();
     let mut by_talk: HashMap<String, usize> = HashMap::new();
     let mut by_speaker: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_event: HashMap<&str, (&Event, Vec<usize>)> = HashMap::new();
-    for event in input
-        .events
-        .iter()
-        .filter(|e| !e.cancelled && e.start.is_some())
-    {
-        let entry = by_event
-            .entry(event.id.as_str())
-            .or_insert((event, Vec::new()));
-        for (index, talk) in event.talks().enumerate() {
-            let Some(slot) = talk.slot else { continue };
+    for event in input.events.iter().filter(|e| !e.cancelled) {
+        let Some(written) = event.start else { continue };
+        let reminded = can_fall_due(written.with_timezone(&Utc), longest_reminder);
+        let slotted = event.talks().enumerate().filter_map(|(index, talk)| {
+            let start = talk.slot?.start.with_timezone(&Utc);
+            can_fall_due(start, longest_lead).then_some((index, talk, start))
+        });
+        let mut indices = Vec::new();
+        for (index, talk, start) in slotted {
             let at = talks.len();
             by_talk.insert(talk_id(&event.id, talk), at);
             for speaker in &talk.speakers {
@@ -97,14 +108,20 @@ pub(super) fn reminders(input: &Input, posts: &mut Vec<Post>) {
                     .or_default()
                     .push(at);
             }
-            entry.1.push(at);
+            indices.push(at);
             talks.push(Slotted {
                 event,
                 index,
                 talk,
-                start: slot.start.with_timezone(&Utc),
+                start,
             });
         }
+        if reminded || !indices.is_empty() {
+            by_event.insert(event.id.as_str(), (event, indices));
+        }
+    }
+    if by_event.is_empty() {
+        return;
     }
     let mut chosen = HashSet::new();
     for follower in &input.followers.members {

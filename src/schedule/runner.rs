@@ -31,7 +31,7 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 
 use super::private::is_private;
-use super::{announcement_posts, turn, Facts, Input, Memory, Post, Seen, What};
+use super::{announcement_posts, turn, Facts, Followers, Input, Memory, Post, Seen, What};
 use crate::clock::Clock;
 use crate::commands::{remind_button, Button};
 use crate::config::{ChatTarget, Config};
@@ -255,6 +255,8 @@ struct State {
     version: i64,
     seq: i64,
     pruned: Option<DateTime<Utc>>,
+    /// What members follow, as read at a [`ScheduleStore::follows_version`].
+    followers: Option<(u64, Arc<Followers>)>,
     /// Why nothing got through in the last turn that tried to post.
     undeliverable: Option<String>,
 }
@@ -471,6 +473,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             version,
             seq,
             pruned: None,
+            followers: None,
             undeliverable: None,
         })
     }
@@ -571,6 +574,24 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         Ok(chats)
     }
 
+    /// What members follow, read again only when it changed. Members who
+    /// blocked herald during this run are left out.
+    async fn followers(&self, state: &mut State) -> Result<Arc<Followers>, StoreError> {
+        let version = self.store.follows_version();
+        if let Some((read, followers)) = &state.followers {
+            if *read == version {
+                return Ok(Arc::clone(followers));
+            }
+        }
+        let mut followers = call(&self.store, |s| s.followers()).await?;
+        followers
+            .members
+            .retain(|f| !state.gone.contains(&ChatTarget::Id(f.member)));
+        let followers = Arc::new(followers);
+        state.followers = Some((version, Arc::clone(&followers)));
+        Ok(followers)
+    }
+
     /// One turn; returns when to look again.
     async fn turn(
         &self,
@@ -585,10 +606,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         .await?;
         state.languages = languages;
         state.memory.announcements = owed;
-        let mut followers = call(&self.store, |s| s.followers()).await?;
-        followers
-            .members
-            .retain(|f| !state.gone.contains(&ChatTarget::Id(f.member)));
+        let followers = self.followers(state).await?;
         let schedule = &self.config.schedule;
         let planned = turn(&Input {
             events: state.catalog.events(),
@@ -868,7 +886,6 @@ enum Sent {
     Owed,
 }
 
-/// The `kind` label of `herald_posts_total`.
 /// A post's messages as its chat will see them. A talk reminder carries
 /// the talk's 🔔, so a member in the group can follow it from there; in the
 /// follower's own chat it shows as followed, and undoes.
@@ -899,6 +916,7 @@ fn reminder_button(post: &Post, events: &[Event], lang: Lang) -> Option<Button> 
     remind_button(event, talk, is_private(&post.chat), lang)
 }
 
+/// The `kind` label of `herald_posts_total`.
 fn kind(what: &What) -> &'static str {
     match what {
         What::Digest { .. } => "digest",

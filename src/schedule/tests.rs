@@ -871,6 +871,29 @@ fn a_followed_talk_is_reminded_once_in_private_at_the_members_lead_time() {
     assert_eq!(sim.log(&MEMBER), ["05-18 14:25 talk 15m"]);
 }
 
+/// The plan looks a day ahead; a lead of three days still falls due in
+/// it, three days before, and a talk months away is reminded in its time.
+#[test]
+fn a_lead_longer_than_the_plans_day_ahead_is_kept() {
+    let events = vec![
+        event("e", "2024-05-18T14:00:00+08:00", ""),
+        event("later", "2024-09-18T14:00:00+08:00", ""),
+    ];
+    let mut sim = Sim::new(
+        config("Asia/Shanghai", ""),
+        events,
+        at("2024-05-10T08:00:00+08:00"),
+    );
+    let later = crate::events::ids::talk_id_of("later", "Second talk");
+    let follows = vec![second_talk(), crate::events::ids::Target::Talk(later)];
+    sim.followers = following(follows, Some("3d"));
+    sim.run_until(at("2024-09-20T00:00:00+08:00"));
+    assert_eq!(
+        sim.log(&MEMBER),
+        ["05-15 14:40 talk 3d", "09-15 14:40 talk 3d"]
+    );
+}
+
 #[test]
 fn a_followed_speaker_or_event_is_reminded_with_the_default_lead() {
     use crate::events::ids::{speaker_id, Target};

@@ -53,6 +53,10 @@ pub trait ScheduleStore: Send + Sync + 'static {
     fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError>;
     /// What members follow, and the chats' mutes.
     fn followers(&self) -> Result<Followers, StoreError>;
+    /// Changes whenever what [`ScheduleStore::followers`] reads changed,
+    /// so the runner reads it again only then: with many members, reading
+    /// every follow each turn would be most of the turn.
+    fn follows_version(&self) -> u64;
     /// Everything kept about a member (one who blocked herald).
     fn forget_member(&self, member: i64) -> Result<bool, StoreError>;
     fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
@@ -124,6 +128,9 @@ impl ScheduleStore for Store {
     }
     fn followers(&self) -> Result<Followers, StoreError> {
         Store::followers(self)
+    }
+    fn follows_version(&self) -> u64 {
+        Store::follows_version(self)
     }
     fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
         Store::forget_member(self, member)

@@ -3,6 +3,7 @@
 //! talk reminders a chat muted. Members are Telegram user ids, which are
 //! also their private chats' ids.
 
+use std::sync::atomic::Ordering;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -107,8 +108,7 @@ impl Store {
             params![member, target.kind(), target.key(), at],
         );
         let followed = self.check(inserted).map(|rows| rows == 1)?;
-        // A reminder may be owed at once: the scheduler plans again now.
-        self.announced.notify_one();
+        self.follows_changed();
         Ok(followed)
     }
 
@@ -118,7 +118,9 @@ impl Store {
             "DELETE FROM follows WHERE member = ?1 AND kind = ?2 AND key = ?3",
             params![member, target.kind(), target.key()],
         );
-        self.check(deleted).map(|rows| rows == 1)
+        let unfollowed = self.check(deleted).map(|rows| rows == 1)?;
+        self.follows_changed();
+        Ok(unfollowed)
     }
 
     /// How long before a followed talk `member` wants to hear of it.
@@ -129,7 +131,7 @@ impl Store {
             params![member, lead.to_string()],
         );
         self.check(set)?;
-        self.announced.notify_one();
+        self.follows_changed();
         Ok(())
     }
 
@@ -185,7 +187,9 @@ impl Store {
             transaction.commit()?;
             Ok(follows + rows + token > 0)
         })();
-        self.check(forgotten)
+        let forgotten = self.check(forgotten)?;
+        self.follows_changed();
+        Ok(forgotten)
     }
 
     /// Mutes (`on`) or unmutes `event`'s talk reminders in `chat`; false if
@@ -196,7 +200,22 @@ impl Store {
             false => "DELETE FROM mutes WHERE chat = ?1 AND event = ?2",
         };
         let changed = self.connection().execute(sql, params![chat, event]);
-        self.check(changed).map(|rows| rows == 1)
+        let changed = self.check(changed).map(|rows| rows == 1)?;
+        self.follows_changed();
+        Ok(changed)
+    }
+
+    /// The version of what [`Store::followers`] reads, in this process:
+    /// the scheduler keeps what it read until this changes.
+    pub fn follows_version(&self) -> u64 {
+        self.follows_version.load(Ordering::SeqCst)
+    }
+
+    /// A reminder may be owed at once: the scheduler reads the follows
+    /// again, and plans now.
+    fn follows_changed(&self) {
+        self.follows_version.fetch_add(1, Ordering::SeqCst);
+        self.announced.notify_one();
     }
 
     /// Everything the scheduler needs of members, in two reads.

@@ -22,6 +22,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use std::sync::atomic::AtomicU64;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::Notify;
 
@@ -168,6 +169,9 @@ pub struct Store {
     /// Woken when an announcement becomes owed, or a member follows or sets
     /// a lead time, so the scheduler in the same process plans at once.
     announced: Notify,
+    /// Bumped by every change to what members follow, their lead times and
+    /// chats' mutes, so the scheduler reads them again only then.
+    follows_version: AtomicU64,
 }
 
 /// A chat that asked for herald's posts.
@@ -277,6 +281,7 @@ impl Store {
             path: path.to_path_buf(),
             connection: Mutex::new(connection),
             announced: Notify::new(),
+            follows_version: AtomicU64::new(0),
         })
     }
 

@@ -143,6 +143,9 @@ impl ScheduleStore for Flaky {
         self.gate()?;
         self.inner.followers()
     }
+    fn follows_version(&self) -> u64 {
+        self.inner.follows_version()
+    }
     fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
         self.gate()?;
         self.inner.forget_member(member)
