@@ -7,12 +7,13 @@ mod support;
 use std::time::Duration;
 
 use chrono::{DurationRound, Utc};
-use herald::config::Config;
-use herald::events::ids::talk_id_of;
+use herald::config::{ChatTarget, Config};
+use herald::events::ids::{talk_id_of, Target};
 use herald::health::Health;
+use herald::store::Store;
 use herald::telegram::{serve, BotApi};
 
-use support::fake_bot_api::{Chat, FakeBotApi, BOT_USERNAME, TOKEN};
+use support::fake_bot_api::{Call, Chat, FakeBotApi, BOT_USERNAME, TOKEN};
 use support::members::{JANE, ZHOU};
 use support::running::{count_in, Running};
 
@@ -257,4 +258,71 @@ async fn the_private_reminder_arrives_once_and_not_again_after_a_restart() {
         .unwrap()
         .unwrap()
         .unwrap();
+}
+
+/// A talk many members follow: the group's reminder goes out first, then
+/// every follower's, each once, and never faster than Telegram's 30
+/// messages a second, as herald paces itself. The scale figures (10,000 followers) are in the README, from
+/// `benches/schedule.rs`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_popular_talk_reminds_the_group_first_then_each_follower_once_within_the_limits() {
+    const FOLLOWERS: i64 = 150;
+    let start = Utc::now()
+        .duration_trunc(chrono::Duration::minutes(1))
+        .unwrap()
+        + chrono::Duration::hours(2)
+        + chrono::Duration::minutes(1);
+    let bot = Running::start_with(&night(start), |config| {
+        in_utc(config);
+        // The group's and the members' reminders fall due together, four
+        // seconds from now.
+        let lead = (start - Utc::now()).num_seconds() - 4;
+        config.schedule.talk_reminders = vec![format!("{lead}s").parse().unwrap()];
+        config.schedule.reminders = Vec::new();
+        config.telegram.chats = vec![ChatTarget::Id(GROUP.id())];
+        let store = Store::open(&config.state).unwrap();
+        let target = Target::Talk(talk_id_of(SLUG, TALK));
+        for member in 1..=FOLLOWERS {
+            store.follow(member, &target, Utc::now()).unwrap();
+        }
+    })
+    .await;
+    // Four seconds to fall due, five at 30 a second, and some to spare.
+    let private = |calls: &[Call]| {
+        let to_members = calls
+            .iter()
+            .filter(|c| c.method == "sendMessage" && c.params["chat_id"].as_i64() > Some(0));
+        (to_members.count() >= FOLLOWERS as usize).then_some(())
+    };
+    let patience = Duration::from_secs(20);
+    bot.api
+        .wait_within(patience, "every follower's reminder", private)
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sent = bot.api.calls("sendMessage");
+    let group = sent.iter().position(|c| c.params["chat_id"] == GROUP.id());
+    let first_private = sent
+        .iter()
+        .position(|c| c.params["chat_id"].as_i64() > Some(0));
+    assert!(
+        group < first_private,
+        "the group first: {group:?} {first_private:?}"
+    );
+    for member in 1..=FOLLOWERS {
+        let chat = Chat::Private(member as u64);
+        assert_eq!(count_in(&bot.api, chat), 1, "member {member}");
+    }
+    let reminder = &sent[first_private.unwrap()];
+    let text = reminder.params["text"].as_str().unwrap();
+    assert!(text.contains(TALK), "{text}");
+    // At most 30 messages reach the server in any second.
+    let accepted: Vec<_> = sent.iter().map(|c| c.at).collect();
+    for (n, at) in accepted.iter().enumerate() {
+        let within = accepted[n..]
+            .iter()
+            .take_while(|later| later.duration_since(*at) < Duration::from_secs(1))
+            .count();
+        assert!(within <= 30, "{within} messages within a second");
+    }
+    bot.stop().await;
 }

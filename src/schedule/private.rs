@@ -79,11 +79,17 @@ pub(super) fn reminders(input: &Input, posts: &mut Vec<Post>) {
         return;
     }
     let default = default_lead(&input.schedule.talk_reminders);
-    let leads = input.followers.members.iter().map(|f| f.lead.unwrap_or(default));
+    let leads = input
+        .followers
+        .members
+        .iter()
+        .map(|f| f.lead.unwrap_or(default));
     let longest_lead = leads.max().unwrap_or(default).to_chrono();
     let longest_reminder = input.schedule.reminders.iter().max();
     let longest_reminder = longest_reminder.map_or(chrono::Duration::zero(), |r| r.to_chrono());
-    let earliest = input.from.min(input.now - input.schedule.catch_up.to_chrono());
+    let earliest = input
+        .from
+        .min(input.now - input.schedule.catch_up.to_chrono());
     let can_fall_due = |start: DateTime<Utc>, lead: chrono::Duration| {
         start >= earliest && start - lead <= input.until
     };

@@ -255,8 +255,9 @@ struct State {
     version: i64,
     seq: i64,
     pruned: Option<DateTime<Utc>>,
-    /// What members follow, as read at a [`ScheduleStore::follows_version`].
-    followers: Option<(u64, Arc<Followers>)>,
+    /// What members follow, as read at a [`ScheduleStore::follows_version`]
+    /// and a [`State::version`] (another process may have written them).
+    followers: Option<((u64, i64), Arc<Followers>)>,
     /// Why nothing got through in the last turn that tried to post.
     undeliverable: Option<String>,
 }
@@ -577,7 +578,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
     /// What members follow, read again only when it changed. Members who
     /// blocked herald during this run are left out.
     async fn followers(&self, state: &mut State) -> Result<Arc<Followers>, StoreError> {
-        let version = self.store.follows_version();
+        let version = (self.store.follows_version(), state.version);
         if let Some((read, followers)) = &state.followers {
             if *read == version {
                 return Ok(Arc::clone(followers));

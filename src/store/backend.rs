@@ -53,8 +53,9 @@ pub trait ScheduleStore: Send + Sync + 'static {
     fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError>;
     /// What members follow, and the chats' mutes.
     fn followers(&self) -> Result<Followers, StoreError>;
-    /// Changes whenever what [`ScheduleStore::followers`] reads changed,
-    /// so the runner reads it again only then: with many members, reading
+    /// Changes whenever this process changed what
+    /// [`ScheduleStore::followers`] reads, so the runner reads it again only
+    /// then (or after another process wrote): with many members, reading
     /// every follow each turn would be most of the turn.
     fn follows_version(&self) -> u64;
     /// Everything kept about a member (one who blocked herald).

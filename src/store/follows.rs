@@ -3,8 +3,8 @@
 //! talk reminders a chat muted. Members are Telegram user ids, which are
 //! also their private chats' ids.
 
-use std::sync::atomic::Ordering;
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;

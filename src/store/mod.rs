@@ -22,8 +22,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use std::sync::atomic::AtomicU64;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::sync::atomic::AtomicU64;
 use tokio::sync::Notify;
 
 use crate::config::ChatTarget;
