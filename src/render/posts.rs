@@ -109,7 +109,7 @@ fn change(old: &Facts, event: &Event, lang: Lang, tz: Tz) -> String {
             ),
             Change::Time => format!(
                 "🕐 {} → <b>{}</b>",
-                span(old.start, old.end, lang, tz),
+                span(old.start, old.end.or(old.shown_end), lang, tz),
                 when(event, lang, tz)
             ),
             Change::Venue { old } => format!(

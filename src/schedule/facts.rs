@@ -14,6 +14,11 @@ pub struct Facts {
     /// existed read as `Some`).
     pub start: Option<Instant>,
     pub end: Option<Instant>,
+    /// The end the agenda implies (its last talk's), where the page gives
+    /// none: what members are shown. `None` in facts kept before herald
+    /// kept it, which are not compared on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_end: Option<Instant>,
     pub venue: String,
     pub talks: Vec<TalkFacts>,
     pub cancelled: bool,
@@ -35,6 +40,7 @@ impl Facts {
             title: event.title.clone(),
             start: event.start,
             end: event.end,
+            shown_end: implied_end(event),
             venue: venue(event),
             talks: event.talks().map(TalkFacts::of).collect(),
             cancelled: event.cancelled,
@@ -56,6 +62,10 @@ impl Facts {
                 .map_or("-".to_string(), |start| start.to_rfc3339()),
         );
         hash.add(&format!("{:?}", self.end.map(|end| end.to_rfc3339())));
+        // Facts kept without it hash as they did.
+        if let Some(shown) = self.shown_end {
+            hash.add(&shown.to_rfc3339());
+        }
         hash.add(&self.venue);
         for talk in &self.talks {
             hash.add(&talk.title);
@@ -79,7 +89,8 @@ impl Facts {
         if self.cancelled && !now.cancelled {
             out.push(Change::Restored);
         }
-        if (self.start, self.end) != (now.start, now.end) {
+        let shown_moved = self.shown_end.is_some() && self.shown_end != now.shown_end;
+        if (self.start, self.end) != (now.start, now.end) || shown_moved {
             out.push(Change::Time);
         }
         if self.venue != now.venue {
@@ -123,7 +134,8 @@ impl TalkFacts {
 pub enum Change {
     /// The chat was told the event is cancelled, and the page is on again.
     Restored,
-    /// The event's start or end moved; the notice shows the old and new times.
+    /// The event's start or end moved, or the end its agenda implies; the
+    /// notice shows the old and new times.
     Time,
     Venue {
         old: String,
@@ -132,6 +144,17 @@ pub enum Change {
         old: TalkFacts,
         new: TalkFacts,
     },
+}
+
+/// The end of the last talk, for a page that gives no end: an event shown
+/// as 14:00–17:40 because its agenda runs so.
+fn implied_end(event: &Event) -> Option<Instant> {
+    if event.end.is_some() {
+        return None;
+    }
+    event
+        .effective_end()
+        .filter(|end| Some(*end) != event.start)
 }
 
 fn venue(event: &Event) -> String {

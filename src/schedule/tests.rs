@@ -20,9 +20,17 @@ fn config(zone: &str, extra: &str) -> Config {
     Config::parse(Path::new("bot.toml"), &src).unwrap()
 }
 
+/// The agenda of [`event`]: two talks, 14:00–15:20.
+const AGENDA: &str =
+    "- 14:00-14:40 First talk — 周强 (PingCAP)\n- 14:40-15:20 Second talk — Jane Doe (Acme)\n";
+
 fn event(id: &str, start: &str, extra: &str) -> Event {
+    event_with(id, start, extra, AGENDA)
+}
+
+fn event_with(id: &str, start: &str, extra: &str, agenda: &str) -> Event {
     let src = format!(
-        "---\ntitle: Meetup {id}\ndate: {start}\nlocation: Room 1\n{extra}---\n\n## 议程\n\n- 14:00-14:40 First talk — 周强 (PingCAP)\n- 14:40-15:20 Second talk — Jane Doe (Acme)\n"
+        "---\ntitle: Meetup {id}\ndate: {start}\nlocation: Room 1\n{extra}---\n\n## 议程\n\n{agenda}"
     );
     match parse(
         Path::new(&format!("{id}.md")),
@@ -261,6 +269,24 @@ fn an_event_moved_by_a_day_after_its_seven_day_reminder() {
         change.contains("2024年5月18日 周六 14:00 → 2024年5月19日 周日"),
         "{change}"
     );
+}
+
+/// The page gives no end, so members are shown the agenda's: a talk added
+/// after the reminders moves it, and they are told.
+#[test]
+fn a_talk_added_past_the_end_the_agenda_implied_is_notified() {
+    let config = config("Asia/Shanghai", "");
+    let start = "2024-05-18T14:00:00+08:00";
+    let events = vec![event("e", start, "")];
+    let mut sim = Sim::new(config, events, at("2024-05-10T00:00:00+08:00"));
+    sim.run_until(at("2024-05-18T12:30:00+08:00"));
+    let longer = format!("{AGENDA}- 15:20-16:00 Third talk — Ana Lima (Acme)\n");
+    sim.events[0] = event_with("e", start, "", &longer);
+    sim.run_until(at("2024-05-18T13:00:00+08:00"));
+    let changes = sim.texts("change");
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(changes[0].contains("14:00–15:20 → "), "{}", changes[0]);
+    assert!(changes[0].contains("16:00"), "{}", changes[0]);
 }
 
 #[test]
@@ -535,17 +561,17 @@ fn a_time_moved_back_and_forth_is_told_at_every_step() {
         line.to_string()
     };
     assert!(
-        told(changes[0]).contains("14:00 → 2024年5月18日 周六 15:00"),
+        told(changes[0]).contains("14:00–15:20 → 2024年5月18日 周六 15:00"),
         "{}",
         changes[0]
     );
     assert!(
-        told(changes[1]).contains("15:00 → 2024年5月18日 周六 14:00"),
+        told(changes[1]).contains("15:00–15:20 → 2024年5月18日 周六 14:00"),
         "{}",
         changes[1]
     );
     assert!(
-        told(changes[2]).contains("14:00 → 2024年5月18日 周六 15:00"),
+        told(changes[2]).contains("14:00–15:20 → 2024年5月18日 周六 15:00"),
         "{}",
         changes[2]
     );
