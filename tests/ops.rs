@@ -11,24 +11,19 @@ use std::path::Path;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
-use support::fake_bot_api::{Chat, FakeBotApi, TOKEN};
+use support::fake_bot_api::{Chat, FakeBotApi};
 use support::members::JANE;
+use support::process;
 
 /// `herald run` on an empty events folder, with `extra` in its `bot.toml`.
 async fn herald_run(api: &FakeBotApi, dir: &Path, extra: &str) -> Child {
     std::fs::create_dir(dir.join("events")).unwrap();
     let config = dir.join("bot.toml");
     std::fs::write(&config, extra).unwrap();
-    let herald = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(["run", "--config"])
-        .arg(&config)
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", api.url())
-        .env_remove("RUST_LOG")
+    let herald = process::herald_run(&api.url(), &config)
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
     api.wait_for_calls("setMyCommands", 2).await;
@@ -133,13 +128,7 @@ async fn a_port_in_use_for_healthz_is_an_error_at_start() {
     let listen = taken.local_addr().unwrap();
     let config = dir.path().join("bot.toml");
     std::fs::write(&config, format!("[http]\nlisten = \"{listen}\"\n")).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(["run", "--config"])
-        .arg(&config)
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", api.url())
-        .env_remove("RUST_LOG")
-        .output();
+    let output = process::herald_run(&api.url(), &config).output();
     let output = tokio::time::timeout(Duration::from_secs(10), output)
         .await
         .expect("herald exits")
@@ -222,14 +211,8 @@ async fn a_state_file_locked_longer_than_catch_up_stops_herald_with_status_1() {
         ),
     )
     .unwrap();
-    let herald = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(["run", "--config"])
-        .arg(&config)
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", api.url())
-        .env_remove("RUST_LOG")
+    let herald = process::herald_run(&api.url(), &config)
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
     api.wait_for_calls("setMyCommands", 2).await;

@@ -11,9 +11,10 @@ use std::time::Duration;
 use chrono::{SecondsFormat, Utc};
 use herald::lang::Lang;
 use herald::store::Store;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
-use support::fake_bot_api::{Chat, FakeBotApi, TOKEN};
+use support::fake_bot_api::{Chat, FakeBotApi};
+use support::process;
 
 /// A site whose one event starts 2 h and `lead` seconds from now, with a
 /// single "2h" reminder: it falls due `lead` seconds after this call.
@@ -63,14 +64,9 @@ impl Site {
     }
 
     fn run(&self, api: &FakeBotApi) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_herald"))
-            .args(["run", "--config"])
-            .arg(self.config())
-            .env("TELOXIDE_TOKEN", TOKEN)
-            .env("TELOXIDE_API_URL", api.url())
+        process::herald_run(&api.url(), &self.config())
             .env("RUST_LOG", "herald=info")
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
             .spawn()
             .unwrap()
     }

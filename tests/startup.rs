@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use support::fake_bot_api::{FakeBotApi, TOKEN};
+use support::process;
 
 /// A folder with one good page, one broken page and a `bot.toml` serving
 /// two chats.
@@ -30,16 +31,9 @@ fn site() -> tempfile::TempDir {
 }
 
 fn herald_run(dir: &Path, api_url: &str) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    let mut command = process::herald_run(api_url, &dir.join("bot.toml"));
     command
-        .args(["run", "--config"])
-        .arg(dir.join("bot.toml"))
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", api_url)
         .env("RUST_LOG", "info")
-        .env_remove("HERALD_CONFIG")
-        .env_remove("HERALD_STATE")
-        .env_remove("HERALD_LOG_FORMAT")
         .env_remove("NO_COLOR")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

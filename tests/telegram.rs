@@ -17,6 +17,7 @@ use herald::telegram::{serve, BotApi, RunError};
 use support::fake_bot_api::{Chat, FakeBotApi, User, BOT_USERNAME, TOKEN};
 use support::logs::logs;
 use support::members::{JANE, ZHOU};
+use support::process;
 use support::running::{count_in, Running};
 
 const GROUP: Chat = Chat::Group(-1001234567890);
@@ -461,12 +462,8 @@ async fn herald_run_with_a_bad_token_exits_2() {
     std::fs::create_dir(dir.path().join("events")).unwrap();
     let config = dir.path().join("bot.toml");
     std::fs::write(&config, "").unwrap();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(["run", "--config"])
-        .arg(&config)
+    let output = process::herald_run(&api.url(), &config)
         .env("TELOXIDE_TOKEN", "bad-token-4711")
-        .env("TELOXIDE_API_URL", api.url())
-        .env_remove("RUST_LOG")
         .output();
     let output = tokio::time::timeout(Duration::from_secs(10), output)
         .await
@@ -492,13 +489,8 @@ async fn herald_run_stops_on_sigterm() {
     std::fs::create_dir(dir.path().join("events")).unwrap();
     let config = dir.path().join("bot.toml");
     std::fs::write(&config, "").unwrap();
-    let mut herald = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(["run", "--config"])
-        .arg(&config)
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", api.url())
+    let mut herald = process::herald_run(&api.url(), &config)
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
     api.wait_for_calls("setMyCommands", 2).await;

@@ -5,4 +5,5 @@
 pub mod fake_bot_api;
 pub mod logs;
 pub mod members;
+pub mod process;
 pub mod running;

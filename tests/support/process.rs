@@ -1,0 +1,23 @@
+//! The real `herald` binary as the end-to-end tests start it.
+
+use std::path::Path;
+
+use super::fake_bot_api::TOKEN;
+
+/// `herald run --config <config>` against the fake Bot API at `api_url`,
+/// with none of the test runner's own herald settings leaking in, killed if
+/// the test drops it. Callers add their log level and output pipes.
+pub fn herald_run(api_url: &str, config: &Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    command
+        .args(["run", "--config"])
+        .arg(config)
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", api_url)
+        .env_remove("RUST_LOG")
+        .env_remove("HERALD_CONFIG")
+        .env_remove("HERALD_STATE")
+        .env_remove("HERALD_LOG_FORMAT")
+        .kill_on_drop(true);
+    command
+}
