@@ -141,73 +141,44 @@ fn buttons_reach_the_second_page_of_events_and_its_agendas() {
     let stdout = text(&out.stdout);
     let replies = replies(&stdout);
     let reply = |i: usize| replies[i].1.as_str();
+    let opens = |i: usize, first: &str| {
+        assert!(reply(i).starts_with(first), "reply {i}: {stdout}");
+    };
+    let has = |i: usize, part: &str| assert!(reply(i).contains(part), "reply {i}: {stdout}");
 
     // Page 1: the first eight events, each with its agenda, 📅 and 🔔
     // buttons, then ▶ as the twenty-fifth button.
-    assert!(
-        reply(0).starts_with("Upcoming events (page 1/2)\n"),
-        "{stdout}"
-    );
-    assert!(reply(0).contains("Generated Meetup 7"), "{stdout}");
+    opens(0, "Upcoming events (page 1/2)\n");
+    has(0, "Generated Meetup 7");
     assert!(!reply(0).contains("Rust Shanghai"), "{stdout}");
-    assert!(reply(0).contains("(25) [▶]"), "{stdout}");
+    has(0, "(25) [▶]");
 
     // ▶ by its label: page 2, with the last two events and ◀.
-    let page_two = reply(1);
-    assert!(
-        page_two.starts_with("Upcoming events (page 2/2)\n"),
-        "{stdout}"
-    );
-    assert!(page_two.contains("Generated Meetup 8"), "{stdout}");
-    assert!(
-        page_two.contains("Rust Shanghai Meetup: Async in Production"),
-        "{stdout}"
-    );
-    assert!(!page_two.contains("Generated Meetup 7"), "{stdout}");
-    assert!(page_two.contains("(7) [◀]"), "{stdout}");
+    opens(1, "Upcoming events (page 2/2)\n");
+    has(1, "Generated Meetup 8");
+    has(1, "Rust Shanghai Meetup: Async in Production");
+    assert!(!reply(1).contains("Generated Meetup 7"), "{stdout}");
+    has(1, "(7) [◀]");
 
     // ◀ by its number goes back to page 1.
-    assert!(
-        reply(2).starts_with("Upcoming events (page 1/2)\n"),
-        "{stdout}"
-    );
+    opens(2, "Upcoming events (page 1/2)\n");
 
     // The first button of page 1 opens the first event's agenda.
-    assert!(
-        reply(3).starts_with("云原生社区 meetup 第三期杭州站\n"),
-        "{stdout}"
-    );
-    assert!(
-        reply(3).contains("Envoy 在阿里巴巴内部的落地实践"),
-        "{stdout}"
-    );
+    opens(3, "云原生社区 meetup 第三期杭州站\n");
+    has(3, "Envoy 在阿里巴巴内部的落地实践");
 
     // Again by number: ▶ is the twenty-fifth button, and page 2's fourth
     // button is the agenda of the Shanghai meetup.
-    assert!(
-        reply(5).starts_with("Upcoming events (page 2/2)\n"),
-        "{stdout}"
-    );
-    assert!(
-        reply(6).starts_with("Rust Shanghai Meetup: Async in Production\n"),
-        "{stdout}"
-    );
-    assert!(
-        reply(6).contains("Cancellation-safe services with tokio"),
-        "{stdout}"
-    );
+    opens(5, "Upcoming events (page 2/2)\n");
+    opens(6, "Rust Shanghai Meetup: Async in Production\n");
+    has(6, "Cancellation-safe services with tokio");
     // An agenda has a 🔔 under each talk to come, and pressing one follows
     // it for the console's member.
-    assert!(
-        reply(6).contains(
-            "(1) [🔔 Remind me · Welcome]\n(2) [🔔 Remind me · Cancellation-safe services]"
-        ),
-        "{stdout}"
+    has(
+        6,
+        "(1) [🔔 Remind me · Welcome]\n(2) [🔔 Remind me · Cancellation-safe services]",
     );
-    assert!(
-        reply(7).starts_with("🔔 Following Welcome: reminders come in private"),
-        "{stdout}"
-    );
+    opens(7, "🔔 Following Welcome: reminders come in private");
 }
 
 #[test]
