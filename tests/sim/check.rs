@@ -487,6 +487,15 @@ impl<'a> Judge<'a> {
             .then_some(from)
     }
 
+    /// The chats owed `kind`, due at `due` while `valid`, that never got
+    /// it, each with when herald first had the chance.
+    fn lost(&self, due: DateTime<Utc>, valid: &[Span], kind: &Kind) -> Vec<(i64, DateTime<Utc>)> {
+        Self::chats()
+            .filter_map(|chat| Some((chat, self.owed(chat, due, valid)?)))
+            .filter(|(chat, _)| !self.got(*chat, kind))
+            .collect()
+    }
+
     fn got(&self, chat: i64, kind: &Kind) -> bool {
         let any = |m: &Message| m.chat == chat && m.kind == *kind;
         self.messages.iter().any(any) || self.refused.iter().any(any)
@@ -513,26 +522,15 @@ impl<'a> Judge<'a> {
                 let live = self.spans(page, |s| s.live() && s.start == index);
                 for offset in &offsets {
                     let due = *start - *offset;
-                    for chat in Self::chats() {
-                        let kind = Kind::Reminder {
-                            page,
-                            start: *start,
-                            due,
-                        };
-                        if let Some(from) = self.owed(chat, due, &live) {
-                            if !self.got(chat, &kind) {
-                                missing.push((
-                                    chat,
-                                    due,
-                                    from,
-                                    format!(
-                                        "the {} reminder of {}",
-                                        humanize(*offset),
-                                        self.title(page)
-                                    ),
-                                ));
-                            }
-                        }
+                    let kind = Kind::Reminder {
+                        page,
+                        start: *start,
+                        due,
+                    };
+                    for (chat, from) in self.lost(due, &live, &kind) {
+                        let what =
+                            format!("the {} reminder of {}", humanize(*offset), self.title(page));
+                        missing.push((chat, due, from, what));
                     }
                 }
                 for talk in 0..super::history::TALKS.len() {
@@ -542,26 +540,16 @@ impl<'a> Judge<'a> {
                     let slot = *start + Duration::minutes(TALK_MINUTES * talk as i64);
                     for offset in &talk_offsets {
                         let due = slot - *offset;
-                        for chat in Self::chats() {
-                            let kind = Kind::Talk {
-                                page,
-                                talk,
-                                start: *start,
-                                due,
-                            };
-                            if let Some(from) = self.owed(chat, due, &with) {
-                                if !self.got(chat, &kind) {
-                                    missing.push((
-                                        chat,
-                                        due,
-                                        from,
-                                        format!(
-                                            "the talk reminder of {}",
-                                            talk_title(&spec.slug, talk)
-                                        ),
-                                    ));
-                                }
-                            }
+                        let kind = Kind::Talk {
+                            page,
+                            talk,
+                            start: *start,
+                            due,
+                        };
+                        for (chat, from) in self.lost(due, &with, &kind) {
+                            let what =
+                                format!("the talk reminder of {}", talk_title(&spec.slug, talk));
+                            missing.push((chat, due, from, what));
                         }
                     }
                 }
@@ -589,22 +577,14 @@ impl<'a> Judge<'a> {
                 continue;
             }
             let always = [(self.history.start, self.log.end + Duration::days(1))];
-            for chat in Self::chats() {
-                if let Some(from) = self.owed(chat, at, &always) {
-                    if !self.got(chat, &Kind::Digest { date }) {
-                        missing.push((chat, at, from, format!("the digest of {date}")));
-                    }
-                }
+            for (chat, from) in self.lost(at, &always, &Kind::Digest { date }) {
+                missing.push((chat, at, from, format!("the digest of {date}")));
             }
         }
         for &(marker, due) in &self.log.announcements {
             let always = [(self.history.start, self.log.end + Duration::days(1))];
-            for chat in Self::chats() {
-                if let Some(from) = self.owed(chat, due, &always) {
-                    if !self.got(chat, &Kind::Announcement { marker }) {
-                        missing.push((chat, due, from, format!("announcement ANN-{marker}")));
-                    }
-                }
+            for (chat, from) in self.lost(due, &always, &Kind::Announcement { marker }) {
+                missing.push((chat, due, from, format!("announcement ANN-{marker}")));
             }
         }
         for (chat, due, from, what) in missing {
