@@ -79,24 +79,27 @@ impl Library {
     /// warning: a deploy that swaps the folder must not empty the bot.
     pub fn reload(&self) -> Result<(), FolderError> {
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        let loaded = match load_dir_serving(&self.dir, &self.site, &pages.served()) {
+        let loaded = match load_dir_serving(&self.dir, &self.site, &pages.served) {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::warn!(
                     "{error}; keeping the {} loaded before in service until it is back",
-                    count(pages.events.len(), "event", "events")
+                    count(pages.served.len(), "event", "events")
                 );
                 return Err(error);
             }
         };
         let broken = loaded.broken();
         pages.broken = broken;
-        let news = pages.update(loaded);
+        let serving = self.catalog();
+        let (catalog, news) = pages.update(loaded, &serving);
+        drop(serving);
         log(&news);
-        self.current.send_replace(Arc::new(pages.catalog()));
-        metrics::gauge!("herald_pages_loaded").set(pages.events.len() as f64);
+        let events = catalog.events().len();
+        self.current.send_replace(Arc::new(catalog));
+        metrics::gauge!("herald_pages_loaded").set(events as f64);
         metrics::gauge!("herald_pages_broken").set(broken as f64);
-        tracing::debug!(events = pages.events.len(), broken, "events loaded");
+        tracing::debug!(events, broken, "events loaded");
         Ok(())
     }
 
@@ -192,26 +195,31 @@ async fn settle(changes: &mut mpsc::UnboundedReceiver<()>) {
 /// Every event in service, by the file it came from, and the diagnostics
 /// of the last load (so a reload logs only what is new).
 #[derive(Default)]
+/// What the last load found, beside the catalog it made. The events
+/// themselves are only in the catalog: one copy of each in service.
 struct Pages {
-    events: BTreeMap<PathBuf, Event>,
+    /// Each id in service and the file serving it, so a reload keeps it there.
+    served: Served,
     diagnostics: Vec<Diagnostic>,
     /// Pages with an error in the last load.
     broken: usize,
 }
 
 impl Pages {
-    /// Takes a fresh load. An event whose file (or folder) now has an error
-    /// stays as it was; one whose file is gone, or became a draft, goes.
-    /// Returns the diagnostics not reported by the previous load.
-    fn update(&mut self, loaded: Loaded) -> Vec<Diagnostic> {
+    /// Takes a fresh load over the catalog `serving`, and makes the next
+    /// catalog. An event whose file (or folder) now has an error stays as
+    /// it was; one whose file is gone, or became a draft, goes. Also returns
+    /// the diagnostics not reported by the previous load.
+    fn update(&mut self, loaded: Loaded, serving: &Catalog) -> (Catalog, Vec<Diagnostic>) {
         let broken: Vec<PathBuf> = loaded.errors().map(|d| d.file.clone()).collect();
         let mut events: BTreeMap<PathBuf, Event> = loaded
             .events
             .into_iter()
             .map(|event| (event.file.clone(), event))
             .collect();
-        for (file, event) in std::mem::take(&mut self.events) {
-            let kept = !events.contains_key(&file) && broken.iter().any(|b| file.starts_with(b));
+        for event in serving.events() {
+            let file = &event.file;
+            let kept = !events.contains_key(file) && broken.iter().any(|b| file.starts_with(b));
             if kept {
                 tracing::warn!(
                     file = %file.display(),
@@ -220,7 +228,7 @@ impl Pages {
                 // Its translations, standing alone while it is broken, are
                 // in that version already: one event, never two.
                 events.retain(|_, other| other.id != event.id);
-                events.insert(file, event);
+                events.insert(file.clone(), event.clone());
             }
         }
         let news = loaded
@@ -229,21 +237,12 @@ impl Pages {
             .filter(|d| !self.diagnostics.contains(d))
             .cloned()
             .collect();
-        self.events = events;
-        self.diagnostics = loaded.diagnostics;
-        news
-    }
-
-    fn catalog(&self) -> Catalog {
-        Catalog::new(self.events.values().cloned().collect())
-    }
-
-    /// Each id in service and the file serving it, so a reload keeps it there.
-    fn served(&self) -> Served {
-        self.events
+        self.served = events
             .values()
             .map(|event| (load::id_key(&event.id), event.file.clone()))
-            .collect()
+            .collect();
+        self.diagnostics = loaded.diagnostics;
+        (Catalog::new(events.into_values().collect()), news)
     }
 }
 
@@ -354,15 +353,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("broken.md"), "no front matter").unwrap();
         let mut pages = Pages::default();
-        assert_eq!(
-            pages
-                .update(load::load_dir(dir.path(), &site()).unwrap())
-                .len(),
-            1
-        );
-        assert!(pages
-            .update(load::load_dir(dir.path(), &site()).unwrap())
-            .is_empty());
+        let serving = Catalog::default();
+        let load = || load::load_dir(dir.path(), &site()).unwrap();
+        assert_eq!(pages.update(load(), &serving).1.len(), 1);
+        assert!(pages.update(load(), &serving).1.is_empty());
     }
 
     #[tokio::test]
