@@ -87,13 +87,81 @@ pub struct Telegram {
     pub webhook: Option<Webhook>,
 }
 
-/// A chat herald posts to without being asked.
+/// Where a post goes: a chat, and in a forum supergroup perhaps one of its
+/// topics. Its [`Display`](fmt::Display) (`-100…`, `@name`, `-100…/42`) is
+/// its key in the state file, so a target without a topic keeps the key it
+/// had before topics existed, and a topic is a target of its own: what it
+/// was told, and its subscription, are apart from its chat's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatTarget {
+pub struct ChatTarget {
+    pub chat: Chat,
+    /// The forum topic's `message_thread_id`; `None` posts to the chat
+    /// itself (a forum's General topic).
+    pub topic: Option<i32>,
+}
+
+/// A chat, by id or by public name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Chat {
     Id(i64),
     /// A public channel or group, always with its leading `@`, which is how
     /// the Bot API expects it as a `chat_id`.
     Username(String),
+}
+
+impl ChatTarget {
+    /// The chat with this id, no topic.
+    pub const fn id(id: i64) -> ChatTarget {
+        ChatTarget {
+            chat: Chat::Id(id),
+            topic: None,
+        }
+    }
+
+    /// The public chat `@name`, no topic.
+    pub fn username(name: impl Into<String>) -> ChatTarget {
+        Chat::Username(name.into()).into()
+    }
+
+    /// The same chat, in topic `topic`.
+    pub fn in_topic(self, topic: Option<i32>) -> ChatTarget {
+        ChatTarget { topic, ..self }
+    }
+
+    /// The numeric id, where the chat is named by one.
+    pub fn chat_id(&self) -> Option<i64> {
+        match self.chat {
+            Chat::Id(id) => Some(id),
+            Chat::Username(_) => None,
+        }
+    }
+}
+
+impl From<Chat> for ChatTarget {
+    fn from(chat: Chat) -> ChatTarget {
+        ChatTarget { chat, topic: None }
+    }
+}
+
+/// The inverse of `Display`, for keys read back from the state file. A key
+/// written by herald always reads back; anything else is taken as a name.
+impl FromStr for ChatTarget {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<ChatTarget, Self::Err> {
+        let (chat, topic) = match text.rsplit_once('/') {
+            Some((chat, topic)) => match topic.parse() {
+                Ok(topic) => (chat, Some(topic)),
+                Err(_) => (text, None),
+            },
+            None => (text, None),
+        };
+        let chat = match chat.parse() {
+            Ok(id) => Chat::Id(id),
+            Err(_) => Chat::Username(chat.to_string()),
+        };
+        Ok(ChatTarget { chat, topic })
+    }
 }
 
 /// Where Telegram delivers updates in webhook mode.
@@ -612,13 +680,13 @@ fn user_id(id: i64) -> Result<u64, String> {
     })
 }
 
-const CHAT_EXPECTED: &str =
-    "a chat id (a group or channel's is negative), or a channel username such as \"@rustlang\"";
+const CHAT_EXPECTED: &str = "a chat id (a group or channel's is negative), or a channel username \
+     such as \"@rustlang\", with a forum topic after a / where posts go to one (\"-100…/42\")";
 
 fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
     match value {
-        toml::Value::Integer(id) => chat_id(id),
-        toml::Value::String(text) => chat_text(text.trim()),
+        toml::Value::Integer(id) => chat_id(id).map(ChatTarget::from),
+        toml::Value::String(text) => target_text(text.trim()),
         other => Err(format!(
             "expected {CHAT_EXPECTED}, found a {}",
             other.type_str()
@@ -626,7 +694,25 @@ fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
     }
 }
 
-fn chat_id(id: i64) -> Result<ChatTarget, String> {
+/// `chat` or `chat/topic`.
+fn target_text(text: &str) -> Result<ChatTarget, String> {
+    let Some((chat, topic)) = text.split_once('/') else {
+        return chat_text(text).map(ChatTarget::from);
+    };
+    let chat = chat_text(chat.trim())?;
+    let topic = topic.trim();
+    match topic.parse::<i32>() {
+        Ok(topic) if topic > 1 => Ok(ChatTarget::from(chat).in_topic(Some(topic))),
+        _ => Err(format!(
+            "\"{topic}\" in \"{text}\" is not a forum topic: after the / comes the topic's \
+             message_thread_id, a whole number above 1 (the number after the chat in a link \
+             to a message in the topic, t.me/c/…/42/…); the General topic is the chat itself, \
+             so leave out the /"
+        )),
+    }
+}
+
+fn chat_id(id: i64) -> Result<Chat, String> {
     match id {
         0 => Err(format!("0 is not a chat id: expected {CHAT_EXPECTED}")),
         EXAMPLE_CHAT => Err(format!(
@@ -634,14 +720,14 @@ fn chat_id(id: i64) -> Result<ChatTarget, String> {
              put your own (forward a message from the chat to @userinfobot, or add the bot and \
              read its getUpdates), or leave chats = []"
         )),
-        id => Ok(ChatTarget::Id(id)),
+        id => Ok(Chat::Id(id)),
     }
 }
 
 /// A numeric id (even quoted), or a username with its `@`. A bare name is
 /// refused rather than guessed at: `"rustlang"` may be a typo'd id or a
 /// title, and the Bot API only takes `@rustlang`.
-fn chat_text(text: &str) -> Result<ChatTarget, String> {
+fn chat_text(text: &str) -> Result<Chat, String> {
     if let Ok(id) = text.parse() {
         return chat_id(id);
     }
@@ -653,7 +739,7 @@ fn chat_text(text: &str) -> Result<ChatTarget, String> {
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     match (valid, at) {
-        (true, true) => Ok(ChatTarget::Username(text.to_string())),
+        (true, true) => Ok(Chat::Username(text.to_string())),
         (true, false) => Err(format!(
             "\"{text}\" is not a chat: a public chat or channel is named with its @, so \
              write \"@{text}\"; a private group needs its numeric id"
@@ -665,11 +751,21 @@ fn chat_text(text: &str) -> Result<ChatTarget, String> {
     }
 }
 
-impl fmt::Display for ChatTarget {
+impl fmt::Display for Chat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ChatTarget::Id(id) => write!(f, "{id}"),
-            ChatTarget::Username(name) => f.write_str(name),
+            Chat::Id(id) => write!(f, "{id}"),
+            Chat::Username(name) => f.write_str(name),
+        }
+    }
+}
+
+impl fmt::Display for ChatTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.chat)?;
+        match self.topic {
+            Some(topic) => write!(f, "/{topic}"),
+            None => Ok(()),
         }
     }
 }
@@ -770,7 +866,7 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
             state: PathBuf::from("/srv/herald/herald.db"),
             telegram: Telegram {
                 admins: vec![42],
-                chats: vec![ChatTarget::Id(-1009876543210)],
+                chats: vec![ChatTarget::id(-1009876543210)],
                 ..Telegram::default()
             },
             ..Config::default()
@@ -963,13 +1059,57 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert_eq!(
             config.telegram.chats,
             [
-                ChatTarget::Id(-100123),
-                ChatTarget::Username("@rust_zh".into()),
-                ChatTarget::Id(-42),
+                ChatTarget::id(-100123),
+                ChatTarget::username("@rust_zh"),
+                ChatTarget::id(-42),
             ]
         );
         assert_eq!(config.telegram.chats[1].to_string(), "@rust_zh");
         assert_eq!(config.telegram.chats[0].to_string(), "-100123");
+    }
+
+    #[test]
+    fn a_target_may_name_a_forum_topic() {
+        let config =
+            parse("[telegram]\nchats = [-100123, \"-100123/42\", \"@community/7\"]").unwrap();
+        assert_eq!(
+            config.telegram.chats,
+            [
+                ChatTarget::id(-100123),
+                ChatTarget::id(-100123).in_topic(Some(42)),
+                ChatTarget::username("@community").in_topic(Some(7)),
+            ]
+        );
+        let keys: Vec<String> = config
+            .telegram
+            .chats
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        // A target without a topic keeps the key state files already hold.
+        assert_eq!(keys, ["-100123", "-100123/42", "@community/7"]);
+        for key in keys {
+            assert_eq!(key.parse::<ChatTarget>().unwrap().to_string(), key);
+        }
+    }
+
+    #[test]
+    fn a_bad_topic_is_refused_where_it_stands() {
+        for (target, says) in [
+            ("-100123/x", "\"x\" in \"-100123/x\" is not a forum topic"),
+            ("-100123/1", "the General topic is the chat itself"),
+            ("-100123/", "is not a forum topic"),
+            ("@ab/3", "\"@ab\" is not a channel username"),
+            ("rustlang/3", "write \"@rustlang\""),
+        ] {
+            let error = rejected(&format!("[telegram]\nchats = [-100,\n  \"{target}\"]\n"));
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:3:3: telegram.chats[1]: "),
+                "{target}: {text}"
+            );
+            assert!(text.contains(says), "{target}: {text}");
+        }
     }
 
     #[test]

@@ -123,7 +123,7 @@ enum Audience {
 impl Audience {
     fn new(chats: Vec<ChatTarget>) -> Audience {
         match chats.is_empty() {
-            true => Audience::NoneYet([ChatTarget::Id(0)]),
+            true => Audience::NoneYet([ChatTarget::id(0)]),
             false => Audience::Chats(chats),
         }
     }

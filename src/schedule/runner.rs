@@ -34,7 +34,7 @@ use super::private::is_private;
 use super::{announcement_posts, turn, Facts, Input, Memory, Post, Seen, What};
 use crate::clock::Clock;
 use crate::commands::{remind_button, Button};
-use crate::config::{ChatTarget, Config};
+use crate::config::{Chat, ChatTarget, Config};
 use crate::events::{Catalog, Event};
 use crate::health::{Condition, Health};
 use crate::lang::Lang;
@@ -125,6 +125,9 @@ pub struct Outgoing {
     /// Rows of inline buttons (a talk reminder's 🔔), on a post's last
     /// message, where a reader's eye ends.
     pub buttons: Vec<Vec<Button>>,
+    /// Sent without a sound (`disable_notification`): a reminder or notice
+    /// inside the target's quiet hours.
+    pub silent: bool,
 }
 
 /// How posts reach chats.
@@ -202,7 +205,7 @@ enum Write {
     },
     Seen(Vec<(String, Seen)>),
     Forget(ChatTarget),
-    Unsubscribe(i64),
+    Unsubscribe((i64, Option<i32>)),
     ForgetMember(i64),
     PlannedUntil(DateTime<Utc>),
 }
@@ -449,9 +452,12 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let from = planned.unwrap_or(first).min(now);
         let mut configured = Vec::new();
         for chat in &self.config.telegram.chats {
-            let chat = match chat {
-                ChatTarget::Username(name) => self.chat_key(chat, name).await?,
-                ChatTarget::Id(_) => chat.clone(),
+            let chat = match &chat.chat {
+                Chat::Username(name) => {
+                    let whole = ChatTarget::from(chat.chat.clone());
+                    self.chat_key(&whole, name).await?.in_topic(chat.topic)
+                }
+                Chat::Id(_) => chat.clone(),
             };
             if !configured.contains(&chat) {
                 configured.push(chat);
@@ -489,7 +495,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             chat.clone()
         } else {
             match self.deliver.resolve(chat).await {
-                Some(id) => ChatTarget::Id(id),
+                Some(id) => ChatTarget::id(id),
                 None => return Ok(chat.clone()),
             }
         };
@@ -588,7 +594,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let mut followers = call(&self.store, |s| s.followers()).await?;
         followers
             .members
-            .retain(|f| !state.gone.contains(&ChatTarget::Id(f.member)));
+            .retain(|f| !state.gone.contains(&ChatTarget::id(f.member)));
         let schedule = &self.config.schedule;
         let planned = turn(&Input {
             events: state.catalog.events(),
@@ -846,11 +852,12 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             return Ok(());
         }
         tracing::warn!(%chat, %reason, "chat unreachable: it is unsubscribed and gets no more posts");
-        if let ChatTarget::Id(id) = chat {
-            self.write(state, Write::Unsubscribe(*id)).await?;
+        if let Chat::Id(id) = chat.chat {
+            self.write(state, Write::Unsubscribe((id, chat.topic)))
+                .await?;
             // A member who blocked herald is forgotten, as `/forget` would.
             if super::private::is_private(chat) {
-                self.write(state, Write::ForgetMember(*id)).await?;
+                self.write(state, Write::ForgetMember(id)).await?;
             }
         }
         state.memory.forget_chat(chat);
@@ -882,6 +889,7 @@ fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz) -> Vec<Outgoing
         .map(|(n, html)| Outgoing {
             html,
             pin: post.pin() && n == 0,
+            silent: false,
             buttons: match (&buttons, n == last) {
                 (Some(button), true) => vec![vec![button.clone()]],
                 _ => Vec::new(),

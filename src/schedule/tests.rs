@@ -11,7 +11,7 @@ use super::*;
 use crate::config::{ChatTarget, Config};
 use crate::events::{parse, Event, Parsed};
 
-const CHATS: [ChatTarget; 2] = [ChatTarget::Id(-100), ChatTarget::Id(42)];
+const CHATS: [ChatTarget; 2] = [ChatTarget::id(-100), ChatTarget::id(42)];
 
 fn config(zone: &str, extra: &str) -> Config {
     let src = format!(
@@ -793,7 +793,7 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
     let mut sim = Sim::new(config, events, at("2024-05-18T08:00:00+08:00"));
     sim.run_until(at("2024-05-18T12:20:00+08:00"));
     assert_eq!(sim.log(&CHATS[0]), ["05-18 12:00 reminder 2h"]);
-    let joined = [CHATS[0].clone(), CHATS[1].clone(), ChatTarget::Id(7)];
+    let joined = [CHATS[0].clone(), CHATS[1].clone(), ChatTarget::id(7)];
     let posts = plan(&Input {
         events: &sim.events,
         schedule: &sim.config.schedule,
@@ -829,7 +829,7 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
 }
 
 /// The member who follows, in the scenarios of private reminders.
-const MEMBER: ChatTarget = ChatTarget::Id(7);
+const MEMBER: ChatTarget = ChatTarget::id(7);
 
 fn following(follows: Vec<crate::events::ids::Target>, lead: Option<&str>) -> Followers {
     Followers {

@@ -391,7 +391,7 @@ mod tests {
         );
         let owed = store.owed_announcements().unwrap();
         assert_eq!(owed.len(), 1);
-        let chats = [ChatTarget::Id(-1), ChatTarget::Username("@chan".into())];
+        let chats = [ChatTarget::id(-1), ChatTarget::username("@chan")];
         let posts: Vec<Post> = announcement_posts(&owed[0], &chats);
         store
             .record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now)

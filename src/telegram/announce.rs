@@ -106,9 +106,9 @@ impl Herald {
             Pressed::Shows { here, preview } => {
                 answered(bot, answer).await?;
                 if let Some(((chat, message), reply)) = preview {
-                    edit(bot, ChatId(chat), MessageId(message), &reply).await?;
+                    edit(bot, ChatId(chat).into(), MessageId(message), &reply).await?;
                 }
-                edit(bot, chat, shown.id(), &here).await
+                edit(bot, chat.into(), shown.id(), &here).await
             }
         }
     }
