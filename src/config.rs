@@ -10,6 +10,7 @@
 //! The bot token is deliberately not part of the file: it comes from the
 //! environment (`TELOXIDE_TOKEN`), so the file can be committed and shared.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -18,6 +19,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use chrono::NaiveTime;
 use chrono_tz::Tz;
 use cron::TimeUnitSpec;
 use serde::Deserialize;
@@ -56,6 +58,13 @@ pub struct Config {
     pub site_url: Option<url::Url>,
     pub telegram: Telegram,
     pub schedule: Schedule,
+    pub routes: Routes,
+    /// `[posts]`: how every target is posted to, unless `chat` says
+    /// otherwise for it.
+    pub posts: Posts,
+    /// `[chat."<target>"]`: each table's target and its `[posts]` with the
+    /// table's keys set over it.
+    pub chat: Vec<(ChatTarget, Posts)>,
     /// What herald works with but was probably not meant, for `herald check`.
     pub warnings: Vec<ConfigWarning>,
     pub http: Http,
@@ -161,6 +170,74 @@ impl FromStr for ChatTarget {
             Err(_) => Chat::Username(chat.to_string()),
         };
         Ok(ChatTarget { chat, topic })
+    }
+}
+
+/// The kinds of post `[routes]` may send to some of `chats` only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Digest,
+    /// Event and talk reminders.
+    Reminders,
+    Announcements,
+}
+
+/// `[routes]`: which of `chats` get which kind of post. A kind not named
+/// goes to every one of them; chats that subscribed get every kind, as
+/// they asked for herald's posts, not for some.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Routes {
+    pub digest: Option<Vec<ChatTarget>>,
+    pub reminders: Option<Vec<ChatTarget>>,
+    pub announcements: Option<Vec<ChatTarget>>,
+}
+
+impl Routes {
+    /// The targets `kind` is limited to, if it is.
+    pub fn of(&self, kind: Kind) -> Option<&[ChatTarget]> {
+        match kind {
+            Kind::Digest => self.digest.as_deref(),
+            Kind::Reminders => self.reminders.as_deref(),
+            Kind::Announcements => self.announcements.as_deref(),
+        }
+    }
+}
+
+/// The `[posts]` keys, which a `[chat."<target>"]` table may set for one
+/// target. A key is one field here, one in `RawPosts`, and one line in
+/// `Source::posts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Posts {
+    pub quiet_hours: Option<QuietHours>,
+}
+
+/// A daily stretch of wall-clock time in `timezone` when herald keeps
+/// quiet: digests and announcements wait for its end, reminders go out
+/// on time without a sound. It may wrap past midnight (`22:00-08:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl QuietHours {
+    /// Whether `time` falls inside: from `start` up to, not at, `end`.
+    pub fn contains(&self, time: NaiveTime) -> bool {
+        match self.start < self.end {
+            true => self.start <= time && time < self.end,
+            false => time >= self.start || time < self.end,
+        }
+    }
+}
+
+impl fmt::Display for QuietHours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
     }
 }
 
@@ -285,6 +362,9 @@ impl Default for Config {
             site_url: None,
             telegram: Telegram::default(),
             schedule: Schedule::default(),
+            routes: Routes::default(),
+            posts: Posts::default(),
+            chat: Vec::new(),
             http: Http::default(),
             warnings: Vec::new(),
         }
@@ -340,6 +420,11 @@ impl Config {
         let defaults = Config::default();
         let base = path.parent().unwrap_or(Path::new(""));
         let mut warnings = Vec::new();
+        let telegram = file.telegram(raw.telegram)?;
+        let routes = file.routes(raw.routes, &telegram.chats)?;
+        let posts = file.posts("posts", raw.posts, &Posts::default())?;
+        let chat = file.chat_tables(raw.chat, &posts, &telegram.chats, &mut warnings)?;
+        file.unknown_post_keys(&mut warnings)?;
         Ok(Config {
             timezone: file
                 .optional("timezone", raw.timezone, timezone)?
@@ -356,14 +441,26 @@ impl Config {
                     .unwrap_or(defaults.state),
             ),
             site_url: file.optional("site_url", raw.site_url, site_url)?,
-            telegram: file.telegram(raw.telegram)?,
             schedule: file.schedule(raw.schedule, &mut warnings)?,
+            telegram,
+            routes,
+            posts,
+            chat,
             http: Http {
                 listen: file.optional("http.listen", raw.http.listen, listen_address)?,
                 public_url: file.optional("http.public_url", raw.http.public_url, site_url)?,
             },
             warnings,
         })
+    }
+
+    /// The `[posts]` settings of `target`: its `[chat."…"]` table's, or
+    /// else `[posts]`.
+    pub fn posts_for(&self, target: &ChatTarget) -> &Posts {
+        self.chat
+            .iter()
+            .find(|(chat, _)| chat == target)
+            .map_or(&self.posts, |(_, posts)| posts)
     }
 
     /// How the event pages are read: what every page of the site shares.
@@ -388,6 +485,28 @@ struct RawConfig {
     telegram: RawTelegram,
     schedule: RawSchedule,
     http: RawHttp,
+    routes: RawRoutes,
+    posts: RawPosts,
+    /// `[chat."<target>"]` tables.
+    chat: BTreeMap<Spanned<String>, RawPosts>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "a [routes] table")]
+struct RawRoutes {
+    digest: Option<Spanned<toml::Value>>,
+    reminders: Option<Spanned<toml::Value>>,
+    announcements: Option<Spanned<toml::Value>>,
+}
+
+/// Unknown keys are let through here and found by their place in the file
+/// instead (`Source::unknown_post_keys`): one in `[posts]` is an error as
+/// anywhere else, one in a `[chat."…"]` table a warning, since such a
+/// table may be written for a herald that knows more keys.
+#[derive(Deserialize, Default)]
+#[serde(default, expecting = "a table of [posts] keys")]
+struct RawPosts {
+    quiet_hours: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -579,6 +698,131 @@ impl Source<'_> {
 }
 
 impl Source<'_> {
+    /// `[routes]`: each a target or a list of them, every one of `chats`.
+    fn routes(&self, raw: RawRoutes, chats: &[ChatTarget]) -> Result<Routes, ConfigError> {
+        let route = |key: &str, value: Option<Spanned<toml::Value>>| {
+            value
+                .map(|value| self.route(&format!("routes.{key}"), value, chats))
+                .transpose()
+        };
+        Ok(Routes {
+            digest: route("digest", raw.digest)?,
+            reminders: route("reminders", raw.reminders)?,
+            announcements: route("announcements", raw.announcements)?,
+        })
+    }
+
+    /// A route names targets of `chats` only: a route chooses among the
+    /// chats herald posts to, so a target it alone named would be a chat
+    /// nobody listed (most likely a typo of one that is).
+    fn route(
+        &self,
+        key: &str,
+        value: Spanned<toml::Value>,
+        chats: &[ChatTarget],
+    ) -> Result<Vec<ChatTarget>, ConfigError> {
+        let span = value.span();
+        let targets = match value.into_inner() {
+            toml::Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    chat_target(item).map_err(|message| (format!("{key}[{index}]"), message))
+                })
+                .collect::<Result<Vec<_>, _>>(),
+            one => chat_target(one)
+                .map(|target| vec![target])
+                .map_err(|message| (key.to_string(), message)),
+        }
+        .map_err(|(key, message)| self.error(&key, Some(span.clone()), message))?;
+        match targets.iter().find(|target| !chats.contains(target)) {
+            Some(stray) => Err(self.error(
+                key,
+                Some(span),
+                format!(
+                    "\"{stray}\" is not one of [telegram] chats: a route sends a kind of post \
+                     to some of them, so add it to chats (or fix the route to name one)"
+                ),
+            )),
+            None => Ok(targets),
+        }
+    }
+
+    /// `[posts]` keys, each over `base` where set: `[posts]` over the
+    /// defaults, a `[chat."…"]` table over `[posts]`.
+    fn posts(&self, table: &str, raw: RawPosts, base: &Posts) -> Result<Posts, ConfigError> {
+        let key = |name: &str| format!("{table}.{name}");
+        Ok(Posts {
+            quiet_hours: match raw.quiet_hours {
+                Some(value) => Some(self.check(&key("quiet_hours"), value, quiet_hours)?),
+                None => base.quiet_hours,
+            },
+        })
+    }
+
+    /// `[chat."<target>"]` tables: a target that is not a target is an
+    /// error; one herald does not post to (not in `chats`) is a warning,
+    /// since it may be a chat that subscribes.
+    fn chat_tables(
+        &self,
+        tables: BTreeMap<Spanned<String>, RawPosts>,
+        posts: &Posts,
+        chats: &[ChatTarget],
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<Vec<(ChatTarget, Posts)>, ConfigError> {
+        let mut out = Vec::new();
+        for (name, raw) in tables {
+            let span = name.span();
+            let table = format!("chat.\"{}\"", name.get_ref());
+            let target = self.check(&table, name, |name| target_text(name.trim()))?;
+            if !chats.contains(&target) {
+                warnings.push(self.warning(
+                    &table,
+                    span.start,
+                    format!(
+                        "\"{target}\" is not one of [telegram] chats: these settings apply \
+                         only if it subscribes"
+                    ),
+                ));
+            }
+            out.push((target, self.posts(&table, raw, posts)?));
+        }
+        Ok(out)
+    }
+
+    /// Keys the `[posts]` tables do not have: an error in `[posts]`, a
+    /// warning in a `[chat."…"]` table.
+    fn unknown_post_keys(&self, warnings: &mut Vec<ConfigWarning>) -> Result<(), ConfigError> {
+        for (start, key) in keys::keys(self.text) {
+            let Some((table, name)) = key.rsplit_once('.') else {
+                continue;
+            };
+            if POSTS_KEYS.contains(&name) || name.contains('[') {
+                continue;
+            }
+            let message = format!(
+                "unknown key `{name}`: the keys of [posts] are {}",
+                POSTS_KEYS.join(", ")
+            );
+            if table == "posts" {
+                return Err(self.error(&key, Some(start..start), message));
+            }
+            if table.starts_with("chat.") && !table["chat.".len()..].contains('.') {
+                warnings.push(self.warning(&key, start, message));
+            }
+        }
+        Ok(())
+    }
+
+    fn warning(&self, key: &str, offset: usize, message: String) -> ConfigWarning {
+        ConfigWarning {
+            file: self.path.to_path_buf(),
+            position: Some(self.position(offset)),
+            key: key.to_string(),
+            message,
+        }
+    }
+
     /// Reminder offsets, each once: `"1h"` and `"60m"` are one reminder,
     /// kept at its first place, and the repeat is a warning naming its key.
     fn offsets(
@@ -606,6 +850,27 @@ impl Source<'_> {
             }
         }
         Ok(offsets.into_iter().map(|(offset, ..)| offset).collect())
+    }
+}
+
+/// The keys of `RawPosts`, for naming the unknown ones.
+const POSTS_KEYS: &[&str] = &["quiet_hours"];
+
+/// `"22:00-08:00"`: two times of day, which may wrap past midnight.
+fn quiet_hours(text: String) -> Result<QuietHours, String> {
+    let expected = "write from-to as two times of day in `timezone`, such as \"22:00-08:00\" \
+                    (it may wrap past midnight)";
+    let time = |part: &str| NaiveTime::parse_from_str(part.trim(), "%H:%M").ok();
+    let Some((start, end)) = text.split_once('-') else {
+        return Err(format!("\"{text}\" is not quiet hours: {expected}"));
+    };
+    match (time(start), time(end)) {
+        (Some(start), Some(end)) if start != end => Ok(QuietHours { start, end }),
+        (Some(_), Some(_)) => Err(format!(
+            "\"{text}\" starts and ends at the same time, so it is never or always quiet: \
+             {expected}, or leave quiet_hours out"
+        )),
+        _ => Err(format!("\"{text}\" is not quiet hours: {expected}")),
     }
 }
 
@@ -1110,6 +1375,114 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
             );
             assert!(text.contains(says), "{target}: {text}");
         }
+    }
+
+    const TOPICS: &str = "[telegram]\nchats = [-100, \"-100/3\", \"@community/7\"]\n";
+
+    #[test]
+    fn routes_take_a_target_or_a_list_of_chats() {
+        let config = parse(&format!(
+            "{TOPICS}[routes]\ndigest = \"-100/3\"\nannouncements = [-100, \"@community/7\"]\n"
+        ))
+        .unwrap();
+        let topic = |chat: ChatTarget, id| chat.in_topic(Some(id));
+        assert_eq!(
+            config.routes,
+            Routes {
+                digest: Some(vec![topic(ChatTarget::id(-100), 3)]),
+                reminders: None,
+                announcements: Some(vec![
+                    ChatTarget::id(-100),
+                    topic(ChatTarget::username("@community"), 7)
+                ]),
+            }
+        );
+    }
+
+    #[test]
+    fn a_route_to_a_chat_not_in_chats_is_refused_where_it_stands() {
+        let error = rejected(&format!("{TOPICS}[routes]\nreminders = \"-100/5\"\n"));
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:4:13: routes.reminders: \"-100/5\" is not one of [telegram] \
+             chats: a route sends a kind of post to some of them, so add it to chats (or fix \
+             the route to name one)"
+        );
+        let error = rejected(&format!("{TOPICS}[routes]\ndigest = [-100, \"x/3\"]\n"));
+        assert_eq!(error.key(), Some("routes.digest[1]"), "{error}");
+        let error = rejected(&format!("{TOPICS}[routes]\nnotices = -100\n"));
+        assert_eq!(error.key(), Some("routes.notices"), "{error}");
+    }
+
+    #[test]
+    fn quiet_hours_are_two_times_of_day() {
+        let quiet = |value: &str| parse(&format!("[posts]\nquiet_hours = \"{value}\"\n"));
+        let hours = quiet("22:00-08:00").unwrap().posts.quiet_hours.unwrap();
+        assert_eq!(hours.to_string(), "22:00-08:00");
+        let time = |text| NaiveTime::parse_from_str(text, "%H:%M").unwrap();
+        assert!(hours.contains(time("23:59")) && hours.contains(time("07:59")));
+        assert!(!hours.contains(time("08:00")) && !hours.contains(time("21:59")));
+        for (bad, says) in [
+            ("22:00", "is not quiet hours"),
+            ("25:00-08:00", "is not quiet hours"),
+            ("10pm-8am", "such as \"22:00-08:00\""),
+            ("08:00-08:00", "never or always quiet"),
+        ] {
+            let error = quiet(bad).unwrap_err();
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:2:15: posts.quiet_hours: "),
+                "{text}"
+            );
+            assert!(text.contains(says), "{bad}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_chat_table_sets_posts_keys_for_one_target() {
+        let config = parse(&format!(
+            "{TOPICS}[posts]\nquiet_hours = \"22:00-08:00\"\n\
+             [chat.\"-100/3\"]\nquiet_hours = \"23:00-07:00\"\n[chat.\"@community/7\"]\n"
+        ))
+        .unwrap();
+        let hours =
+            |target: &ChatTarget| config.posts_for(target).quiet_hours.map(|q| q.to_string());
+        let topic = ChatTarget::id(-100).in_topic(Some(3));
+        assert_eq!(hours(&topic).as_deref(), Some("23:00-07:00"));
+        assert_eq!(hours(&ChatTarget::id(-100)).as_deref(), Some("22:00-08:00"));
+        let community = ChatTarget::username("@community").in_topic(Some(7));
+        assert_eq!(
+            hours(&community).as_deref(),
+            Some("22:00-08:00"),
+            "a key the table leaves out is [posts]'"
+        );
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    }
+
+    #[test]
+    fn unknown_chat_targets_and_keys_are_warned_of() {
+        let config = parse(&format!(
+            "{TOPICS}[chat.\"-200\"]\nquiet_hours = \"23:00-07:00\"\n[chat.\"-100/3\"]\nlive_cards = true\n"
+        ))
+        .unwrap();
+        let warnings: Vec<String> = config.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "/srv/herald/bot.toml:3:7: warning: chat.\"-200\": \"-200\" is not one of \
+                 [telegram] chats: these settings apply only if it subscribes",
+                "/srv/herald/bot.toml:6:1: warning: chat.-100/3.live_cards: unknown key \
+                 `live_cards`: the keys of [posts] are quiet_hours",
+            ]
+        );
+        let error = rejected("[posts]\nquite_hours = \"23:00-07:00\"\n");
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:1: posts.quite_hours: unknown key `quite_hours`: the keys \
+             of [posts] are quiet_hours"
+        );
+        let error = rejected("[chat.\"nobody\"]\n");
+        assert!(error.to_string().contains("write \"@nobody\""), "{error}");
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     let (mut memory, chats, languages) = remembered(config)?;
     let audience = Audience::new(chats);
     memory.observe(&loaded.events, now);
+    let rules = crate::schedule::Rules::new(config, ChatTarget::clone);
     let input = Input {
+        rules: &rules,
         events: &loaded.events,
         schedule: &config.schedule,
         tz: config.timezone,

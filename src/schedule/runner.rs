@@ -31,7 +31,7 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 
 use super::private::is_private;
-use super::{announcement_posts, turn, Facts, Input, Memory, Post, Seen, What};
+use super::{announcement_posts, turn, Facts, Input, Memory, Post, Rules, Seen, What};
 use crate::clock::Clock;
 use crate::commands::{remind_button, Button};
 use crate::config::{Chat, ChatTarget, Config};
@@ -243,6 +243,8 @@ struct State {
     /// The pages' sender is gone (nothing more will change).
     catalog_closed: bool,
     configured: Vec<ChatTarget>,
+    /// `[routes]` and `[posts]` for the targets as posted to.
+    rules: Rules,
     /// The chats whose language is known (their subscriber's), as of this
     /// turn; the others get `language` from `bot.toml`.
     languages: HashMap<ChatTarget, Lang>,
@@ -451,24 +453,30 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let first = now - self.config.schedule.catch_up.to_chrono();
         let from = planned.unwrap_or(first).min(now);
         let mut configured = Vec::new();
+        let mut keys = HashMap::new();
         for chat in &self.config.telegram.chats {
-            let chat = match &chat.chat {
+            let key = match &chat.chat {
                 Chat::Username(name) => {
                     let whole = ChatTarget::from(chat.chat.clone());
                     self.chat_key(&whole, name).await?.in_topic(chat.topic)
                 }
                 Chat::Id(_) => chat.clone(),
             };
-            if !configured.contains(&chat) {
-                configured.push(chat);
+            keys.insert(chat.clone(), key.clone());
+            if !configured.contains(&key) {
+                configured.push(key);
             }
         }
+        let rules = Rules::new(&self.config, |target| {
+            keys.get(target).cloned().unwrap_or_else(|| target.clone())
+        });
         Ok(State {
             memory,
             from,
             catalog: self.catalog.borrow().clone(),
             catalog_closed: false,
             configured,
+            rules,
             languages: HashMap::new(),
             gone: HashSet::new(),
             failures: HashMap::new(),
@@ -602,6 +610,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             tz: self.config.timezone,
             chats: &chats,
             followers: &followers,
+            rules: &state.rules,
             memory: &state.memory,
             now,
             from: state.from,
@@ -668,7 +677,9 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let events = catalog.events();
         let lang = state.languages.get(&post.chat).copied();
         let lang = lang.unwrap_or(self.config.language);
-        let messages = outgoing(post, events, lang, self.config.timezone);
+        let zone = self.config.timezone;
+        let silent = state.rules.quiet(&post.chat, self.clock.now(), zone);
+        let messages = outgoing(post, events, lang, zone, silent);
         if messages.is_empty() {
             return Ok(Sent::Done);
         }
@@ -823,7 +834,8 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         if let Some(announcement) = owed.cloned() {
             loop {
                 let chats = self.chats(&state).await?;
-                let mut posts = announcement_posts(&announcement, &chats);
+                let tz = self.config.timezone;
+                let mut posts = announcement_posts(&announcement, &chats, &state.rules, tz);
                 posts.retain(|post| !state.memory.done.contains(&post.key));
                 let mut left = false;
                 for post in &posts {
@@ -879,7 +891,7 @@ enum Sent {
 /// A post's messages as its chat will see them. A talk reminder carries
 /// the talk's 🔔, so a member in the group can follow it from there; in the
 /// follower's own chat it shows as followed, and undoes.
-fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz) -> Vec<Outgoing> {
+fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz, silent: bool) -> Vec<Outgoing> {
     let texts = render::post(post, events, lang, zone);
     let last = texts.len().saturating_sub(1);
     let buttons = reminder_button(post, events, lang);
@@ -889,7 +901,7 @@ fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz) -> Vec<Outgoing
         .map(|(n, html)| Outgoing {
             html,
             pin: post.pin() && n == 0,
-            silent: false,
+            silent,
             buttons: match (&buttons, n == last) {
                 (Some(button), true) => vec![vec![button.clone()]],
                 _ => Vec::new(),

@@ -392,7 +392,8 @@ mod tests {
         let owed = store.owed_announcements().unwrap();
         assert_eq!(owed.len(), 1);
         let chats = [ChatTarget::id(-1), ChatTarget::username("@chan")];
-        let posts: Vec<Post> = announcement_posts(&owed[0], &chats);
+        let posts: Vec<Post> =
+            announcement_posts(&owed[0], &chats, &Default::default(), chrono_tz::UTC);
         store
             .record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now)
             .unwrap();
