@@ -454,15 +454,6 @@ impl Config {
         })
     }
 
-    /// The `[posts]` settings of `target`: its `[chat."…"]` table's, or
-    /// else `[posts]`.
-    pub fn posts_for(&self, target: &ChatTarget) -> &Posts {
-        self.chat
-            .iter()
-            .find(|(chat, _)| chat == target)
-            .map_or(&self.posts, |(_, posts)| posts)
-    }
-
     /// How the event pages are read: what every page of the site shares.
     pub fn site(&self) -> crate::events::load::Site {
         crate::events::load::Site {
@@ -1445,8 +1436,11 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
              [chat.\"-100/3\"]\nquiet_hours = \"23:00-07:00\"\n[chat.\"@community/7\"]\n"
         ))
         .unwrap();
-        let hours =
-            |target: &ChatTarget| config.posts_for(target).quiet_hours.map(|q| q.to_string());
+        let hours = |target: &ChatTarget| {
+            let table = config.chat.iter().find(|(chat, _)| chat == target);
+            let posts = table.map_or(&config.posts, |(_, posts)| posts);
+            posts.quiet_hours.map(|q| q.to_string())
+        };
         let topic = ChatTarget::id(-100).in_topic(Some(3));
         assert_eq!(hours(&topic).as_deref(), Some("23:00-07:00"));
         assert_eq!(hours(&ChatTarget::id(-100)).as_deref(), Some("22:00-08:00"));

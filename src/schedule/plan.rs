@@ -207,7 +207,9 @@ impl Rules {
         }
     }
 
-    fn posts(&self, target: &ChatTarget) -> &Posts {
+    /// `target`'s `[posts]` settings: its `[chat."…"]` table's, or else
+    /// `[posts]`.
+    pub fn posts(&self, target: &ChatTarget) -> &Posts {
         self.chat.get(target).unwrap_or(&self.posts)
     }
 

@@ -39,6 +39,8 @@ pub(super) struct Herald {
     pub admins: Vec<u64>,
     /// `telegram.chats`: posted to besides subscribers.
     pub chats: Vec<ChatTarget>,
+    /// `[routes]`: an announcement's preview counts the chats it goes to.
+    pub rules: crate::schedule::Rules,
     /// What calendar entries are written from.
     pub site: calendar::Site,
     /// Group and channel titles already in the state file, so a title is
