@@ -141,3 +141,41 @@ async fn a_question_in_a_topic_is_answered_and_subscribed_there() {
         .collect();
     assert_eq!(topics, [(FORUM, Some(9))], "the topic, not the whole forum");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_announcement_goes_to_the_topic_its_route_names() {
+    const ORGANIZER: support::fake_bot_api::User = support::fake_bot_api::User {
+        id: 7001,
+        first_name: "Olga",
+        language: Some("en"),
+    };
+    let src = format!(
+        "timezone = \"UTC\"\nlanguage = \"en\"\n\
+         [telegram]\nadmins = [{}]\nchats = [{FORUM}, \"{FORUM}/3\"]\n\
+         [routes]\nannouncements = \"{FORUM}/3\"\n\
+         [schedule]\ndigest = \"0 0 10 1 1 *\"\nreminders = []\ntalk_reminders = []\n",
+        ORGANIZER.id
+    );
+    let bot = Running::start_with(&[], from_toml(src)).await;
+    let desk = Chat::Private(ORGANIZER.id);
+    bot.api
+        .send_text(desk, &ORGANIZER, "/announce Doors open at 19:00");
+    let preview = bot.api.wait_for_messages(desk, 2).await;
+    let controls = &preview[1];
+    assert!(
+        controls.html.contains("goes to 1 chat"),
+        "{}",
+        controls.html
+    );
+    let (_, send) = controls
+        .buttons()
+        .into_iter()
+        .find(|(label, _)| label.contains("Send"))
+        .expect("a Send button");
+    bot.api.press_button(&ORGANIZER, controls, &send);
+    let posted = bot.api.wait_for_messages(GROUP, 1).await.remove(0);
+    assert_eq!(posted.html, "Doors open at 19:00");
+    assert_eq!(posted.topic(), Some(3), "into the routed topic");
+    let (api, _dir) = bot.stop().await;
+    assert_eq!(sent_to(&api, GROUP).len(), 1, "the chat itself gets none");
+}
