@@ -43,7 +43,7 @@ fn config(dir: &std::path::Path, chats: usize) -> Config {
                reminders = [\"2h\"]\ntalk_reminders = []\ncatch_up = \"1h\"\n";
     let mut config = Config::parse(&dir.join("bot.toml"), src).unwrap();
     config.telegram.chats = (1..=chats as i64)
-        .map(|n| ChatTarget::Id(-1_000_000 - n))
+        .map(|n| ChatTarget::id(-1_000_000 - n))
         .collect();
     config
 }

@@ -76,7 +76,7 @@ fn events() -> Vec<Event> {
 fn bench_turn(c: &mut Criterion) {
     let config = Config::parse(Path::new("bot.toml"), "timezone = \"Asia/Shanghai\"\n").unwrap();
     let events = events();
-    let chats: Vec<ChatTarget> = (1..=CHATS).map(|id| ChatTarget::Id(-id)).collect();
+    let chats: Vec<ChatTarget> = (1..=CHATS).map(|id| ChatTarget::id(-id)).collect();
     // The middle of the calendar: some events past, some ahead.
     let middle = events[EVENTS / 2].start.expect("bench pages are dated");
     let now: DateTime<Utc> = middle.with_timezone(&Utc) - Duration::days(3);
@@ -94,6 +94,7 @@ fn bench_turn(c: &mut Criterion) {
         tz: config.timezone,
         chats: &chats,
         followers: &herald::schedule::Followers::default(),
+        rules: &herald::schedule::Rules::default(),
         memory: &memory,
         now,
         from: now - Duration::minutes(10),

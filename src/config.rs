@@ -10,6 +10,7 @@
 //! The bot token is deliberately not part of the file: it comes from the
 //! environment (`TELOXIDE_TOKEN`), so the file can be committed and shared.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -18,6 +19,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use chrono::NaiveTime;
 use chrono_tz::Tz;
 use cron::TimeUnitSpec;
 use serde::Deserialize;
@@ -56,6 +58,13 @@ pub struct Config {
     pub site_url: Option<url::Url>,
     pub telegram: Telegram,
     pub schedule: Schedule,
+    pub routes: Routes,
+    /// `[posts]`: how every target is posted to, unless `chat` says
+    /// otherwise for it.
+    pub posts: Posts,
+    /// `[chat."<target>"]`: each table's target and its `[posts]` with the
+    /// table's keys set over it.
+    pub chat: Vec<(ChatTarget, Posts)>,
     /// What herald works with but was probably not meant, for `herald check`.
     pub warnings: Vec<ConfigWarning>,
     pub http: Http,
@@ -87,13 +96,149 @@ pub struct Telegram {
     pub webhook: Option<Webhook>,
 }
 
-/// A chat herald posts to without being asked.
+/// Where a post goes: a chat, and in a forum supergroup perhaps one of its
+/// topics. Its [`Display`](fmt::Display) (`-100…`, `@name`, `-100…/42`) is
+/// its key in the state file, so a target without a topic keeps the key it
+/// had before topics existed, and a topic is a target of its own: what it
+/// was told, and its subscription, are apart from its chat's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChatTarget {
+pub struct ChatTarget {
+    pub chat: Chat,
+    /// The forum topic's `message_thread_id`; `None` posts to the chat
+    /// itself (a forum's General topic).
+    pub topic: Option<i32>,
+}
+
+/// A chat, by id or by public name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Chat {
     Id(i64),
     /// A public channel or group, always with its leading `@`, which is how
     /// the Bot API expects it as a `chat_id`.
     Username(String),
+}
+
+impl ChatTarget {
+    /// The chat with this id, no topic.
+    pub const fn id(id: i64) -> ChatTarget {
+        ChatTarget {
+            chat: Chat::Id(id),
+            topic: None,
+        }
+    }
+
+    /// The public chat `@name`, no topic.
+    pub fn username(name: impl Into<String>) -> ChatTarget {
+        Chat::Username(name.into()).into()
+    }
+
+    /// The same chat, in topic `topic`.
+    pub fn in_topic(self, topic: Option<i32>) -> ChatTarget {
+        ChatTarget { topic, ..self }
+    }
+
+    /// The numeric id, where the chat is named by one.
+    pub fn chat_id(&self) -> Option<i64> {
+        match self.chat {
+            Chat::Id(id) => Some(id),
+            Chat::Username(_) => None,
+        }
+    }
+}
+
+impl From<Chat> for ChatTarget {
+    fn from(chat: Chat) -> ChatTarget {
+        ChatTarget { chat, topic: None }
+    }
+}
+
+/// The inverse of `Display`, for keys read back from the state file. A key
+/// written by herald always reads back; anything else is taken as a name.
+impl FromStr for ChatTarget {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<ChatTarget, Self::Err> {
+        let (chat, topic) = match text.rsplit_once('/') {
+            Some((chat, topic)) => match topic.parse() {
+                Ok(topic) => (chat, Some(topic)),
+                Err(_) => (text, None),
+            },
+            None => (text, None),
+        };
+        let chat = match chat.parse() {
+            Ok(id) => Chat::Id(id),
+            Err(_) => Chat::Username(chat.to_string()),
+        };
+        Ok(ChatTarget { chat, topic })
+    }
+}
+
+/// The kinds of post `[routes]` may send to some of `chats` only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Digest,
+    /// Event and talk reminders.
+    Reminders,
+    Announcements,
+}
+
+/// `[routes]`: which of `chats` get which kind of post. A kind not named
+/// goes to every one of them; chats that subscribed get every kind, as
+/// they asked for herald's posts, not for some.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Routes {
+    pub digest: Option<Vec<ChatTarget>>,
+    pub reminders: Option<Vec<ChatTarget>>,
+    pub announcements: Option<Vec<ChatTarget>>,
+}
+
+impl Routes {
+    /// The targets `kind` is limited to, if it is.
+    pub fn of(&self, kind: Kind) -> Option<&[ChatTarget]> {
+        match kind {
+            Kind::Digest => self.digest.as_deref(),
+            Kind::Reminders => self.reminders.as_deref(),
+            Kind::Announcements => self.announcements.as_deref(),
+        }
+    }
+}
+
+/// The `[posts]` keys, which a `[chat."<target>"]` table may set for one
+/// target. A key is one field here, one in `RawPosts`, and one line in
+/// `Source::posts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Posts {
+    pub quiet_hours: Option<QuietHours>,
+}
+
+/// A daily stretch of wall-clock time in `timezone` when herald keeps
+/// quiet: digests and announcements wait for its end, reminders go out
+/// on time without a sound. It may wrap past midnight (`22:00-08:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl QuietHours {
+    /// Whether `time` falls inside: from `start` up to, not at, `end`.
+    pub fn contains(&self, time: NaiveTime) -> bool {
+        match self.start < self.end {
+            true => self.start <= time && time < self.end,
+            false => time >= self.start || time < self.end,
+        }
+    }
+}
+
+impl fmt::Display for QuietHours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
+    }
 }
 
 /// Where Telegram delivers updates in webhook mode.
@@ -217,6 +362,9 @@ impl Default for Config {
             site_url: None,
             telegram: Telegram::default(),
             schedule: Schedule::default(),
+            routes: Routes::default(),
+            posts: Posts::default(),
+            chat: Vec::new(),
             http: Http::default(),
             warnings: Vec::new(),
         }
@@ -272,6 +420,11 @@ impl Config {
         let defaults = Config::default();
         let base = path.parent().unwrap_or(Path::new(""));
         let mut warnings = Vec::new();
+        let telegram = file.telegram(raw.telegram)?;
+        let routes = file.routes(raw.routes, &telegram.chats)?;
+        let posts = file.posts("posts", raw.posts, &Posts::default())?;
+        let chat = file.chat_tables(raw.chat, &posts, &telegram.chats, &mut warnings)?;
+        file.unknown_post_keys(&mut warnings)?;
         Ok(Config {
             timezone: file
                 .optional("timezone", raw.timezone, timezone)?
@@ -288,8 +441,11 @@ impl Config {
                     .unwrap_or(defaults.state),
             ),
             site_url: file.optional("site_url", raw.site_url, site_url)?,
-            telegram: file.telegram(raw.telegram)?,
             schedule: file.schedule(raw.schedule, &mut warnings)?,
+            telegram,
+            routes,
+            posts,
+            chat,
             http: Http {
                 listen: file.optional("http.listen", raw.http.listen, listen_address)?,
                 public_url: file.optional("http.public_url", raw.http.public_url, site_url)?,
@@ -320,6 +476,28 @@ struct RawConfig {
     telegram: RawTelegram,
     schedule: RawSchedule,
     http: RawHttp,
+    routes: RawRoutes,
+    posts: RawPosts,
+    /// `[chat."<target>"]` tables.
+    chat: BTreeMap<Spanned<String>, RawPosts>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "a [routes] table")]
+struct RawRoutes {
+    digest: Option<Spanned<toml::Value>>,
+    reminders: Option<Spanned<toml::Value>>,
+    announcements: Option<Spanned<toml::Value>>,
+}
+
+/// Unknown keys are let through here and found by their place in the file
+/// instead (`Source::unknown_post_keys`): one in `[posts]` is an error as
+/// anywhere else, one in a `[chat."…"]` table a warning, since such a
+/// table may be written for a herald that knows more keys.
+#[derive(Deserialize, Default)]
+#[serde(default, expecting = "a table of [posts] keys")]
+struct RawPosts {
+    quiet_hours: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -511,6 +689,131 @@ impl Source<'_> {
 }
 
 impl Source<'_> {
+    /// `[routes]`: each a target or a list of them, every one of `chats`.
+    fn routes(&self, raw: RawRoutes, chats: &[ChatTarget]) -> Result<Routes, ConfigError> {
+        let route = |key: &str, value: Option<Spanned<toml::Value>>| {
+            value
+                .map(|value| self.route(&format!("routes.{key}"), value, chats))
+                .transpose()
+        };
+        Ok(Routes {
+            digest: route("digest", raw.digest)?,
+            reminders: route("reminders", raw.reminders)?,
+            announcements: route("announcements", raw.announcements)?,
+        })
+    }
+
+    /// A route names targets of `chats` only: a route chooses among the
+    /// chats herald posts to, so a target it alone named would be a chat
+    /// nobody listed (most likely a typo of one that is).
+    fn route(
+        &self,
+        key: &str,
+        value: Spanned<toml::Value>,
+        chats: &[ChatTarget],
+    ) -> Result<Vec<ChatTarget>, ConfigError> {
+        let span = value.span();
+        let targets = match value.into_inner() {
+            toml::Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    chat_target(item).map_err(|message| (format!("{key}[{index}]"), message))
+                })
+                .collect::<Result<Vec<_>, _>>(),
+            one => chat_target(one)
+                .map(|target| vec![target])
+                .map_err(|message| (key.to_string(), message)),
+        }
+        .map_err(|(key, message)| self.error(&key, Some(span.clone()), message))?;
+        match targets.iter().find(|target| !chats.contains(target)) {
+            Some(stray) => Err(self.error(
+                key,
+                Some(span),
+                format!(
+                    "\"{stray}\" is not one of [telegram] chats: a route sends a kind of post \
+                     to some of them, so add it to chats (or fix the route to name one)"
+                ),
+            )),
+            None => Ok(targets),
+        }
+    }
+
+    /// `[posts]` keys, each over `base` where set: `[posts]` over the
+    /// defaults, a `[chat."…"]` table over `[posts]`.
+    fn posts(&self, table: &str, raw: RawPosts, base: &Posts) -> Result<Posts, ConfigError> {
+        let key = |name: &str| format!("{table}.{name}");
+        Ok(Posts {
+            quiet_hours: match raw.quiet_hours {
+                Some(value) => Some(self.check(&key("quiet_hours"), value, quiet_hours)?),
+                None => base.quiet_hours,
+            },
+        })
+    }
+
+    /// `[chat."<target>"]` tables: a target that is not a target is an
+    /// error; one herald does not post to (not in `chats`) is a warning,
+    /// since it may be a chat that subscribes.
+    fn chat_tables(
+        &self,
+        tables: BTreeMap<Spanned<String>, RawPosts>,
+        posts: &Posts,
+        chats: &[ChatTarget],
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<Vec<(ChatTarget, Posts)>, ConfigError> {
+        let mut out = Vec::new();
+        for (name, raw) in tables {
+            let span = name.span();
+            let table = format!("chat.\"{}\"", name.get_ref());
+            let target = self.check(&table, name, |name| target_text(name.trim()))?;
+            if !chats.contains(&target) {
+                warnings.push(self.warning(
+                    &table,
+                    span.start,
+                    format!(
+                        "\"{target}\" is not one of [telegram] chats: these settings apply \
+                         only if it subscribes"
+                    ),
+                ));
+            }
+            out.push((target, self.posts(&table, raw, posts)?));
+        }
+        Ok(out)
+    }
+
+    /// Keys the `[posts]` tables do not have: an error in `[posts]`, a
+    /// warning in a `[chat."…"]` table.
+    fn unknown_post_keys(&self, warnings: &mut Vec<ConfigWarning>) -> Result<(), ConfigError> {
+        for (start, key) in keys::keys(self.text) {
+            let Some((table, name)) = key.rsplit_once('.') else {
+                continue;
+            };
+            if POSTS_KEYS.contains(&name) || name.contains('[') {
+                continue;
+            }
+            let message = format!(
+                "unknown key `{name}`: the keys of [posts] are {}",
+                POSTS_KEYS.join(", ")
+            );
+            if table == "posts" {
+                return Err(self.error(&key, Some(start..start), message));
+            }
+            if table.starts_with("chat.") && !table["chat.".len()..].contains('.') {
+                warnings.push(self.warning(&key, start, message));
+            }
+        }
+        Ok(())
+    }
+
+    fn warning(&self, key: &str, offset: usize, message: String) -> ConfigWarning {
+        ConfigWarning {
+            file: self.path.to_path_buf(),
+            position: Some(self.position(offset)),
+            key: key.to_string(),
+            message,
+        }
+    }
+
     /// Reminder offsets, each once: `"1h"` and `"60m"` are one reminder,
     /// kept at its first place, and the repeat is a warning naming its key.
     fn offsets(
@@ -538,6 +841,27 @@ impl Source<'_> {
             }
         }
         Ok(offsets.into_iter().map(|(offset, ..)| offset).collect())
+    }
+}
+
+/// The keys of `RawPosts`, for naming the unknown ones.
+const POSTS_KEYS: &[&str] = &["quiet_hours"];
+
+/// `"22:00-08:00"`: two times of day, which may wrap past midnight.
+fn quiet_hours(text: String) -> Result<QuietHours, String> {
+    let expected = "write from-to as two times of day in `timezone`, such as \"22:00-08:00\" \
+                    (it may wrap past midnight)";
+    let time = |part: &str| NaiveTime::parse_from_str(part.trim(), "%H:%M").ok();
+    let Some((start, end)) = text.split_once('-') else {
+        return Err(format!("\"{text}\" is not quiet hours: {expected}"));
+    };
+    match (time(start), time(end)) {
+        (Some(start), Some(end)) if start != end => Ok(QuietHours { start, end }),
+        (Some(_), Some(_)) => Err(format!(
+            "\"{text}\" starts and ends at the same time, so it is never or always quiet: \
+             {expected}, or leave quiet_hours out"
+        )),
+        _ => Err(format!("\"{text}\" is not quiet hours: {expected}")),
     }
 }
 
@@ -612,13 +936,13 @@ fn user_id(id: i64) -> Result<u64, String> {
     })
 }
 
-const CHAT_EXPECTED: &str =
-    "a chat id (a group or channel's is negative), or a channel username such as \"@rustlang\"";
+const CHAT_EXPECTED: &str = "a chat id (a group or channel's is negative), or a channel username \
+     such as \"@rustlang\", with a forum topic after a / where posts go to one (\"-100…/42\")";
 
 fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
     match value {
-        toml::Value::Integer(id) => chat_id(id),
-        toml::Value::String(text) => chat_text(text.trim()),
+        toml::Value::Integer(id) => chat_id(id).map(ChatTarget::from),
+        toml::Value::String(text) => target_text(text.trim()),
         other => Err(format!(
             "expected {CHAT_EXPECTED}, found a {}",
             other.type_str()
@@ -626,7 +950,25 @@ fn chat_target(value: toml::Value) -> Result<ChatTarget, String> {
     }
 }
 
-fn chat_id(id: i64) -> Result<ChatTarget, String> {
+/// `chat` or `chat/topic`.
+fn target_text(text: &str) -> Result<ChatTarget, String> {
+    let Some((chat, topic)) = text.split_once('/') else {
+        return chat_text(text).map(ChatTarget::from);
+    };
+    let chat = chat_text(chat.trim())?;
+    let topic = topic.trim();
+    match topic.parse::<i32>() {
+        Ok(topic) if topic > 1 => Ok(ChatTarget::from(chat).in_topic(Some(topic))),
+        _ => Err(format!(
+            "\"{topic}\" in \"{text}\" is not a forum topic: after the / comes the topic's \
+             message_thread_id, a whole number above 1 (the number after the chat in a link \
+             to a message in the topic, t.me/c/…/42/…); the General topic is the chat itself, \
+             so leave out the /"
+        )),
+    }
+}
+
+fn chat_id(id: i64) -> Result<Chat, String> {
     match id {
         0 => Err(format!("0 is not a chat id: expected {CHAT_EXPECTED}")),
         EXAMPLE_CHAT => Err(format!(
@@ -634,14 +976,14 @@ fn chat_id(id: i64) -> Result<ChatTarget, String> {
              put your own (forward a message from the chat to @userinfobot, or add the bot and \
              read its getUpdates), or leave chats = []"
         )),
-        id => Ok(ChatTarget::Id(id)),
+        id => Ok(Chat::Id(id)),
     }
 }
 
 /// A numeric id (even quoted), or a username with its `@`. A bare name is
 /// refused rather than guessed at: `"rustlang"` may be a typo'd id or a
 /// title, and the Bot API only takes `@rustlang`.
-fn chat_text(text: &str) -> Result<ChatTarget, String> {
+fn chat_text(text: &str) -> Result<Chat, String> {
     if let Ok(id) = text.parse() {
         return chat_id(id);
     }
@@ -653,7 +995,7 @@ fn chat_text(text: &str) -> Result<ChatTarget, String> {
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     match (valid, at) {
-        (true, true) => Ok(ChatTarget::Username(text.to_string())),
+        (true, true) => Ok(Chat::Username(text.to_string())),
         (true, false) => Err(format!(
             "\"{text}\" is not a chat: a public chat or channel is named with its @, so \
              write \"@{text}\"; a private group needs its numeric id"
@@ -665,11 +1007,21 @@ fn chat_text(text: &str) -> Result<ChatTarget, String> {
     }
 }
 
-impl fmt::Display for ChatTarget {
+impl fmt::Display for Chat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ChatTarget::Id(id) => write!(f, "{id}"),
-            ChatTarget::Username(name) => f.write_str(name),
+            Chat::Id(id) => write!(f, "{id}"),
+            Chat::Username(name) => f.write_str(name),
+        }
+    }
+}
+
+impl fmt::Display for ChatTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.chat)?;
+        match self.topic {
+            Some(topic) => write!(f, "/{topic}"),
+            None => Ok(()),
         }
     }
 }
@@ -770,7 +1122,7 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
             state: PathBuf::from("/srv/herald/herald.db"),
             telegram: Telegram {
                 admins: vec![42],
-                chats: vec![ChatTarget::Id(-1009876543210)],
+                chats: vec![ChatTarget::id(-1009876543210)],
                 ..Telegram::default()
             },
             ..Config::default()
@@ -963,13 +1315,168 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert_eq!(
             config.telegram.chats,
             [
-                ChatTarget::Id(-100123),
-                ChatTarget::Username("@rust_zh".into()),
-                ChatTarget::Id(-42),
+                ChatTarget::id(-100123),
+                ChatTarget::username("@rust_zh"),
+                ChatTarget::id(-42),
             ]
         );
         assert_eq!(config.telegram.chats[1].to_string(), "@rust_zh");
         assert_eq!(config.telegram.chats[0].to_string(), "-100123");
+    }
+
+    #[test]
+    fn a_target_may_name_a_forum_topic() {
+        let config =
+            parse("[telegram]\nchats = [-100123, \"-100123/42\", \"@community/7\"]").unwrap();
+        assert_eq!(
+            config.telegram.chats,
+            [
+                ChatTarget::id(-100123),
+                ChatTarget::id(-100123).in_topic(Some(42)),
+                ChatTarget::username("@community").in_topic(Some(7)),
+            ]
+        );
+        let keys: Vec<String> = config
+            .telegram
+            .chats
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        // A target without a topic keeps the key state files already hold.
+        assert_eq!(keys, ["-100123", "-100123/42", "@community/7"]);
+        for key in keys {
+            assert_eq!(key.parse::<ChatTarget>().unwrap().to_string(), key);
+        }
+    }
+
+    #[test]
+    fn a_bad_topic_is_refused_where_it_stands() {
+        for (target, says) in [
+            ("-100123/x", "\"x\" in \"-100123/x\" is not a forum topic"),
+            ("-100123/1", "the General topic is the chat itself"),
+            ("-100123/", "is not a forum topic"),
+            ("@ab/3", "\"@ab\" is not a channel username"),
+            ("rustlang/3", "write \"@rustlang\""),
+        ] {
+            let error = rejected(&format!("[telegram]\nchats = [-100,\n  \"{target}\"]\n"));
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:3:3: telegram.chats[1]: "),
+                "{target}: {text}"
+            );
+            assert!(text.contains(says), "{target}: {text}");
+        }
+    }
+
+    const TOPICS: &str = "[telegram]\nchats = [-100, \"-100/3\", \"@community/7\"]\n";
+
+    #[test]
+    fn routes_take_a_target_or_a_list_of_chats() {
+        let config = parse(&format!(
+            "{TOPICS}[routes]\ndigest = \"-100/3\"\nannouncements = [-100, \"@community/7\"]\n"
+        ))
+        .unwrap();
+        let topic = |chat: ChatTarget, id| chat.in_topic(Some(id));
+        assert_eq!(
+            config.routes,
+            Routes {
+                digest: Some(vec![topic(ChatTarget::id(-100), 3)]),
+                reminders: None,
+                announcements: Some(vec![
+                    ChatTarget::id(-100),
+                    topic(ChatTarget::username("@community"), 7)
+                ]),
+            }
+        );
+    }
+
+    #[test]
+    fn a_route_to_a_chat_not_in_chats_is_refused_where_it_stands() {
+        let error = rejected(&format!("{TOPICS}[routes]\nreminders = \"-100/5\"\n"));
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:4:13: routes.reminders: \"-100/5\" is not one of [telegram] \
+             chats: a route sends a kind of post to some of them, so add it to chats (or fix \
+             the route to name one)"
+        );
+        let error = rejected(&format!("{TOPICS}[routes]\ndigest = [-100, \"x/3\"]\n"));
+        assert_eq!(error.key(), Some("routes.digest[1]"), "{error}");
+        let error = rejected(&format!("{TOPICS}[routes]\nnotices = -100\n"));
+        assert_eq!(error.key(), Some("routes.notices"), "{error}");
+    }
+
+    #[test]
+    fn quiet_hours_are_two_times_of_day() {
+        let quiet = |value: &str| parse(&format!("[posts]\nquiet_hours = \"{value}\"\n"));
+        let hours = quiet("22:00-08:00").unwrap().posts.quiet_hours.unwrap();
+        assert_eq!(hours.to_string(), "22:00-08:00");
+        let time = |text| NaiveTime::parse_from_str(text, "%H:%M").unwrap();
+        assert!(hours.contains(time("23:59")) && hours.contains(time("07:59")));
+        assert!(!hours.contains(time("08:00")) && !hours.contains(time("21:59")));
+        for (bad, says) in [
+            ("22:00", "is not quiet hours"),
+            ("25:00-08:00", "is not quiet hours"),
+            ("10pm-8am", "such as \"22:00-08:00\""),
+            ("08:00-08:00", "never or always quiet"),
+        ] {
+            let error = quiet(bad).unwrap_err();
+            let text = error.to_string();
+            assert!(
+                text.starts_with("/srv/herald/bot.toml:2:15: posts.quiet_hours: "),
+                "{text}"
+            );
+            assert!(text.contains(says), "{bad}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_chat_table_sets_posts_keys_for_one_target() {
+        let config = parse(&format!(
+            "{TOPICS}[posts]\nquiet_hours = \"22:00-08:00\"\n\
+             [chat.\"-100/3\"]\nquiet_hours = \"23:00-07:00\"\n[chat.\"@community/7\"]\n"
+        ))
+        .unwrap();
+        let hours = |target: &ChatTarget| {
+            let table = config.chat.iter().find(|(chat, _)| chat == target);
+            let posts = table.map_or(&config.posts, |(_, posts)| posts);
+            posts.quiet_hours.map(|q| q.to_string())
+        };
+        let topic = ChatTarget::id(-100).in_topic(Some(3));
+        assert_eq!(hours(&topic).as_deref(), Some("23:00-07:00"));
+        assert_eq!(hours(&ChatTarget::id(-100)).as_deref(), Some("22:00-08:00"));
+        let community = ChatTarget::username("@community").in_topic(Some(7));
+        assert_eq!(
+            hours(&community).as_deref(),
+            Some("22:00-08:00"),
+            "a key the table leaves out is [posts]'"
+        );
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    }
+
+    #[test]
+    fn unknown_chat_targets_and_keys_are_warned_of() {
+        let config = parse(&format!(
+            "{TOPICS}[chat.\"-200\"]\nquiet_hours = \"23:00-07:00\"\n[chat.\"-100/3\"]\nlive_cards = true\n"
+        ))
+        .unwrap();
+        let warnings: Vec<String> = config.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "/srv/herald/bot.toml:3:7: warning: chat.\"-200\": \"-200\" is not one of \
+                 [telegram] chats: these settings apply only if it subscribes",
+                "/srv/herald/bot.toml:6:1: warning: chat.-100/3.live_cards: unknown key \
+                 `live_cards`: the keys of [posts] are quiet_hours",
+            ]
+        );
+        let error = rejected("[posts]\nquite_hours = \"23:00-07:00\"\n");
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:1: posts.quite_hours: unknown key `quite_hours`: the keys \
+             of [posts] are quiet_hours"
+        );
+        let error = rejected("[chat.\"nobody\"]\n");
+        assert!(error.to_string().contains("write \"@nobody\""), "{error}");
     }
 
     #[test]

@@ -42,7 +42,7 @@ const DESK: Chat = Chat::Private(ORGANIZER.id);
 async fn start() -> Running {
     Running::start_with(&[], |config| {
         config.telegram.admins = vec![ORGANIZER.id, COLLEAGUE.id];
-        config.telegram.chats = GROUPS.map(ChatTarget::Id).to_vec();
+        config.telegram.chats = GROUPS.map(ChatTarget::id).to_vec();
     })
     .await
 }

@@ -819,15 +819,19 @@ fn chats_lists_configured_and_subscribed_chats_with_their_titles_and_last_post()
 
     let store = Store::open(&state).unwrap();
     let at = |h: u32| Utc.with_ymd_and_hms(2030, 2, 28, h, 0, 0).unwrap();
-    store.subscribe(42, Some(7), Some(Lang::En), at(1)).unwrap();
-    store.subscribe(-1001, Some(7), None, at(1)).unwrap();
     store
-        .set_chat_key("@rustlang", &ChatTarget::Id(-1002), at(1))
+        .subscribe((42, None), Some(7), Some(Lang::En), at(1))
+        .unwrap();
+    store
+        .subscribe((-1001, None), Some(7), None, at(1))
+        .unwrap();
+    store
+        .set_chat_key("@rustlang", &ChatTarget::id(-1002), at(1))
         .unwrap();
     let post = |key: &str, chat: i64| Post {
         key: key.to_string(),
         due: at(2),
-        chat: ChatTarget::Id(chat),
+        chat: ChatTarget::id(chat),
         what: What::Recording {
             event: "meetup".to_string(),
         },

@@ -279,7 +279,7 @@ async fn a_popular_talk_reminds_the_group_first_then_each_follower_once_within_t
         let lead = (start - Utc::now()).num_seconds() - 4;
         config.schedule.talk_reminders = vec![format!("{lead}s").parse().unwrap()];
         config.schedule.reminders = Vec::new();
-        config.telegram.chats = vec![ChatTarget::Id(GROUP.id())];
+        config.telegram.chats = vec![ChatTarget::id(GROUP.id())];
         let store = Store::open(&config.state).unwrap();
         let target = Target::Talk(talk_id_of(SLUG, TALK));
         for member in 1..=FOLLOWERS {

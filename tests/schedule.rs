@@ -215,7 +215,7 @@ async fn an_event_in_two_languages_is_one_reminder_in_each_chats_language() {
     site.translate("zh", "发布会");
     let store = Store::open(&site.state()).unwrap();
     store
-        .subscribe(5002, Some(5002), Some(Lang::Zh), Utc::now())
+        .subscribe((5002, None), Some(5002), Some(Lang::Zh), Utc::now())
         .unwrap();
     store.close().unwrap();
     let herald = site.run(&api);
@@ -286,7 +286,9 @@ async fn a_page_added_while_running_gets_a_reminder_due_ten_minutes_ago() {
 fn subscribe(state: &Path, chats: &[i64]) {
     let store = Store::open(state).unwrap();
     for chat in chats {
-        store.subscribe(*chat, None, None, Utc::now()).unwrap();
+        store
+            .subscribe((*chat, None), None, None, Utc::now())
+            .unwrap();
     }
     store.close().unwrap();
 }

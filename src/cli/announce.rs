@@ -128,15 +128,21 @@ pub(super) fn announce(config: Config, args: &AnnounceArgs, shell: Lang) -> Resu
     })
 }
 
-/// The chats an announcement goes to, read without creating the state
-/// file: with none yet, only the configured chats.
+/// The chats an announcement goes to (those `[routes]` gives it), read
+/// without creating the state file: with none yet, only the configured
+/// chats.
 fn chats(config: &Config) -> Result<Vec<ChatTarget>> {
-    if !config.state.exists() {
-        return Ok(config.telegram.chats.clone());
-    }
-    let store = Store::open(&config.state)?;
-    let chats = store.targets(&config.telegram.chats)?;
-    store.close()?;
+    let mut chats = match config.state.exists() {
+        false => config.telegram.chats.clone(),
+        true => {
+            let store = Store::open(&config.state)?;
+            let chats = store.targets(&config.telegram.chats)?;
+            store.close()?;
+            chats
+        }
+    };
+    let rules = crate::schedule::Rules::new(config, ChatTarget::clone);
+    chats.retain(|chat| rules.takes(crate::config::Kind::Announcements, chat));
     Ok(chats)
 }
 

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{aligned, count};
-use crate::config::{ChatTarget, Config};
+use crate::config::{Chat, ChatTarget, Config};
 use crate::store::{LastPost, Outcome, Store, Subscription};
 
 /// What an organizer with no chat at all is told, here and in `preview`.
@@ -51,10 +51,11 @@ pub fn chats(config: &Config) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let rows = served.iter().map(|chat| {
-        let title = match &chat.key {
-            ChatTarget::Id(id) => titles.get(id).map(String::as_str),
-            ChatTarget::Username(_) => None,
-        };
+        let title = chat
+            .key
+            .chat_id()
+            .and_then(|id| titles.get(&id))
+            .map(String::as_str);
         row(chat, title, last.get(&chat.key), tz)
     });
     for line in aligned(rows) {
@@ -88,7 +89,7 @@ fn from_state(config: &Config) -> Result<Known> {
     let store = Store::open(&config.state)?;
     let mut keys = HashMap::new();
     for chat in &config.telegram.chats {
-        if let ChatTarget::Username(name) = chat {
+        if let Chat::Username(name) = &chat.chat {
             if let Some(key) = store.chat_key(name)? {
                 keys.insert(name.clone(), key);
             }
@@ -100,7 +101,7 @@ fn from_state(config: &Config) -> Result<Known> {
     let titles = store.titles()?;
     store.close()?;
     for Subscription { chat, since, .. } in subscribers {
-        let chat = ChatTarget::Id(chat);
+        let chat = ChatTarget::id(chat);
         if !served.iter().any(|s| s.chat == chat || s.key == chat) {
             served.push(Served {
                 key: chat.clone(),
@@ -115,9 +116,9 @@ fn from_state(config: &Config) -> Result<Known> {
 /// The chats of `bot.toml`, with the key `resolved` gives an `@name`.
 fn configured(config: &Config, resolved: impl Fn(&str) -> Option<ChatTarget>) -> Vec<Served> {
     let served = config.telegram.chats.iter().map(|chat| {
-        let key = match chat {
-            ChatTarget::Username(name) => resolved(name),
-            ChatTarget::Id(_) => None,
+        let key = match &chat.chat {
+            Chat::Username(name) => resolved(name).map(|key| key.in_topic(chat.topic)),
+            Chat::Id(_) => None,
         };
         Served {
             key: key.unwrap_or_else(|| chat.clone()),

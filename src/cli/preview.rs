@@ -35,7 +35,9 @@ pub fn preview(config: &Config, args: &PreviewArgs) -> Result<ExitCode> {
     let (mut memory, chats, languages) = remembered(config)?;
     let audience = Audience::new(chats);
     memory.observe(&loaded.events, now);
+    let rules = crate::schedule::Rules::new(config, ChatTarget::clone);
     let input = Input {
+        rules: &rules,
         events: &loaded.events,
         schedule: &config.schedule,
         tz: config.timezone,
@@ -123,7 +125,7 @@ enum Audience {
 impl Audience {
     fn new(chats: Vec<ChatTarget>) -> Audience {
         match chats.is_empty() {
-            true => Audience::NoneYet([ChatTarget::Id(0)]),
+            true => Audience::NoneYet([ChatTarget::id(0)]),
             false => Audience::Chats(chats),
         }
     }

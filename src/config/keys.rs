@@ -9,6 +9,15 @@ use toml::Spanned;
 
 /// The last key (or array item) starting at or before `offset`.
 pub(super) fn key_at(text: &str, offset: usize) -> Option<String> {
+    keys(text)
+        .into_iter()
+        .filter(|(start, _)| *start <= offset)
+        .max_by_key(|(start, _)| *start)
+        .map(|(_, key)| key)
+}
+
+/// Every key and array item of the document, as `(start, dotted key)`.
+pub(super) fn keys(text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     // A document that fails to parse here failed the real reading too;
     // the keys found before the failure are still right.
@@ -18,10 +27,6 @@ pub(super) fn key_at(text: &str, offset: usize) -> Option<String> {
     }
     .deserialize(toml::Deserializer::new(text));
     found
-        .into_iter()
-        .filter(|(start, _)| *start <= offset)
-        .max_by_key(|(start, _)| *start)
-        .map(|(_, key)| key)
 }
 
 /// Collects `(start, dotted key)` for every key and array item under

@@ -396,7 +396,7 @@ mod tests {
 
     fn delivered(chat: i64, outcome: Outcome, detail: Option<&str>) -> Delivered {
         Delivered {
-            chat: ChatTarget::Id(chat),
+            chat: ChatTarget::id(chat),
             outcome,
             detail: detail.map(str::to_string),
         }

@@ -16,7 +16,7 @@ pub use facts::{Change, Facts};
 pub use memory::{Memory, Seen};
 pub use plan::{
     announcement_key, announcement_posts, announcement_prefix, plan, turn, Announcement, Input,
-    Post, Turn, Verdict, What,
+    Post, Rules, Turn, Verdict, What,
 };
 pub use private::{default_lead, Follower, Followers};
 

@@ -3,7 +3,7 @@
 //! runner sends what this returns; `herald preview` prints it. Neither
 //! decides anything of its own, so a preview is what will happen.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use super::facts::{fnv, Facts};
 use super::memory::Memory;
 use super::private::{self, is_private, Followers};
-use crate::config::{ChatTarget, Schedule};
+use crate::config::{ChatTarget, Config, Kind, Posts, Routes, Schedule};
 use crate::duration::HumanDuration;
 use crate::events::{Event, Talk};
 
@@ -154,6 +154,8 @@ pub struct Input<'a> {
     pub chats: &'a [ChatTarget],
     /// What members follow, reminded in private, and the chats' mutes.
     pub followers: &'a Followers,
+    /// Which targets get which kinds, and their quiet hours.
+    pub rules: &'a Rules,
     pub memory: &'a Memory,
     pub now: DateTime<Utc>,
     /// Timed posts (digests, reminders) falling due in `[from, until]` are
@@ -162,6 +164,84 @@ pub struct Input<'a> {
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
 }
+
+/// `[routes]`, `[posts]` and `[chat."…"]`, keyed by the targets as posted
+/// to (a configured `@name` is posted to under the id it resolved to).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    routes: Routes,
+    /// The configured targets: a route limits these, not subscribers.
+    configured: HashSet<ChatTarget>,
+    posts: Posts,
+    chat: HashMap<ChatTarget, Posts>,
+}
+
+impl Rules {
+    /// The config's rules, each target under `key(target)`.
+    pub fn new(config: &Config, key: impl Fn(&ChatTarget) -> ChatTarget) -> Rules {
+        let keyed = |list: &Option<Vec<ChatTarget>>| {
+            list.as_ref()
+                .map(|list| list.iter().map(&key).collect::<Vec<_>>())
+        };
+        Rules {
+            routes: Routes {
+                digest: keyed(&config.routes.digest),
+                reminders: keyed(&config.routes.reminders),
+                announcements: keyed(&config.routes.announcements),
+            },
+            configured: config.telegram.chats.iter().map(&key).collect(),
+            posts: config.posts.clone(),
+            chat: config
+                .chat
+                .iter()
+                .map(|(target, posts)| (key(target), posts.clone()))
+                .collect(),
+        }
+    }
+
+    /// Whether `target` gets posts of `kind`.
+    pub fn takes(&self, kind: Kind, target: &ChatTarget) -> bool {
+        match self.routes.of(kind) {
+            None => true,
+            Some(route) => route.contains(target) || !self.configured.contains(target),
+        }
+    }
+
+    /// `target`'s `[posts]` settings: its `[chat."…"]` table's, or else
+    /// `[posts]`.
+    pub fn posts(&self, target: &ChatTarget) -> &Posts {
+        self.chat.get(target).unwrap_or(&self.posts)
+    }
+
+    /// Whether `at` is inside `target`'s quiet hours: what is sent then
+    /// goes without a sound.
+    pub fn quiet(&self, target: &ChatTarget, at: DateTime<Utc>, tz: Tz) -> bool {
+        self.posts(target)
+            .quiet_hours
+            .is_some_and(|quiet| quiet.contains(at.with_timezone(&tz).time()))
+    }
+
+    /// When a digest or announcement due at `due` goes to `target`: at
+    /// the end of its quiet hours if it falls inside them, else on time.
+    pub fn hold(&self, target: &ChatTarget, due: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+        let Some(quiet) = self.posts(target).quiet_hours else {
+            return due;
+        };
+        let local = due.with_timezone(&tz);
+        if !quiet.contains(local.time()) {
+            return due;
+        }
+        let day = match quiet.end > local.time() {
+            true => local.date_naive(),
+            false => local.date_naive() + Duration::days(1),
+        };
+        instant(tz, day.and_time(quiet.end))
+    }
+}
+
+/// The longest a post is held for quiet hours: a digest that fell due
+/// this long before a turn's window may be due inside it.
+const LONGEST_HOLD: Duration = Duration::days(1);
 
 /// How far ahead a turn looks for its next wake-up. Sleeping longer than
 /// this is harmless: the runner simply plans again.
@@ -222,7 +302,12 @@ pub fn plan(input: &Input) -> Vec<Post> {
     notices(input, &mut posts);
     for announcement in &input.memory.announcements {
         if !announcement.held(input.now) && announcement.due <= input.until {
-            posts.extend(announcement_posts(announcement, input.chats));
+            posts.extend(announcement_posts(
+                announcement,
+                input.chats,
+                input.rules,
+                input.tz,
+            ));
         }
     }
     posts.retain(|post| !input.memory.done.contains(&post.key));
@@ -236,9 +321,21 @@ pub fn plan(input: &Input) -> Vec<Post> {
 fn digests(input: &Input, posts: &mut Vec<Post>) {
     let schedule = input.schedule;
     let horizon = Duration::days(schedule.digest_days.into());
-    for DigestTime { due: at, first } in
-        digest_times(&schedule.digest, input.tz, input.from, input.until)
-    {
+    let mut times = digest_times(&schedule.digest, input.tz, input.from, input.until);
+    // Digests that fell due before the window, which quiet hours may hold
+    // into it; a time the window has already is its own.
+    let earlier = digest_times(
+        &schedule.digest,
+        input.tz,
+        input.from - LONGEST_HOLD,
+        input.from,
+    );
+    let held: Vec<DigestTime> = earlier
+        .into_iter()
+        .filter(|time| !times.iter().any(|known| known.first == time.first))
+        .collect();
+    times.extend(held);
+    for DigestTime { due: at, first } in times {
         let events: Vec<String> = input
             .events
             .iter()
@@ -253,8 +350,26 @@ fn digests(input: &Input, posts: &mut Vec<Post>) {
             continue;
         }
         let key = format!("digest/{}", first.to_rfc3339());
-        to_every_chat(input, at, &key, &What::Digest { at, events }, posts);
+        let what = What::Digest { at, events };
+        // Held in quiet hours under the same key, so held or not it is
+        // one digest.
+        let held = every_chat(routed(input, Kind::Digest), at, &key, &what)
+            .map(|post| Post {
+                due: input.rules.hold(&post.chat, at, input.tz),
+                ..post
+            })
+            .filter(|post| in_window(input, post.due));
+        posts.extend(held);
     }
+}
+
+/// The targets that get posts of `kind`.
+fn routed<'a>(input: &Input<'a>, kind: Kind) -> impl Iterator<Item = &'a ChatTarget> + 'a {
+    let rules = input.rules;
+    input
+        .chats
+        .iter()
+        .filter(move |chat| rules.takes(kind, chat))
 }
 
 /// One digest the cron names: when it falls due, and the instant it is
@@ -355,7 +470,7 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
                 event: event.id.clone(),
                 before,
             };
-            posts.extend(every_chat(input.chats, due, &key, &what));
+            posts.extend(every_chat(routed(input, Kind::Reminders), due, &key, &what));
         }
     }
     for (index, talk) in event.talks().enumerate() {
@@ -369,9 +484,7 @@ fn reminders(input: &Input, event: &Event, posts: &mut Vec<Post>) {
                     before,
                 };
                 // A chat that muted the event gets none of its talks.
-                let chats = input
-                    .chats
-                    .iter()
+                let chats = routed(input, Kind::Reminders)
                     .filter(|chat| !input.followers.muted(chat, &event.id));
                 posts.extend(chats.map(|chat| Post {
                     key: talk_key(&event.id, talk, before, chat),
@@ -422,22 +535,14 @@ fn came_late(input: &Input, event: &Event, due: DateTime<Utc>) -> bool {
         && (input.memory.seen.get(&event.id)).is_some_and(|seen| seen.since > due)
 }
 
-/// A timed post falling due in the window goes to every chat, each with
-/// its own key.
-fn to_every_chat(input: &Input, due: DateTime<Utc>, key: &str, what: &What, posts: &mut Vec<Post>) {
-    if in_window(input, due) {
-        posts.extend(every_chat(input.chats, due, key, what));
-    }
-}
-
 /// One post to each chat, keyed `<key>/<chat>`.
 fn every_chat<'a>(
-    chats: &'a [ChatTarget],
+    chats: impl Iterator<Item = &'a ChatTarget> + 'a,
     due: DateTime<Utc>,
     key: &'a str,
     what: &'a What,
 ) -> impl Iterator<Item = Post> + 'a {
-    chats.iter().map(move |chat| Post {
+    chats.map(move |chat| Post {
         key: format!("{key}/{chat}"),
         due,
         chat: chat.clone(),
@@ -567,13 +672,27 @@ fn change_or_recording(
     None
 }
 
-/// One announcement to each chat. Unlike reminders it is owed whatever the
-/// window: it is planned until it is done. Keys hold the announcement's id,
-/// so the state file tells which chats got which announcement.
-pub fn announcement_posts(announcement: &Arc<Announcement>, chats: &[ChatTarget]) -> Vec<Post> {
+/// One announcement to each chat its route names, held where it falls in
+/// quiet hours. Unlike reminders it is owed whatever the window: it is
+/// planned until it is done. Keys hold the announcement's id, so the state
+/// file tells which chats got which announcement.
+pub fn announcement_posts(
+    announcement: &Arc<Announcement>,
+    chats: &[ChatTarget],
+    rules: &Rules,
+    tz: Tz,
+) -> Vec<Post> {
     let key = format!("announce/{}", announcement.id);
     let what = What::Announcement(Arc::clone(announcement));
-    every_chat(chats, announcement.due, &key, &what).collect()
+    let chats = chats
+        .iter()
+        .filter(|chat| rules.takes(Kind::Announcements, chat));
+    every_chat(chats, announcement.due, &key, &what)
+        .map(|post| Post {
+            due: rules.hold(&post.chat, post.due, tz),
+            ..post
+        })
+        .collect()
 }
 
 pub fn announcement_key(id: i64, chat: &ChatTarget) -> String {

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::plan::{owed, talk_key, Input, Post, What};
-use crate::config::ChatTarget;
+use crate::config::{Chat, ChatTarget};
 use crate::duration::HumanDuration;
 use crate::events::ids::{speaker_id, talk_id, Target};
 use crate::events::{Event, Talk};
@@ -41,22 +41,20 @@ pub fn default_lead(talk_reminders: &[HumanDuration]) -> HumanDuration {
 /// Whether a chat is a member's own: Telegram gives people positive ids,
 /// groups and channels negative ones.
 pub fn is_private(chat: &ChatTarget) -> bool {
-    matches!(chat, ChatTarget::Id(id) if *id > 0)
+    matches!(chat.chat, Chat::Id(id) if id > 0)
 }
 
 impl Followers {
     /// The members' private chats, which notices are owed to as well.
     pub fn chats(&self) -> impl Iterator<Item = ChatTarget> + '_ {
-        self.members.iter().map(|f| ChatTarget::Id(f.member))
+        self.members.iter().map(|f| ChatTarget::id(f.member))
     }
 
     /// Whether `chat` muted `event`'s talk reminders.
     pub fn muted(&self, chat: &ChatTarget, event: &str) -> bool {
-        match chat {
-            ChatTarget::Id(id) => {
-                !self.mutes.is_empty() && self.mutes.contains(&(*id, event.to_string()))
-            }
-            ChatTarget::Username(_) => false,
+        match chat.chat {
+            Chat::Id(id) => !self.mutes.is_empty() && self.mutes.contains(&(id, event.to_string())),
+            Chat::Username(_) => false,
         }
     }
 }
@@ -132,7 +130,7 @@ pub(super) fn reminders(input: &Input, posts: &mut Vec<Post>) {
     let mut chosen = HashSet::new();
     for follower in &input.followers.members {
         let lead = follower.lead.unwrap_or(default);
-        let chat = ChatTarget::Id(follower.member);
+        let chat = ChatTarget::id(follower.member);
         chosen.clear();
         for target in &follower.follows {
             match target {

@@ -31,10 +31,10 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 
 use super::private::is_private;
-use super::{announcement_posts, turn, Facts, Followers, Input, Memory, Post, Seen, What};
+use super::{announcement_posts, turn, Facts, Followers, Input, Memory, Post, Rules, Seen, What};
 use crate::clock::Clock;
 use crate::commands::{remind_button, Button};
-use crate::config::{ChatTarget, Config};
+use crate::config::{Chat, ChatTarget, Config};
 use crate::events::{Catalog, Event};
 use crate::health::{Condition, Health};
 use crate::lang::Lang;
@@ -125,6 +125,9 @@ pub struct Outgoing {
     /// Rows of inline buttons (a talk reminder's 🔔), on a post's last
     /// message, where a reader's eye ends.
     pub buttons: Vec<Vec<Button>>,
+    /// Sent without a sound (`disable_notification`): a reminder or notice
+    /// inside the target's quiet hours.
+    pub silent: bool,
 }
 
 /// How posts reach chats.
@@ -202,7 +205,7 @@ enum Write {
     },
     Seen(Vec<(String, Seen)>),
     Forget(ChatTarget),
-    Unsubscribe(i64),
+    Unsubscribe((i64, Option<i32>)),
     ForgetMember(i64),
     PlannedUntil(DateTime<Utc>),
 }
@@ -240,6 +243,8 @@ struct State {
     /// The pages' sender is gone (nothing more will change).
     catalog_closed: bool,
     configured: Vec<ChatTarget>,
+    /// `[routes]` and `[posts]` for the targets as posted to.
+    rules: Rules,
     /// The chats whose language is known (their subscriber's), as of this
     /// turn; the others get `language` from `bot.toml`.
     languages: HashMap<ChatTarget, Lang>,
@@ -451,21 +456,30 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let first = now - self.config.schedule.catch_up.to_chrono();
         let from = planned.unwrap_or(first).min(now);
         let mut configured = Vec::new();
+        let mut keys = HashMap::new();
         for chat in &self.config.telegram.chats {
-            let chat = match chat {
-                ChatTarget::Username(name) => self.chat_key(chat, name).await?,
-                ChatTarget::Id(_) => chat.clone(),
+            let key = match &chat.chat {
+                Chat::Username(name) => {
+                    let whole = ChatTarget::from(chat.chat.clone());
+                    self.chat_key(&whole, name).await?.in_topic(chat.topic)
+                }
+                Chat::Id(_) => chat.clone(),
             };
-            if !configured.contains(&chat) {
-                configured.push(chat);
+            keys.insert(chat.clone(), key.clone());
+            if !configured.contains(&key) {
+                configured.push(key);
             }
         }
+        let rules = Rules::new(&self.config, |target| {
+            keys.get(target).cloned().unwrap_or_else(|| target.clone())
+        });
         Ok(State {
             memory,
             from,
             catalog: self.catalog.borrow().clone(),
             catalog_closed: false,
             configured,
+            rules,
             languages: HashMap::new(),
             gone: HashSet::new(),
             failures: HashMap::new(),
@@ -493,7 +507,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             chat.clone()
         } else {
             match self.deliver.resolve(chat).await {
-                Some(id) => ChatTarget::Id(id),
+                Some(id) => ChatTarget::id(id),
                 None => return Ok(chat.clone()),
             }
         };
@@ -587,7 +601,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let mut followers = call(&self.store, |s| s.followers()).await?;
         followers
             .members
-            .retain(|f| !state.gone.contains(&ChatTarget::Id(f.member)));
+            .retain(|f| !state.gone.contains(&ChatTarget::id(f.member)));
         let followers = Arc::new(followers);
         state.followers = Some((version, Arc::clone(&followers)));
         Ok(followers)
@@ -615,6 +629,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             tz: self.config.timezone,
             chats: &chats,
             followers: &followers,
+            rules: &state.rules,
             memory: &state.memory,
             now,
             from: state.from,
@@ -681,7 +696,9 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let events = catalog.events();
         let lang = state.languages.get(&post.chat).copied();
         let lang = lang.unwrap_or(self.config.language);
-        let messages = outgoing(post, events, lang, self.config.timezone);
+        let zone = self.config.timezone;
+        let silent = state.rules.quiet(&post.chat, self.clock.now(), zone);
+        let messages = outgoing(post, events, lang, zone, silent);
         if messages.is_empty() {
             return Ok(Sent::Done);
         }
@@ -836,7 +853,8 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         if let Some(announcement) = owed.cloned() {
             loop {
                 let chats = self.chats(&state).await?;
-                let mut posts = announcement_posts(&announcement, &chats);
+                let tz = self.config.timezone;
+                let mut posts = announcement_posts(&announcement, &chats, &state.rules, tz);
                 posts.retain(|post| !state.memory.done.contains(&post.key));
                 let mut left = false;
                 for post in &posts {
@@ -865,11 +883,12 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
             return Ok(());
         }
         tracing::warn!(%chat, %reason, "chat unreachable: it is unsubscribed and gets no more posts");
-        if let ChatTarget::Id(id) = chat {
-            self.write(state, Write::Unsubscribe(*id)).await?;
+        if let Chat::Id(id) = chat.chat {
+            self.write(state, Write::Unsubscribe((id, chat.topic)))
+                .await?;
             // A member who blocked herald is forgotten, as `/forget` would.
             if super::private::is_private(chat) {
-                self.write(state, Write::ForgetMember(*id)).await?;
+                self.write(state, Write::ForgetMember(id)).await?;
             }
         }
         state.memory.forget_chat(chat);
@@ -890,7 +909,7 @@ enum Sent {
 /// A post's messages as its chat will see them. A talk reminder carries
 /// the talk's 🔔, so a member in the group can follow it from there; in the
 /// follower's own chat it shows as followed, and undoes.
-fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz) -> Vec<Outgoing> {
+fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz, silent: bool) -> Vec<Outgoing> {
     let texts = render::post(post, events, lang, zone);
     let last = texts.len().saturating_sub(1);
     let buttons = reminder_button(post, events, lang);
@@ -900,6 +919,7 @@ fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz) -> Vec<Outgoing
         .map(|(n, html)| Outgoing {
             html,
             pin: post.pin() && n == 0,
+            silent,
             buttons: match (&buttons, n == last) {
                 (Some(button), true) => vec![vec![button.clone()]],
                 _ => Vec::new(),

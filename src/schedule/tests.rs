@@ -11,7 +11,7 @@ use super::*;
 use crate::config::{ChatTarget, Config};
 use crate::events::{parse, Event, Parsed};
 
-const CHATS: [ChatTarget; 2] = [ChatTarget::Id(-100), ChatTarget::Id(42)];
+const CHATS: [ChatTarget; 2] = [ChatTarget::id(-100), ChatTarget::id(42)];
 
 fn config(zone: &str, extra: &str) -> Config {
     let src = format!(
@@ -67,12 +67,14 @@ struct Sim {
     delivered: Vec<Delivered>,
     skipped: Vec<String>,
     followers: Followers,
+    rules: Rules,
+    /// `telegram.chats`, or [`CHATS`] where the config names none.
+    chats: Vec<ChatTarget>,
 }
 
 impl Sim {
     fn new(config: Config, events: Vec<Event>, start: DateTime<Utc>) -> Sim {
         Sim {
-            config,
             events,
             memory: Memory::default(),
             from: start,
@@ -80,6 +82,12 @@ impl Sim {
             delivered: Vec::new(),
             skipped: Vec::new(),
             followers: Followers::default(),
+            rules: Rules::new(&config, ChatTarget::clone),
+            chats: match config.telegram.chats.is_empty() {
+                true => CHATS.to_vec(),
+                false => config.telegram.chats.clone(),
+            },
+            config,
         }
     }
 
@@ -102,8 +110,9 @@ impl Sim {
             events: &self.events,
             schedule: &self.config.schedule,
             tz: self.config.timezone,
-            chats: &CHATS,
+            chats: &self.chats,
             followers: &self.followers,
+            rules: &self.rules,
             memory: &self.memory,
             now: self.now,
             from: self.from,
@@ -819,13 +828,14 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
     let mut sim = Sim::new(config, events, at("2024-05-18T08:00:00+08:00"));
     sim.run_until(at("2024-05-18T12:20:00+08:00"));
     assert_eq!(sim.log(&CHATS[0]), ["05-18 12:00 reminder 2h"]);
-    let joined = [CHATS[0].clone(), CHATS[1].clone(), ChatTarget::Id(7)];
+    let joined = [CHATS[0].clone(), CHATS[1].clone(), ChatTarget::id(7)];
     let posts = plan(&Input {
         events: &sim.events,
         schedule: &sim.config.schedule,
         tz: sim.config.timezone,
         chats: &joined,
         followers: &crate::schedule::Followers::default(),
+        rules: &sim.rules,
         memory: &sim.memory,
         now: sim.now,
         from: sim.now,
@@ -842,6 +852,7 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
         tz: sim.config.timezone,
         chats: &joined,
         followers: &crate::schedule::Followers::default(),
+        rules: &sim.rules,
         memory: &sim.memory,
         now: sim.now,
         from: sim.now,
@@ -855,7 +866,7 @@ fn a_chat_that_joins_is_not_sent_what_fell_due_before() {
 }
 
 /// The member who follows, in the scenarios of private reminders.
-const MEMBER: ChatTarget = ChatTarget::Id(7);
+const MEMBER: ChatTarget = ChatTarget::id(7);
 
 fn following(follows: Vec<crate::events::ids::Target>, lead: Option<&str>) -> Followers {
     Followers {
@@ -1017,4 +1028,117 @@ fn a_muted_chat_gets_no_talk_reminders_but_the_others_do_and_members_come_last()
         .map(|d| &d.chat)
         .collect();
     assert_eq!(at_1430, [&CHATS[1], &MEMBER]);
+}
+
+const TOPICS: &str = "[telegram]\nchats = [-100, \"-100/3\", \"-100/5\"]\n";
+
+fn topic(id: i32) -> ChatTarget {
+    ChatTarget::id(-100).in_topic(Some(id))
+}
+
+#[test]
+fn routes_send_each_kind_to_its_topic_and_the_rest_everywhere() {
+    let routes = "[routes]\ndigest = \"-100/3\"\nreminders = [\"-100/5\"]\n";
+    let config = config("Asia/Shanghai", &format!("{TOPICS}{routes}"));
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(config, events, at("2024-05-10T00:00:00+08:00"));
+    sim.run_until(at("2024-05-15T12:00:00+08:00"));
+    if let crate::events::AgendaItem::Talk(talk) = &mut sim.events[0].agenda[1] {
+        talk.slot = talk.slot.map(|s| crate::events::Slot {
+            start: s.start + Duration::minutes(30),
+            end: s.end.map(|e| e + Duration::minutes(30)),
+        });
+    }
+    sim.run_until(at("2024-05-19T00:00:00+08:00"));
+    assert_eq!(
+        sim.log(&topic(3)),
+        ["05-13 10:00 digest", "05-15 12:01 change"],
+        "the change notice goes where the event was told"
+    );
+    assert_eq!(
+        sim.log(&topic(5)),
+        [
+            "05-11 14:00 reminder 7d",
+            "05-15 12:01 change",
+            "05-17 14:00 reminder 1d",
+            "05-18 12:00 reminder 2h",
+            "05-18 13:50 talk 10m",
+            "05-18 15:00 talk 10m",
+        ]
+    );
+    assert!(
+        sim.log(&ChatTarget::id(-100)).is_empty(),
+        "no kind left for it"
+    );
+    // Each topic's keys are its own; a topic-less target's are as before.
+    assert!(sim
+        .delivered
+        .iter()
+        .all(|d| d.key.ends_with(&format!("/{}", d.chat))));
+}
+
+#[test]
+fn a_subscriber_gets_every_kind_whatever_the_routes() {
+    let config = config(
+        "Asia/Shanghai",
+        &format!("{TOPICS}[routes]\ndigest = \"-100/3\"\n"),
+    );
+    let rules = Rules::new(&config, ChatTarget::clone);
+    assert!(rules.takes(crate::config::Kind::Digest, &topic(3)));
+    assert!(!rules.takes(crate::config::Kind::Digest, &topic(5)));
+    assert!(rules.takes(crate::config::Kind::Reminders, &topic(5)));
+    assert!(rules.takes(crate::config::Kind::Digest, &ChatTarget::id(-200)));
+}
+
+#[test]
+fn quiet_hours_hold_a_digest_and_let_a_reminder_out_on_time() {
+    let quiet = "[posts]\nquiet_hours = \"09:00-12:00\"\n";
+    let config = config("Asia/Shanghai", quiet);
+    // A reminder at 11:00 Monday wakes the scheduler while the digest is held.
+    let events = vec![
+        event("e", "2024-05-18T14:00:00+08:00", ""),
+        event("m", "2024-05-13T13:00:00+08:00", ""),
+    ];
+    let mut sim = Sim::new(config, events, at("2024-05-13T08:00:00+08:00"));
+    sim.run_until(at("2024-05-13T13:00:00+08:00"));
+    let log = sim.log(&CHATS[0]);
+    assert_eq!(
+        log.iter()
+            .filter(|line| line.contains("digest"))
+            .collect::<Vec<_>>(),
+        ["05-13 12:00 digest"],
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"05-13 11:00 reminder 2h".to_string()),
+        "{log:?}"
+    );
+    let digest = sim.delivered.iter().find(|d| d.key.starts_with("digest/"));
+    assert_eq!(
+        digest.map(|d| d.key.as_str()),
+        Some("digest/2024-05-13T02:00:00+00:00/-100"),
+        "held under the key of its time"
+    );
+    let tz = sim.config.timezone;
+    assert!(sim
+        .rules
+        .quiet(&CHATS[0], at("2024-05-13T11:00:00+08:00"), tz));
+    assert!(!sim
+        .rules
+        .quiet(&CHATS[0], at("2024-05-13T12:00:00+08:00"), tz));
+}
+
+#[test]
+fn quiet_hours_may_wrap_midnight_and_be_set_for_one_target() {
+    let extra = format!(
+        "{TOPICS}[posts]\nquiet_hours = \"22:00-08:00\"\n[chat.\"-100/3\"]\nquiet_hours = \"23:30-07:00\"\n"
+    );
+    let mut config = config("Asia/Shanghai", &extra);
+    config.schedule.digest = "0 0 23 * * Sun".parse().unwrap();
+    let events = vec![event("e", "2024-05-18T14:00:00+08:00", "")];
+    let mut sim = Sim::new(config, events, at("2024-05-12T20:00:00+08:00"));
+    sim.run_until(at("2024-05-13T12:00:00+08:00"));
+    assert_eq!(sim.log(&ChatTarget::id(-100)), ["05-13 08:00 digest"]);
+    assert_eq!(sim.log(&topic(5)), ["05-13 08:00 digest"]);
+    assert_eq!(sim.log(&topic(3)), ["05-12 23:00 digest"], "its own hours");
 }

@@ -391,8 +391,9 @@ mod tests {
         );
         let owed = store.owed_announcements().unwrap();
         assert_eq!(owed.len(), 1);
-        let chats = [ChatTarget::Id(-1), ChatTarget::Username("@chan".into())];
-        let posts: Vec<Post> = announcement_posts(&owed[0], &chats);
+        let chats = [ChatTarget::id(-1), ChatTarget::username("@chan")];
+        let posts: Vec<Post> =
+            announcement_posts(&owed[0], &chats, &Default::default(), chrono_tz::UTC);
         store
             .record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now)
             .unwrap();

@@ -50,7 +50,7 @@ pub trait ScheduleStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError>;
     fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError>;
-    fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError>;
+    fn unsubscribe(&self, chat: (i64, Option<i32>)) -> Result<bool, StoreError>;
     /// What members follow, and the chats' mutes.
     fn followers(&self) -> Result<Followers, StoreError>;
     /// Changes whenever this process changed what
@@ -136,7 +136,7 @@ impl ScheduleStore for Store {
     fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
         Store::forget_member(self, member)
     }
-    fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError> {
+    fn unsubscribe(&self, chat: (i64, Option<i32>)) -> Result<bool, StoreError> {
         Store::unsubscribe(self, chat)
     }
     fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

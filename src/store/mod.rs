@@ -154,6 +154,20 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT",
     // What members follow, their lead times, and chats' mutes.
     follows::MIGRATION,
+    // A forum topic subscribes on its own: subscriptions are per (chat,
+    // topic), 0 standing for the chat itself (a NULL would not be unique).
+    "CREATE TABLE subscriptions_by_topic (
+        chat_id       INTEGER NOT NULL,
+        topic         INTEGER NOT NULL,
+        subscribed_by INTEGER,
+        subscribed_at TEXT NOT NULL,
+        lang          TEXT,
+        PRIMARY KEY (chat_id, topic)
+    ) STRICT;
+    INSERT INTO subscriptions_by_topic (chat_id, topic, subscribed_by, subscribed_at, lang)
+        SELECT chat_id, 0, subscribed_by, subscribed_at, lang FROM subscriptions;
+    DROP TABLE subscriptions;
+    ALTER TABLE subscriptions_by_topic RENAME TO subscriptions",
 ];
 
 /// What every SQLite file starts with.
@@ -178,11 +192,20 @@ pub struct Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub chat: i64,
+    /// The forum topic it was asked in, if any.
+    pub topic: Option<i32>,
     /// The Telegram user who subscribed it, where known.
     pub by: Option<u64>,
     pub since: DateTime<Utc>,
     /// That user's language, where their Telegram client said it.
     pub lang: Option<Lang>,
+}
+
+impl Subscription {
+    /// Where its posts go.
+    pub fn target(&self) -> ChatTarget {
+        ChatTarget::id(self.chat).in_topic(self.topic)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,11 +308,11 @@ impl Store {
         })
     }
 
-    /// Subscribes a chat, by a user speaking `lang` where known; false if
-    /// it already was.
+    /// Subscribes a chat (or one of its forum topics), by a user speaking
+    /// `lang` where known; false if it already was.
     pub fn subscribe(
         &self,
-        chat: i64,
+        (chat, topic): (i64, Option<i32>),
         by: Option<u64>,
         lang: Option<Lang>,
         at: DateTime<Utc>,
@@ -298,18 +321,20 @@ impl Store {
         let by = by.map(|id| id as i64);
         let lang = lang.map(|lang| lang.to_string());
         let inserted = self.connection().execute(
-            "INSERT INTO subscriptions (chat_id, subscribed_by, subscribed_at, lang)
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (chat_id) DO NOTHING",
-            params![chat, by, at, lang],
+            "INSERT INTO subscriptions (chat_id, topic, subscribed_by, subscribed_at, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (chat_id, topic) DO NOTHING",
+            params![chat, topic.unwrap_or(0), by, at, lang],
         );
         self.check(inserted).map(|rows| rows == 1)
     }
 
-    /// Unsubscribes a chat; false if it was not subscribed.
-    pub fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError> {
-        let deleted = self
-            .connection()
-            .execute("DELETE FROM subscriptions WHERE chat_id = ?1", [chat]);
+    /// Unsubscribes a chat (or one of its topics); false if it was not
+    /// subscribed.
+    pub fn unsubscribe(&self, (chat, topic): (i64, Option<i32>)) -> Result<bool, StoreError> {
+        let deleted = self.connection().execute(
+            "DELETE FROM subscriptions WHERE chat_id = ?1 AND topic = ?2",
+            [chat, topic.unwrap_or(0).into()],
+        );
         self.check(deleted).map(|rows| rows == 1)
     }
 
@@ -341,8 +366,8 @@ impl Store {
         let connection = self.connection();
         let rows = connection
             .prepare_cached(
-                "SELECT chat_id, subscribed_by, subscribed_at, lang FROM subscriptions
-                 ORDER BY subscribed_at, chat_id",
+                "SELECT chat_id, subscribed_by, subscribed_at, lang, topic FROM subscriptions
+                 ORDER BY subscribed_at, chat_id, topic",
             )
             .and_then(|mut statement| {
                 statement
@@ -354,6 +379,7 @@ impl Store {
                             lang: row
                                 .get::<_, Option<String>>(3)?
                                 .and_then(|lang| lang.parse().ok()),
+                            topic: Some(row.get(4)?).filter(|&topic: &i32| topic != 0),
                         })
                     })?
                     .collect()
@@ -366,7 +392,7 @@ impl Store {
     pub fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
         let mut chats = configured.to_vec();
         for subscription in self.subscribers()? {
-            let chat = ChatTarget::Id(subscription.chat);
+            let chat = subscription.target();
             if !chats.contains(&chat) {
                 chats.push(chat);
             }
@@ -378,9 +404,10 @@ impl Store {
     /// subscribed them. Every other chat is written to in `language` from
     /// `bot.toml`.
     pub fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
-        let known = self.subscribers()?.into_iter().filter_map(|subscription| {
-            Some((ChatTarget::Id(subscription.chat), subscription.lang?))
-        });
+        let known = self
+            .subscribers()?
+            .into_iter()
+            .filter_map(|subscription| Some((subscription.target(), subscription.lang?)));
         Ok(known.collect())
     }
 
@@ -562,10 +589,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&dir);
         assert!(store
-            .subscribe(-1001, Some(42), Some(Lang::En), at("2026-01-02T03:04:05Z"))
+            .subscribe(
+                (-1001, None),
+                Some(42),
+                Some(Lang::En),
+                at("2026-01-02T03:04:05Z")
+            )
             .unwrap());
         assert!(store
-            .subscribe(7, None, None, at("2026-01-03T00:00:00Z"))
+            .subscribe((7, None), None, None, at("2026-01-03T00:00:00Z"))
             .unwrap());
         store.close().unwrap();
 
@@ -575,12 +607,14 @@ mod tests {
             vec![
                 Subscription {
                     chat: -1001,
+                    topic: None,
                     by: Some(42),
                     since: at("2026-01-02T03:04:05Z"),
                     lang: Some(Lang::En),
                 },
                 Subscription {
                     chat: 7,
+                    topic: None,
                     by: None,
                     since: at("2026-01-03T00:00:00Z"),
                     lang: None,
@@ -589,7 +623,7 @@ mod tests {
         );
         let languages = store.languages().unwrap();
         assert_eq!(languages.len(), 1);
-        assert_eq!(languages[&ChatTarget::Id(-1001)], Lang::En);
+        assert_eq!(languages[&ChatTarget::id(-1001)], Lang::En);
     }
 
     #[test]
@@ -597,12 +631,89 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&dir);
         let now = at("2026-01-02T03:04:05Z");
-        assert!(store.subscribe(5, Some(1), None, now).unwrap());
-        assert!(!store.subscribe(5, Some(2), Some(Lang::Zh), now).unwrap());
+        assert!(store.subscribe((5, None), Some(1), None, now).unwrap());
+        assert!(!store
+            .subscribe((5, None), Some(2), Some(Lang::Zh), now)
+            .unwrap());
         assert_eq!(store.subscribers().unwrap()[0].by, Some(1));
-        assert!(store.unsubscribe(5).unwrap());
-        assert!(!store.unsubscribe(5).unwrap());
+        assert!(store.unsubscribe((5, None)).unwrap());
+        assert!(!store.unsubscribe((5, None)).unwrap());
         assert!(store.subscribers().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_forum_topic_subscribes_apart_from_its_chat() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir);
+        let now = at("2026-01-02T03:04:05Z");
+        assert!(store
+            .subscribe((-1001, Some(42)), Some(1), Some(Lang::En), now)
+            .unwrap());
+        assert!(store.subscribe((-1001, None), Some(1), None, now).unwrap());
+        assert!(!store
+            .subscribe((-1001, Some(42)), Some(2), None, now)
+            .unwrap());
+        let configured = [ChatTarget::id(-1001).in_topic(Some(7))];
+        let keys: Vec<String> = store
+            .targets(&configured)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(keys, ["-1001/7", "-1001", "-1001/42"]);
+        let languages = store.languages().unwrap();
+        assert_eq!(
+            languages.get(&ChatTarget::id(-1001).in_topic(Some(42))),
+            Some(&Lang::En)
+        );
+        assert!(store.unsubscribe((-1001, Some(42))).unwrap());
+        assert_eq!(store.subscribers().unwrap().len(), 1, "the chat stays");
+    }
+
+    #[test]
+    fn subscriptions_of_an_older_file_are_kept_as_the_chats_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("herald.db");
+        let mut connection = Connection::open(&path).unwrap();
+        configure(&connection).unwrap();
+        connection
+            .execute_batch(
+                "CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT",
+            )
+            .unwrap();
+        let before = MIGRATIONS.len() - 1;
+        let transaction = connection.transaction().unwrap();
+        for (index, sql) in MIGRATIONS[..before].iter().enumerate() {
+            transaction.execute_batch(sql).unwrap();
+            transaction
+                .execute(
+                    "INSERT INTO migrations (version, applied_at) VALUES (?1, 'then')",
+                    [index as i64 + 1],
+                )
+                .unwrap();
+        }
+        transaction
+            .execute(
+                "INSERT INTO subscriptions (chat_id, subscribed_by, subscribed_at, lang)
+                 VALUES (-1001, 42, '2026-01-02T03:04:05Z', 'en')",
+                [],
+            )
+            .unwrap();
+        transaction.commit().unwrap();
+        connection.close().unwrap();
+
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.subscribers().unwrap(),
+            [Subscription {
+                chat: -1001,
+                topic: None,
+                by: Some(42),
+                since: at("2026-01-02T03:04:05Z"),
+                lang: Some(Lang::En),
+            }]
+        );
+        assert_eq!(store.targets(&[]).unwrap(), [ChatTarget::id(-1001)]);
     }
 
     #[test]

@@ -422,11 +422,12 @@ fn decode(text: &str) -> Result<Facts, StoreProblem> {
     serde_json::from_str(text).map_err(|e| StoreProblem::Record(format!("told facts: {e}")))
 }
 
-/// The inverse of `ChatTarget`'s display: `@name` or a numeric id.
+/// The inverse of `ChatTarget`'s display: `@name` or a numeric id, and
+/// `/topic` after it where there is one.
 pub(super) fn chat_of(text: &str) -> ChatTarget {
-    match text.parse::<i64>() {
-        Ok(id) => ChatTarget::Id(id),
-        Err(_) => ChatTarget::Username(text.to_string()),
+    match text.parse() {
+        Ok(chat) => chat,
+        Err(never) => match never {},
     }
 }
 
@@ -463,7 +464,7 @@ mod tests {
         let post = Post {
             key: "reminder/e/7d/x/@chan".into(),
             due: now,
-            chat: ChatTarget::Username("@chan".into()),
+            chat: ChatTarget::username("@chan"),
             what: What::Reminder {
                 event: "e".into(),
                 before: "7d".parse().unwrap(),
@@ -479,9 +480,7 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.memory().unwrap(), memory);
         assert_eq!(store.planned_until().unwrap(), Some(now));
-        store
-            .forget_chat(&ChatTarget::Username("@chan".into()))
-            .unwrap();
+        store.forget_chat(&ChatTarget::username("@chan")).unwrap();
         assert!(store
             .memory()
             .unwrap()
@@ -490,11 +489,50 @@ mod tests {
             .all(|t| t.chats.is_empty()));
     }
 
+    #[test]
+    fn what_a_chat_was_told_under_an_old_key_is_still_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("herald.db")).unwrap();
+        let now: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
+        let events = vec![event()];
+        let mut memory = Memory::default();
+        memory.observe(&events, now);
+        // A row as herald wrote it before topics existed, and one for a topic.
+        let old = reminder("e", -1001);
+        let topic = Post {
+            key: "reminder/e/2h/-1001/42".into(),
+            chat: ChatTarget::id(-1001).in_topic(Some(42)),
+            ..reminder("e", -1001)
+        };
+        for post in [&old, &topic] {
+            let told = memory.sent(post, &events);
+            store
+                .record_post(post, Outcome::Sent, None, &told, now)
+                .unwrap();
+        }
+        let memory = store.memory().unwrap();
+        assert!(memory.done.contains("reminder/e/2h/-1001"));
+        let told: Vec<&ChatTarget> = memory.told["e"].chats.keys().collect();
+        assert_eq!(
+            told,
+            [
+                &ChatTarget::id(-1001),
+                &ChatTarget::id(-1001).in_topic(Some(42))
+            ]
+        );
+        assert_eq!(chat_of("-1001"), ChatTarget::id(-1001));
+        assert_eq!(chat_of("@chan"), ChatTarget::username("@chan"));
+        assert_eq!(
+            chat_of("@chan/7"),
+            ChatTarget::username("@chan").in_topic(Some(7))
+        );
+    }
+
     fn reminder(event: &str, chat: i64) -> Post {
         Post {
             key: format!("reminder/{event}/2h/{chat}"),
             due: "2030-01-01T00:00:00Z".parse().unwrap(),
-            chat: ChatTarget::Id(chat),
+            chat: ChatTarget::id(chat),
             what: What::Reminder {
                 event: event.into(),
                 before: "2h".parse().unwrap(),

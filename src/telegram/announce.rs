@@ -12,6 +12,7 @@ use teloxide::types::{MaybeInaccessibleMessage, MessageId, User};
 use super::handlers::{edit, Herald};
 use super::{call, entities};
 use crate::commands::{self, Act, Announce, Reply};
+use crate::config::Kind;
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::Announcement;
@@ -54,7 +55,10 @@ impl Herald {
         };
         let stored = self.store.targets(&self.chats).and_then(|chats| {
             let id = self.store.add_announcement(&draft, now)?;
-            Ok((id, chats.len()))
+            let routed = chats
+                .iter()
+                .filter(|chat| self.rules.takes(Kind::Announcements, chat));
+            Ok((id, routed.count()))
         });
         match stored {
             Ok((id, chats)) => {
@@ -106,9 +110,9 @@ impl Herald {
             Pressed::Shows { here, preview } => {
                 answered(bot, answer).await?;
                 if let Some(((chat, message), reply)) = preview {
-                    edit(bot, ChatId(chat), MessageId(message), &reply).await?;
+                    edit(bot, ChatId(chat).into(), MessageId(message), &reply).await?;
                 }
-                edit(bot, chat, shown.id(), &here).await
+                edit(bot, chat.into(), shown.id(), &here).await
             }
         }
     }

@@ -16,12 +16,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, MessageId, ParseMode, Recipient};
+use teloxide::types::{ChatId, MessageId, ParseMode, Recipient, ThreadId};
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::handlers::{keyboard, NO_PREVIEW};
-use crate::config::ChatTarget;
+use crate::config::{Chat, ChatTarget};
 use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
@@ -43,8 +43,9 @@ impl TelegramDelivery {
         }
     }
 
-    /// Waits until a message to `chat` keeps within the limits.
-    async fn pace(&self, chat: &ChatTarget) {
+    /// Waits until a message to `chat` keeps within the limits, which are
+    /// the chat's whatever topic it goes to.
+    async fn pace(&self, chat: &Chat) {
         let Some(pace) = &self.pace else { return };
         loop {
             let wait = pace
@@ -63,12 +64,18 @@ impl TelegramDelivery {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
         for _ in 0..TRIES {
-            self.pace(chat).await;
+            self.pace(&chat.chat).await;
             let mut request = self
                 .bot
-                .send_message(recipient(chat), &message.html)
+                .send_message(recipient(&chat.chat), &message.html)
                 .parse_mode(ParseMode::Html)
                 .link_preview_options(NO_PREVIEW);
+            if let Some(topic) = chat.topic {
+                request = request.message_thread_id(ThreadId(MessageId(topic)));
+            }
+            if message.silent {
+                request = request.disable_notification(true);
+            }
             if !message.buttons.is_empty() {
                 request = request.reply_markup(keyboard(&message.buttons));
             }
@@ -106,7 +113,7 @@ impl TelegramDelivery {
     async fn pin(&self, chat: &ChatTarget, message: MessageId) -> Pin {
         let pinned = self
             .bot
-            .pin_chat_message(recipient(chat), message)
+            .pin_chat_message(recipient(&chat.chat), message)
             .disable_notification(true)
             .await;
         match pinned {
@@ -141,7 +148,7 @@ impl Deliver for TelegramDelivery {
     }
 
     async fn resolve(&self, chat: &ChatTarget) -> Option<i64> {
-        match self.bot.get_chat(recipient(chat)).await {
+        match self.bot.get_chat(recipient(&chat.chat)).await {
             Ok(found) => Some(found.id.0),
             Err(error) => {
                 tracing::warn!(%chat, %error, "cannot look this chat up; posting to it by name");
@@ -173,7 +180,7 @@ impl Default for Limits {
 struct Pace {
     limits: Limits,
     last: Option<Instant>,
-    chats: HashMap<ChatTarget, VecDeque<Instant>>,
+    chats: HashMap<Chat, VecDeque<Instant>>,
 }
 
 impl Pace {
@@ -187,7 +194,7 @@ impl Pace {
 
     /// How long to wait before a message to `chat`; `None` means send now,
     /// and the send is counted.
-    fn wait(&mut self, chat: &ChatTarget, now: Instant) -> Option<Duration> {
+    fn wait(&mut self, chat: &Chat, now: Instant) -> Option<Duration> {
         let gap = Duration::from_secs(1) / self.limits.per_second.max(1);
         let minute = Duration::from_secs(60);
         let sent = self.chats.entry(chat.clone()).or_default();
@@ -214,17 +221,17 @@ impl Pace {
 }
 
 /// Groups and channels have negative ids, or public usernames.
-fn is_group(chat: &ChatTarget) -> bool {
+fn is_group(chat: &Chat) -> bool {
     match chat {
-        ChatTarget::Id(id) => *id < 0,
-        ChatTarget::Username(_) => true,
+        Chat::Id(id) => *id < 0,
+        Chat::Username(_) => true,
     }
 }
 
-fn recipient(chat: &ChatTarget) -> Recipient {
+fn recipient(chat: &Chat) -> Recipient {
     match chat {
-        ChatTarget::Id(id) => Recipient::Id(ChatId(*id)),
-        ChatTarget::Username(name) => Recipient::ChannelUsername(name.clone()),
+        Chat::Id(id) => Recipient::Id(ChatId(*id)),
+        Chat::Username(name) => Recipient::ChannelUsername(name.clone()),
     }
 }
 
@@ -252,7 +259,7 @@ mod tests {
     fn sends_are_spaced_overall_per_chat_and_per_group() {
         let mut pace = Pace::new(Limits::default());
         let start = Instant::now();
-        let (a, b) = (ChatTarget::Id(1), ChatTarget::Id(-2));
+        let (a, b) = (Chat::Id(1), Chat::Id(-2));
         assert_eq!(pace.wait(&a, start), None);
         let gap = pace.wait(&b, start).unwrap();
         assert!(

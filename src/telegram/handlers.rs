@@ -12,7 +12,7 @@ use teloxide::prelude::*;
 use teloxide::requests::HasPayload;
 use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage,
-    MessageId, ParseMode, ReplyParameters, User,
+    MessageId, ParseMode, ReplyParameters, ThreadId, User,
 };
 use teloxide::{ApiError, RequestError};
 
@@ -39,6 +39,8 @@ pub(super) struct Herald {
     pub admins: Vec<u64>,
     /// `telegram.chats`: posted to besides subscribers.
     pub chats: Vec<ChatTarget>,
+    /// `[routes]`: an announcement's preview counts the chats it goes to.
+    pub rules: crate::schedule::Rules,
     /// What calendar entries are written from.
     pub site: calendar::Site,
     /// Group and channel titles already in the state file, so a title is
@@ -93,7 +95,7 @@ pub(super) async fn message(
     // In a group, answers thread under the question they answer.
     let reply_to = (!msg.chat.is_private()).then_some(msg.id);
     let files = herald.files(&reply).await;
-    let sent = send(&bot, msg.chat.id, &reply.messages, reply_to, &files).await;
+    let sent = send(&bot, To::asker(&msg), &reply.messages, reply_to, &files).await;
     handled(msg.chat.id, command.name(), started);
     sent
 }
@@ -145,13 +147,17 @@ pub(super) async fn button(
     let delivered = match (&callback, shown) {
         // A page of a list replaces the page shown.
         (Callback::EventsPage { .. }, MaybeInaccessibleMessage::Regular(list)) => {
-            edit(&bot, chat, list.id, &reply).await
+            edit(&bot, To::asker(list), list.id, &reply).await
         }
         // An agenda or a file comes as a new message, leaving the list for
         // more taps.
         _ => {
             let files = herald.files(&reply).await;
-            send(&bot, chat, &reply.messages, None, &files).await
+            let to = match shown {
+                MaybeInaccessibleMessage::Regular(shown) => To::asker(shown),
+                MaybeInaccessibleMessage::Inaccessible(_) => chat.into(),
+            };
+            send(&bot, to, &reply.messages, None, &files).await
         }
     };
     let name = match callback {
@@ -179,7 +185,7 @@ pub(super) async fn slow_down(
         buttons: Vec::new(),
         document: None,
     };
-    send(&bot, chat, &[message], reply_to, &Files::new()).await
+    send(&bot, chat.into(), &[message], reply_to, &Files::new()).await
 }
 
 /// The one log line per command, and its metrics: commands by name, and
@@ -292,7 +298,8 @@ impl Herald {
         if !may_change_subscription(bot, msg).await? {
             return Ok(commands::refuse_subscription(lang));
         }
-        let chat = msg.chat.id.0;
+        let To { chat, topic } = To::asker(msg);
+        let chat = (chat.0, topic.map(|ThreadId(MessageId(id))| id));
         let from = msg.from.as_ref();
         // The chat's posts follow the subscriber's language, where their
         // client says it; otherwise `language` from `bot.toml`.
@@ -431,7 +438,9 @@ impl Herald {
                 document: None,
             };
             // A member who blocked herald since is no reason to fail the press.
-            if let Err(error) = send(bot, ChatId(member), &[message], None, &Files::new()).await {
+            if let Err(error) =
+                send(bot, ChatId(member).into(), &[message], None, &Files::new()).await
+            {
                 tracing::warn!(%error, member, "cannot confirm a follow in private");
             }
         }
@@ -541,7 +550,8 @@ impl commands::Mutes for ChatMutes {
 /// A chat's subscription in the state file, with who asked for it.
 struct Stored {
     store: Arc<Store>,
-    chat: i64,
+    /// The chat, and the forum topic the command was asked in.
+    chat: (i64, Option<i32>),
     subscriber: Option<u64>,
     spoken: Option<Lang>,
 }
@@ -557,7 +567,7 @@ impl commands::Subscriptions for Stored {
             false => self.store.unsubscribe(self.chat),
         };
         stored.inspect_err(|error| {
-            tracing::error!(%error, chat = self.chat, "cannot store a subscription");
+            tracing::error!(%error, chat = self.chat.0, "cannot store a subscription");
         })
     }
 }
@@ -602,9 +612,33 @@ async fn may_change_subscription(bot: &Bot, msg: &Message) -> ResponseResult<boo
 
 /// Sends messages in order; one with a document goes as that file from
 /// `files`, its text the caption.
+/// Where an answer goes: the chat, and in a forum the topic it was asked
+/// in, so a question in a topic is never answered in General.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct To {
+    chat: ChatId,
+    topic: Option<ThreadId>,
+}
+
+impl To {
+    /// Where `msg` was written.
+    fn asker(msg: &Message) -> To {
+        To {
+            chat: msg.chat.id,
+            topic: msg.thread_id.filter(|_| msg.is_topic_message),
+        }
+    }
+}
+
+impl From<ChatId> for To {
+    fn from(chat: ChatId) -> To {
+        To { chat, topic: None }
+    }
+}
+
 async fn send(
     bot: &Bot,
-    chat: ChatId,
+    to: To,
     messages: &[commands::Message],
     reply_to: Option<MessageId>,
     files: &Files,
@@ -615,14 +649,17 @@ async fn send(
             .as_ref()
             .and_then(|document| Some((document, files.get(&document.event)?)));
         if let Some((document, text)) = file {
-            send_file(bot, chat, message, document, text, reply_to).await?;
+            send_file(bot, to, message, document, text, reply_to).await?;
             continue;
         }
         let mut request = bot
-            .send_message(chat, &message.html)
+            .send_message(to.chat, &message.html)
             .parse_mode(ParseMode::Html)
             .link_preview_options(NO_PREVIEW)
             .reply_markup(keyboard(&message.buttons));
+        if let Some(topic) = to.topic {
+            request = request.message_thread_id(topic);
+        }
         if let Some(id) = reply_to {
             request =
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
@@ -635,7 +672,7 @@ async fn send(
 /// A calendar file, with the message's text as its caption and its buttons.
 async fn send_file(
     bot: &Bot,
-    chat: ChatId,
+    to: To,
     message: &commands::Message,
     document: &commands::Document,
     text: &str,
@@ -646,11 +683,14 @@ async fn send_file(
         serde_json::to_string(value).unwrap_or_default()
     }
     let mut params = vec![
-        ("chat_id", chat.0.to_string()),
+        ("chat_id", to.chat.0.to_string()),
         ("caption", message.html.clone()),
         ("parse_mode", "HTML".to_string()),
         ("reply_markup", json(&keyboard(&message.buttons))),
     ];
+    if let Some(ThreadId(MessageId(topic))) = to.topic {
+        params.push(("message_thread_id", topic.to_string()));
+    }
     if let Some(id) = reply_to {
         let reply = ReplyParameters::new(id).allow_sending_without_reply();
         params.push(("reply_parameters", json(&reply)));
@@ -669,17 +709,12 @@ async fn send_file(
 /// Puts the first message of `reply` in place of message `id`; any further
 /// messages follow as new ones. Pressing the button of the page already
 /// shown changes nothing, which Telegram reports as an error: it is none.
-pub(super) async fn edit(
-    bot: &Bot,
-    chat: ChatId,
-    id: MessageId,
-    reply: &Reply,
-) -> ResponseResult<()> {
+pub(super) async fn edit(bot: &Bot, to: To, id: MessageId, reply: &Reply) -> ResponseResult<()> {
     let Some((first, rest)) = reply.messages.split_first() else {
         return Ok(());
     };
     let request = bot
-        .edit_message_text(chat, id, &first.html)
+        .edit_message_text(to.chat, id, &first.html)
         .parse_mode(ParseMode::Html)
         .link_preview_options(NO_PREVIEW)
         .reply_markup(keyboard(&first.buttons));
@@ -688,7 +723,7 @@ pub(super) async fn edit(
         Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
         Err(error) => return Err(error),
     }
-    send(bot, chat, rest, None, &Files::new()).await
+    send(bot, to, rest, None, &Files::new()).await
 }
 
 /// herald's replies are about events: a preview of the first link (often a

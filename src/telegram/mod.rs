@@ -275,6 +275,7 @@ pub async fn serve(
         language: config.language,
         admins: config.telegram.admins.clone(),
         chats: config.telegram.chats.clone(),
+        rules: crate::schedule::Rules::new(&config, crate::config::ChatTarget::clone),
         site: crate::calendar::Site::of(&config),
         titles: std::sync::Mutex::new(store.titles()?),
         public_url: config.http.public_url.clone(),

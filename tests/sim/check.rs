@@ -185,7 +185,7 @@ impl<'a> Judge<'a> {
             let post = |what: What| Post {
                 key: String::new(),
                 due: start,
-                chat: ChatTarget::Id(0),
+                chat: ChatTarget::id(0),
                 what,
             };
             for before in &config.schedule.reminders {

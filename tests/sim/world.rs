@@ -158,7 +158,7 @@ impl Fake {
 impl Deliver for Fake {
     async fn deliver(&self, chat: &ChatTarget, message: &Outgoing) -> Delivery {
         let html = &message.html;
-        let ChatTarget::Id(chat) = *chat else {
+        let Some(chat) = chat.chat_id() else {
             panic!("the simulation names chats by id, got {chat}");
         };
         let mut pause = std::time::Duration::from_millis(500);
@@ -452,9 +452,9 @@ impl Driver {
                 // Members reach only a running bot.
                 let Some(store) = self.store() else { return };
                 let changed = if subscribe {
-                    store.subscribe(chat, Some(chat as u64), Some(Lang::En), now)
+                    store.subscribe((chat, None), Some(chat as u64), Some(Lang::En), now)
                 } else {
-                    store.unsubscribe(chat)
+                    store.unsubscribe((chat, None))
                 };
                 if changed.unwrap() {
                     self.log

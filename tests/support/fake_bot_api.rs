@@ -98,6 +98,19 @@ impl Sent {
             .collect()
     }
 
+    /// The forum topic it was sent to (`message_thread_id`), if any.
+    pub fn topic(&self) -> Option<i64> {
+        let topic = &self.params["message_thread_id"];
+        topic
+            .as_i64()
+            .or_else(|| topic.as_str().and_then(|t| t.parse().ok()))
+    }
+
+    /// Sent without a sound (`disable_notification`).
+    pub fn silent(&self) -> bool {
+        self.params["disable_notification"] == true
+    }
+
     /// The member's message this one replies to.
     pub fn reply_to(&self) -> Option<i64> {
         self.params["reply_parameters"]["message_id"].as_i64()
@@ -227,6 +240,20 @@ impl FakeBotApi {
     pub fn send_text(&self, chat: Chat, from: &User, text: &str) -> i64 {
         let mut state = self.shared.lock();
         let (message_id, update) = state.member_message(chat, from, text);
+        state.queue(&self.shared, update);
+        message_id
+    }
+
+    /// A member writes `text` in forum topic `topic` of group `chat`, as
+    /// Telegram sends it: the chat a forum, the message in the topic's
+    /// thread. Returns the message's id.
+    pub fn send_text_in_topic(&self, chat: Chat, topic: i64, from: &User, text: &str) -> i64 {
+        let mut state = self.shared.lock();
+        let (message_id, mut update) = state.member_message(chat, from, text);
+        let message = &mut update["message"];
+        message["chat"]["is_forum"] = json!(true);
+        message["message_thread_id"] = json!(topic);
+        message["is_topic_message"] = json!(true);
         state.queue(&self.shared, update);
         message_id
     }
@@ -562,6 +589,16 @@ impl Inner {
         let keyboard = &params["reply_markup"]["inline_keyboard"];
         if keyboard.as_array().is_some_and(|rows| !rows.is_empty()) {
             message["reply_markup"] = json!({ "inline_keyboard": keyboard });
+        }
+        // Sent into a forum topic: Telegram says so on the message.
+        let topic = &params["message_thread_id"];
+        let topic = topic
+            .as_i64()
+            .or_else(|| topic.as_str().and_then(|t| t.parse().ok()));
+        if let Some(topic) = topic {
+            message["chat"]["is_forum"] = json!(true);
+            message["message_thread_id"] = json!(topic);
+            message["is_topic_message"] = json!(true);
         }
         self.messages.insert((chat, message_id), message.clone());
         message

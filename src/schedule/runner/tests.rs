@@ -202,7 +202,7 @@ impl ScheduleStore for Flaky {
         self.gate()?;
         self.inner.forget_chat(chat)
     }
-    fn unsubscribe(&self, chat: i64) -> Result<bool, StoreError> {
+    fn unsubscribe(&self, chat: (i64, Option<i32>)) -> Result<bool, StoreError> {
         self.gate()?;
         self.inner.unsubscribe(chat)
     }
@@ -362,7 +362,7 @@ fn long_digest(dir: &Path) -> (Config, Vec<Event>, Vec<String>) {
     let post = Post {
         key: String::new(),
         due,
-        chat: ChatTarget::Id(-100),
+        chat: ChatTarget::id(-100),
         what: What::Digest {
             at: due,
             events: events.iter().map(|e| e.id.clone()).collect(),
@@ -446,7 +446,7 @@ async fn the_scheduler_outlives_a_failing_store_and_says_so_on_health() {
     })
     .await;
     let chats: Vec<ChatTarget> = fake.accepted().into_iter().map(|(c, _)| c).collect();
-    assert_eq!(chats, [ChatTarget::Id(-1), ChatTarget::Id(-2)], "once each");
+    assert_eq!(chats, [ChatTarget::id(-1), ChatTarget::id(-2)], "once each");
     assert!(!started.task.is_finished(), "the scheduler lives on");
     started.stop().await;
 }
@@ -508,10 +508,7 @@ async fn a_username_keeps_the_key_it_was_first_posted_under() {
     until("the reminder", || !first.accepted().is_empty()).await;
     until("recorded", || store.done_keys().unwrap().len() == 1).await;
     started.stop().await;
-    assert_eq!(
-        first.accepted()[0].0,
-        ChatTarget::Username("@launches".into())
-    );
+    assert_eq!(first.accepted()[0].0, ChatTarget::username("@launches"));
 
     // It resolves now, but the key stays: nothing is posted twice.
     let second = Fake::default().resolving("@launches", -1009);
@@ -522,7 +519,7 @@ async fn a_username_keeps_the_key_it_was_first_posted_under() {
     assert_eq!(second.calls(), 0, "{:?}", second.accepted());
     assert_eq!(
         store.chat_key("@launches").unwrap(),
-        Some(ChatTarget::Username("@launches".into()))
+        Some(ChatTarget::username("@launches"))
     );
 }
 
@@ -542,7 +539,7 @@ async fn a_resolved_username_keeps_its_id_when_get_chat_fails_later() {
     until("the reminder", || !first.accepted().is_empty()).await;
     until("recorded", || store.done_keys().unwrap().len() == 1).await;
     started.stop().await;
-    assert_eq!(first.accepted()[0].0, ChatTarget::Id(-1009));
+    assert_eq!(first.accepted()[0].0, ChatTarget::id(-1009));
 
     // A later event; getChat now fails, and the id is still the key.
     events.push(page(
@@ -554,7 +551,7 @@ async fn a_resolved_username_keeps_its_id_when_get_chat_fails_later() {
     let started = start(second.clone(), Arc::clone(&store), config, events);
     until("the next reminder", || !second.accepted().is_empty()).await;
     started.stop().await;
-    assert_eq!(second.accepted()[0].0, ChatTarget::Id(-1009));
+    assert_eq!(second.accepted()[0].0, ChatTarget::id(-1009));
 }
 
 #[test]
