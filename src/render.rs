@@ -27,7 +27,7 @@ use crate::lang::Lang;
 
 pub use announce::*;
 pub use calendar::*;
-pub use date::{day, moment, slot, stamp, to_be_announced, when};
+pub use date::{day, event_moment, moment, page_zone, slot, span, stamp, to_be_announced, when};
 pub use follow::*;
 pub use notices::*;
 pub use plain::html_to_plain;
