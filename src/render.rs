@@ -28,7 +28,9 @@ use crate::lang::Lang;
 
 pub use announce::*;
 pub use calendar::*;
-pub use date::{day, event_moment, moment, page_zone, slot, span, stamp, to_be_announced, when};
+pub use date::{
+    community_slot, day, event_moment, moment, page_zone, slot, span, stamp, to_be_announced, when,
+};
 pub use follow::*;
 pub use inline::*;
 pub use notices::*;

@@ -77,9 +77,19 @@ pub fn to_be_announced(lang: Lang) -> &'static str {
 /// A talk's time on the event's clock: `13:00–13:45`, or `13:00`. The
 /// event's heading names the zone.
 pub fn slot(slot: &Slot, tz: Tz) -> String {
-    let start = on_clock(slot.start, slot.start, tz).format("%H:%M");
+    clock_of(slot, |at| on_clock(at, slot.start, tz))
+}
+
+/// A talk's time on the community's clock, for `herald explain`, which
+/// shows every time so.
+pub fn community_slot(slot: &Slot, tz: Tz) -> String {
+    clock_of(slot, |at| at.with_timezone(&tz).fixed_offset())
+}
+
+fn clock_of(slot: &Slot, local: impl Fn(Instant) -> DateTime<FixedOffset>) -> String {
+    let start = local(slot.start).format("%H:%M");
     match slot.end {
-        Some(end) => format!("{start}–{}", on_clock(end, slot.start, tz).format("%H:%M")),
+        Some(end) => format!("{start}–{}", local(end).format("%H:%M")),
         None => start.to_string(),
     }
 }
@@ -237,6 +247,7 @@ mod tests {
             end: Some(DateTime::parse_from_rfc3339("2031-03-14T11:15:00+01:00").unwrap()),
         };
         assert_eq!(slot(&talk, BEIJING), "10:30–11:15");
+        assert_eq!(community_slot(&talk, BEIJING), "17:30–18:15");
         assert_eq!(
             event_moment(talk.start, Lang::En, BEIJING),
             "Fri 14 Mar 2031, 10:30 (UTC+01:00 · 17:30 Asia/Shanghai)"
