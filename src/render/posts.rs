@@ -261,4 +261,22 @@ mod tests {
         let reminder = reminder(&meetup(), "1d".parse().unwrap(), Lang::Zh, BEIJING);
         assert!(reminder.starts_with("⏰ 还有 1 天\n\n"), "{reminder}");
     }
+
+    #[test]
+    fn a_berlin_page_moved_reads_old_and_new_on_its_clock() {
+        let berlin = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
+        let mut event = meetup();
+        event.agenda.clear();
+        event.start = Some(berlin("2031-03-14T18:30:00+01:00"));
+        event.end = Some(berlin("2031-03-14T21:30:00+01:00"));
+        let old = Facts::of(&event);
+        event.start = Some(berlin("2031-03-14T19:00:00+01:00"));
+        let notice = change(&old, &event, Lang::En, BEIJING);
+        let moved = notice.lines().nth(1).unwrap();
+        assert_eq!(
+            moved,
+            "🕐 Fri 14 Mar 2031, 18:30–21:30 (UTC+01:00 · Sat 01:30 Asia/Shanghai) → \
+             <b>Fri 14 Mar 2031, 19:00–21:30 (UTC+01:00 · Sat 02:00 Asia/Shanghai)</b>"
+        );
+    }
 }
