@@ -13,7 +13,12 @@
 //! says how they move when the pages change, and the state file keeps them.
 //!
 //! Times go out in UTC (`…Z`), which every calendar reads the same way;
-//! `X-WR-TIMEZONE` names the community's zone for apps that show it.
+//! `X-WR-TIMEZONE` names the community's zone for apps that show it. A
+//! page with its own offset (`+01:00`) keeps its instant the same way: a
+//! fixed offset names no place, so there is no TZID to write that would
+//! not be a guess (`Europe/Berlin` and `Africa/Lagos` share `+01:00` in
+//! March and part in July); the description names the offset its agenda
+//! times are on.
 //! Escaping and line folding are the `icalendar` crate's.
 
 use std::collections::{HashMap, HashSet};
@@ -337,6 +342,9 @@ fn description(event: &Event, tz: Tz) -> String {
         if !lines.is_empty() {
             lines.push(String::new());
         }
+        // Agenda times are on the page's clock; a calendar app shows the
+        // entry on the reader's, so the page's zone is named once.
+        lines.extend(event.start.and_then(|start| render::page_zone(start, tz)));
         lines.extend(agenda);
     }
     lines.join("\n")

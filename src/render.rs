@@ -12,6 +12,7 @@ mod announce;
 mod calendar;
 mod date;
 mod follow;
+mod inline;
 mod notices;
 mod plain;
 mod posts;
@@ -27,8 +28,11 @@ use crate::lang::Lang;
 
 pub use announce::*;
 pub use calendar::*;
-pub use date::{day, moment, slot, stamp, to_be_announced, when};
+pub use date::{
+    community_slot, day, event_moment, moment, page_zone, slot, span, stamp, to_be_announced, when,
+};
 pub use follow::*;
+pub use inline::*;
 pub use notices::*;
 pub use plain::html_to_plain;
 pub use posts::{lead_time, post};

@@ -189,7 +189,7 @@ fn agenda(event: &Event, tz: Tz) -> Vec<[String; 3]> {
         };
         let time = item.slot().map_or("no time".to_string(), |slot| {
             let start = slot.start.with_timezone(&tz).date_naive();
-            let clock = render::slot(&slot, tz);
+            let clock = render::community_slot(&slot, tz);
             match Some(start) == day {
                 true => clock,
                 false => format!("{} {clock}", short_date(start)),

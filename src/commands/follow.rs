@@ -4,13 +4,13 @@
 //! [`Mutes`] (one chat's), and words the outcome, so the bot and the
 //! console answer alike.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::{Button, Callback, Command, Context, Reply};
 use crate::duration::HumanDuration;
 use crate::events::catalog::SpeakerSearch;
 use crate::events::ids::{find_talk, speaker_id, talk_id, Target};
-use crate::events::{Event, Talk};
+use crate::events::{Event, Instant, Talk};
 use crate::render;
 
 /// What one member follows and how early they want to hear, wherever the
@@ -236,7 +236,9 @@ fn my<F: Follows>(ctx: &Context, follows: &mut F, lead: HumanDuration) -> Result
             lines.push(render::my_gone(target.kind(), ctx.lang));
             continue;
         };
-        let when = described.at.map(|at| render::moment(at, ctx.lang, ctx.tz));
+        let when = described
+            .at
+            .map(|at| render::event_moment(at, ctx.lang, ctx.tz));
         lines.push(render::my_line(&described.html, when.as_deref(), ctx.lang));
         if let Some(callback) = Callback::follow(target) {
             buttons.push(vec![Button::new(
@@ -270,13 +272,12 @@ struct Described {
     name: String,
     /// HTML, for `/my`.
     html: String,
-    /// When it is (next) on.
-    at: Option<DateTime<Utc>>,
+    /// When it is (next) on, on the page's clock.
+    at: Option<Instant>,
 }
 
 /// `None` when no page holds it any more.
 fn describe(ctx: &Context, target: &Target) -> Option<Described> {
-    let utc = |at: crate::events::Instant| at.with_timezone(&Utc);
     match target {
         Target::Talk(id) => {
             let (event, talk) = find_talk(ctx.catalog.events(), id)?;
@@ -285,7 +286,7 @@ fn describe(ctx: &Context, target: &Target) -> Option<Described> {
             Some(Described {
                 html: format!("{} — {title}", talk.title.html()),
                 name,
-                at: talk.slot.map(|s| s.start).or(event.start).map(utc),
+                at: talk.slot.map(|s| s.start).or(event.start),
             })
         }
         Target::Event(slug) => {
@@ -294,12 +295,12 @@ fn describe(ctx: &Context, target: &Target) -> Option<Described> {
             Some(Described {
                 html: format!("<b>{}</b>", crate::events::rich::escape_html(&name)),
                 name,
-                at: event.start.map(utc),
+                at: event.start,
             })
         }
         Target::Speaker(id) => {
             let mut name = None;
-            let mut next: Option<DateTime<Utc>> = None;
+            let mut next: Option<Instant> = None;
             for event in ctx.catalog.events() {
                 for talk in event.talks() {
                     let Some(speaker) = talk.speakers.iter().find(|s| speaker_id(&s.name) == *id)
@@ -307,7 +308,7 @@ fn describe(ctx: &Context, target: &Target) -> Option<Described> {
                         continue;
                     };
                     name.get_or_insert_with(|| speaker.name.clone());
-                    let at = talk.slot.map(|s| s.start).or(event.start).map(utc);
+                    let at = talk.slot.map(|s| s.start).or(event.start);
                     if let Some(at) = at.filter(|at| *at >= ctx.now) {
                         next = Some(next.map_or(at, |n| n.min(at)));
                     }

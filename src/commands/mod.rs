@@ -10,6 +10,7 @@ mod events;
 mod follow;
 mod help;
 mod ics;
+mod inline;
 mod next;
 mod search;
 mod speaker;
@@ -33,6 +34,7 @@ pub use callback::{answer_callback, Callback, SlugRef};
 pub use follow::{
     follow_button, mute, personal, press, refuse_mute, remind_button, Follows, Mutes,
 };
+pub use inline::{cards, Card};
 pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};
 
 /// Everything an answer depends on besides the command itself.

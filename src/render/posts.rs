@@ -2,15 +2,15 @@
 //! it is about and gives the new time with its date, because a member
 //! reading "time changed" in a busy channel needs to act without scrolling.
 
-use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 
 use super::{
-    bold, event_card, event_line, link, moment, pack, speakers, talk_line, to_be_announced, when,
+    bold, date, event_card, event_line, event_moment, link, pack, speakers, talk_line,
+    to_be_announced, when,
 };
 use crate::duration::HumanDuration;
 use crate::events::rich::escape_html;
-use crate::events::Event;
+use crate::events::{Event, Instant};
 use crate::lang::{count, Lang};
 use crate::schedule::facts::TalkFacts;
 use crate::schedule::{Change, Facts, Post, What};
@@ -85,7 +85,7 @@ fn talk_reminder(
     if !talk.speakers.is_empty() {
         lines.push(format!("🎤 {}", speakers(&talk.speakers, lang)));
     }
-    lines.push(format!("🕐 {}", moment(slot.start, lang, tz)));
+    lines.push(format!("🕐 {}", event_moment(slot.start, lang, tz)));
     let event = event.in_lang(lang);
     lines.push(format!("📅 {}", bold(&event.title)));
     if let Some(location) = &event.venue.location {
@@ -139,8 +139,7 @@ fn talk_change(old: &TalkFacts, new: &TalkFacts, lang: Lang, tz: Tz) -> String {
         line.push_str(&format!(" — {}", escape_html(&new.speakers.join(", "))));
     }
     if old.start != new.start {
-        let show =
-            |t: Option<DateTime<FixedOffset>>| t.map_or("?".to_string(), |t| moment(t, lang, tz));
+        let show = |t: Option<Instant>| t.map_or("?".to_string(), |t| event_moment(t, lang, tz));
         line.push_str(&format!(
             "\n   🕐 {} → <b>{}</b>",
             show(old.start),
@@ -176,22 +175,11 @@ fn recording(event: &Event, lang: Lang) -> String {
     lines.join("\n")
 }
 
-fn span(
-    start: Option<DateTime<FixedOffset>>,
-    end: Option<DateTime<FixedOffset>>,
-    lang: Lang,
-    tz: Tz,
-) -> String {
-    let Some(start) = start else {
-        return to_be_announced(lang).to_string();
-    };
-    match end {
-        Some(end) => format!(
-            "{}–{}",
-            moment(start, lang, tz),
-            end.with_timezone(&tz).format("%H:%M")
-        ),
-        None => moment(start, lang, tz),
+/// An event's time as stored facts give it.
+fn span(start: Option<Instant>, end: Option<Instant>, lang: Lang, tz: Tz) -> String {
+    match start {
+        Some(start) => date::span(start, end, lang, tz),
+        None => to_be_announced(lang).to_string(),
     }
 }
 
@@ -272,5 +260,23 @@ mod tests {
         assert_eq!(zh("90m"), "1 小时 30 分钟");
         let reminder = reminder(&meetup(), "1d".parse().unwrap(), Lang::Zh, BEIJING);
         assert!(reminder.starts_with("⏰ 还有 1 天\n\n"), "{reminder}");
+    }
+
+    #[test]
+    fn a_berlin_page_moved_reads_old_and_new_on_its_clock() {
+        let berlin = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
+        let mut event = meetup();
+        event.agenda.clear();
+        event.start = Some(berlin("2031-03-14T18:30:00+01:00"));
+        event.end = Some(berlin("2031-03-14T21:30:00+01:00"));
+        let old = Facts::of(&event);
+        event.start = Some(berlin("2031-03-14T19:00:00+01:00"));
+        let notice = change(&old, &event, Lang::En, BEIJING);
+        let moved = notice.lines().nth(1).unwrap();
+        assert_eq!(
+            moved,
+            "🕐 Fri 14 Mar 2031, 18:30–21:30 (UTC+01:00 · Sat 01:30 Asia/Shanghai) → \
+             <b>Fri 14 Mar 2031, 19:00–21:30 (UTC+01:00 · Sat 02:00 Asia/Shanghai)</b>"
+        );
     }
 }

@@ -100,13 +100,16 @@ pub async fn send_file(bot: &Bot, upload: &Upload) -> Result<Value, RequestError
 }
 
 /// Where `method` is called; it holds the token, so it is never logged.
+/// teloxide names the inline variants of a method (`EditMessageTextInline`)
+/// apart; the Bot API knows them by the method's own name, as teloxide's
+/// own client calls them.
 fn method_url(bot: &Bot, method: &str) -> url::Url {
     let mut url = bot.api_url();
     url.set_path(&format!(
         "{}/bot{}/{}",
         url.path().trim_end_matches('/'),
         bot.token(),
-        method
+        method.trim_end_matches("Inline")
     ));
     url
 }

@@ -110,7 +110,15 @@ pub(super) async fn button(
 ) -> ResponseResult<()> {
     let lang = herald.lang(Some(&query.from));
     let callback = query.data.as_deref().and_then(Callback::decode);
-    // herald's buttons are all on messages in chats; one without is forged.
+    // A card posted by inline mode has no message herald can see.
+    if let (Some(callback), None, Some(inline)) =
+        (&callback, &query.message, &query.inline_message_id)
+    {
+        let name = super::inline::button(&bot, &query, inline, callback, &herald, lang).await?;
+        handled(query.from.id.into(), name, started);
+        return Ok(());
+    }
+    // herald's other buttons are all on messages in chats; one without is forged.
     let (Some(callback), Some(shown)) = (callback, &query.message) else {
         let answer = bot
             .answer_callback_query(query.id.clone())
@@ -125,8 +133,9 @@ pub(super) async fn button(
     };
     let chat = shown.chat().id;
     if let Callback::Follow(target) = &callback {
+        let private = shown.chat().is_private();
         let pressed = herald
-            .follow_button(&bot, &query, shown, target, lang)
+            .follow_button(&bot, &query, private, target, lang)
             .await;
         handled(chat, "button:follow", started);
         return pressed;
@@ -190,7 +199,7 @@ pub(super) async fn slow_down(
 
 /// The one log line per command, and its metrics: commands by name, and
 /// the time from the update reaching herald to the reply sent.
-fn handled(chat: ChatId, command: &str, started: Instant) {
+pub(super) fn handled(chat: ChatId, command: &str, started: Instant) {
     let elapsed = started.elapsed();
     // Whole microseconds: a reply takes well under a millisecond, and a
     // float of seconds reads as `43.875591000000006`.
@@ -278,7 +287,7 @@ impl Herald {
             .collect()
     }
 
-    fn snapshot(&self, lang: Lang) -> Snapshot {
+    pub(super) fn snapshot(&self, lang: Lang) -> Snapshot {
         Snapshot {
             catalog: self.library.catalog(),
             lang,
@@ -391,11 +400,11 @@ impl Herald {
     /// a group, the confirmation is private: a message to a member who
     /// started herald, else the pop-up opens a private chat with herald,
     /// whose Start follows (once more, harmlessly).
-    async fn follow_button(
+    pub(super) async fn follow_button(
         &self,
         bot: &Bot,
         query: &CallbackQuery,
-        shown: &MaybeInaccessibleMessage,
+        private: bool,
         target: &Target,
         lang: Lang,
     ) -> ResponseResult<()> {
@@ -412,7 +421,6 @@ impl Herald {
         })
         .await;
         let mut answer = bot.answer_callback_query(query.id.clone());
-        let private = shown.chat().is_private();
         let dm = match outcome {
             Ok((text, on, started)) => {
                 let dm = (!private && started).then(|| text.clone());
@@ -573,14 +581,14 @@ impl commands::Subscriptions for Stored {
 }
 
 /// The catalog as it is now, held while one answer is written.
-struct Snapshot {
+pub(super) struct Snapshot {
     catalog: Arc<crate::events::Catalog>,
     lang: Lang,
     tz: Tz,
 }
 
 impl Snapshot {
-    fn context(&self) -> Context<'_> {
+    pub(super) fn context(&self) -> Context<'_> {
         Context {
             catalog: &self.catalog,
             now: Utc::now(),

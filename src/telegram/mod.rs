@@ -13,6 +13,7 @@ mod call;
 mod entities;
 mod fair;
 mod handlers;
+mod inline;
 mod library;
 mod updates;
 mod webhook;

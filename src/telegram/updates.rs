@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 use teloxide::prelude::*;
 use teloxide::requests::Payload;
-use teloxide::types::{MessageId, UpdateKind};
+use teloxide::types::{InlineQuery, MessageId, UpdateKind};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -32,6 +32,8 @@ pub const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bot API round trip, 640 replies/s, far above the 30 messages/s Telegram
 /// allows a bot.
 pub const WORKERS: usize = 64;
+/// The updates herald reads; Telegram sends no others.
+const ALLOWED_UPDATES: [&str; 3] = ["message", "callback_query", "inline_query"];
 /// `getUpdates` failing this many times in a row is trouble for `/healthz`.
 const FAILURES_FOR_TROUBLE: u32 = 3;
 /// The pause after a failed poll; it doubles up to [`LONGEST_PAUSE`].
@@ -43,6 +45,8 @@ pub(super) enum Job {
     // Boxed: a message is large, and queues hold many jobs.
     Message(Box<Message>, Instant),
     Button(Box<CallbackQuery>, Instant),
+    /// `@bot <words>` typed in some chat.
+    Inline(Box<InlineQuery>, Instant),
     /// The member's commands were dropped: say so, once.
     SlowDown {
         chat: ChatId,
@@ -73,7 +77,12 @@ impl Intake {
                     reply_to: (!msg.chat.is_private()).then_some(msg.id),
                     lang: self.herald.lang(msg.from.as_ref()),
                 };
-                self.admit(member, Job::Message(Box::new(msg), now), slow_down, now);
+                self.admit(
+                    member,
+                    Job::Message(Box::new(msg), now),
+                    Some(slow_down),
+                    now,
+                );
             }
             UpdateKind::CallbackQuery(query) => {
                 let member = query.from.id.0 as i64;
@@ -86,16 +95,27 @@ impl Intake {
                     reply_to: None,
                     lang: self.herald.lang(Some(&query.from)),
                 };
-                self.admit(member, Job::Button(Box::new(query), now), slow_down, now);
+                self.admit(
+                    member,
+                    Job::Button(Box::new(query), now),
+                    Some(slow_down),
+                    now,
+                );
+            }
+            // Typed in a chat herald may not be in, a query a keystroke:
+            // one dropped is overtaken by the next, and nobody is told.
+            UpdateKind::InlineQuery(query) => {
+                let member = query.from.id.0 as i64;
+                self.admit(member, Job::Inline(Box::new(query), now), None, now);
             }
             other => tracing::debug!(?other, "not for herald"),
         }
     }
 
-    fn admit(&self, member: Member, job: Job, slow_down: Job, now: Instant) {
+    fn admit(&self, member: Member, job: Job, slow_down: Option<Job>, now: Instant) {
         let admitted = self.fair.with(|queues| {
             let admitted = queues.push(member, job, now);
-            if admitted == (Admit::Dropped { tell: true }) {
+            if let (Admit::Dropped { tell: true }, Some(slow_down)) = (admitted, slow_down) {
                 queues.push_over_cap(member, slow_down);
             }
             admitted
@@ -139,6 +159,7 @@ async fn answer(bot: Bot, herald: Arc<Herald>, job: Job) -> ResponseResult<()> {
     let answered = match job {
         Job::Message(msg, at) => handlers::message(bot, *msg, herald, at).await,
         Job::Button(query, at) => handlers::button(bot, *query, herald, at).await,
+        Job::Inline(query, at) => super::inline::query(bot, *query, herald, at).await,
         Job::SlowDown {
             chat,
             reply_to,
@@ -158,7 +179,7 @@ async fn answer(bot: Bot, herald: Arc<Herald>, job: Job) -> ResponseResult<()> {
 struct GetUpdates {
     offset: i32,
     timeout: u32,
-    allowed_updates: [&'static str; 2],
+    allowed_updates: [&'static str; 3],
 }
 
 impl Payload for GetUpdates {
@@ -186,7 +207,7 @@ pub(super) async fn poll(
         let request = GetUpdates {
             offset,
             timeout: wait.as_secs() as u32,
-            allowed_updates: ["message", "callback_query"],
+            allowed_updates: ALLOWED_UPDATES,
         };
         let polled = tokio::select! {
             polled = call::once(bot, &request, POLL_TIMEOUT + Duration::from_secs(5)) => polled,
@@ -244,7 +265,7 @@ async fn confirm(bot: &Bot, offset: i32) {
     let request = GetUpdates {
         offset,
         timeout: 0,
-        allowed_updates: ["message", "callback_query"],
+        allowed_updates: ALLOWED_UPDATES,
     };
     if let Err(error) = call::once(bot, &request, Duration::from_secs(1)).await {
         tracing::warn!(

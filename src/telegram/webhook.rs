@@ -47,6 +47,7 @@ pub(super) async fn listen(
         .allowed_updates(vec![
             teloxide::types::AllowedUpdate::Message,
             teloxide::types::AllowedUpdate::CallbackQuery,
+            teloxide::types::AllowedUpdate::InlineQuery,
         ])
         .await
         .map_err(|e| RunError::request(e, api))?;

@@ -347,6 +347,35 @@ impl FakeBotApi {
         state.queue(&self.shared, update);
     }
 
+    /// A member types `@bot <query>` in some chat: an inline query.
+    pub fn send_inline_query(&self, from: &User, query: &str) {
+        let mut state = self.shared.lock();
+        let id = format!("iq{}", state.next_update);
+        let update = state.update(json!({ "inline_query": {
+            "id": id,
+            "from": user_json(from),
+            "query": query,
+            "offset": "",
+            "chat_type": "supergroup",
+        }}));
+        state.queue(&self.shared, update);
+    }
+
+    /// A member presses the button carrying `data` under a card posted
+    /// through inline mode: Telegram sends the card's id, and no message.
+    pub fn press_inline_button(&self, from: &User, inline_message_id: &str, data: &str) {
+        let mut state = self.shared.lock();
+        let id = format!("cb{}", state.next_update);
+        let update = state.update(json!({ "callback_query": {
+            "id": id,
+            "from": user_json(from),
+            "inline_message_id": inline_message_id,
+            "chat_instance": "fake-instance",
+            "data": data,
+        }}));
+        state.queue(&self.shared, update);
+    }
+
     /// Slows every `sendMessage` down, as a busy Telegram would.
     pub fn delay_sends(&self, delay: Duration) {
         self.shared.lock().faults.delay = delay;
@@ -620,6 +649,7 @@ const METHODS: &[&str] = &[
     "setWebhook",
     "deleteWebhook",
     "pinChatMessage",
+    "answerInlineQuery",
 ];
 
 async fn api(
@@ -667,6 +697,8 @@ async fn api(
             let id = state.message_id();
             state.keep_message(chat, id, &params)
         }
+        // An inline message's edit is answered `true`: no message to return.
+        "editMessageText" if params["inline_message_id"].is_string() => json!(true),
         "editMessageText" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let id = params["message_id"].as_i64().unwrap_or_default();
