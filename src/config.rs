@@ -59,6 +59,26 @@ pub struct Config {
     /// What herald works with but was probably not meant, for `herald check`.
     pub warnings: Vec<ConfigWarning>,
     pub http: Http,
+    pub posts: Posts,
+}
+
+/// The `[posts]` section: how posts look in chats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posts {
+    /// An event's first post goes out as its page bundle's poster, with
+    /// the rest of the post as a reply to it.
+    pub poster: bool,
+    /// One pinned message per chat, kept up to date with the next event.
+    pub live_card: bool,
+}
+
+impl Default for Posts {
+    fn default() -> Posts {
+        Posts {
+            poster: true,
+            live_card: false,
+        }
+    }
 }
 
 /// The `[http]` section: where `herald run` serves `/healthz` and
@@ -218,6 +238,7 @@ impl Default for Config {
             telegram: Telegram::default(),
             schedule: Schedule::default(),
             http: Http::default(),
+            posts: Posts::default(),
             warnings: Vec::new(),
         }
     }
@@ -294,6 +315,16 @@ impl Config {
                 listen: file.optional("http.listen", raw.http.listen, listen_address)?,
                 public_url: file.optional("http.public_url", raw.http.public_url, site_url)?,
             },
+            posts: Posts {
+                poster: raw
+                    .posts
+                    .poster
+                    .map_or(defaults.posts.poster, Spanned::into_inner),
+                live_card: raw
+                    .posts
+                    .live_card
+                    .map_or(defaults.posts.live_card, Spanned::into_inner),
+            },
             warnings,
         })
     }
@@ -320,6 +351,14 @@ struct RawConfig {
     telegram: RawTelegram,
     schedule: RawSchedule,
     http: RawHttp,
+    posts: RawPosts,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, expecting = "a [posts] table")]
+struct RawPosts {
+    poster: Option<Spanned<bool>>,
+    live_card: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1031,6 +1070,22 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 listen: "0.0.0.0:8443".parse().unwrap(),
             })
         );
+    }
+
+    #[test]
+    fn posters_are_on_and_the_live_card_off_unless_set() {
+        assert_eq!(parse("").unwrap().posts, Posts::default());
+        assert!(Posts::default().poster && !Posts::default().live_card);
+        let config = parse("[posts]\nposter = false\nlive_card = true\n").unwrap();
+        assert_eq!(
+            config.posts,
+            Posts {
+                poster: false,
+                live_card: true
+            }
+        );
+        let error = parse("[posts]\nposter = \"no\"\n").unwrap_err();
+        assert_eq!(error.key(), Some("posts.poster"), "{error}");
     }
 
     #[test]
