@@ -10,6 +10,7 @@
 
 mod announce;
 mod calendar;
+mod caption;
 mod date;
 mod follow;
 mod notices;
@@ -27,6 +28,7 @@ use crate::lang::Lang;
 
 pub use announce::*;
 pub use calendar::*;
+pub use caption::{caption, CAPTION_LIMIT};
 pub use date::{day, moment, slot, stamp, to_be_announced, when};
 pub use follow::*;
 pub use notices::*;

@@ -33,6 +33,7 @@ mod backend;
 mod calendar;
 mod follows;
 mod lease;
+mod media;
 mod schedule;
 mod tokens;
 
@@ -153,6 +154,8 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT",
     // What members follow, their lead times, and chats' mutes.
     follows::MIGRATION,
+    // Telegram's ids of the posters uploaded.
+    media::MIGRATION,
 ];
 
 /// What every SQLite file starts with.

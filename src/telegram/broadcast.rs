@@ -12,17 +12,22 @@
 //! exactly-once window to a single post), so it spaces the sends itself.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::Utc;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, MessageId, ParseMode, Recipient};
+use teloxide::types::{
+    ChatId, FileId, InputFile, MessageId, ParseMode, Recipient, ReplyParameters,
+};
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::handlers::{keyboard, NO_PREVIEW};
 use crate::config::ChatTarget;
+use crate::events::Poster;
 use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
+use crate::store::Store;
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
 const TRIES: u32 = 6;
@@ -33,6 +38,12 @@ pub struct TelegramDelivery {
     bot: Bot,
     /// `None`: no limits (a self-hosted Bot API server, benchmarks).
     pace: Option<Mutex<Pace>>,
+    /// Where Telegram's ids of uploaded posters are kept; without it every
+    /// poster is uploaded each time.
+    posters: Option<Arc<Store>>,
+    /// The poster last sent to each chat, for the rest of its post to
+    /// reply to.
+    photos: Mutex<HashMap<ChatTarget, MessageId>>,
 }
 
 impl TelegramDelivery {
@@ -40,7 +51,92 @@ impl TelegramDelivery {
         TelegramDelivery {
             bot,
             pace: limits.map(|limits| Mutex::new(Pace::new(limits))),
+            posters: None,
+            photos: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Uploads each poster once, naming Telegram's copy from then on.
+    pub fn keeping_posters(self, store: Arc<Store>) -> TelegramDelivery {
+        TelegramDelivery {
+            posters: Some(store),
+            ..self
+        }
+    }
+
+    /// Telegram's id of a poster uploaded before, if it is known.
+    async fn uploaded(&self, poster: &Poster) -> Option<String> {
+        let store = Arc::clone(self.posters.as_ref()?);
+        let poster = poster.clone();
+        let found = tokio::task::spawn_blocking(move || store.poster_file(&poster)).await;
+        match found {
+            Ok(Ok(found)) => found,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "cannot read a poster's id; uploading it");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Keeps Telegram's id of a poster just uploaded.
+    async fn keep(&self, poster: &Poster, sent: &teloxide::types::Message) {
+        let (Some(store), Some(size)) = (&self.posters, sent.photo().and_then(|p| p.last())) else {
+            return;
+        };
+        let (store, poster, id) = (Arc::clone(store), poster.clone(), size.file.id.0.clone());
+        let kept =
+            tokio::task::spawn_blocking(move || store.set_poster_file(&poster, &id, Utc::now()))
+                .await;
+        if let Ok(Err(error)) = kept {
+            tracing::warn!(%error, "cannot keep a poster's id; it is uploaded again next time");
+        }
+    }
+
+    /// One try at sending a message: a poster by Telegram's id for it
+    /// (`uploaded`) or by upload, or text.
+    async fn request(
+        &self,
+        chat: &ChatTarget,
+        message: &Outgoing,
+        uploaded: Option<&str>,
+    ) -> Result<teloxide::types::Message, RequestError> {
+        let markup = (!message.buttons.is_empty()).then(|| keyboard(&message.buttons));
+        let reply = match message.reply {
+            true => self.lock_photos().get(chat).copied(),
+            false => None,
+        };
+        let Some(poster) = &message.photo else {
+            let mut request = self
+                .bot
+                .send_message(recipient(chat), &message.html)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(NO_PREVIEW);
+            if let Some(markup) = markup {
+                request = request.reply_markup(markup);
+            }
+            if let Some(reply) = reply {
+                request = request.reply_parameters(ReplyParameters::new(reply));
+            }
+            return request.await;
+        };
+        let file = match uploaded {
+            Some(id) => InputFile::file_id(FileId(id.to_string())),
+            None => InputFile::file(poster.file.clone()),
+        };
+        let mut request = self
+            .bot
+            .send_photo(recipient(chat), file)
+            .caption(&message.html)
+            .parse_mode(ParseMode::Html);
+        if let Some(markup) = markup {
+            request = request.reply_markup(markup);
+        }
+        request.await
+    }
+
+    fn lock_photos(&self) -> std::sync::MutexGuard<'_, HashMap<ChatTarget, MessageId>> {
+        self.photos.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Waits until a message to `chat` keeps within the limits.
@@ -62,22 +158,32 @@ impl TelegramDelivery {
     async fn send(&self, chat: &ChatTarget, message: &Outgoing) -> Result<MessageId, Delivery> {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
+        let mut uploaded = match &message.photo {
+            Some(poster) => self.uploaded(poster).await,
+            None => None,
+        };
         for _ in 0..TRIES {
             self.pace(chat).await;
-            let mut request = self
-                .bot
-                .send_message(recipient(chat), &message.html)
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(NO_PREVIEW);
-            if !message.buttons.is_empty() {
-                request = request.reply_markup(keyboard(&message.buttons));
-            }
-            let sent = request.await;
+            let sent = self.request(chat, message, uploaded.as_deref()).await;
             let error = match sent {
-                Ok(message) => return Ok(message.id),
+                Ok(sent) => {
+                    if let Some(poster) = &message.photo {
+                        if uploaded.is_none() {
+                            self.keep(poster, &sent).await;
+                        }
+                        self.lock_photos().insert(chat.clone(), sent.id);
+                    }
+                    return Ok(sent.id);
+                }
                 Err(error) => error,
             };
             match &error {
+                // Telegram no longer knows its copy (another bot token, a
+                // wiped test server): upload the file again.
+                RequestError::Api(_) if uploaded.is_some() => {
+                    tracing::info!(%chat, %error, "Telegram refused the poster's id; uploading it again");
+                    uploaded = None;
+                }
                 RequestError::RetryAfter(wait) => {
                     tracing::info!(%chat, seconds = wait.seconds(), "flood control: waiting as Telegram asks");
                     tokio::time::sleep(wait.duration()).await;

@@ -238,6 +238,7 @@ pub async fn announce(
     let id = store.add_announcement(&held, now)?;
     let (_pages, catalog) = watch::channel(Arc::new(Catalog::default()));
     let deliver = TelegramDelivery::new(bot, Some(Limits::default()));
+    let deliver = deliver.keeping_posters(Arc::clone(&store));
     let runner = Runner::new(deliver, SystemClock, store, config, catalog);
     Ok((id, runner.announce(id).await?))
 }
@@ -487,7 +488,8 @@ fn start_scheduler(
 ) -> Scheduler {
     let (stop, stopped) = watch::channel(false);
     let (gave_up, gave_up_seen) = watch::channel(false);
-    let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()));
+    let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()))
+        .keeping_posters(Arc::clone(store));
     let mut runner = Runner::new(
         deliver,
         SystemClock,
