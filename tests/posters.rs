@@ -14,6 +14,8 @@ use chrono::{SecondsFormat, Utc};
 use tokio::process::{Child, Command};
 
 use support::fake_bot_api::{Chat, FakeBotApi, TOKEN};
+use support::members::JANE;
+use support::running::Running;
 
 /// A site whose one event, a page bundle with a poster, starts 2 h and
 /// `lead` seconds from now, with a single "2h" reminder.
@@ -207,4 +209,37 @@ async fn a_poster_outside_the_bundle_is_refused_with_a_warning() {
     assert!(warned.contains("../../bot.toml"), "{warned}");
     assert!(!String::from_utf8_lossy(&checked.stdout).contains("poster"));
     let _: &Path = site.dir.path();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn next_in_a_private_chat_opens_with_the_poster_and_threads_the_card_under_it() {
+    let start = (Utc::now() + chrono::Duration::days(3)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let running = Running::start_with(&[], |config| {
+        let bundle = config.events.join("launch");
+        std::fs::create_dir_all(&bundle).unwrap();
+        let page = format!("---\ntitle: Launch party\ndate: {start}\nlocation: Hall 1\n---\n");
+        std::fs::write(bundle.join("index.md"), page).unwrap();
+        std::fs::write(bundle.join("featured.jpg"), b"\xFF\xD8\xFFnot really").unwrap();
+    })
+    .await;
+    let chat = Chat::Private(JANE.id);
+    let card = running.ask(chat, &JANE, "/next").await;
+    let photo = running.api.wait_for_photos(chat, 1).await;
+    assert_eq!(photo[0].uploaded_photo().as_deref(), Some("featured.jpg"));
+    assert!(photo[0].html.contains("Launch party"), "{}", photo[0].html);
+    assert_eq!(card.reply_to(), Some(photo[0].message_id));
+    assert!(card.html.contains("Hall 1"), "{}", card.html);
+    // Asked again, the poster goes by Telegram's id for it.
+    running.ask(chat, &JANE, "/next").await;
+    let photos = running.api.wait_for_photos(chat, 2).await;
+    assert_eq!(
+        photos[1].photo_id().as_deref(),
+        Some(&*format!("photo{}", photo[0].message_id))
+    );
+    // In a group, /next answers under the question, as text only.
+    let group = Chat::Group(-1001);
+    let answer = running.ask(group, &JANE, "/next").await;
+    assert!(answer.reply_to().is_some());
+    assert_eq!(running.api.calls("sendPhoto").len(), 2);
+    running.stop().await;
 }

@@ -15,7 +15,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::types::{
     ChatId, FileId, InputFile, MessageId, ParseMode, Recipient, ReplyParameters,
@@ -24,8 +23,8 @@ use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::handlers::{keyboard, NO_PREVIEW};
+use super::posters;
 use crate::config::ChatTarget;
-use crate::events::Poster;
 use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
 use crate::store::Store;
 
@@ -61,35 +60,6 @@ impl TelegramDelivery {
         TelegramDelivery {
             posters: Some(store),
             ..self
-        }
-    }
-
-    /// Telegram's id of a poster uploaded before, if it is known.
-    async fn uploaded(&self, poster: &Poster) -> Option<String> {
-        let store = Arc::clone(self.posters.as_ref()?);
-        let poster = poster.clone();
-        let found = tokio::task::spawn_blocking(move || store.poster_file(&poster)).await;
-        match found {
-            Ok(Ok(found)) => found,
-            Ok(Err(error)) => {
-                tracing::warn!(%error, "cannot read a poster's id; uploading it");
-                None
-            }
-            Err(_) => None,
-        }
-    }
-
-    /// Keeps Telegram's id of a poster just uploaded.
-    async fn keep(&self, poster: &Poster, sent: &teloxide::types::Message) {
-        let (Some(store), Some(size)) = (&self.posters, sent.photo().and_then(|p| p.last())) else {
-            return;
-        };
-        let (store, poster, id) = (Arc::clone(store), poster.clone(), size.file.id.0.clone());
-        let kept =
-            tokio::task::spawn_blocking(move || store.set_poster_file(&poster, &id, Utc::now()))
-                .await;
-        if let Ok(Err(error)) = kept {
-            tracing::warn!(%error, "cannot keep a poster's id; it is uploaded again next time");
         }
     }
 
@@ -158,9 +128,9 @@ impl TelegramDelivery {
     async fn send(&self, chat: &ChatTarget, message: &Outgoing) -> Result<MessageId, Delivery> {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
-        let mut uploaded = match &message.photo {
-            Some(poster) => self.uploaded(poster).await,
-            None => None,
+        let mut uploaded = match (&message.photo, &self.posters) {
+            (Some(poster), Some(store)) => posters::uploaded(store, poster).await,
+            _ => None,
         };
         for _ in 0..TRIES {
             self.pace(chat).await;
@@ -168,8 +138,8 @@ impl TelegramDelivery {
             let error = match sent {
                 Ok(sent) => {
                     if let Some(poster) = &message.photo {
-                        if uploaded.is_none() {
-                            self.keep(poster, &sent).await;
+                        if let (None, Some(store)) = (&uploaded, &self.posters) {
+                            posters::keep(store, poster, &sent).await;
                         }
                         self.lock_photos().insert(chat.clone(), sent.id);
                     }

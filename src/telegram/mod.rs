@@ -14,6 +14,7 @@ mod entities;
 mod fair;
 mod handlers;
 mod library;
+mod posters;
 mod updates;
 mod webhook;
 
@@ -280,6 +281,7 @@ pub async fn serve(
         titles: std::sync::Mutex::new(store.titles()?),
         public_url: config.http.public_url.clone(),
         lead: crate::schedule::default_lead(&config.schedule.talk_reminders),
+        poster: config.posts.poster,
     });
     let intake = Intake {
         herald,
