@@ -206,9 +206,21 @@ impl Routes {
 /// The `[posts]` keys, which a `[chat."<target>"]` table may set for one
 /// target. A key is one field here, one in `RawPosts`, and one line in
 /// `Source::posts`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posts {
     pub quiet_hours: Option<QuietHours>,
+    /// An event's first post goes out as its page bundle's poster, with
+    /// the rest of the post as a reply to it.
+    pub poster: bool,
+}
+
+impl Default for Posts {
+    fn default() -> Posts {
+        Posts {
+            quiet_hours: None,
+            poster: true,
+        }
+    }
 }
 
 /// A daily stretch of wall-clock time in `timezone` when herald keeps
@@ -498,6 +510,7 @@ struct RawRoutes {
 #[serde(default, expecting = "a table of [posts] keys")]
 struct RawPosts {
     quiet_hours: Option<Spanned<String>>,
+    poster: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -748,6 +761,7 @@ impl Source<'_> {
                 Some(value) => Some(self.check(&key("quiet_hours"), value, quiet_hours)?),
                 None => base.quiet_hours,
             },
+            poster: raw.poster.map_or(base.poster, Spanned::into_inner),
         })
     }
 
@@ -845,7 +859,7 @@ impl Source<'_> {
 }
 
 /// The keys of `RawPosts`, for naming the unknown ones.
-const POSTS_KEYS: &[&str] = &["quiet_hours"];
+const POSTS_KEYS: &[&str] = &["quiet_hours", "poster"];
 
 /// `"22:00-08:00"`: two times of day, which may wrap past midnight.
 fn quiet_hours(text: String) -> Result<QuietHours, String> {
@@ -1466,14 +1480,14 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 "/srv/herald/bot.toml:3:7: warning: chat.\"-200\": \"-200\" is not one of \
                  [telegram] chats: these settings apply only if it subscribes",
                 "/srv/herald/bot.toml:6:1: warning: chat.-100/3.live_cards: unknown key \
-                 `live_cards`: the keys of [posts] are quiet_hours",
+                 `live_cards`: the keys of [posts] are quiet_hours, poster",
             ]
         );
         let error = rejected("[posts]\nquite_hours = \"23:00-07:00\"\n");
         assert_eq!(
             error.to_string(),
             "/srv/herald/bot.toml:2:1: posts.quite_hours: unknown key `quite_hours`: the keys \
-             of [posts] are quiet_hours"
+             of [posts] are quiet_hours, poster"
         );
         let error = rejected("[chat.\"nobody\"]\n");
         assert!(error.to_string().contains("write \"@nobody\""), "{error}");
@@ -1538,6 +1552,21 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 listen: "0.0.0.0:8443".parse().unwrap(),
             })
         );
+    }
+
+    #[test]
+    fn posters_are_on_unless_set_off_for_all_or_one_target() {
+        assert!(parse("").unwrap().posts.poster);
+        let config = parse(
+            "[telegram]\nchats = [-1001]\n[posts]\nposter = false\n[chat.\"-1001\"]\nposter = true\n",
+        )
+        .unwrap();
+        assert!(!config.posts.poster);
+        assert!(config.chat[0].1.poster, "the chat's own table wins");
+        let error = parse("[posts]\nposter = \"no\"\n").unwrap_err();
+        assert_eq!(error.key(), Some("posts.poster"), "{error}");
+        let error = parse("[posts]\nlive_card = true\n").unwrap_err();
+        assert!(error.to_string().contains("live_card"), "{error}");
     }
 
     #[test]

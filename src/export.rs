@@ -421,6 +421,7 @@ mod tests {
                 }),
             ],
             languages: Default::default(),
+            poster: None,
         }
     }
 

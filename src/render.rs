@@ -10,6 +10,7 @@
 
 mod announce;
 mod calendar;
+mod caption;
 mod date;
 mod follow;
 mod inline;
@@ -28,6 +29,7 @@ use crate::lang::Lang;
 
 pub use announce::*;
 pub use calendar::*;
+pub use caption::{caption, CAPTION_LIMIT};
 pub use date::{
     community_slot, day, event_moment, moment, page_zone, slot, span, stamp, to_be_announced, when,
 };

@@ -112,9 +112,24 @@ fn page(event: &Event, config: &Config) -> Page {
     Page {
         file: event.file.clone(),
         flagged: event.talks().next().is_none(),
-        summary: format!("{date}  {}", programme(event)),
+        summary: match &event.poster {
+            Some(poster) => format!(
+                "{date}  {}, poster {}",
+                programme(event),
+                poster_name(poster)
+            ),
+            None => format!("{date}  {}", programme(event)),
+        },
         title: event.title.clone(),
     }
+}
+
+/// The poster's file name: the page's line already says which folder.
+fn poster_name(poster: &crate::events::Poster) -> String {
+    poster
+        .file
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
 }
 
 fn print_pages(out: &mut impl Write, pages: &[Page]) -> std::io::Result<()> {

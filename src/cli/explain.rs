@@ -41,6 +41,7 @@ pub(super) fn explain(config: &Path, args: &ExplainArgs) -> Result<ExitCode> {
             warnings,
             skipped,
             date_key,
+            ..
         }) => {
             out(format_args!(
                 "{}",
@@ -160,7 +161,19 @@ fn facts(event: &Event, date_key: Option<&str>, zone: &Zone) -> Vec<[String; 2]>
         let people: Vec<String> = event.speakers.iter().map(person).collect();
         rows.push(row("people", people.join("; ")));
     }
+    if let Some(poster) = &event.poster {
+        rows.push(row("poster", poster_line(poster)));
+    }
     rows
+}
+
+/// The poster's file and size, as `herald check` and this show it.
+fn poster_line(poster: &crate::events::Poster) -> String {
+    format!(
+        "{} ({} KB)",
+        poster.file.display(),
+        poster.bytes.div_ceil(1024)
+    )
 }
 
 /// `2021-04-17 Sat 13:00` on the community's clock; an all-day date as the

@@ -747,6 +747,7 @@ pub(crate) mod fixtures {
             cancelled: false,
             agenda: Vec::new(),
             languages: Default::default(),
+            poster: None,
         })
     }
 

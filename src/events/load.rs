@@ -15,6 +15,7 @@ use super::front_matter::{self, FrontMatter, PageTime};
 use super::input;
 use super::model::Links;
 use super::model::{AgendaItem, Event, Instant, Venue};
+use super::poster;
 use super::rich::{self, Rich};
 use super::translation::{self, Languages};
 use crate::lang::Lang;
@@ -57,6 +58,9 @@ pub enum Parsed {
         /// What the agenda reader saw and left out, with why: for `herald
         /// explain`, not for the log.
         skipped: Vec<Diagnostic>,
+        /// The poster the front matter names (`image.filename`), by its
+        /// line: the loader looks for it beside the page.
+        image: Option<(usize, String)>,
     },
     /// `draft: true`: not published, so not served.
     Draft,
@@ -136,6 +140,7 @@ fn parse_page(path: &Path, src: &str, tz: Tz, address: Option<&Url>) -> Result<P
         .map(|(line, reason)| Diagnostic::note(path, *line, reason.clone()))
         .collect();
     let date_key = start.as_ref().map(|start| start.key.clone());
+    let image = fm.image.clone();
     let mut event = build(path, fm, title, start.map(|start| start.time), agenda);
     if let Some(address) = address {
         resolve_links(&mut event.links, address);
@@ -145,6 +150,7 @@ fn parse_page(path: &Path, src: &str, tz: Tz, address: Option<&Url>) -> Result<P
         date_key,
         warnings,
         skipped,
+        image,
     })
 }
 
@@ -218,6 +224,7 @@ fn build(
         cancelled: fm.cancelled,
         agenda: items,
         languages: Languages::of_page(path),
+        poster: None,
     }
 }
 
@@ -423,8 +430,22 @@ pub fn read_page(path: &Path, tz: Tz) -> Result<Parsed, PageError> {
 
 fn read_and_parse(path: &Path, tz: Tz, address: Option<&Url>) -> Result<Parsed, PageError> {
     let src = input::read(path)?;
-    std::panic::catch_unwind(|| parse_at(path, &src, tz, address))
-        .unwrap_or_else(|_| Err(PageError::new(path, 1, PageErrorKind::Bug)))
+    let mut parsed = std::panic::catch_unwind(|| parse_at(path, &src, tz, address))
+        .unwrap_or_else(|_| Err(PageError::new(path, 1, PageErrorKind::Bug)))?;
+    if let Parsed::Event {
+        event,
+        warnings,
+        image,
+        ..
+    } = &mut parsed
+    {
+        let (line, named) = image.as_ref().map_or((1, None), |(l, n)| (*l, Some(n)));
+        match poster::find(path, named.map(String::as_str)) {
+            Ok(found) => event.poster = found,
+            Err(refused) => warnings.push(Diagnostic::warning(path, line, refused.to_string())),
+        }
+    }
+    Ok(parsed)
 }
 
 /// The slug is the key everywhere (commands, reminders, what was sent), so

@@ -11,6 +11,7 @@ pub mod ids;
 mod input;
 pub mod load;
 pub mod model;
+pub mod poster;
 pub mod rich;
 pub mod translation;
 
@@ -18,5 +19,6 @@ pub use catalog::Catalog;
 pub use diagnostic::{Diagnostic, PageError, Severity};
 pub use load::{load_dir, parse, Loaded, Parsed, Site};
 pub use model::{AgendaItem, Break, Event, Instant, Links, Slot, Speaker, Talk, Venue};
+pub use poster::Poster;
 pub use rich::Rich;
 pub use translation::Languages;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
+use super::poster::Poster;
 use super::rich::Rich;
 use super::translation::Languages;
 
@@ -41,6 +42,8 @@ pub struct Event {
     /// The language of the text above, and the event's other languages'
     /// pages (Hugo translations), read into this one event.
     pub languages: Languages,
+    /// The page bundle's poster, as the loader found it on disk.
+    pub poster: Option<Poster>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

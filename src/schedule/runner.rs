@@ -35,7 +35,7 @@ use super::{announcement_posts, turn, Facts, Followers, Input, Memory, Post, Rul
 use crate::clock::Clock;
 use crate::commands::{remind_button, Button};
 use crate::config::{Chat, ChatTarget, Config};
-use crate::events::{Catalog, Event};
+use crate::events::{Catalog, Event, Poster};
 use crate::health::{Condition, Health};
 use crate::lang::Lang;
 use crate::render;
@@ -128,6 +128,12 @@ pub struct Outgoing {
     /// Sent without a sound (`disable_notification`): a reminder or notice
     /// inside the target's quiet hours.
     pub silent: bool,
+    /// Sent as this poster, `html` its caption: an event's first post.
+    pub photo: Option<Poster>,
+    /// A reply to the poster sent just before it, in the same chat: the
+    /// rest of a post whose first message is a poster. After a restart
+    /// between the two, the rest goes out on its own.
+    pub reply: bool,
 }
 
 /// How posts reach chats.
@@ -698,7 +704,10 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let lang = lang.unwrap_or(self.config.language);
         let zone = self.config.timezone;
         let silent = state.rules.quiet(&post.chat, self.clock.now(), zone);
-        let messages = outgoing(post, events, lang, zone, silent);
+        let poster = (state.rules.posts(&post.chat).poster)
+            .then(|| first_poster(post, events, &state.memory))
+            .flatten();
+        let messages = outgoing(post, events, poster, lang, zone, silent);
         if messages.is_empty() {
             return Ok(Sent::Done);
         }
@@ -909,23 +918,59 @@ enum Sent {
 /// A post's messages as its chat will see them. A talk reminder carries
 /// the talk's 🔔, so a member in the group can follow it from there; in the
 /// follower's own chat it shows as followed, and undoes.
-fn outgoing(post: &Post, events: &[Event], lang: Lang, zone: Tz, silent: bool) -> Vec<Outgoing> {
+/// With a poster, the post's first message is the poster, captioned, and
+/// its text follows as a reply.
+fn outgoing(
+    post: &Post,
+    events: &[Event],
+    poster: Option<&Event>,
+    lang: Lang,
+    zone: Tz,
+    silent: bool,
+) -> Vec<Outgoing> {
     let texts = render::post(post, events, lang, zone);
+    if texts.is_empty() {
+        return Vec::new();
+    }
     let last = texts.len().saturating_sub(1);
     let buttons = reminder_button(post, events, lang);
-    texts
-        .into_iter()
-        .enumerate()
-        .map(|(n, html)| Outgoing {
-            html,
-            pin: post.pin() && n == 0,
+    let photo = poster.and_then(|event| {
+        Some(Outgoing {
+            html: render::caption(event, lang, zone),
+            pin: post.pin(),
             silent,
-            buttons: match (&buttons, n == last) {
-                (Some(button), true) => vec![vec![button.clone()]],
-                _ => Vec::new(),
-            },
+            buttons: Vec::new(),
+            photo: Some(event.poster.clone()?),
+            reply: false,
         })
-        .collect()
+    });
+    let first = photo.is_none();
+    let texts = texts.into_iter().enumerate().map(|(n, html)| Outgoing {
+        html,
+        pin: first && post.pin() && n == 0,
+        silent,
+        buttons: match (&buttons, n == last) {
+            (Some(button), true) => vec![vec![button.clone()]],
+            _ => Vec::new(),
+        },
+        photo: None,
+        reply: !first,
+    });
+    photo.into_iter().chain(texts).collect()
+}
+
+/// The event whose poster opens this post: a digest's or an event
+/// reminder's first event with a poster that the chat was told nothing
+/// of yet, so each chat sees an event's poster once, on its first post.
+fn first_poster<'a>(post: &Post, events: &'a [Event], memory: &Memory) -> Option<&'a Event> {
+    let ids: Vec<&str> = match &post.what {
+        What::Digest { events, .. } => events.iter().map(String::as_str).collect(),
+        What::Reminder { event, .. } => vec![event.as_str()],
+        _ => return None,
+    };
+    ids.into_iter()
+        .filter(|id| memory.told(id, &post.chat).is_none())
+        .find_map(|id| events.iter().find(|e| e.id == id && e.poster.is_some()))
 }
 
 fn reminder_button(post: &Post, events: &[Event], lang: Lang) -> Option<Button> {

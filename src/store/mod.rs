@@ -34,6 +34,7 @@ mod backend;
 mod calendar;
 mod follows;
 mod lease;
+mod media;
 mod schedule;
 mod tokens;
 
@@ -168,6 +169,8 @@ const MIGRATIONS: &[&str] = &[
         SELECT chat_id, 0, subscribed_by, subscribed_at, lang FROM subscriptions;
     DROP TABLE subscriptions;
     ALTER TABLE subscriptions_by_topic RENAME TO subscriptions",
+    // Telegram's ids of the posters uploaded.
+    media::MIGRATION,
 ];
 
 /// What every SQLite file starts with.
@@ -681,7 +684,11 @@ mod tests {
                 "CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT",
             )
             .unwrap();
-        let before = MIGRATIONS.len() - 1;
+        // The state file as it was before subscriptions had topics.
+        let before = MIGRATIONS
+            .iter()
+            .position(|sql| sql.contains("subscriptions_by_topic"))
+            .unwrap();
         let transaction = connection.transaction().unwrap();
         for (index, sql) in MIGRATIONS[..before].iter().enumerate() {
             transaction.execute_batch(sql).unwrap();

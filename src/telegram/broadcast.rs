@@ -12,17 +12,21 @@
 //! exactly-once window to a single post), so it spaces the sends itself.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, MessageId, ParseMode, Recipient, ThreadId};
+use teloxide::types::{
+    ChatId, FileId, InputFile, MessageId, ParseMode, Recipient, ReplyParameters, ThreadId,
+};
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::handlers::{keyboard, NO_PREVIEW};
+use super::posters;
 use crate::config::{Chat, ChatTarget};
 use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
+use crate::store::Store;
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
 const TRIES: u32 = 6;
@@ -33,6 +37,12 @@ pub struct TelegramDelivery {
     bot: Bot,
     /// `None`: no limits (a self-hosted Bot API server, benchmarks).
     pace: Option<Mutex<Pace>>,
+    /// Where Telegram's ids of uploaded posters are kept; without it every
+    /// poster is uploaded each time.
+    posters: Option<Arc<Store>>,
+    /// The poster last sent to each chat, for the rest of its post to
+    /// reply to.
+    photos: Mutex<HashMap<ChatTarget, MessageId>>,
 }
 
 impl TelegramDelivery {
@@ -40,7 +50,72 @@ impl TelegramDelivery {
         TelegramDelivery {
             bot,
             pace: limits.map(|limits| Mutex::new(Pace::new(limits))),
+            posters: None,
+            photos: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Uploads each poster once, naming Telegram's copy from then on.
+    pub fn keeping_posters(self, store: Arc<Store>) -> TelegramDelivery {
+        TelegramDelivery {
+            posters: Some(store),
+            ..self
+        }
+    }
+
+    /// One try at sending a message: a poster by Telegram's id for it
+    /// (`uploaded`) or by upload, or text.
+    async fn request(
+        &self,
+        chat: &ChatTarget,
+        message: &Outgoing,
+        uploaded: Option<&str>,
+    ) -> Result<teloxide::types::Message, RequestError> {
+        let markup = (!message.buttons.is_empty()).then(|| keyboard(&message.buttons));
+        let reply = match message.reply {
+            true => self.lock_photos().get(chat).copied(),
+            false => None,
+        };
+        let thread = chat.topic.map(|topic| ThreadId(MessageId(topic)));
+        let Some(poster) = &message.photo else {
+            let mut request = self
+                .bot
+                .send_message(recipient(&chat.chat), &message.html)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(NO_PREVIEW)
+                .disable_notification(message.silent);
+            if let Some(thread) = thread {
+                request = request.message_thread_id(thread);
+            }
+            if let Some(markup) = markup {
+                request = request.reply_markup(markup);
+            }
+            if let Some(reply) = reply {
+                request = request.reply_parameters(ReplyParameters::new(reply));
+            }
+            return request.await;
+        };
+        let file = match uploaded {
+            Some(id) => InputFile::file_id(FileId(id.to_string())),
+            None => InputFile::file(poster.file.clone()),
+        };
+        let mut request = self
+            .bot
+            .send_photo(recipient(&chat.chat), file)
+            .caption(&message.html)
+            .parse_mode(ParseMode::Html)
+            .disable_notification(message.silent);
+        if let Some(thread) = thread {
+            request = request.message_thread_id(thread);
+        }
+        if let Some(markup) = markup {
+            request = request.reply_markup(markup);
+        }
+        request.await
+    }
+
+    fn lock_photos(&self) -> std::sync::MutexGuard<'_, HashMap<ChatTarget, MessageId>> {
+        self.photos.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Waits until a message to `chat` keeps within the limits, which are
@@ -63,28 +138,32 @@ impl TelegramDelivery {
     async fn send(&self, chat: &ChatTarget, message: &Outgoing) -> Result<MessageId, Delivery> {
         let mut pause = FIRST_PAUSE;
         let mut last = String::new();
+        let mut uploaded = match (&message.photo, &self.posters) {
+            (Some(poster), Some(store)) => posters::uploaded(store, poster).await,
+            _ => None,
+        };
         for _ in 0..TRIES {
             self.pace(&chat.chat).await;
-            let mut request = self
-                .bot
-                .send_message(recipient(&chat.chat), &message.html)
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(NO_PREVIEW);
-            if let Some(topic) = chat.topic {
-                request = request.message_thread_id(ThreadId(MessageId(topic)));
-            }
-            if message.silent {
-                request = request.disable_notification(true);
-            }
-            if !message.buttons.is_empty() {
-                request = request.reply_markup(keyboard(&message.buttons));
-            }
-            let sent = request.await;
+            let sent = self.request(chat, message, uploaded.as_deref()).await;
             let error = match sent {
-                Ok(message) => return Ok(message.id),
+                Ok(sent) => {
+                    if let Some(poster) = &message.photo {
+                        if let (None, Some(store)) = (&uploaded, &self.posters) {
+                            posters::keep(store, poster, &sent).await;
+                        }
+                        self.lock_photos().insert(chat.clone(), sent.id);
+                    }
+                    return Ok(sent.id);
+                }
                 Err(error) => error,
             };
             match &error {
+                // Telegram no longer knows its copy (another bot token, a
+                // wiped test server): upload the file again.
+                RequestError::Api(_) if uploaded.is_some() => {
+                    tracing::info!(%chat, %error, "Telegram refused the poster's id; uploading it again");
+                    uploaded = None;
+                }
                 RequestError::RetryAfter(wait) => {
                     tracing::info!(%chat, seconds = wait.seconds(), "flood control: waiting as Telegram asks");
                     tokio::time::sleep(wait.duration()).await;

@@ -11,12 +11,12 @@ use chrono_tz::Tz;
 use teloxide::prelude::*;
 use teloxide::requests::HasPayload;
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, MaybeInaccessibleMessage,
-    MessageId, ParseMode, ReplyParameters, ThreadId, User,
+    FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions,
+    MaybeInaccessibleMessage, MessageId, ParseMode, ReplyParameters, ThreadId, User,
 };
 use teloxide::{ApiError, RequestError};
 
-use super::{call, Library};
+use super::{call, posters, Library};
 use crate::calendar;
 use crate::commands::{self, Callback, Command, Context, Reply};
 use crate::config::ChatTarget;
@@ -50,6 +50,8 @@ pub(super) struct Herald {
     pub public_url: Option<url::Url>,
     /// How early a followed talk is reminded of, for members who set none.
     pub lead: HumanDuration,
+    /// `[posts] poster`: `/next` in a private chat opens with the poster.
+    pub poster: bool,
 }
 
 /// Calendar files a reply carries, written out, by event id.
@@ -92,8 +94,13 @@ pub(super) async fn message(
         Command::Announcements => herald.announcements(&msg, lang),
         _ => commands::answer(&command, &herald.snapshot(lang).context()),
     };
-    // In a group, answers thread under the question they answer.
-    let reply_to = (!msg.chat.is_private()).then_some(msg.id);
+    // In a group, answers thread under the question they answer; in a
+    // private chat, `/next` threads under the event's poster.
+    let reply_to = match (&command, msg.chat.is_private()) {
+        (_, false) => Some(msg.id),
+        (Command::Next, true) => herald.next_poster(&bot, msg.chat.id, lang).await,
+        (_, true) => None,
+    };
     let files = herald.files(&reply).await;
     let sent = send(&bot, To::asker(&msg), &reply.messages, reply_to, &files).await;
     handled(msg.chat.id, command.name(), started);
@@ -331,6 +338,45 @@ impl Herald {
 }
 
 impl Herald {
+    /// Sends the next event's poster, captioned, for `/next`'s card to
+    /// reply to; `None` where there is none, or it could not be sent (the
+    /// card then goes alone, as for a page with no poster).
+    async fn next_poster(&self, bot: &Bot, chat: ChatId, lang: Lang) -> Option<MessageId> {
+        if !self.poster {
+            return None;
+        }
+        let snapshot = self.snapshot(lang);
+        let event = snapshot.catalog.next(Utc::now())?;
+        let poster = event.poster.as_ref()?;
+        let caption = render::caption(event, lang, self.tz);
+        let mut uploaded = posters::uploaded(&self.store, poster).await;
+        loop {
+            let file = match &uploaded {
+                Some(id) => InputFile::file_id(FileId(id.clone())),
+                None => InputFile::file(poster.file.clone()),
+            };
+            let sent = bot
+                .send_photo(chat, file)
+                .caption(&caption)
+                .parse_mode(ParseMode::Html)
+                .await;
+            match sent {
+                Ok(sent) => {
+                    if uploaded.is_none() {
+                        posters::keep(&self.store, poster, &sent).await;
+                    }
+                    return Some(sent.id);
+                }
+                // Telegram no longer knows its copy: upload it again.
+                Err(RequestError::Api(_)) if uploaded.is_some() => uploaded = None,
+                Err(error) => {
+                    tracing::warn!(chat = chat.0, %error, "cannot send the poster; /next goes as text");
+                    return None;
+                }
+            }
+        }
+    }
+
     /// `/calendar` (or `reset`): the member's feed link, in a private chat
     /// only, at `[http] public_url`.
     async fn calendar(&self, msg: &Message, reset: bool, lang: Lang) -> Reply {

@@ -15,6 +15,7 @@ mod fair;
 mod handlers;
 mod inline;
 mod library;
+mod posters;
 mod updates;
 mod webhook;
 
@@ -239,6 +240,7 @@ pub async fn announce(
     let id = store.add_announcement(&held, now)?;
     let (_pages, catalog) = watch::channel(Arc::new(Catalog::default()));
     let deliver = TelegramDelivery::new(bot, Some(Limits::default()));
+    let deliver = deliver.keeping_posters(Arc::clone(&store));
     let runner = Runner::new(deliver, SystemClock, store, config, catalog);
     Ok((id, runner.announce(id).await?))
 }
@@ -281,6 +283,7 @@ pub async fn serve(
         titles: std::sync::Mutex::new(store.titles()?),
         public_url: config.http.public_url.clone(),
         lead: crate::schedule::default_lead(&config.schedule.talk_reminders),
+        poster: config.posts.poster,
     });
     let intake = Intake {
         herald,
@@ -489,7 +492,8 @@ fn start_scheduler(
 ) -> Scheduler {
     let (stop, stopped) = watch::channel(false);
     let (gave_up, gave_up_seen) = watch::channel(false);
-    let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()));
+    let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()))
+        .keeping_posters(Arc::clone(store));
     let mut runner = Runner::new(
         deliver,
         SystemClock,

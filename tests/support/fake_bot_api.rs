@@ -116,6 +116,19 @@ impl Sent {
         self.params["reply_parameters"]["message_id"].as_i64()
     }
 
+    /// A photo sent by upload: its file name; `None` for one sent by
+    /// Telegram's id for it, or for no photo.
+    #[allow(dead_code)] // for tests/posters.rs
+    pub fn uploaded_photo(&self) -> Option<String> {
+        Some(self.params["photo"]["filename"].as_str()?.to_string())
+    }
+
+    /// A photo sent by Telegram's id for a file uploaded before.
+    #[allow(dead_code)] // for tests/posters.rs
+    pub fn photo_id(&self) -> Option<String> {
+        Some(self.params["photo"].as_str()?.to_string())
+    }
+
     /// The file sent (`sendDocument`): its name and its text.
     pub fn document(&self) -> Option<(String, String)> {
         let document = &self.params["document"];
@@ -491,6 +504,21 @@ impl FakeBotApi {
         .await
     }
 
+    /// Waits until the bot has sent at least `count` photos to `chat`;
+    /// returns all it sent there, each with its caption as `html`.
+    #[allow(dead_code)] // for tests/posters.rs
+    pub async fn wait_for_photos(&self, chat: Chat, count: usize) -> Vec<Sent> {
+        self.wait_until(&format!("{count} photos in {chat:?}"), |calls| {
+            let photos: Vec<Sent> = calls
+                .iter()
+                .filter(|c| c.method == "sendPhoto" && c.params["chat_id"] == chat.id())
+                .map(sent)
+                .collect();
+            (photos.len() >= count).then_some(photos)
+        })
+        .await
+    }
+
     /// Waits until the bot has sent at least `count` files to `chat`;
     /// returns all it sent there, each with its caption as `html`.
     pub async fn wait_for_documents(&self, chat: Chat, count: usize) -> Vec<Sent> {
@@ -613,6 +641,20 @@ impl Inner {
                     "file_size": file["content"].as_str().map_or(0, str::len),
                 });
             }
+            None if !params["photo"].is_null() => {
+                message["caption"] = params["caption"].clone();
+                // An upload gets a new id; a photo sent by id keeps it.
+                let file_id = match params["photo"].as_str() {
+                    Some(id) => id.to_string(),
+                    None => format!("photo{message_id}"),
+                };
+                message["photo"] = json!([{
+                    "file_id": file_id,
+                    "file_unique_id": format!("unique-{file_id}"),
+                    "width": 1280,
+                    "height": 720,
+                }]);
+            }
             None => message["text"] = params["text"].clone(),
         }
         let keyboard = &params["reply_markup"]["inline_keyboard"];
@@ -640,6 +682,7 @@ const METHODS: &[&str] = &[
     "getUpdates",
     "sendMessage",
     "sendDocument",
+    "sendPhoto",
     "getChat",
     "editMessageText",
     "getChatMember",
@@ -692,7 +735,7 @@ async fn api(
     let mut state = shared.lock();
     let result = match *method {
         "getMe" => bot_json(),
-        "sendMessage" | "sendDocument" => {
+        "sendMessage" | "sendDocument" | "sendPhoto" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let id = state.message_id();
             state.keep_message(chat, id, &params)
@@ -932,6 +975,16 @@ fn form_fields(body: &str, boundary: &str) -> Value {
             fields.insert(name.to_string(), value);
         }
     }
+    // A file uploaded by reference (`photo: "attach://<part>"`), as
+    // teloxide sends photos: the field reads as the part it names.
+    let attached: Vec<(String, Value)> = fields
+        .iter()
+        .filter_map(|(name, value)| {
+            let part = value.as_str()?.strip_prefix("attach://")?;
+            Some((name.clone(), fields.get(part)?.clone()))
+        })
+        .collect();
+    fields.extend(attached);
     Value::Object(fields)
 }
 

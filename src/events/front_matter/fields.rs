@@ -36,6 +36,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     /// A programme kept in the front matter, for the agenda reader.
     pub programme: Vec<Listed>,
+    /// `image.filename`, by its line: the poster the page names.
+    pub image: Option<(usize, String)>,
     /// What was ignored or doubtful, by file line.
     pub warnings: Vec<(usize, String)>,
 }
@@ -103,6 +105,7 @@ pub fn read(map: &Map, tz: Tz) -> FrontMatter {
         speakers,
         tags: reader.list("tags"),
         programme: programme::read(&mut reader),
+        image: image(&reader),
         warnings: Vec::new(),
     };
     fm.warnings = reader.warnings;
@@ -127,6 +130,13 @@ fn title(reader: &mut Reader) -> Option<String> {
         }
     }
     None
+}
+
+/// Wowchemy's `image: {filename: …}`; the rest of the block (caption,
+/// focal point) is for the web page.
+fn image(reader: &Reader) -> Option<(usize, String)> {
+    let entry = reader.entry(&["image"])?.node.map()?.get("filename")?;
+    Some((entry.line, entry.node.text()?))
 }
 
 fn address(reader: &mut Reader) -> Address {

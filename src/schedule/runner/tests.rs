@@ -575,3 +575,68 @@ fn pauses_double_up_to_the_cap() {
     let secs = |tries| backoff.after(tries).as_secs();
     assert_eq!([1, 2, 3, 6, 7, 8, 40].map(secs), [1, 2, 4, 32, 60, 60, 60]);
 }
+
+#[test]
+fn a_digest_opens_with_the_first_poster_its_chat_has_not_seen() {
+    use crate::events::catalog::fixtures::event;
+    let poster = |name: &str| Poster {
+        file: format!("/events/{name}/featured.jpg").into(),
+        bytes: 1,
+        modified: 0,
+    };
+    let mut plain = event("plain", "No poster", "2031-03-10 18:00").build();
+    plain.poster = None;
+    let mut seen = event("seen", "Seen", "2031-03-11 18:00").build();
+    seen.poster = Some(poster("seen"));
+    let mut fresh = event("fresh", "Fresh", "2031-03-12 18:00").build();
+    fresh.poster = Some(poster("fresh"));
+    let events = vec![plain, seen.clone(), fresh];
+    let chat = ChatTarget::id(-1001);
+    let mut memory = Memory::default();
+    memory.tell("seen", &chat, Facts::of(&seen));
+    let digest = Post {
+        key: "digest".into(),
+        due: Utc::now(),
+        chat: chat.clone(),
+        what: What::Digest {
+            at: Utc::now(),
+            events: vec!["plain".into(), "seen".into(), "fresh".into()],
+        },
+    };
+    let chosen = first_poster(&digest, &events, &memory).map(|e| e.id.as_str());
+    assert_eq!(chosen, Some("fresh"));
+    let messages = outgoing(
+        &digest,
+        &events,
+        chosen.and(events.get(2)),
+        Lang::En,
+        Tz::UTC,
+        false,
+    );
+    assert!(messages[0].photo.is_some() && !messages[0].reply);
+    assert!(
+        messages[0].html.starts_with("<b>Fresh</b>"),
+        "{}",
+        messages[0].html
+    );
+    assert!(messages[1..].iter().all(|m| m.photo.is_none() && m.reply));
+    assert!(
+        messages[1].html.contains("No poster"),
+        "the whole digest follows"
+    );
+    memory.tell("fresh", &chat, Facts::of(&events[2]));
+    assert_eq!(
+        first_poster(&digest, &events, &memory),
+        None,
+        "every poster seen"
+    );
+    let elsewhere = Post {
+        chat: ChatTarget::id(-1002),
+        ..digest
+    };
+    assert_eq!(
+        first_poster(&elsewhere, &events, &memory).map(|e| e.id.as_str()),
+        Some("seen"),
+        "each chat sees each poster once"
+    );
+}
