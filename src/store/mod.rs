@@ -34,6 +34,7 @@ mod backend;
 mod calendar;
 mod follows;
 mod lease;
+mod postgres;
 mod schedule;
 mod tokens;
 
@@ -41,6 +42,7 @@ pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withd
 pub use backend::ScheduleStore;
 pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
+pub use postgres::PgStore;
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
 
@@ -197,6 +199,8 @@ pub struct StoreError {
 enum StoreProblem {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Postgres(#[from] ::postgres::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(
