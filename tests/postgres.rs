@@ -1,0 +1,407 @@
+//! The stores on the real thing: one behaviour suite run against SQLite
+//! and a real PostgreSQL server, the scheduler posting over PostgreSQL
+//! across a kill, and `herald migrate` from a state file.
+//!
+//! PostgreSQL comes from `HERALD_TEST_DATABASE_URL` (`. .ci/postgres`
+//! starts one); each test makes its own database on it, so tests run in
+//! parallel. Without the variable a PostgreSQL test prints why it is
+//! skipped, and fails instead where `CI` is set: CI never skips silently.
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Duration, Utc};
+use herald::config::ChatTarget;
+use herald::events::ids::Target;
+use herald::events::{parse, Event, Parsed};
+use herald::lang::Lang;
+use herald::schedule::{announcement_posts, Memory, Post, Seen, What};
+use herald::store::{
+    Author, Delivered, Followed, NewAnnouncement, Outcome, PgStore, ScheduleStore, State, Store,
+    StoreError, Token,
+};
+
+/// A database of its own on the test server, dropped after the test.
+pub struct Database {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl Database {
+    /// A new empty database, or `None` (said why) where no server is given
+    /// outside CI.
+    pub fn create() -> Option<Database> {
+        let admin = match std::env::var("HERALD_TEST_DATABASE_URL") {
+            Ok(url) => url,
+            Err(_) if std::env::var_os("CI").is_some() => panic!(
+                "CI is set but HERALD_TEST_DATABASE_URL is not: .ci/run starts a PostgreSQL \
+                 server (.ci/postgres) and sets it; the PostgreSQL tests must not be skipped"
+            ),
+            Err(_) => {
+                // Past the test harness's capture, so `cargo test` shows it.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "skipped: HERALD_TEST_DATABASE_URL is not set; `. .ci/postgres` starts a \
+                     throwaway PostgreSQL server and sets it"
+                );
+                return None;
+            }
+        };
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "herald_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut url = url::Url::parse(&admin).expect("HERALD_TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        let database = Database {
+            admin,
+            name,
+            url: url.to_string(),
+        };
+        database.sql(&format!("DROP DATABASE IF EXISTS {0}; CREATE DATABASE {0}", database.name));
+        Some(database)
+    }
+
+    /// Runs `sql` on the server's own database, on a thread of its own:
+    /// the synchronous client must not run on an async worker.
+    fn sql(&self, sql: &str) {
+        let (admin, sql) = (self.admin.clone(), sql.to_string());
+        std::thread::spawn(move || {
+            let mut client = ::postgres::Client::connect(&admin, ::postgres::NoTls)
+                .unwrap_or_else(|e| panic!("cannot reach the test server {admin}: {e}"));
+            for statement in sql.split("; ") {
+                client.batch_execute(statement).unwrap();
+            }
+        })
+        .join()
+        .unwrap();
+    }
+
+    pub fn open(&self) -> PgStore {
+        let url = self.url.clone();
+        std::thread::spawn(move || PgStore::open(&url))
+            .join()
+            .unwrap()
+            .unwrap()
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        self.sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
+}
+
+/// What the suite asks of a store beyond the scheduler's trait: the calls
+/// the bot's commands make, by the names both stores give them.
+trait Kept: ScheduleStore + Followed {
+    fn subscribe(&self, chat: i64, by: Option<u64>, lang: Option<Lang>, at: DateTime<Utc>)
+        -> Result<bool, StoreError>;
+    fn follow(&self, member: i64, target: &Target, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    fn unfollow(&self, member: i64, target: &Target) -> Result<bool, StoreError>;
+    fn set_lead(&self, member: i64, lead: herald::duration::HumanDuration) -> Result<(), StoreError>;
+    fn lead(&self, member: i64) -> Result<Option<herald::duration::HumanDuration>, StoreError>;
+    fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError>;
+    fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
+    fn replace_calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
+    fn calendar_member(&self, token: &str) -> Result<Option<i64>, StoreError>;
+    fn add_announcement(&self, new: &NewAnnouncement, at: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn confirm_announcement(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        report_to: (i64, i32),
+    ) -> Result<Option<herald::store::Record>, StoreError>;
+}
+
+macro_rules! kept {
+    ($store:ty) => {
+        impl Kept for $store {
+            fn subscribe(
+                &self,
+                chat: i64,
+                by: Option<u64>,
+                lang: Option<Lang>,
+                at: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                <$store>::subscribe(self, chat, by, lang, at)
+            }
+            fn follow(&self, member: i64, target: &Target, at: DateTime<Utc>) -> Result<bool, StoreError> {
+                <$store>::follow(self, member, target, at)
+            }
+            fn unfollow(&self, member: i64, target: &Target) -> Result<bool, StoreError> {
+                <$store>::unfollow(self, member, target)
+            }
+            fn set_lead(&self, member: i64, lead: herald::duration::HumanDuration) -> Result<(), StoreError> {
+                <$store>::set_lead(self, member, lead)
+            }
+            fn lead(&self, member: i64) -> Result<Option<herald::duration::HumanDuration>, StoreError> {
+                <$store>::lead(self, member)
+            }
+            fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError> {
+                <$store>::set_mute(self, chat, event, on)
+            }
+            fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError> {
+                <$store>::calendar_token(self, member, at)
+            }
+            fn replace_calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError> {
+                <$store>::replace_calendar_token(self, member, at)
+            }
+            fn calendar_member(&self, token: &str) -> Result<Option<i64>, StoreError> {
+                <$store>::calendar_member(self, token)
+            }
+            fn add_announcement(&self, new: &NewAnnouncement, at: DateTime<Utc>) -> Result<i64, StoreError> {
+                <$store>::add_announcement(self, new, at)
+            }
+            fn confirm_announcement(
+                &self,
+                id: i64,
+                now: DateTime<Utc>,
+                report_to: (i64, i32),
+            ) -> Result<Option<herald::store::Record>, StoreError> {
+                <$store>::confirm_announcement(self, id, now, report_to)
+            }
+        }
+    };
+}
+kept!(Store);
+kept!(PgStore);
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+fn event(slug: &str, start: &str) -> Event {
+    let src = format!("---\ntitle: Rust Night {slug}\ndate: {start}\nlocation: Hall 1\n---\n");
+    match parse(Path::new(&format!("{slug}.md")), &src, chrono_tz::UTC) {
+        Ok(Parsed::Event { event, .. }) => *event,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn reminder(event: &str, chat: ChatTarget) -> Post {
+    Post {
+        key: format!("reminder/{event}/2h/{chat}"),
+        due: at("2030-01-01T00:00:00Z"),
+        chat,
+        what: What::Reminder {
+            event: event.into(),
+            before: "2h".parse().unwrap(),
+        },
+    }
+}
+
+/// Posts, parts, what chats were told and what the pages said: kept
+/// across reopening, each post once however often it is recorded, and
+/// pruned as SQLite prunes.
+fn memory_is_kept_once_across_reopening<S: Kept>(open: &dyn Fn() -> S) {
+    let store = open();
+    let now = at("2029-12-25T00:00:00Z");
+    let events = vec![event("rust-night", "2030-01-01T10:00:00Z")];
+    let mut memory = Memory::default();
+    let changed: Vec<(String, Seen)> = memory
+        .observe(&events, now)
+        .into_iter()
+        .map(|id| (id.clone(), memory.seen[&id].clone()))
+        .collect();
+    store.record_seen(&changed).unwrap();
+    let chan = ChatTarget::Username("@chan".into());
+    let post = reminder("rust-night", chan.clone());
+    store.record_part(&post, 2, Some("pinned"), now).unwrap();
+    assert_eq!(
+        store.parts().unwrap()[&post.key],
+        (2, Some("pinned".to_string()))
+    );
+    assert!(store.has_history(&chan).unwrap(), "a part is history");
+    let told = memory.sent(&post, &events);
+    store.record_post(&post, Outcome::Sent, None, &told, now).unwrap();
+    store.record_post(&post, Outcome::Sent, None, &told, now).unwrap();
+    store.set_planned_until(now).unwrap();
+    store.set_chat_key("@chan", &ChatTarget::Id(-100), now).unwrap();
+    store.set_chat_key("@chan", &ChatTarget::Id(-200), now).unwrap();
+    drop(store);
+
+    let store = open();
+    assert!(store.parts().unwrap().is_empty(), "a post done forgets its parts");
+    let kept = store.memory().unwrap();
+    assert_eq!(kept, memory);
+    assert_eq!(kept.done, HashSet::from([post.key.clone()]), "once");
+    assert_eq!(store.planned_until().unwrap(), Some(now));
+    assert_eq!(store.chat_key("@chan").unwrap(), Some(ChatTarget::Id(-100)), "first key kept");
+    assert_eq!(store.chat_key("@other").unwrap(), None);
+    assert!(!store.has_history(&ChatTarget::Id(5)).unwrap());
+
+    let later = at("2030-06-01T00:00:00Z");
+    let pruned = store.prune(later, Duration::days(90)).unwrap();
+    assert_eq!((pruned.posts, pruned.events), (1, 1));
+    assert!(store.memory().unwrap().done.is_empty());
+    store.forget_chat(&chan).unwrap();
+}
+
+/// What another process records is seen by its version and read since the
+/// last look; this process's own writes do not look like another's.
+fn another_process_writes_are_seen<S: Kept>(open: &dyn Fn() -> S) {
+    let bot = open();
+    let now = at("2030-01-01T00:00:00Z");
+    bot.record_post(&reminder("a", ChatTarget::Id(1)), Outcome::Sent, None, &[], now)
+        .unwrap();
+    let seq = bot.last_post().unwrap();
+    let version = bot.data_version().unwrap();
+    bot.record_post(&reminder("own", ChatTarget::Id(1)), Outcome::Sent, None, &[], now)
+        .unwrap();
+    assert_eq!(bot.data_version().unwrap(), version, "its own write");
+    let (own, seq) = bot.posts_after(seq).unwrap();
+    assert_eq!(own, ["reminder/own/2h/1"]);
+
+    let other = open();
+    other
+        .record_post(&reminder("b", ChatTarget::Id(1)), Outcome::Sent, None, &[], now)
+        .unwrap();
+    other
+        .record_post(&reminder("c", ChatTarget::Id(1)), Outcome::Skipped, None, &[], now)
+        .unwrap();
+    assert_ne!(bot.data_version().unwrap(), version, "another's write");
+    let (keys, last) = bot.posts_after(seq).unwrap();
+    assert_eq!(keys, ["reminder/b/2h/1", "reminder/c/2h/1"]);
+    assert_eq!(bot.posts_after(last).unwrap(), (Vec::new(), last));
+}
+
+/// Subscriptions, follows, lead times, mutes and calendar tokens, and
+/// forgetting a member.
+fn members_are_kept_and_forgotten<S: Kept>(open: &dyn Fn() -> S) {
+    let store = open();
+    let now = at("2026-01-02T03:04:05Z");
+    assert!(store.subscribe(-1001, Some(42), Some(Lang::En), now).unwrap());
+    assert!(!store.subscribe(-1001, Some(43), None, now).unwrap());
+    assert!(store.subscribe(7, None, None, now).unwrap());
+    let talk = Target::Talk("0123456789ab".into());
+    let meetup = Target::Event("2021-09-rust".into());
+    let version = store.follows_version();
+    assert!(store.follow(7, &talk, now).unwrap());
+    assert!(!store.follow(7, &talk, now).unwrap());
+    assert!(store.follow(7, &meetup, now).unwrap());
+    assert!(store.follow(8, &meetup, now).unwrap());
+    assert_ne!(store.follows_version(), version, "the scheduler reads follows again");
+    store.set_lead(7, "15m".parse().unwrap()).unwrap();
+    assert!(store.set_mute(-1001, "2021-09-rust", true).unwrap());
+    assert!(!store.set_mute(-1001, "2021-09-rust", true).unwrap());
+    let token = store.calendar_token(7, now).unwrap();
+    drop(store);
+
+    let store = open();
+    let configured = [ChatTarget::Username("@chan".into()), ChatTarget::Id(7)];
+    assert_eq!(
+        store.targets(&configured).unwrap(),
+        [configured[0].clone(), ChatTarget::Id(7), ChatTarget::Id(-1001)]
+    );
+    assert_eq!(store.languages().unwrap()[&ChatTarget::Id(-1001)], Lang::En);
+    let following = store.followed(7).unwrap();
+    assert_eq!(following.talks, ["0123456789ab"]);
+    assert_eq!(following.events, ["2021-09-rust"]);
+    assert_eq!(store.lead(7).unwrap().map(|l| l.to_string()), Some("15m".into()));
+    let followers = store.followers().unwrap();
+    let members: Vec<i64> = followers.members.iter().map(|f| f.member).collect();
+    assert_eq!(members, [7, 8]);
+    assert_eq!(followers.members[0].follows.len(), 2);
+    assert!(followers.mutes.contains(&(-1001, "2021-09-rust".to_string())));
+    assert_eq!(store.calendar_token(7, now).unwrap(), token, "kept");
+    assert_eq!(store.calendar_member(token.as_str()).unwrap(), Some(7));
+    assert_eq!(store.calendar_member(&token.as_str()[1..]).unwrap(), None);
+    let fresh = store.replace_calendar_token(7, now).unwrap();
+    assert_eq!(store.calendar_member(token.as_str()).unwrap(), None, "the old link is dead");
+
+    assert!(store.forget_member(7).unwrap());
+    assert!(!store.forget_member(7).unwrap());
+    assert!(store.followed(7).unwrap().is_empty());
+    assert_eq!(store.lead(7).unwrap(), None);
+    assert_eq!(store.calendar_member(fresh.as_str()).unwrap(), None);
+    assert!(store.unfollow(8, &meetup).unwrap());
+    assert!(!store.unfollow(8, &meetup).unwrap());
+    assert!(store.unsubscribe(7).unwrap());
+    assert!(!store.unsubscribe(7).unwrap());
+}
+
+/// An announcement confirmed once, owed until done, reported per chat.
+fn announcements_go_out_once<S: Kept>(open: &dyn Fn() -> S) {
+    let store = open();
+    let now = at("2026-12-01T02:00:00Z");
+    let draft = NewAnnouncement {
+        author: Author::Admin(42),
+        html: "<b>Hello</b> &amp; welcome".into(),
+        pin: true,
+        lang: Lang::En,
+        due: None,
+        state: State::Draft,
+        held_until: None,
+    };
+    let id = store.add_announcement(&draft, now).unwrap();
+    assert!(store.owed_announcements().unwrap().is_empty(), "drafts are not owed");
+    let confirmed = store.confirm_announcement(id, now, (42, 7)).unwrap().unwrap();
+    assert_eq!((confirmed.state, confirmed.due, confirmed.report_to), (State::Scheduled, Some(now), Some((42, 7))));
+    assert_eq!(store.confirm_announcement(id, now, (42, 7)).unwrap(), None, "a second Send");
+    let owed = store.owed_announcements().unwrap();
+    let chats = [ChatTarget::Id(-1), ChatTarget::Username("@chan".into())];
+    let posts = announcement_posts(&owed[0], &chats);
+    store.record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now).unwrap();
+    store
+        .record_post(&posts[1], Outcome::Undeliverable, Some("blocked"), &[], now)
+        .unwrap();
+    store.hold_announcement(id, now).unwrap();
+    drop(store);
+
+    let store = open();
+    let held = store.memory().unwrap().announcements;
+    assert_eq!((held.len(), held[0].id, held[0].held_until), (1, id, Some(now)));
+    assert_eq!(
+        store.deliveries(id).unwrap(),
+        [
+            Delivered { chat: chats[0].clone(), outcome: Outcome::Sent, detail: Some("pinned".into()) },
+            Delivered { chat: chats[1].clone(), outcome: Outcome::Undeliverable, detail: Some("blocked".into()) },
+        ]
+    );
+    let done = store.finish_announcement(id, now).unwrap().unwrap();
+    assert_eq!((done.state, done.finished, done.held_until), (State::Done, Some(now), None));
+    assert_eq!(store.finish_announcement(id, now).unwrap(), None);
+    assert!(store.owed_announcements().unwrap().is_empty());
+    let pruned = store.prune(now + Duration::days(400), Duration::days(90)).unwrap();
+    assert_eq!(pruned.posts, 0, "announcement reports are kept");
+}
+
+/// Each behaviour, once per store: `sqlite::name` and `postgres::name`.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let path = dir.path().join("herald.db");
+                    super::$name(&|| herald::store::Store::open(&path).unwrap());
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    let Some(database) = super::Database::create() else { return };
+                    super::$name(&|| database.open());
+                }
+            )*
+        }
+    };
+}
+
+both!(
+    memory_is_kept_once_across_reopening,
+    another_process_writes_are_seen,
+    members_are_kept_and_forgotten,
+    announcements_go_out_once,
+);
