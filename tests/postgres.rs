@@ -12,6 +12,8 @@ mod support;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use herald::config::ChatTarget;
@@ -405,3 +407,110 @@ both!(
     members_are_kept_and_forgotten,
     announcements_go_out_once,
 );
+
+/// The real scheduler over PostgreSQL, posting an announcement to 40
+/// chats through the fake Bot API, killed part-way (its task dropped
+/// mid-send, as `kill -9` leaves it) and started again on a new
+/// connection: every chat gets the announcement, and at most the one
+/// message in flight at the kill is sent twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_killed_mid_broadcast_over_postgres_repeats_at_most_the_post_in_flight() {
+    use herald::clock::SystemClock;
+    use herald::config::Config;
+    use herald::events::Catalog;
+    use herald::schedule::runner::Runner;
+    use herald::telegram::TelegramDelivery;
+    use support::fake_bot_api::FakeBotApi;
+    use teloxide::Bot;
+    use tokio::sync::watch;
+
+    const CHATS: i64 = 40;
+    let Some(database) = tokio::task::spawn_blocking(Database::create).await.unwrap() else {
+        return;
+    };
+    let api = FakeBotApi::start().await;
+    api.delay_sends(std::time::Duration::from_millis(20));
+    let database = Arc::new(database);
+    let setup = Arc::clone(&database);
+    let id = tokio::task::spawn_blocking(move || {
+        let store = setup.open();
+        let now = Utc::now();
+        for chat in 1..=CHATS {
+            store.subscribe(-1000 - chat, None, None, now).unwrap();
+        }
+        let new = NewAnnouncement {
+            author: Author::Shell("ops".into()),
+            html: "Doors open at 18:30".into(),
+            pin: false,
+            lang: Lang::En,
+            due: Some(now),
+            state: State::Scheduled,
+            held_until: None,
+        };
+        store.add_announcement(&new, now).unwrap()
+    })
+    .await
+    .unwrap();
+
+    let (_pages, catalog) = watch::channel(Arc::new(Catalog::new(Vec::new())));
+    let start = |store: PgStore| {
+        let bot = Bot::new(support::fake_bot_api::TOKEN).set_api_url(api.url().parse().unwrap());
+        let runner = Runner::on(
+            TelegramDelivery::new(bot, None),
+            SystemClock,
+            Arc::new(store),
+            Config::default(),
+            catalog.clone(),
+        );
+        let (stop, stopped) = watch::channel(false);
+        (stop, tokio::spawn(runner.run(stopped)))
+    };
+    let open = || {
+        let database = Arc::clone(&database);
+        tokio::task::spawn_blocking(move || database.open())
+    };
+
+    let (_stop, first) = start(open().await.unwrap());
+    for _ in 0..1000 {
+        if api.count("sendMessage") >= 10 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(5)).await;
+    }
+    assert!(api.count("sendMessage") >= 10, "the broadcast under way");
+    first.abort();
+    let _ = first.await;
+    let before = api.count("sendMessage");
+    assert!(before < CHATS as usize, "killed part-way: {before} sent");
+
+    let (stop, second) = start(open().await.unwrap());
+    for chat in 1..=CHATS {
+        api.wait_for_messages(support::fake_bot_api::Chat::Group(-1000 - chat), 1)
+            .await;
+    }
+    let checked = Arc::clone(&database);
+    let delivered = tokio::task::spawn_blocking(move || {
+        let store = checked.open();
+        for _ in 0..500 {
+            if store.deliveries(id).unwrap().len() == CHATS as usize {
+                break;
+            }
+            std::thread::sleep(StdDuration::from_millis(10));
+        }
+        store.deliveries(id).unwrap()
+    })
+    .await
+    .unwrap();
+    stop.send(true).unwrap();
+    tokio::time::timeout(StdDuration::from_secs(5), second)
+        .await
+        .expect("the scheduler stops")
+        .unwrap()
+        .unwrap();
+
+    assert_eq!(delivered.len(), CHATS as usize, "one report per chat");
+    let sent = api.calls("sendMessage");
+    assert!(sent.iter().all(|c| c.params["text"] == "Doors open at 18:30"));
+    let repeats = sent.len() - CHATS as usize;
+    assert!(repeats <= 1, "{repeats} repeats: at most the message in flight");
+}

@@ -35,7 +35,8 @@ pub struct PgStore {
     /// The server's address without its password: what errors name.
     name: PathBuf,
     config: postgres::Config,
-    client: Mutex<Client>,
+    /// `None` once the server closed it, until the next call opens another.
+    client: Mutex<Option<Client>>,
     /// This process's row in `writes`: bumped by each of its writes, so
     /// [`PgStore::data_version`] counts only other processes'.
     writer: String,
@@ -62,7 +63,7 @@ impl PgStore {
         Ok(PgStore {
             name,
             config,
-            client: Mutex::new(client),
+            client: Mutex::new(Some(client)),
             writer,
             announced: Notify::new(),
             follows_version: AtomicU64::new(0),
@@ -155,7 +156,7 @@ impl PgStore {
         f: impl FnOnce(&mut Client) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
         let mut client = self.client()?;
-        f(&mut client).map_err(|e| self.fail(e.into()))
+        f(client.as_mut().expect("connected")).map_err(|e| self.fail(e.into()))
     }
 
     /// One write, atomic: `f` and this process's count in `writes`, in one
@@ -173,6 +174,7 @@ impl PgStore {
         f: impl FnOnce(&mut Transaction<'_>) -> Result<T, StoreProblem>,
     ) -> Result<T, StoreError> {
         let mut client = self.client()?;
+        let client = client.as_mut().expect("connected");
         let done = (|| {
             let mut tx = client.transaction()?;
             let value = f(&mut tx)?;
@@ -187,18 +189,20 @@ impl PgStore {
         done.map_err(|problem| self.fail(problem))
     }
 
-    /// The connection, opened again if the server closed it.
-    fn client(&self) -> Result<MutexGuard<'_, Client>, StoreError> {
+    /// The connection (`Some`), opened again if the server closed it.
+    fn client(&self) -> Result<MutexGuard<'_, Option<Client>>, StoreError> {
         let mut client = self
             .client
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if client.is_closed() {
+        if client.as_ref().is_none_or(Client::is_closed) {
             tracing::warn!(store = %self.name.display(), "the PostgreSQL connection closed: connecting again");
-            *client = self
-                .config
-                .connect(NoTls)
-                .map_err(|e| self.fail(e.into()))?;
+            *client = None;
+            *client = Some(
+                self.config
+                    .connect(NoTls)
+                    .map_err(|e| self.fail(e.into()))?,
+            );
         }
         Ok(client)
     }
@@ -215,6 +219,23 @@ impl PgStore {
     fn follows_changed(&self) {
         self.follows_version.fetch_add(1, Ordering::SeqCst);
         self.announced.notify_one();
+    }
+}
+
+/// The client closes its connection by blocking on its own runtime, which
+/// panics on a thread that drives async tasks; the last holder of a store
+/// may well be one (a scheduler task ending), so it is closed on a thread
+/// of its own there.
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        let client = self
+            .client
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if tokio::runtime::Handle::try_current().is_ok() {
+            std::thread::spawn(move || drop(client));
+        }
     }
 }
 
