@@ -514,3 +514,96 @@ async fn the_scheduler_killed_mid_broadcast_over_postgres_repeats_at_most_the_po
     let repeats = sent.len() - CHATS as usize;
     assert!(repeats <= 1, "{repeats} repeats: at most the message in flight");
 }
+
+/// `herald migrate` on a state file with posts, subscriptions, an
+/// announcement, follows and a calendar token: all of it in PostgreSQL
+/// after, said table by table; a second copy refused without `--force`.
+#[test]
+fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
+    let Some(database) = Database::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("herald.db");
+    let now = at("2026-11-01T10:00:00Z");
+    let sqlite = Store::open(&path).unwrap();
+    sqlite.subscribe(-1001, Some(42), Some(Lang::Zh), now).unwrap();
+    sqlite.subscribe(7, None, None, now).unwrap();
+    let talk = Target::Talk("0123456789ab".into());
+    sqlite.follow(7, &talk, now).unwrap();
+    sqlite.set_lead(7, "30m".parse().unwrap()).unwrap();
+    sqlite.set_mute(-1001, "rust-night", true).unwrap();
+    let token = sqlite.calendar_token(7, now).unwrap();
+    let new = NewAnnouncement {
+        author: Author::Shell("ops".into()),
+        html: "Doors open".into(),
+        pin: true,
+        lang: Lang::En,
+        due: Some(now),
+        state: State::Scheduled,
+        held_until: None,
+    };
+    let id = sqlite.add_announcement(&new, now).unwrap();
+    let owed = sqlite.owed_announcements().unwrap();
+    for post in announcement_posts(&owed[0], &[ChatTarget::Id(-1001), ChatTarget::Id(7)]) {
+        sqlite.record_post(&post, Outcome::Sent, Some("pinned"), &[], now).unwrap();
+    }
+    let reminder = reminder("rust-night", ChatTarget::Id(-1001));
+    sqlite.record_post(&reminder, Outcome::Sent, None, &[], now).unwrap();
+    sqlite.set_planned_until(now).unwrap();
+    sqlite.note_title(-1001, "Rust Meetup").unwrap();
+    let memory = sqlite.memory().unwrap();
+    let deliveries = sqlite.deliveries(id).unwrap();
+    let last = sqlite.last_post().unwrap();
+    sqlite.close().unwrap();
+
+    let migrate = |force: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+        command
+            .current_dir(dir.path())
+            .env_remove("HERALD_DATABASE_URL")
+            .args(["migrate", "--from"])
+            .arg(&path)
+            .args(["--to", &database.url]);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap()
+    };
+    let copied = migrate(false);
+    let stdout = String::from_utf8_lossy(&copied.stdout);
+    assert!(copied.status.success(), "{stdout}{}", String::from_utf8_lossy(&copied.stderr));
+    for line in ["subscriptions           2", "posts                   3", "follows                 1", "calendar_tokens         1", "announcements           1"] {
+        assert!(stdout.contains(line), "{line:?} in\n{stdout}");
+    }
+    assert!(stdout.contains("herald: copied 12 rows in 15 tables"), "{stdout}");
+
+    let pg = database.open();
+    assert_eq!(pg.memory().unwrap(), memory, "posts, announcements owed");
+    assert_eq!(pg.deliveries(id).unwrap(), deliveries);
+    let subscribers = pg.subscribers().unwrap();
+    assert_eq!(subscribers.len(), 2);
+    assert_eq!((subscribers[0].chat, subscribers[0].by, subscribers[0].since, subscribers[0].lang), (-1001, Some(42), now, Some(Lang::Zh)));
+    assert_eq!(pg.followed(7).unwrap().talks, ["0123456789ab"]);
+    assert_eq!(pg.lead(7).unwrap().map(|l| l.to_string()), Some("30m".into()));
+    assert!(pg.followers().unwrap().mutes.contains(&(-1001, "rust-night".to_string())));
+    assert_eq!(pg.calendar_member(token.as_str()).unwrap(), Some(7), "the feed link works");
+    assert_eq!(pg.planned_until().unwrap(), Some(now));
+    assert_eq!(pg.last_post().unwrap(), last);
+    pg.record_post(&self::reminder("next", ChatTarget::Id(7)), Outcome::Sent, None, &[], now)
+        .unwrap();
+    assert!(pg.last_post().unwrap() > last, "numbering goes on past the copy");
+    let next = pg.add_announcement(&new, now).unwrap();
+    assert!(next > id, "announcement ids go on past the copy");
+    drop(pg);
+
+    let again = migrate(false);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success());
+    assert!(stderr.contains("already holds herald's state") && stderr.contains("--force"), "{stderr}");
+    let forced = migrate(true);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    let pg = database.open();
+    assert_eq!(pg.memory().unwrap(), memory, "replaced by the file's state");
+    assert_eq!(pg.announcements().unwrap().len(), 1);
+}

@@ -42,7 +42,7 @@ pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withd
 pub use backend::ScheduleStore;
 pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
-pub use postgres::PgStore;
+pub use postgres::{Copied, PgStore};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
 

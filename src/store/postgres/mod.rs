@@ -26,10 +26,13 @@ use super::{StoreError, StoreProblem, Subscription};
 use crate::lang::Lang;
 
 mod announcements;
+mod copy;
 mod follows;
 mod migrations;
 mod schedule;
 mod tokens;
+
+pub use copy::Copied;
 
 pub struct PgStore {
     /// The server's address without its password: what errors name.
