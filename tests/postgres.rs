@@ -67,7 +67,10 @@ impl Database {
             name,
             url: url.to_string(),
         };
-        database.sql(&format!("DROP DATABASE IF EXISTS {0}; CREATE DATABASE {0}", database.name));
+        database.sql(&format!(
+            "DROP DATABASE IF EXISTS {0}; CREATE DATABASE {0}",
+            database.name
+        ));
         Some(database)
     }
 
@@ -97,24 +100,37 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        self.sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        self.sql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
     }
 }
 
 /// What the suite asks of a store beyond the scheduler's trait: the calls
 /// the bot's commands make, by the names both stores give them.
 trait Kept: ScheduleStore + Followed {
-    fn subscribe(&self, chat: i64, by: Option<u64>, lang: Option<Lang>, at: DateTime<Utc>)
-        -> Result<bool, StoreError>;
+    fn subscribe(
+        &self,
+        chat: i64,
+        by: Option<u64>,
+        lang: Option<Lang>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     fn follow(&self, member: i64, target: &Target, at: DateTime<Utc>) -> Result<bool, StoreError>;
     fn unfollow(&self, member: i64, target: &Target) -> Result<bool, StoreError>;
-    fn set_lead(&self, member: i64, lead: herald::duration::HumanDuration) -> Result<(), StoreError>;
+    fn set_lead(
+        &self,
+        member: i64,
+        lead: herald::duration::HumanDuration,
+    ) -> Result<(), StoreError>;
     fn lead(&self, member: i64) -> Result<Option<herald::duration::HumanDuration>, StoreError>;
     fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError>;
     fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
     fn replace_calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
     fn calendar_member(&self, token: &str) -> Result<Option<i64>, StoreError>;
-    fn add_announcement(&self, new: &NewAnnouncement, at: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn add_announcement(&self, new: &NewAnnouncement, at: DateTime<Utc>)
+        -> Result<i64, StoreError>;
     fn confirm_announcement(
         &self,
         id: i64,
@@ -135,16 +151,28 @@ macro_rules! kept {
             ) -> Result<bool, StoreError> {
                 <$store>::subscribe(self, chat, by, lang, at)
             }
-            fn follow(&self, member: i64, target: &Target, at: DateTime<Utc>) -> Result<bool, StoreError> {
+            fn follow(
+                &self,
+                member: i64,
+                target: &Target,
+                at: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
                 <$store>::follow(self, member, target, at)
             }
             fn unfollow(&self, member: i64, target: &Target) -> Result<bool, StoreError> {
                 <$store>::unfollow(self, member, target)
             }
-            fn set_lead(&self, member: i64, lead: herald::duration::HumanDuration) -> Result<(), StoreError> {
+            fn set_lead(
+                &self,
+                member: i64,
+                lead: herald::duration::HumanDuration,
+            ) -> Result<(), StoreError> {
                 <$store>::set_lead(self, member, lead)
             }
-            fn lead(&self, member: i64) -> Result<Option<herald::duration::HumanDuration>, StoreError> {
+            fn lead(
+                &self,
+                member: i64,
+            ) -> Result<Option<herald::duration::HumanDuration>, StoreError> {
                 <$store>::lead(self, member)
             }
             fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError> {
@@ -153,13 +181,21 @@ macro_rules! kept {
             fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError> {
                 <$store>::calendar_token(self, member, at)
             }
-            fn replace_calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError> {
+            fn replace_calendar_token(
+                &self,
+                member: i64,
+                at: DateTime<Utc>,
+            ) -> Result<Token, StoreError> {
                 <$store>::replace_calendar_token(self, member, at)
             }
             fn calendar_member(&self, token: &str) -> Result<Option<i64>, StoreError> {
                 <$store>::calendar_member(self, token)
             }
-            fn add_announcement(&self, new: &NewAnnouncement, at: DateTime<Utc>) -> Result<i64, StoreError> {
+            fn add_announcement(
+                &self,
+                new: &NewAnnouncement,
+                at: DateTime<Utc>,
+            ) -> Result<i64, StoreError> {
                 <$store>::add_announcement(self, new, at)
             }
             fn confirm_announcement(
@@ -223,20 +259,35 @@ fn memory_is_kept_once_across_reopening<S: Kept>(open: &dyn Fn() -> S) {
     );
     assert!(store.has_history(&chan).unwrap(), "a part is history");
     let told = memory.sent(&post, &events);
-    store.record_post(&post, Outcome::Sent, None, &told, now).unwrap();
-    store.record_post(&post, Outcome::Sent, None, &told, now).unwrap();
+    store
+        .record_post(&post, Outcome::Sent, None, &told, now)
+        .unwrap();
+    store
+        .record_post(&post, Outcome::Sent, None, &told, now)
+        .unwrap();
     store.set_planned_until(now).unwrap();
-    store.set_chat_key("@chan", &ChatTarget::Id(-100), now).unwrap();
-    store.set_chat_key("@chan", &ChatTarget::Id(-200), now).unwrap();
+    store
+        .set_chat_key("@chan", &ChatTarget::Id(-100), now)
+        .unwrap();
+    store
+        .set_chat_key("@chan", &ChatTarget::Id(-200), now)
+        .unwrap();
     drop(store);
 
     let store = open();
-    assert!(store.parts().unwrap().is_empty(), "a post done forgets its parts");
+    assert!(
+        store.parts().unwrap().is_empty(),
+        "a post done forgets its parts"
+    );
     let kept = store.memory().unwrap();
     assert_eq!(kept, memory);
     assert_eq!(kept.done, HashSet::from([post.key.clone()]), "once");
     assert_eq!(store.planned_until().unwrap(), Some(now));
-    assert_eq!(store.chat_key("@chan").unwrap(), Some(ChatTarget::Id(-100)), "first key kept");
+    assert_eq!(
+        store.chat_key("@chan").unwrap(),
+        Some(ChatTarget::Id(-100)),
+        "first key kept"
+    );
     assert_eq!(store.chat_key("@other").unwrap(), None);
     assert!(!store.has_history(&ChatTarget::Id(5)).unwrap());
 
@@ -252,22 +303,46 @@ fn memory_is_kept_once_across_reopening<S: Kept>(open: &dyn Fn() -> S) {
 fn another_process_writes_are_seen<S: Kept>(open: &dyn Fn() -> S) {
     let bot = open();
     let now = at("2030-01-01T00:00:00Z");
-    bot.record_post(&reminder("a", ChatTarget::Id(1)), Outcome::Sent, None, &[], now)
-        .unwrap();
+    bot.record_post(
+        &reminder("a", ChatTarget::Id(1)),
+        Outcome::Sent,
+        None,
+        &[],
+        now,
+    )
+    .unwrap();
     let seq = bot.last_post().unwrap();
     let version = bot.data_version().unwrap();
-    bot.record_post(&reminder("own", ChatTarget::Id(1)), Outcome::Sent, None, &[], now)
-        .unwrap();
+    bot.record_post(
+        &reminder("own", ChatTarget::Id(1)),
+        Outcome::Sent,
+        None,
+        &[],
+        now,
+    )
+    .unwrap();
     assert_eq!(bot.data_version().unwrap(), version, "its own write");
     let (own, seq) = bot.posts_after(seq).unwrap();
     assert_eq!(own, ["reminder/own/2h/1"]);
 
     let other = open();
     other
-        .record_post(&reminder("b", ChatTarget::Id(1)), Outcome::Sent, None, &[], now)
+        .record_post(
+            &reminder("b", ChatTarget::Id(1)),
+            Outcome::Sent,
+            None,
+            &[],
+            now,
+        )
         .unwrap();
     other
-        .record_post(&reminder("c", ChatTarget::Id(1)), Outcome::Skipped, None, &[], now)
+        .record_post(
+            &reminder("c", ChatTarget::Id(1)),
+            Outcome::Skipped,
+            None,
+            &[],
+            now,
+        )
         .unwrap();
     assert_ne!(bot.data_version().unwrap(), version, "another's write");
     let (keys, last) = bot.posts_after(seq).unwrap();
@@ -280,7 +355,9 @@ fn another_process_writes_are_seen<S: Kept>(open: &dyn Fn() -> S) {
 fn members_are_kept_and_forgotten<S: Kept>(open: &dyn Fn() -> S) {
     let store = open();
     let now = at("2026-01-02T03:04:05Z");
-    assert!(store.subscribe(-1001, Some(42), Some(Lang::En), now).unwrap());
+    assert!(store
+        .subscribe(-1001, Some(42), Some(Lang::En), now)
+        .unwrap());
     assert!(!store.subscribe(-1001, Some(43), None, now).unwrap());
     assert!(store.subscribe(7, None, None, now).unwrap());
     let talk = Target::Talk("0123456789ab".into());
@@ -290,7 +367,11 @@ fn members_are_kept_and_forgotten<S: Kept>(open: &dyn Fn() -> S) {
     assert!(!store.follow(7, &talk, now).unwrap());
     assert!(store.follow(7, &meetup, now).unwrap());
     assert!(store.follow(8, &meetup, now).unwrap());
-    assert_ne!(store.follows_version(), version, "the scheduler reads follows again");
+    assert_ne!(
+        store.follows_version(),
+        version,
+        "the scheduler reads follows again"
+    );
     store.set_lead(7, "15m".parse().unwrap()).unwrap();
     assert!(store.set_mute(-1001, "2021-09-rust", true).unwrap());
     assert!(!store.set_mute(-1001, "2021-09-rust", true).unwrap());
@@ -301,23 +382,36 @@ fn members_are_kept_and_forgotten<S: Kept>(open: &dyn Fn() -> S) {
     let configured = [ChatTarget::Username("@chan".into()), ChatTarget::Id(7)];
     assert_eq!(
         store.targets(&configured).unwrap(),
-        [configured[0].clone(), ChatTarget::Id(7), ChatTarget::Id(-1001)]
+        [
+            configured[0].clone(),
+            ChatTarget::Id(7),
+            ChatTarget::Id(-1001)
+        ]
     );
     assert_eq!(store.languages().unwrap()[&ChatTarget::Id(-1001)], Lang::En);
     let following = store.followed(7).unwrap();
     assert_eq!(following.talks, ["0123456789ab"]);
     assert_eq!(following.events, ["2021-09-rust"]);
-    assert_eq!(store.lead(7).unwrap().map(|l| l.to_string()), Some("15m".into()));
+    assert_eq!(
+        store.lead(7).unwrap().map(|l| l.to_string()),
+        Some("15m".into())
+    );
     let followers = store.followers().unwrap();
     let members: Vec<i64> = followers.members.iter().map(|f| f.member).collect();
     assert_eq!(members, [7, 8]);
     assert_eq!(followers.members[0].follows.len(), 2);
-    assert!(followers.mutes.contains(&(-1001, "2021-09-rust".to_string())));
+    assert!(followers
+        .mutes
+        .contains(&(-1001, "2021-09-rust".to_string())));
     assert_eq!(store.calendar_token(7, now).unwrap(), token, "kept");
     assert_eq!(store.calendar_member(token.as_str()).unwrap(), Some(7));
     assert_eq!(store.calendar_member(&token.as_str()[1..]).unwrap(), None);
     let fresh = store.replace_calendar_token(7, now).unwrap();
-    assert_eq!(store.calendar_member(token.as_str()).unwrap(), None, "the old link is dead");
+    assert_eq!(
+        store.calendar_member(token.as_str()).unwrap(),
+        None,
+        "the old link is dead"
+    );
 
     assert!(store.forget_member(7).unwrap());
     assert!(!store.forget_member(7).unwrap());
@@ -344,14 +438,29 @@ fn announcements_go_out_once<S: Kept>(open: &dyn Fn() -> S) {
         held_until: None,
     };
     let id = store.add_announcement(&draft, now).unwrap();
-    assert!(store.owed_announcements().unwrap().is_empty(), "drafts are not owed");
-    let confirmed = store.confirm_announcement(id, now, (42, 7)).unwrap().unwrap();
-    assert_eq!((confirmed.state, confirmed.due, confirmed.report_to), (State::Scheduled, Some(now), Some((42, 7))));
-    assert_eq!(store.confirm_announcement(id, now, (42, 7)).unwrap(), None, "a second Send");
+    assert!(
+        store.owed_announcements().unwrap().is_empty(),
+        "drafts are not owed"
+    );
+    let confirmed = store
+        .confirm_announcement(id, now, (42, 7))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (confirmed.state, confirmed.due, confirmed.report_to),
+        (State::Scheduled, Some(now), Some((42, 7)))
+    );
+    assert_eq!(
+        store.confirm_announcement(id, now, (42, 7)).unwrap(),
+        None,
+        "a second Send"
+    );
     let owed = store.owed_announcements().unwrap();
     let chats = [ChatTarget::Id(-1), ChatTarget::Username("@chan".into())];
     let posts = announcement_posts(&owed[0], &chats);
-    store.record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now).unwrap();
+    store
+        .record_post(&posts[0], Outcome::Sent, Some("pinned"), &[], now)
+        .unwrap();
     store
         .record_post(&posts[1], Outcome::Undeliverable, Some("blocked"), &[], now)
         .unwrap();
@@ -360,19 +469,35 @@ fn announcements_go_out_once<S: Kept>(open: &dyn Fn() -> S) {
 
     let store = open();
     let held = store.memory().unwrap().announcements;
-    assert_eq!((held.len(), held[0].id, held[0].held_until), (1, id, Some(now)));
+    assert_eq!(
+        (held.len(), held[0].id, held[0].held_until),
+        (1, id, Some(now))
+    );
     assert_eq!(
         store.deliveries(id).unwrap(),
         [
-            Delivered { chat: chats[0].clone(), outcome: Outcome::Sent, detail: Some("pinned".into()) },
-            Delivered { chat: chats[1].clone(), outcome: Outcome::Undeliverable, detail: Some("blocked".into()) },
+            Delivered {
+                chat: chats[0].clone(),
+                outcome: Outcome::Sent,
+                detail: Some("pinned".into())
+            },
+            Delivered {
+                chat: chats[1].clone(),
+                outcome: Outcome::Undeliverable,
+                detail: Some("blocked".into())
+            },
         ]
     );
     let done = store.finish_announcement(id, now).unwrap().unwrap();
-    assert_eq!((done.state, done.finished, done.held_until), (State::Done, Some(now), None));
+    assert_eq!(
+        (done.state, done.finished, done.held_until),
+        (State::Done, Some(now), None)
+    );
     assert_eq!(store.finish_announcement(id, now).unwrap(), None);
     assert!(store.owed_announcements().unwrap().is_empty());
-    let pruned = store.prune(now + Duration::days(400), Duration::days(90)).unwrap();
+    let pruned = store
+        .prune(now + Duration::days(400), Duration::days(90))
+        .unwrap();
     assert_eq!(pruned.posts, 0, "announcement reports are kept");
 }
 
@@ -510,9 +635,14 @@ async fn the_scheduler_killed_mid_broadcast_over_postgres_repeats_at_most_the_po
 
     assert_eq!(delivered.len(), CHATS as usize, "one report per chat");
     let sent = api.calls("sendMessage");
-    assert!(sent.iter().all(|c| c.params["text"] == "Doors open at 18:30"));
+    assert!(sent
+        .iter()
+        .all(|c| c.params["text"] == "Doors open at 18:30"));
     let repeats = sent.len() - CHATS as usize;
-    assert!(repeats <= 1, "{repeats} repeats: at most the message in flight");
+    assert!(
+        repeats <= 1,
+        "{repeats} repeats: at most the message in flight"
+    );
 }
 
 /// `herald migrate` on a state file with posts, subscriptions, an
@@ -527,7 +657,9 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     let path = dir.path().join("herald.db");
     let now = at("2026-11-01T10:00:00Z");
     let sqlite = Store::open(&path).unwrap();
-    sqlite.subscribe(-1001, Some(42), Some(Lang::Zh), now).unwrap();
+    sqlite
+        .subscribe(-1001, Some(42), Some(Lang::Zh), now)
+        .unwrap();
     sqlite.subscribe(7, None, None, now).unwrap();
     let talk = Target::Talk("0123456789ab".into());
     sqlite.follow(7, &talk, now).unwrap();
@@ -546,10 +678,14 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     let id = sqlite.add_announcement(&new, now).unwrap();
     let owed = sqlite.owed_announcements().unwrap();
     for post in announcement_posts(&owed[0], &[ChatTarget::Id(-1001), ChatTarget::Id(7)]) {
-        sqlite.record_post(&post, Outcome::Sent, Some("pinned"), &[], now).unwrap();
+        sqlite
+            .record_post(&post, Outcome::Sent, Some("pinned"), &[], now)
+            .unwrap();
     }
     let reminder = reminder("rust-night", ChatTarget::Id(-1001));
-    sqlite.record_post(&reminder, Outcome::Sent, None, &[], now).unwrap();
+    sqlite
+        .record_post(&reminder, Outcome::Sent, None, &[], now)
+        .unwrap();
     sqlite.set_planned_until(now).unwrap();
     sqlite.note_title(-1001, "Rust Meetup").unwrap();
     let memory = sqlite.memory().unwrap();
@@ -572,27 +708,68 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     };
     let copied = migrate(false);
     let stdout = String::from_utf8_lossy(&copied.stdout);
-    assert!(copied.status.success(), "{stdout}{}", String::from_utf8_lossy(&copied.stderr));
-    for line in ["subscriptions           2", "posts                   3", "follows                 1", "calendar_tokens         1", "announcements           1"] {
+    assert!(
+        copied.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&copied.stderr)
+    );
+    for line in [
+        "subscriptions           2",
+        "posts                   3",
+        "follows                 1",
+        "calendar_tokens         1",
+        "announcements           1",
+    ] {
         assert!(stdout.contains(line), "{line:?} in\n{stdout}");
     }
-    assert!(stdout.contains("herald: copied 12 rows in 15 tables"), "{stdout}");
+    assert!(
+        stdout.contains("herald: copied 12 rows in 15 tables"),
+        "{stdout}"
+    );
 
     let pg = database.open();
     assert_eq!(pg.memory().unwrap(), memory, "posts, announcements owed");
     assert_eq!(pg.deliveries(id).unwrap(), deliveries);
     let subscribers = pg.subscribers().unwrap();
     assert_eq!(subscribers.len(), 2);
-    assert_eq!((subscribers[0].chat, subscribers[0].by, subscribers[0].since, subscribers[0].lang), (-1001, Some(42), now, Some(Lang::Zh)));
+    assert_eq!(
+        (
+            subscribers[0].chat,
+            subscribers[0].by,
+            subscribers[0].since,
+            subscribers[0].lang
+        ),
+        (-1001, Some(42), now, Some(Lang::Zh))
+    );
     assert_eq!(pg.followed(7).unwrap().talks, ["0123456789ab"]);
-    assert_eq!(pg.lead(7).unwrap().map(|l| l.to_string()), Some("30m".into()));
-    assert!(pg.followers().unwrap().mutes.contains(&(-1001, "rust-night".to_string())));
-    assert_eq!(pg.calendar_member(token.as_str()).unwrap(), Some(7), "the feed link works");
+    assert_eq!(
+        pg.lead(7).unwrap().map(|l| l.to_string()),
+        Some("30m".into())
+    );
+    assert!(pg
+        .followers()
+        .unwrap()
+        .mutes
+        .contains(&(-1001, "rust-night".to_string())));
+    assert_eq!(
+        pg.calendar_member(token.as_str()).unwrap(),
+        Some(7),
+        "the feed link works"
+    );
     assert_eq!(pg.planned_until().unwrap(), Some(now));
     assert_eq!(pg.last_post().unwrap(), last);
-    pg.record_post(&self::reminder("next", ChatTarget::Id(7)), Outcome::Sent, None, &[], now)
-        .unwrap();
-    assert!(pg.last_post().unwrap() > last, "numbering goes on past the copy");
+    pg.record_post(
+        &self::reminder("next", ChatTarget::Id(7)),
+        Outcome::Sent,
+        None,
+        &[],
+        now,
+    )
+    .unwrap();
+    assert!(
+        pg.last_post().unwrap() > last,
+        "numbering goes on past the copy"
+    );
     let next = pg.add_announcement(&new, now).unwrap();
     assert!(next > id, "announcement ids go on past the copy");
     drop(pg);
@@ -600,10 +777,70 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     let again = migrate(false);
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(!again.status.success());
-    assert!(stderr.contains("already holds herald's state") && stderr.contains("--force"), "{stderr}");
+    assert!(
+        stderr.contains("already holds herald's state") && stderr.contains("--force"),
+        "{stderr}"
+    );
     let forced = migrate(true);
-    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
     let pg = database.open();
     assert_eq!(pg.memory().unwrap(), memory, "replaced by the file's state");
     assert_eq!(pg.announcements().unwrap().len(), 1);
+}
+
+/// The schema is made once and brought up to date at start; a database
+/// from a newer herald, or of something else, is refused untouched.
+#[test]
+fn postgres_migrations_run_once_and_refuse_a_newer_or_foreign_database() {
+    let Some(database) = Database::create() else {
+        return;
+    };
+    drop(database.open());
+    drop(database.open());
+    let mut client = ::postgres::Client::connect(&database.url, ::postgres::NoTls).unwrap();
+    let versions: i64 = client
+        .query_one("SELECT count(*) FROM schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(versions, 1, "applied once");
+    client
+        .execute("INSERT INTO schema_version VALUES (999, now())", &[])
+        .unwrap();
+    let url = database.url.clone();
+    let error = std::thread::spawn(move || PgStore::open(&url).err().unwrap().to_string())
+        .join()
+        .unwrap();
+    assert!(error.contains("written by a newer herald"), "{error}");
+    assert!(
+        error.starts_with(&format!("{}: ", database.url)),
+        "the database is named: {error}"
+    );
+
+    let Some(other) = Database::create() else {
+        return;
+    };
+    let mut client = ::postgres::Client::connect(&other.url, ::postgres::NoTls).unwrap();
+    client
+        .batch_execute("CREATE TABLE photos (id int)")
+        .unwrap();
+    let url = other.url.clone();
+    let error = std::thread::spawn(move || PgStore::open(&url).err().unwrap().to_string())
+        .join()
+        .unwrap();
+    assert!(
+        error.contains("is not a herald state file (a PostgreSQL database of something else"),
+        "{error}"
+    );
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1, "left as it was");
 }

@@ -172,7 +172,10 @@ impl PgStore {
 
     fn records(&self, filter: &str) -> Result<Vec<Record>, StoreError> {
         let rows = self.read(|client| {
-            client.query(&format!("SELECT {COLUMNS} FROM announcements {filter}"), &[])
+            client.query(
+                &format!("SELECT {COLUMNS} FROM announcements {filter}"),
+                &[],
+            )
         })?;
         rows.iter().map(|row| self.record(row)).collect()
     }

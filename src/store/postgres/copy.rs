@@ -36,11 +36,23 @@ use Kind::{Bool, Bytes, Int, Int4, Text, Time};
 const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "subscriptions",
-        &[("chat_id", Int), ("subscribed_by", Int), ("subscribed_at", Time), ("lang", Text)],
+        &[
+            ("chat_id", Int),
+            ("subscribed_by", Int),
+            ("subscribed_at", Time),
+            ("lang", Text),
+        ],
     ),
     (
         "posts",
-        &[("seq", Int), ("key", Text), ("chat", Text), ("outcome", Text), ("at", Time), ("detail", Text)],
+        &[
+            ("seq", Int),
+            ("key", Text),
+            ("chat", Text),
+            ("outcome", Text),
+            ("at", Time),
+            ("detail", Text),
+        ],
     ),
     ("told", &[("event", Text), ("chat", Text), ("facts", Text)]),
     ("seen", &[("event", Text), ("facts", Text), ("since", Time)]),
@@ -62,17 +74,61 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("finished_at", Time),
         ],
     ),
-    ("parts", &[("key", Text), ("chat", Text), ("sent", Int), ("detail", Text), ("at", Time)]),
-    ("chat_keys", &[("username", Text), ("key", Text), ("since", Time)]),
-    ("calendar", &[("event", Text), ("entry", Text), ("sequence", Int), ("modified", Time)]),
+    (
+        "parts",
+        &[
+            ("key", Text),
+            ("chat", Text),
+            ("sent", Int),
+            ("detail", Text),
+            ("at", Time),
+        ],
+    ),
+    (
+        "chat_keys",
+        &[("username", Text), ("key", Text), ("since", Time)],
+    ),
+    (
+        "calendar",
+        &[
+            ("event", Text),
+            ("entry", Text),
+            ("sequence", Int),
+            ("modified", Time),
+        ],
+    ),
     ("chat_titles", &[("chat_id", Int), ("title", Text)]),
-    ("calendar_talks", &[("talk", Text), ("entry", Text), ("sequence", Int), ("modified", Time)]),
+    (
+        "calendar_talks",
+        &[
+            ("talk", Text),
+            ("entry", Text),
+            ("sequence", Int),
+            ("modified", Time),
+        ],
+    ),
     (
         "calendar_tokens",
-        &[("member", Int), ("token", Text), ("digest", Bytes), ("created_at", Time)],
+        &[
+            ("member", Int),
+            ("token", Text),
+            ("digest", Bytes),
+            ("created_at", Time),
+        ],
     ),
-    ("follows", &[("member", Int), ("kind", Text), ("key", Text), ("since", Time)]),
-    ("members", &[("member", Int), ("lead", Text), ("started", Bool)]),
+    (
+        "follows",
+        &[
+            ("member", Int),
+            ("kind", Text),
+            ("key", Text),
+            ("since", Time),
+        ],
+    ),
+    (
+        "members",
+        &[("member", Int), ("lead", Text), ("started", Bool)],
+    ),
     ("mutes", &[("chat", Int), ("event", Text)]),
 ];
 
@@ -106,18 +162,19 @@ impl PgStore {
         };
         let mut sqlite = from.connection();
         let snapshot = sqlite.transaction().map_err(|e| fail(e.into()))?;
-        let read = (|| -> rusqlite::Result<Result<Vec<(&'static str, Vec<Values>)>, StoreProblem>> {
-            if let Some(table) = unknown_table(&snapshot)? {
-                return Ok(Err(StoreProblem::Unusable(format!(
+        let read =
+            (|| -> rusqlite::Result<Result<Vec<(&'static str, Vec<Values>)>, StoreProblem>> {
+                if let Some(table) = unknown_table(&snapshot)? {
+                    return Ok(Err(StoreProblem::Unusable(format!(
                     "it has a table `{table}` this herald cannot copy: copy it with the herald that wrote it"
                 ))));
-            }
-            let mut tables = Vec::new();
-            for &(table, columns) in TABLES {
-                tables.push((table, rows(&snapshot, table, columns)?));
-            }
-            Ok(Ok(tables))
-        })();
+                }
+                let mut tables = Vec::new();
+                for &(table, columns) in TABLES {
+                    tables.push((table, rows(&snapshot, table, columns)?));
+                }
+                Ok(Ok(tables))
+            })();
         let tables = match read {
             Ok(Ok(tables)) => tables,
             Ok(Err(problem)) => return Err(fail(problem)),
@@ -166,7 +223,8 @@ impl PgStore {
 /// A table in the file that is neither state this copy knows nor
 /// SQLite's bookkeeping.
 fn unknown_table(connection: &rusqlite::Connection) -> rusqlite::Result<Option<String>> {
-    let mut statement = connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
+    let mut statement =
+        connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
     let names = statement
         .query_map([], |row| row.get::<_, String>(0))?
         .collect::<rusqlite::Result<BTreeSet<String>>>()?;

@@ -109,7 +109,10 @@ impl PgStore {
         let forgotten = self.write(|tx| {
             let mut rows = 0;
             for table in ["follows", "members", "calendar_tokens"] {
-                rows += tx.execute(&format!("DELETE FROM {table} WHERE member = $1"), &[&member])?;
+                rows += tx.execute(
+                    &format!("DELETE FROM {table} WHERE member = $1"),
+                    &[&member],
+                )?;
             }
             Ok(rows > 0)
         })?;
@@ -133,7 +136,10 @@ impl PgStore {
     pub fn followers(&self) -> Result<Followers, StoreError> {
         let (leads, follows, mutes) = self.read(|client| {
             Ok((
-                client.query("SELECT member, lead FROM members WHERE lead IS NOT NULL", &[])?,
+                client.query(
+                    "SELECT member, lead FROM members WHERE lead IS NOT NULL",
+                    &[],
+                )?,
                 client.query("SELECT member, kind, key FROM follows ORDER BY member", &[])?,
                 client.query("SELECT chat, event FROM mutes", &[])?,
             ))

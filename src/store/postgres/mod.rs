@@ -14,7 +14,7 @@
 //!
 //! [`Store`]: super::Store
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -71,13 +71,6 @@ impl PgStore {
             announced: Notify::new(),
             follows_version: AtomicU64::new(0),
         })
-    }
-
-    /// Whether `state` names a PostgreSQL server rather than a file.
-    pub fn is_url(state: &Path) -> bool {
-        state
-            .to_str()
-            .is_some_and(|text| text.starts_with("postgres://") || text.starts_with("postgresql://"))
     }
 
     /// Subscribes a chat, by a user speaking `lang` where known; false if
@@ -246,9 +239,7 @@ impl Drop for PgStore {
 fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                let _ = parsed.set_password(Some("…"));
-            }
+            let _ = parsed.set_password(None);
             parsed.to_string()
         }
         Err(_) => "PostgreSQL".to_string(),
@@ -262,4 +253,21 @@ fn writer_id() -> Result<String, StoreProblem> {
         .map_err(|error| StoreProblem::Unusable(format!("no random bytes: {error}")))?;
     let random: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(format!("{}-{random}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_server_without_its_password() {
+        assert_eq!(
+            redacted("postgres://herald:s3cret@db.example:5432/herald"),
+            "postgres://herald@db.example:5432/herald"
+        );
+        assert_eq!(
+            redacted("postgres://herald@127.0.0.1/herald"),
+            "postgres://herald@127.0.0.1/herald"
+        );
+    }
 }

@@ -64,8 +64,9 @@ impl PgStore {
 
     /// The number of the latest post record (0 for none).
     pub fn last_post(&self) -> Result<i64, StoreError> {
-        let row = self
-            .read(|client| client.query_one("SELECT coalesce(max(seq), 0)::bigint FROM posts", &[]))?;
+        let row = self.read(|client| {
+            client.query_one("SELECT coalesce(max(seq), 0)::bigint FROM posts", &[])
+        })?;
         Ok(row.get(0))
     }
 
@@ -169,7 +170,9 @@ impl PgStore {
             let text: &str = row.get(0);
             DateTime::parse_from_rfc3339(text)
                 .map(|at| at.with_timezone(&Utc))
-                .map_err(|e| self.fail(StoreProblem::Record(format!("planned_until `{text}`: {e}"))))
+                .map_err(|e| {
+                    self.fail(StoreProblem::Record(format!("planned_until `{text}`: {e}")))
+                })
         })
         .transpose()
     }
@@ -188,7 +191,10 @@ impl PgStore {
     /// The key `@name` in `bot.toml` is posted under, once settled.
     pub fn chat_key(&self, username: &str) -> Result<Option<ChatTarget>, StoreError> {
         let row = self.read(|client| {
-            client.query_opt("SELECT key FROM chat_keys WHERE username = $1", &[&username])
+            client.query_opt(
+                "SELECT key FROM chat_keys WHERE username = $1",
+                &[&username],
+            )
         })?;
         Ok(row.map(|row| chat_of(row.get(0))))
     }
@@ -234,7 +240,8 @@ impl PgStore {
             tx.execute("DELETE FROM parts WHERE at < $1", &[&cut])?;
             let mut events = 0;
             for (event, removed) in past(tx, cut)? {
-                events += usize::from(tx.execute("DELETE FROM told WHERE event = $1", &[&event])? > 0);
+                events +=
+                    usize::from(tx.execute("DELETE FROM told WHERE event = $1", &[&event])? > 0);
                 if removed {
                     tx.execute("DELETE FROM seen WHERE event = $1", &[&event])?;
                 }
@@ -333,7 +340,8 @@ impl ScheduleStore for PgStore {
         PgStore::followers(self)
     }
     fn follows_version(&self) -> u64 {
-        self.follows_version.load(std::sync::atomic::Ordering::SeqCst)
+        self.follows_version
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
     fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
         PgStore::forget_member(self, member)
