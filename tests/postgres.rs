@@ -790,6 +790,16 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     let pg = database.open();
     assert_eq!(pg.memory().unwrap(), memory, "replaced by the file's state");
     assert_eq!(pg.announcements().unwrap().len(), 1);
+
+    // A table this herald does not know is never left behind silently.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    let unknown = migrate(true);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(!unknown.status.success());
+    assert!(stderr.contains("a table `photos` this herald cannot copy"), "{stderr}");
 }
 
 /// The schema is made once and brought up to date at start; a database

@@ -161,26 +161,11 @@ impl PgStore {
             source,
         };
         let mut sqlite = from.connection();
-        let snapshot = sqlite.transaction().map_err(|e| fail(e.into()))?;
-        let read =
-            (|| -> rusqlite::Result<Result<Vec<(&'static str, Vec<Values>)>, StoreProblem>> {
-                if let Some(table) = unknown_table(&snapshot)? {
-                    return Ok(Err(StoreProblem::Unusable(format!(
-                    "it has a table `{table}` this herald cannot copy: copy it with the herald that wrote it"
-                ))));
-                }
-                let mut tables = Vec::new();
-                for &(table, columns) in TABLES {
-                    tables.push((table, rows(&snapshot, table, columns)?));
-                }
-                Ok(Ok(tables))
-            })();
-        let tables = match read {
-            Ok(Ok(tables)) => tables,
-            Ok(Err(problem)) => return Err(fail(problem)),
-            Err(error) => return Err(fail(error.into())),
-        };
-        drop(snapshot);
+        let tables = sqlite
+            .transaction()
+            .map_err(StoreProblem::from)
+            .and_then(|snapshot| read(&snapshot))
+            .map_err(fail)?;
         drop(sqlite);
         self.write_checked(|tx| {
             let held = held(tx)?;
@@ -193,7 +178,7 @@ impl PgStore {
             let names: Vec<&str> = TABLES.iter().map(|(table, _)| *table).collect();
             tx.batch_execute(&format!("TRUNCATE {}", names.join(", ")))?;
             let mut copied = Vec::new();
-            for ((table, columns), (_, rows)) in TABLES.iter().zip(&tables) {
+            for ((table, columns), rows) in TABLES.iter().zip(&tables) {
                 insert(tx, table, columns, rows)?;
                 let count: i64 = tx
                     .query_one(&format!("SELECT count(*) FROM {table}"), &[])?
@@ -218,6 +203,19 @@ impl PgStore {
             Ok(Copied { tables: copied })
         })
     }
+}
+
+/// Every table's rows, in [`TABLES`]' order, read in one transaction.
+fn read(snapshot: &rusqlite::Transaction<'_>) -> Result<Vec<Vec<Values>>, StoreProblem> {
+    if let Some(table) = unknown_table(snapshot)? {
+        return Err(StoreProblem::Unusable(format!(
+            "it has a table `{table}` this herald cannot copy: copy it with the herald that wrote it"
+        )));
+    }
+    TABLES
+        .iter()
+        .map(|&(table, columns)| Ok(rows(snapshot, table, columns)?))
+        .collect()
 }
 
 /// A table in the file that is neither state this copy knows nor
