@@ -799,7 +799,10 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     let unknown = migrate(true);
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(!unknown.status.success());
-    assert!(stderr.contains("a table `photos` this herald cannot copy"), "{stderr}");
+    assert!(
+        stderr.contains("a table `photos` this herald cannot copy"),
+        "{stderr}"
+    );
 }
 
 /// The schema is made once and brought up to date at start; a database
