@@ -26,11 +26,13 @@ mod console;
 mod explain;
 mod init;
 mod links;
+mod migrate;
 mod preview;
 
 pub use announce::{AnnounceArgs, AnnouncementsArgs};
 pub use explain::ExplainArgs;
 pub use init::InitArgs;
+pub use migrate::MigrateArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -84,6 +86,8 @@ pub enum Command {
     /// A shell completion script on stdout, e.g.
     /// `herald completions bash > /etc/bash_completion.d/herald`.
     Completions(CompletionsArgs),
+    /// Copy a state file's every table into PostgreSQL.
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +144,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),
         Command::Chats => chats::chats(&config()?),
         Command::Completions(ref args) => completions(args.shell),
+        Command::Migrate(ref args) => migrate::migrate(args),
     }
 }
 

@@ -266,7 +266,7 @@ impl Store {
 
 impl Record {
     /// The scheduler's view, once confirmed.
-    fn planned(&self) -> Option<Announcement> {
+    pub(super) fn planned(&self) -> Option<Announcement> {
         Some(Announcement {
             id: self.id,
             due: self.due?,
@@ -323,20 +323,20 @@ impl State {
         }
     }
 
-    fn parse(text: &str) -> Option<State> {
+    pub(super) fn parse(text: &str) -> Option<State> {
         State::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
 impl Author {
-    fn encode(&self) -> String {
+    pub(super) fn encode(&self) -> String {
         match self {
             Author::Admin(id) => format!("admin:{id}"),
             Author::Shell(name) => format!("shell:{name}"),
         }
     }
 
-    fn decode(text: &str) -> Option<Author> {
+    pub(super) fn decode(text: &str) -> Option<Author> {
         if let Some(id) = text.strip_prefix("admin:") {
             return id.parse().ok().map(Author::Admin);
         }

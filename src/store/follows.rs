@@ -63,7 +63,7 @@ impl Following {
         list.contains(key)
     }
 
-    fn add(&mut self, target: Target) {
+    pub(super) fn add(&mut self, target: Target) {
         match target {
             Target::Talk(id) => self.talks.push(id),
             Target::Event(slug) => self.events.push(slug),

@@ -35,6 +35,7 @@ mod calendar;
 mod follows;
 mod lease;
 mod media;
+mod postgres;
 mod schedule;
 mod tokens;
 
@@ -42,6 +43,7 @@ pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withd
 pub use backend::ScheduleStore;
 pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
+pub use postgres::{Copied, PgStore};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
 
@@ -223,6 +225,8 @@ pub struct StoreError {
 enum StoreProblem {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Postgres(#[from] ::postgres::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(

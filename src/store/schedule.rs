@@ -414,11 +414,11 @@ fn seen_rows(connection: &rusqlite::Connection) -> rusqlite::Result<Vec<SeenRow>
     rows.collect()
 }
 
-fn encode(facts: &Facts) -> String {
+pub(super) fn encode(facts: &Facts) -> String {
     serde_json::to_string(facts).expect("facts are plain data")
 }
 
-fn decode(text: &str) -> Result<Facts, StoreProblem> {
+pub(super) fn decode(text: &str) -> Result<Facts, StoreProblem> {
     serde_json::from_str(text).map_err(|e| StoreProblem::Record(format!("told facts: {e}")))
 }
 

@@ -22,10 +22,10 @@ const TOKEN_BYTES: usize = 20;
 /// A member's calendar token. Its `Debug` hides it: member data stays out
 /// of logs.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token(pub(super) String);
 
 impl Token {
-    fn new() -> Result<Token, StoreProblem> {
+    pub(super) fn new() -> Result<Token, StoreProblem> {
         let mut bytes = [0u8; TOKEN_BYTES];
         getrandom::fill(&mut bytes)
             .map_err(|error| StoreProblem::Unusable(format!("no random bytes: {error}")))?;
@@ -47,7 +47,7 @@ impl std::fmt::Debug for Token {
 }
 
 /// What the database looks a token up by.
-fn digest(token: &str) -> Vec<u8> {
+pub(super) fn digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
