@@ -75,6 +75,7 @@ impl Agenda {
         frame: &Frame,
         loose: &[(Field, String)],
         presenters: &[String],
+        together: &[Speaker],
         timeline: &mut Timeline,
         line: usize,
     ) {
@@ -88,7 +89,7 @@ impl Agenda {
                 .find(|(f, _)| *f == field)
                 .map(|(_, value)| value.as_str())
         };
-        let mut speakers = self.page_speakers(frame, label(Field::Speaker), presenters);
+        let mut speakers = self.page_speakers(frame, label(Field::Speaker), presenters, together);
         // A page that titles its talk (`Title:`) is one even when it names
         // nobody; the talk is then reported as having no speaker.
         let titled = matches!(place, Place::Empty) && label(Field::Title).is_some();
@@ -110,7 +111,7 @@ impl Agenda {
             Place::Placeholder(at, slot) => Some((at, slot)),
             Place::Empty => None,
         };
-        let title = label(Field::Title).unwrap_or(frame.title);
+        let title = label(Field::Title).unwrap_or(people::without_issue(frame.title));
         let slot = match label(Field::Time).and_then(times::first) {
             _ if placeholder.is_some() => placeholder.and_then(|(_, slot)| slot),
             Some(range) if frame.start.is_some() => Some(timeline.slot(range)),
@@ -144,6 +145,7 @@ impl Agenda {
         frame: &Frame,
         label: Option<&str>,
         presenters: &[String],
+        together: &[Speaker],
     ) -> Vec<Speaker> {
         let mut speakers = frame.speakers.to_vec();
         if speakers.is_empty() {
@@ -153,6 +155,11 @@ impl Agenda {
         // the people of an event with several talks.
         if speakers.is_empty() && self.roster.len() == 1 {
             speakers = self.roster.clone();
+        }
+        // Several named together on one line, and nobody else: who present
+        // the page's one talk together.
+        if speakers.is_empty() && !together.is_empty() && self.roster.len() == together.len() {
+            speakers = together.to_vec();
         }
         if speakers.is_empty() {
             speakers.extend(presenters.first().map(|name| people::speaker(name)));

@@ -292,6 +292,11 @@ pub fn column(header: &str) -> Option<Field> {
 
 /// A heading or bold line that introduces the list of speakers rather than
 /// a talk: `**嘉宾及讲师介绍**`, `Confirmed Speakers`, `Instructors`.
+/// A heading for the speakers, the abstracts or the programme.
+pub fn opens_section(text: &str) -> bool {
+    is_roster_heading(text) || is_abstracts_heading(text) || is_agenda_heading(text)
+}
+
 pub fn is_roster_heading(text: &str) -> bool {
     let lower = text.to_lowercase();
     let english = [

@@ -136,6 +136,9 @@ struct Reader<'a> {
     first_line: usize,
     /// People running text presents (`Harsha lead the talk`).
     presenters: Vec<String>,
+    /// People a speaker heading names together on one line
+    /// (`张伟，Alice，Bob`): on a page with no programme, who present it.
+    together: Vec<Speaker>,
     /// The level of the heading just read, when nothing came after it yet.
     heading_before: Option<u8>,
     /// Every text line and list item, plain, by file line: where a speaker's
@@ -158,6 +161,7 @@ impl<'a> Reader<'a> {
             loose: Vec::new(),
             heading_before: None,
             presenters: Vec::new(),
+            together: Vec::new(),
             first_line: 0,
             skipped: Vec::new(),
             prose: Vec::new(),
@@ -184,8 +188,10 @@ impl<'a> Reader<'a> {
         match block {
             Block::Heading { level, text, line } => {
                 // `### 《English title》` then `### （中文标题）`: the second
-                // heading only translates the first.
+                // heading only translates the first, unless it opens a
+                // section of its own (`## 分享者自我介绍`).
                 let subtitle = previous == Some(level)
+                    && !labels::opens_section(&plain(&text))
                     && self.draft.as_ref().is_some_and(|d| {
                         d.origin == Origin::Heading && !d.confirmed && d.is_empty()
                     });
@@ -498,9 +504,15 @@ impl<'a> Reader<'a> {
             // `严松，蚂蚁集团技术专家` alone on its line: the people it names.
             if let [only] = lines {
                 let authors = self.frame.authors;
-                let people = people::speakers(&only.text);
-                self.roster
-                    .extend(people.into_iter().filter(|p| is_person(&p.name, authors)));
+                let people: Vec<Speaker> =
+                    people::with_authors(people::speakers(&only.text), authors)
+                        .into_iter()
+                        .filter(|p| is_person(&p.name, authors) && !organisation::is_group(&p.name))
+                        .collect();
+                if people.len() > 1 {
+                    self.together.extend(people.iter().cloned());
+                }
+                self.roster.extend(people);
             }
             return;
         };
@@ -813,6 +825,7 @@ impl<'a> Reader<'a> {
             self.frame,
             &self.loose,
             &self.presenters,
+            &self.together,
             &mut self.timeline,
             self.first_line,
         );

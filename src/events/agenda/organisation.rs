@@ -208,6 +208,27 @@ pub fn has_suffix(text: &str) -> bool {
             .any(|suffix| text.split_whitespace().last() == Some(suffix))
 }
 
+/// What makes a name a group of people rather than a person, beside the
+/// organisation suffixes: a team, a working group, a committee.
+const GROUPS: &[&str] = &[
+    "小组",
+    "团队",
+    "委员会",
+    "Team",
+    "Group",
+    "SIG",
+    "Committee",
+];
+
+/// `Rust 夜读 SIG 小组`: a name that is a group's, never a person's.
+pub fn is_group(text: &str) -> bool {
+    let text = text.trim();
+    has_suffix(text)
+        || GROUPS
+            .iter()
+            .any(|group| text.ends_with(group) || text.split_whitespace().any(|w| w == *group))
+}
+
 /// Phrases that introduce an employer.
 const EMPLOYED: &[&str] = &["就职于", "任职于", "供职于", "现任职于", "来自"];
 
@@ -459,6 +480,15 @@ fn short(org: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn teams_and_working_groups_are_groups() {
+        assert!(is_group("Rust 夜读 SIG 小组"));
+        assert!(is_group("云原生社区"));
+        assert!(is_group("Platform Team"));
+        assert!(!is_group("张伟"));
+        assert!(!is_group("Alice Groupman"));
+    }
 
     #[test]
     fn organisations_clearly_named() {

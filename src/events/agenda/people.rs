@@ -92,6 +92,20 @@ pub fn is_strong_name(text: &str) -> bool {
     is_cjk_name(bare) || (is_latin_name(bare) && bare.split_whitespace().count() >= 2)
 }
 
+/// `张伟，Alice`: one Latin word after a Chinese name reads as where they
+/// work, but one of the page's own authors is a person: they are two.
+pub fn with_authors(people: Vec<Speaker>, authors: &[String]) -> Vec<Speaker> {
+    let mut out = Vec::with_capacity(people.len());
+    for mut person in people {
+        let author = person
+            .company
+            .take_if(|company| authors.iter().any(|a| a == company));
+        out.push(person);
+        out.extend(author.map(|name| speaker(&name)));
+    }
+    out
+}
+
 /// One person, with what parentheses after the name hold.
 pub fn speaker(text: &str) -> Speaker {
     let text = plain(text);
@@ -501,6 +515,23 @@ pub fn numbered(text: &str) -> &str {
     }
 }
 
+/// `第 82 期聊聊…`: the issue number of a series that titles its pages,
+/// which is not part of the talk's title.
+pub fn without_issue(title: &str) -> &str {
+    let Some(rest) = title.trim().strip_prefix('第') else {
+        return title.trim();
+    };
+    let rest = rest.trim_start();
+    let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() == rest.len() {
+        return title.trim();
+    }
+    match digits.trim_start().strip_prefix(['期', '场', '届', '次']) {
+        Some(title) if !title.trim().is_empty() => title.trim(),
+        _ => title.trim(),
+    }
+}
+
 /// `Title by Jane Doe & 崔`: after an explicit `by`, short names count
 /// even when they would not pass as names on their own (handles, one
 /// character nicknames).
@@ -566,6 +597,27 @@ fn parenthesised_speakers(text: &str, authors: &[String]) -> Option<(String, Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_author_read_as_an_employer_is_a_person() {
+        let authors = vec!["Alice".to_string()];
+        let people = with_authors(speakers("张伟，Alice"), &authors);
+        let named: Vec<(&str, Option<&str>)> = people
+            .iter()
+            .map(|p| (p.name.as_str(), p.company.as_deref()))
+            .collect();
+        assert_eq!(named, [("张伟", None), ("Alice", None)]);
+        let kept = with_authors(speakers("王五，PingCAP"), &authors);
+        assert_eq!(kept[0].company.as_deref(), Some("PingCAP"));
+    }
+
+    #[test]
+    fn an_issue_number_is_not_part_of_the_title() {
+        assert_eq!(without_issue("第 82 期聊聊我们的故事"), "聊聊我们的故事");
+        assert_eq!(without_issue("第3场 Rust 实战"), "Rust 实战");
+        assert_eq!(without_issue("第一次见面"), "第一次见面");
+        assert_eq!(without_issue("第 82 期"), "第 82 期");
+    }
 
     fn names(value: &str) -> Vec<(String, Option<String>, Option<String>)> {
         speakers(value)

@@ -570,3 +570,22 @@ fn a_quoted_title_over_its_abstract_is_the_pages_talk_even_with_no_speaker() {
     assert_eq!(outline(&agenda), ["Large Memory Server Design Overview / "]);
     assert_eq!(agenda.warnings.len(), 1, "{:?}", agenda.warnings);
 }
+
+/// People named together on one line under a speaker heading, on a page
+/// with no programme, present its one talk together; a group among them
+/// (`… 小组`) is not a person.
+#[test]
+fn people_introduced_together_give_the_one_talk_together() {
+    let authors: Vec<String> = ["Rust 夜读 SIG 小组", "张伟", "Alice", "Bob"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let agenda = read_with(
+        "## 【Rust 夜读】#9 聊聊我们的故事\n\n## 分享者自我介绍\n\n\
+         Rust 夜读 SIG 小组，张伟，Alice，Bob\n\n## 分享时间\n\n2020-03-21 21:00:00 UTC+8\n",
+        "2020-03-21T21:00:00+08:00",
+        "第 9 期聊聊我们的故事",
+        &authors,
+    );
+    assert_eq!(outline(&agenda), ["21:00 聊聊我们的故事 / 张伟+Alice+Bob"]);
+}
