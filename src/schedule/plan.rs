@@ -510,10 +510,28 @@ pub(super) fn talk_key(
     before: HumanDuration,
     chat: &ChatTarget,
 ) -> String {
-    let start = talk
-        .slot
-        .map_or(String::new(), |slot| slot.start.to_rfc3339());
-    format!("talk/{event}/{}/{before}/{start}/{chat}", talk_id(talk))
+    TalkKey::of(event, talk).key(before, chat)
+}
+
+/// What the keys of one talk's reminders share, worked out once for the
+/// many members who may follow it.
+pub(super) struct TalkKey {
+    talk: String,
+    start: String,
+}
+
+impl TalkKey {
+    pub(super) fn of(event: &str, talk: &Talk) -> TalkKey {
+        let start = talk.slot.map(|slot| slot.start.to_rfc3339());
+        TalkKey {
+            talk: format!("talk/{event}/{}", talk_id(talk)),
+            start: start.unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn key(&self, before: HumanDuration, chat: &ChatTarget) -> String {
+        format!("{}/{before}/{}/{chat}", self.talk, self.start)
+    }
 }
 
 /// Timed posts are planned only in `[from, until]`; checked before any key

@@ -8,11 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::plan::{owed, talk_key, Input, Post, What};
+use super::plan::{owed, Input, Post, TalkKey, What};
 use crate::config::{Chat, ChatTarget};
 use crate::duration::HumanDuration;
 use crate::events::ids::{speaker_id, talk_id, Target};
-use crate::events::{Event, Talk};
+use crate::events::Event;
 
 /// Every member who follows something, and the chats' mutes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,8 +63,8 @@ impl Followers {
 struct Slotted<'a> {
     event: &'a Event,
     index: usize,
-    talk: &'a Talk,
     start: DateTime<Utc>,
+    key: TalkKey,
 }
 
 /// Every private reminder owed in the window.
@@ -116,8 +116,8 @@ pub(super) fn reminders(input: &Input, posts: &mut Vec<Post>) {
             talks.push(Slotted {
                 event,
                 index,
-                talk,
                 start,
+                key: TalkKey::of(&event.id, talk),
             });
         }
         if reminded || !indices.is_empty() {
@@ -153,7 +153,7 @@ pub(super) fn reminders(input: &Input, posts: &mut Vec<Post>) {
             if !owed(input, slotted.event, due) {
                 continue;
             }
-            let key = talk_key(&slotted.event.id, slotted.talk, lead, &chat);
+            let key = slotted.key.key(lead, &chat);
             posts.push(Post {
                 key,
                 due,
