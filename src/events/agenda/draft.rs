@@ -104,7 +104,15 @@ impl Draft {
                     self.talk.slot = Some(timeline.slot(range));
                 }
             }
-            Field::Title => self.talk.title = Rich::inline(value),
+            Field::Title => {
+                // `### 郭炜` over `分享的主题是：…`: a section headed by a
+                // person is their talk.
+                let heading = self.talk.title.plain();
+                if self.talk.speakers.is_empty() && people::is_person(&heading, &[]) {
+                    self.talk.speakers.push(people::speaker(&heading));
+                }
+                self.talk.title = Rich::inline(value);
+            }
             Field::Bio | Field::Abstract | Field::Takeaways => {
                 self.field = Some(Open {
                     field,

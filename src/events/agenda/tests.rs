@@ -589,3 +589,13 @@ fn people_introduced_together_give_the_one_talk_together() {
     );
     assert_eq!(outline(&agenda), ["21:00 聊聊我们的故事 / 张伟+Alice+Bob"]);
 }
+
+/// A section headed by a person's name whose title comes from a label is
+/// that person's talk.
+#[test]
+fn a_section_headed_by_a_person_with_a_title_label_is_their_talk() {
+    let agenda = read_body(
+        "## 主题分享嘉宾\n\n### 郭伟\n\n> 开源社区发起人\n\n分享的主题是：从多个视角来看待开源\n",
+    );
+    assert_eq!(outline(&agenda), ["从多个视角来看待开源 / 郭伟"]);
+}
