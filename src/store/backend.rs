@@ -82,106 +82,167 @@ pub trait ScheduleStore: Send + Sync + 'static {
     fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError>;
 }
 
-/// SQLite: each call is the inherent method of the same name.
-impl ScheduleStore for Store {
-    fn memory(&self) -> Result<Memory, StoreError> {
-        Store::memory(self)
-    }
-    fn last_post(&self) -> Result<i64, StoreError> {
-        Store::last_post(self)
-    }
-    fn posts_after(&self, seq: i64) -> Result<(Vec<String>, i64), StoreError> {
-        Store::posts_after(self, seq)
-    }
-    fn data_version(&self) -> Result<i64, StoreError> {
-        Store::data_version(self)
-    }
-    fn announced(&self) -> &Notify {
-        &self.announced
-    }
-    fn parts(&self) -> Result<HashMap<String, (usize, Option<String>)>, StoreError> {
-        Store::parts(self)
-    }
-    fn record_part(
-        &self,
-        post: &Post,
-        sent: usize,
-        detail: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        Store::record_part(self, post, sent, detail, at)
-    }
-    fn record_post(
-        &self,
-        post: &Post,
-        outcome: Outcome,
-        detail: Option<&str>,
-        told: &[(String, Facts)],
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        Store::record_post(self, post, outcome, detail, told, at)
-    }
-    fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError> {
-        Store::record_seen(self, changed)
-    }
-    fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError> {
-        Store::forget_chat(self, chat)
-    }
-    fn followers(&self) -> Result<Followers, StoreError> {
-        Store::followers(self)
-    }
-    fn follows_version(&self) -> u64 {
-        Store::follows_version(self)
-    }
-    fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
-        Store::forget_member(self, member)
-    }
-    fn unsubscribe(&self, chat: (i64, Option<i32>)) -> Result<bool, StoreError> {
-        Store::unsubscribe(self, chat)
-    }
-    fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        Store::planned_until(self)
-    }
-    fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
-        Store::set_planned_until(self, at)
-    }
-    fn prune(&self, now: DateTime<Utc>, keep: Duration) -> Result<Pruned, StoreError> {
-        Store::prune(self, now, keep)
-    }
-    fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
-        Store::targets(self, configured)
-    }
-    fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
-        Store::languages(self)
-    }
-    fn chat_key(&self, username: &str) -> Result<Option<ChatTarget>, StoreError> {
-        Store::chat_key(self, username)
-    }
-    fn set_chat_key(
-        &self,
-        username: &str,
-        key: &ChatTarget,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        Store::set_chat_key(self, username, key, at)
-    }
-    fn has_history(&self, chat: &ChatTarget) -> Result<bool, StoreError> {
-        Store::has_history(self, chat)
-    }
-    fn owed_announcements(&self) -> Result<Vec<Arc<Announcement>>, StoreError> {
-        Store::owed_announcements(self)
-    }
-    fn finish_announcement(
-        &self,
-        id: i64,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Record>, StoreError> {
-        Store::finish_announcement(self, id, at)
-    }
-    fn hold_announcement(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError> {
-        Store::hold_announcement(self, id, until)
-    }
-    fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError> {
-        Store::deliveries(self, id)
-    }
+/// A store whose inherent methods keep the trait's promises, under the
+/// same names: each call is the inherent method (SQLite's [`Store`],
+/// PostgreSQL's store).
+macro_rules! by_inherent_methods {
+    ($store:ty) => {
+        impl $crate::store::ScheduleStore for $store {
+            fn memory(&self) -> Result<$crate::schedule::Memory, $crate::store::StoreError> {
+                <$store>::memory(self)
+            }
+            fn last_post(&self) -> Result<i64, $crate::store::StoreError> {
+                <$store>::last_post(self)
+            }
+            fn posts_after(
+                &self,
+                seq: i64,
+            ) -> Result<(Vec<String>, i64), $crate::store::StoreError> {
+                <$store>::posts_after(self, seq)
+            }
+            fn data_version(&self) -> Result<i64, $crate::store::StoreError> {
+                <$store>::data_version(self)
+            }
+            fn announced(&self) -> &tokio::sync::Notify {
+                &self.announced
+            }
+            fn parts(
+                &self,
+            ) -> Result<
+                std::collections::HashMap<String, (usize, Option<String>)>,
+                $crate::store::StoreError,
+            > {
+                <$store>::parts(self)
+            }
+            fn record_part(
+                &self,
+                post: &$crate::schedule::Post,
+                sent: usize,
+                detail: Option<&str>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::record_part(self, post, sent, detail, at)
+            }
+            fn record_post(
+                &self,
+                post: &$crate::schedule::Post,
+                outcome: $crate::store::Outcome,
+                detail: Option<&str>,
+                told: &[(String, $crate::schedule::Facts)],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::record_post(self, post, outcome, detail, told, at)
+            }
+            fn record_seen(
+                &self,
+                changed: &[(String, $crate::schedule::Seen)],
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::record_seen(self, changed)
+            }
+            fn forget_chat(
+                &self,
+                chat: &$crate::config::ChatTarget,
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::forget_chat(self, chat)
+            }
+            fn followers(&self) -> Result<$crate::schedule::Followers, $crate::store::StoreError> {
+                <$store>::followers(self)
+            }
+            fn follows_version(&self) -> u64 {
+                <$store>::follows_version(self)
+            }
+            fn forget_member(&self, member: i64) -> Result<bool, $crate::store::StoreError> {
+                <$store>::forget_member(self, member)
+            }
+            fn unsubscribe(
+                &self,
+                chat: (i64, Option<i32>),
+            ) -> Result<bool, $crate::store::StoreError> {
+                <$store>::unsubscribe(self, chat)
+            }
+            fn planned_until(
+                &self,
+            ) -> Result<Option<chrono::DateTime<chrono::Utc>>, $crate::store::StoreError> {
+                <$store>::planned_until(self)
+            }
+            fn set_planned_until(
+                &self,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::set_planned_until(self, at)
+            }
+            fn prune(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                keep: chrono::Duration,
+            ) -> Result<$crate::store::Pruned, $crate::store::StoreError> {
+                <$store>::prune(self, now, keep)
+            }
+            fn targets(
+                &self,
+                configured: &[ChatTarget],
+            ) -> Result<Vec<$crate::config::ChatTarget>, $crate::store::StoreError> {
+                <$store>::targets(self, configured)
+            }
+            fn languages(
+                &self,
+            ) -> Result<
+                std::collections::HashMap<$crate::config::ChatTarget, $crate::lang::Lang>,
+                $crate::store::StoreError,
+            > {
+                <$store>::languages(self)
+            }
+            fn chat_key(
+                &self,
+                username: &str,
+            ) -> Result<Option<$crate::config::ChatTarget>, $crate::store::StoreError> {
+                <$store>::chat_key(self, username)
+            }
+            fn set_chat_key(
+                &self,
+                username: &str,
+                key: &$crate::config::ChatTarget,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::set_chat_key(self, username, key, at)
+            }
+            fn has_history(
+                &self,
+                chat: &$crate::config::ChatTarget,
+            ) -> Result<bool, $crate::store::StoreError> {
+                <$store>::has_history(self, chat)
+            }
+            fn owed_announcements(
+                &self,
+            ) -> Result<
+                Vec<std::sync::Arc<$crate::schedule::Announcement>>,
+                $crate::store::StoreError,
+            > {
+                <$store>::owed_announcements(self)
+            }
+            fn finish_announcement(
+                &self,
+                id: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<$crate::store::Record>, $crate::store::StoreError> {
+                <$store>::finish_announcement(self, id, at)
+            }
+            fn hold_announcement(
+                &self,
+                id: i64,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                <$store>::hold_announcement(self, id, until)
+            }
+            fn deliveries(
+                &self,
+                id: i64,
+            ) -> Result<Vec<$crate::store::Delivered>, $crate::store::StoreError> {
+                <$store>::deliveries(self, id)
+            }
+        }
+    };
 }
+pub(crate) use by_inherent_methods;
+
+by_inherent_methods!(Store);

@@ -397,25 +397,14 @@ impl Store {
     /// Every chat herald posts to: `configured` ones, then subscribers,
     /// each once.
     pub fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
-        let mut chats = configured.to_vec();
-        for subscription in self.subscribers()? {
-            let chat = subscription.target();
-            if !chats.contains(&chat) {
-                chats.push(chat);
-            }
-        }
-        Ok(chats)
+        Ok(targets_of(configured, self.subscribers()?))
     }
 
     /// The chats whose language herald knows: that of the member who
     /// subscribed them. Every other chat is written to in `language` from
     /// `bot.toml`.
     pub fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
-        let known = self
-            .subscribers()?
-            .into_iter()
-            .filter_map(|subscription| Some((subscription.target(), subscription.lang?)));
-        Ok(known.collect())
+        Ok(languages_of(self.subscribers()?))
     }
 
     /// Changes whenever another connection (another herald process) has
@@ -529,6 +518,28 @@ fn create(path: &Path) -> Result<(), StoreProblem> {
         let _ = std::fs::remove_file(PathBuf::from(name));
     }
     made
+}
+
+/// Every chat herald posts to: `configured` ones, then the subscribed, each
+/// once.
+fn targets_of(configured: &[ChatTarget], subscribed: Vec<Subscription>) -> Vec<ChatTarget> {
+    let mut chats = configured.to_vec();
+    for subscription in subscribed {
+        let chat = subscription.target();
+        if !chats.contains(&chat) {
+            chats.push(chat);
+        }
+    }
+    chats
+}
+
+/// The chats whose language herald knows: that of the member who
+/// subscribed them.
+fn languages_of(subscribed: Vec<Subscription>) -> HashMap<ChatTarget, Lang> {
+    subscribed
+        .into_iter()
+        .filter_map(|subscription| Some((subscription.target(), subscription.lang?)))
+        .collect()
 }
 
 fn has_migrations(connection: &Connection) -> rusqlite::Result<bool> {

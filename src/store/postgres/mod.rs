@@ -219,6 +219,11 @@ impl PgStore {
         }
     }
 
+    /// The version of what [`PgStore::followers`] reads, in this process.
+    pub fn follows_version(&self) -> u64 {
+        self.follows_version.load(Ordering::SeqCst)
+    }
+
     /// A point in the follows' version: the scheduler reads them again,
     /// and plans now.
     fn follows_changed(&self) {

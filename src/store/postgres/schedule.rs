@@ -9,18 +9,16 @@
 //! commit in the order of their numbers, as SQLite's single writer does.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use postgres::Transaction;
-use tokio::sync::Notify;
 
 use super::PgStore;
 use crate::config::ChatTarget;
 use crate::lang::Lang;
-use crate::schedule::{Announcement, Facts, Followers, Memory, Post, Seen};
+use crate::schedule::{Facts, Memory, Post, Seen};
 use crate::store::schedule::{chat_of, decode, encode};
-use crate::store::{Delivered, Outcome, Pruned, Record, ScheduleStore, StoreError, StoreProblem};
+use crate::store::{Outcome, Pruned, StoreError, StoreProblem};
 
 /// The lock every post record takes (any fixed key, herald's own).
 const POSTS_LOCK: i64 = 0x6865_7261_6c64_0002;
@@ -252,23 +250,12 @@ impl PgStore {
 
     /// Every chat herald posts to: `configured` ones, then subscribers.
     pub fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
-        let mut chats = configured.to_vec();
-        for subscription in self.subscribers()? {
-            let chat = subscription.target();
-            if !chats.contains(&chat) {
-                chats.push(chat);
-            }
-        }
-        Ok(chats)
+        Ok(super::super::targets_of(configured, self.subscribers()?))
     }
 
     /// The chats whose language herald knows.
     pub fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
-        let known = self
-            .subscribers()?
-            .into_iter()
-            .filter_map(|subscription| Some((subscription.target(), subscription.lang?)));
-        Ok(known.collect())
+        Ok(super::super::languages_of(self.subscribers()?))
     }
 }
 
@@ -289,107 +276,4 @@ fn past(tx: &mut Transaction<'_>, cut: DateTime<Utc>) -> Result<Vec<(String, boo
     Ok(past)
 }
 
-/// PostgreSQL: each call is the inherent method of the same name.
-impl ScheduleStore for PgStore {
-    fn memory(&self) -> Result<Memory, StoreError> {
-        PgStore::memory(self)
-    }
-    fn last_post(&self) -> Result<i64, StoreError> {
-        PgStore::last_post(self)
-    }
-    fn posts_after(&self, seq: i64) -> Result<(Vec<String>, i64), StoreError> {
-        PgStore::posts_after(self, seq)
-    }
-    fn data_version(&self) -> Result<i64, StoreError> {
-        PgStore::data_version(self)
-    }
-    fn announced(&self) -> &Notify {
-        &self.announced
-    }
-    fn parts(&self) -> Result<HashMap<String, (usize, Option<String>)>, StoreError> {
-        PgStore::parts(self)
-    }
-    fn record_part(
-        &self,
-        post: &Post,
-        sent: usize,
-        detail: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        PgStore::record_part(self, post, sent, detail, at)
-    }
-    fn record_post(
-        &self,
-        post: &Post,
-        outcome: Outcome,
-        detail: Option<&str>,
-        told: &[(String, Facts)],
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        PgStore::record_post(self, post, outcome, detail, told, at)
-    }
-    fn record_seen(&self, changed: &[(String, Seen)]) -> Result<(), StoreError> {
-        PgStore::record_seen(self, changed)
-    }
-    fn forget_chat(&self, chat: &ChatTarget) -> Result<(), StoreError> {
-        PgStore::forget_chat(self, chat)
-    }
-    fn unsubscribe(&self, chat: (i64, Option<i32>)) -> Result<bool, StoreError> {
-        PgStore::unsubscribe(self, chat)
-    }
-    fn followers(&self) -> Result<Followers, StoreError> {
-        PgStore::followers(self)
-    }
-    fn follows_version(&self) -> u64 {
-        self.follows_version
-            .load(std::sync::atomic::Ordering::SeqCst)
-    }
-    fn forget_member(&self, member: i64) -> Result<bool, StoreError> {
-        PgStore::forget_member(self, member)
-    }
-    fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        PgStore::planned_until(self)
-    }
-    fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
-        PgStore::set_planned_until(self, at)
-    }
-    fn prune(&self, now: DateTime<Utc>, keep: Duration) -> Result<Pruned, StoreError> {
-        PgStore::prune(self, now, keep)
-    }
-    fn targets(&self, configured: &[ChatTarget]) -> Result<Vec<ChatTarget>, StoreError> {
-        PgStore::targets(self, configured)
-    }
-    fn languages(&self) -> Result<HashMap<ChatTarget, Lang>, StoreError> {
-        PgStore::languages(self)
-    }
-    fn chat_key(&self, username: &str) -> Result<Option<ChatTarget>, StoreError> {
-        PgStore::chat_key(self, username)
-    }
-    fn set_chat_key(
-        &self,
-        username: &str,
-        key: &ChatTarget,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        PgStore::set_chat_key(self, username, key, at)
-    }
-    fn has_history(&self, chat: &ChatTarget) -> Result<bool, StoreError> {
-        PgStore::has_history(self, chat)
-    }
-    fn owed_announcements(&self) -> Result<Vec<Arc<Announcement>>, StoreError> {
-        PgStore::owed_announcements(self)
-    }
-    fn finish_announcement(
-        &self,
-        id: i64,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Record>, StoreError> {
-        PgStore::finish_announcement(self, id, at)
-    }
-    fn hold_announcement(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError> {
-        PgStore::hold_announcement(self, id, until)
-    }
-    fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError> {
-        PgStore::deliveries(self, id)
-    }
-}
+super::super::backend::by_inherent_methods!(PgStore);
