@@ -177,7 +177,10 @@ mod tests {
     fn the_same_text_is_left_alone_a_new_one_edited() {
         let sent = card("rust-night", "Rust Night\n🗓 18:00", "10:00");
         let same = wanted("rust-night", "Rust Night\n🗓 18:00");
-        assert_eq!(decide(Some(&sent), Some(&same), at("11:00")), Decision::Nothing);
+        assert_eq!(
+            decide(Some(&sent), Some(&same), at("11:00")),
+            Decision::Nothing
+        );
         let moved = wanted("rust-night", "Rust Night\n🗓 19:00");
         assert_eq!(
             decide(Some(&sent), Some(&moved), at("11:00")),

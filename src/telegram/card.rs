@@ -126,14 +126,16 @@ impl<C: Clock> LiveCards<C> {
         // At most twice: an edit that finds the card deleted decides again.
         for _ in 0..2 {
             let now = self.clock.now();
-            let card = match decide(sent.as_ref(), wanted, now) {
+            let decision = decide(sent.as_ref(), wanted, now);
+            tracing::debug!(%target, ?decision, "live card");
+            let card = match decision {
                 Decision::Nothing => return None,
                 Decision::Wait(at) => return Some(at),
                 Decision::Post(why) => {
                     let wanted = wanted.expect("a card is posted only for an event");
-                    self.post(target, why, wanted).await.map(|message| {
-                        posted(sent.as_ref(), why, wanted, message.0, now)
-                    })
+                    self.post(target, why, wanted)
+                        .await
+                        .map(|message| posted(sent.as_ref(), why, wanted, message.0, now))
                 }
                 Decision::Edit(message) => {
                     let (sent, wanted) = (sent.as_ref(), wanted);

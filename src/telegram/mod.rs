@@ -504,7 +504,13 @@ fn start_scheduler(
         library.changes(),
     );
     runner.health = health.clone();
-    let cards = LiveCards::new(bot.clone(), SystemClock, Arc::clone(store), config, library.changes());
+    let cards = LiveCards::new(
+        bot.clone(),
+        SystemClock,
+        Arc::clone(store),
+        config,
+        library.changes(),
+    );
     let cards = tokio::spawn(cards.run(stopped.clone()));
     let task = tokio::spawn(async move {
         let ran = runner.run(stopped).await;
