@@ -115,6 +115,8 @@ impl<C: Clock> LiveCards<C> {
     /// Brings one target's card to `wanted`; when to look again if an
     /// edit is held back.
     async fn keep(&self, target: &ChatTarget, wanted: Option<&Wanted>) -> Option<DateTime<Utc>> {
+        // With no event ahead the card stays as it is.
+        let wanted = wanted?;
         let key = target.clone();
         let mut sent = match blocking(&self.store, move |store| store.card(&key)).await {
             Ok(sent) => sent,
@@ -126,28 +128,25 @@ impl<C: Clock> LiveCards<C> {
         // At most twice: an edit that finds the card deleted decides again.
         for _ in 0..2 {
             let now = self.clock.now();
-            let decision = decide(sent.as_ref(), wanted, now);
+            let decision = decide(sent.as_ref(), Some(wanted), now);
             tracing::debug!(%target, ?decision, "live card");
             let card = match decision {
                 Decision::Nothing => return None,
                 Decision::Wait(at) => return Some(at),
-                Decision::Post(why) => {
-                    let wanted = wanted.expect("a card is posted only for an event");
-                    self.post(target, why, wanted)
-                        .await
-                        .map(|message| posted(sent.as_ref(), why, wanted, message.0, now))
-                }
+                Decision::Post(why) => self
+                    .post(target, why, wanted)
+                    .await
+                    .map(|message| posted(sent.as_ref(), why, wanted, message.0, now)),
                 Decision::Edit(message) => {
-                    let (sent, wanted) = (sent.as_ref(), wanted);
-                    let (sent, wanted) = sent.zip(wanted).expect("an edit is of a card");
-                    match self.edit(target, MessageId(message), &wanted.text).await {
-                        Edited::Done => Some(sent.edited(wanted, now)),
-                        Edited::Deleted => Some(sent.deleted(now)),
-                        Edited::Failed => None,
+                    let edited = self.edit(target, MessageId(message), &wanted.text).await;
+                    match (edited, &sent) {
+                        (Edited::Done, Some(sent)) => Some(sent.edited(wanted, now)),
+                        (Edited::Deleted, Some(sent)) => Some(sent.deleted(now)),
+                        _ => None,
                     }
                 }
             };
-            let Some(card) = card else { return None };
+            let card = card?;
             let deleted = card.deleted_at.is_some();
             self.record(target, &card).await;
             sent = Some(card);
