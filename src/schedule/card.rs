@@ -6,9 +6,9 @@
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-/// Edits to one target are at least this far apart: Telegram allows a
-/// group about 20 edits a minute, and a card edited more often than that
-/// is read by nobody anyway.
+/// Edits in one chat (all its topics' cards together) are at least this
+/// far apart: Telegram allows a group about 20 edits a minute, and a card
+/// edited more often than that is read by nobody anyway.
 pub const EDIT_GAP: Duration = Duration::seconds(3);
 
 /// After an admin deleted the card, it is posted again at most once in
@@ -77,8 +77,14 @@ pub fn fingerprint(text: &str) -> String {
 
 /// What to do for a target that had `sent`, should show `wanted` (`None`
 /// with no event ahead: the card stays as it is until there is one), at
-/// `now`.
-pub fn decide(sent: Option<&Card>, wanted: Option<&Wanted>, now: DateTime<Utc>) -> Decision {
+/// `now`; `chat_edited` is when a card was last posted or edited in the
+/// same chat (another topic's), which an edit keeps its distance from too.
+pub fn decide(
+    sent: Option<&Card>,
+    wanted: Option<&Wanted>,
+    chat_edited: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Decision {
     let Some(wanted) = wanted else {
         return Decision::Nothing;
     };
@@ -97,7 +103,8 @@ pub fn decide(sent: Option<&Card>, wanted: Option<&Wanted>, now: DateTime<Utc>) 
     if sent.fingerprint == fingerprint(&wanted.text) {
         return Decision::Nothing;
     }
-    match sent.changed_at + EDIT_GAP {
+    let last = chat_edited.map_or(sent.changed_at, |at| at.max(sent.changed_at));
+    match last + EDIT_GAP {
         next if now < next => Decision::Wait(next),
         _ => Decision::Edit(sent.message),
     }
@@ -165,10 +172,10 @@ mod tests {
 
     #[test]
     fn a_target_without_a_card_gets_one_once_there_is_an_event() {
-        assert_eq!(decide(None, None, at("10:00")), Decision::Nothing);
+        assert_eq!(decide(None, None, None, at("10:00")), Decision::Nothing);
         let night = wanted("rust-night", "Rust Night\n🗓 18:00");
         assert_eq!(
-            decide(None, Some(&night), at("10:00")),
+            decide(None, Some(&night), None, at("10:00")),
             Decision::Post(Why::First)
         );
     }
@@ -178,17 +185,17 @@ mod tests {
         let sent = card("rust-night", "Rust Night\n🗓 18:00", "10:00");
         let same = wanted("rust-night", "Rust Night\n🗓 18:00");
         assert_eq!(
-            decide(Some(&sent), Some(&same), at("11:00")),
+            decide(Some(&sent), Some(&same), None, at("11:00")),
             Decision::Nothing
         );
         let moved = wanted("rust-night", "Rust Night\n🗓 19:00");
         assert_eq!(
-            decide(Some(&sent), Some(&moved), at("11:00")),
+            decide(Some(&sent), Some(&moved), None, at("11:00")),
             Decision::Edit(42)
         );
         let edited = sent.edited(&moved, at("11:00"));
         assert_eq!(
-            decide(Some(&edited), Some(&moved), at("11:01")),
+            decide(Some(&edited), Some(&moved), None, at("11:01")),
             Decision::Nothing
         );
     }
@@ -199,11 +206,31 @@ mod tests {
         let moved = wanted("rust-night", "Rust Night\n🗓 19:00");
         let soon = at("10:00") + Duration::seconds(1);
         assert_eq!(
-            decide(Some(&sent), Some(&moved), soon),
+            decide(Some(&sent), Some(&moved), None, soon),
             Decision::Wait(at("10:00") + EDIT_GAP)
         );
         assert_eq!(
-            decide(Some(&sent), Some(&moved), at("10:00") + EDIT_GAP),
+            decide(Some(&sent), Some(&moved), None, at("10:00") + EDIT_GAP),
+            Decision::Edit(42)
+        );
+    }
+
+    #[test]
+    fn edits_in_one_chat_keep_their_distance_across_its_topics() {
+        let sent = card("rust-night", "Rust Night\n🗓 18:00", "10:00");
+        let moved = wanted("rust-night", "Rust Night\n🗓 19:00");
+        let other_topic = at("10:05");
+        assert_eq!(
+            decide(Some(&sent), Some(&moved), Some(other_topic), at("10:05")),
+            Decision::Wait(other_topic + EDIT_GAP)
+        );
+        assert_eq!(
+            decide(
+                Some(&sent),
+                Some(&moved),
+                Some(other_topic),
+                other_topic + EDIT_GAP
+            ),
             Decision::Edit(42)
         );
     }
@@ -213,10 +240,13 @@ mod tests {
         let sent = card("rust-night", "Rust Night", "10:00");
         let next = wanted("go-night", "Go Night");
         assert_eq!(
-            decide(Some(&sent), Some(&next), at("23:00")),
+            decide(Some(&sent), Some(&next), None, at("23:00")),
             Decision::Post(Why::Next(42))
         );
-        assert_eq!(decide(Some(&sent), None, at("23:00")), Decision::Nothing);
+        assert_eq!(
+            decide(Some(&sent), None, None, at("23:00")),
+            Decision::Nothing
+        );
     }
 
     #[test]
@@ -224,19 +254,19 @@ mod tests {
         let night = wanted("rust-night", "Rust Night");
         let gone = card("rust-night", "Rust Night", "10:00").deleted(at("10:30"));
         assert_eq!(
-            decide(Some(&gone), Some(&night), at("10:30")),
+            decide(Some(&gone), Some(&night), None, at("10:30")),
             Decision::Post(Why::Deleted)
         );
         let again = posted(Some(&gone), Why::Deleted, &night, 43, at("10:30"));
         assert_eq!(again.reposted_at, Some(at("10:30")));
         let gone_again = again.deleted(at("10:40"));
         assert_eq!(
-            decide(Some(&gone_again), Some(&night), at("11:29")),
+            decide(Some(&gone_again), Some(&night), None, at("11:29")),
             Decision::Nothing,
             "not again within the hour"
         );
         assert_eq!(
-            decide(Some(&gone_again), Some(&night), at("11:30")),
+            decide(Some(&gone_again), Some(&night), None, at("11:30")),
             Decision::Post(Why::Deleted)
         );
     }

@@ -3,6 +3,7 @@
 //! do is [`crate::schedule::card::decide`]'s; this task renders the card,
 //! asks, applies the answer and keeps the outcome in the state file.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use tokio::sync::watch;
 use super::broadcast::recipient;
 use super::handlers::NO_PREVIEW;
 use crate::clock::Clock;
-use crate::config::{ChatTarget, Config};
+use crate::config::{Chat, ChatTarget, Config};
 use crate::events::Catalog;
 use crate::lang::Lang;
 use crate::render;
@@ -37,6 +38,9 @@ pub struct LiveCards<C> {
     rules: Rules,
     tz: chrono_tz::Tz,
     language: Lang,
+    /// When a card was last posted or edited in each chat, for edits to
+    /// keep their distance across its topics.
+    edited: HashMap<Chat, DateTime<Utc>>,
 }
 
 impl<C: Clock> LiveCards<C> {
@@ -56,6 +60,7 @@ impl<C: Clock> LiveCards<C> {
             rules: Rules::new(config, ChatTarget::clone),
             tz: config.timezone,
             language: config.language,
+            edited: HashMap::new(),
         }
     }
 
@@ -76,7 +81,7 @@ impl<C: Clock> LiveCards<C> {
     }
 
     /// One look at every card; the earliest time an edit held back is due.
-    async fn look(&self) -> Option<DateTime<Utc>> {
+    async fn look(&mut self) -> Option<DateTime<Utc>> {
         let chats = self.chats.clone();
         let known = blocking(&self.store, move |store| {
             Ok((store.targets(&chats)?, store.languages()?))
@@ -114,7 +119,11 @@ impl<C: Clock> LiveCards<C> {
 
     /// Brings one target's card to `wanted`; when to look again if an
     /// edit is held back.
-    async fn keep(&self, target: &ChatTarget, wanted: Option<&Wanted>) -> Option<DateTime<Utc>> {
+    async fn keep(
+        &mut self,
+        target: &ChatTarget,
+        wanted: Option<&Wanted>,
+    ) -> Option<DateTime<Utc>> {
         // With no event ahead the card stays as it is.
         let wanted = wanted?;
         let key = target.clone();
@@ -128,7 +137,8 @@ impl<C: Clock> LiveCards<C> {
         // At most twice: an edit that finds the card deleted decides again.
         for _ in 0..2 {
             let now = self.clock.now();
-            let decision = decide(sent.as_ref(), Some(wanted), now);
+            let chat_edited = self.edited.get(&target.chat).copied();
+            let decision = decide(sent.as_ref(), Some(wanted), chat_edited, now);
             tracing::debug!(%target, ?decision, "live card");
             let card = match decision {
                 Decision::Nothing => return None,
@@ -151,6 +161,7 @@ impl<C: Clock> LiveCards<C> {
             self.record(target, &card).await;
             sent = Some(card);
             if !deleted {
+                self.edited.insert(target.chat.clone(), now);
                 return None;
             }
         }
