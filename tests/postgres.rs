@@ -20,6 +20,7 @@ use herald::config::ChatTarget;
 use herald::events::ids::Target;
 use herald::events::{parse, Event, Parsed};
 use herald::lang::Lang;
+use herald::schedule::card::{posted, Card, Wanted, Why};
 use herald::schedule::{announcement_posts, Memory, Post, Seen, What};
 use herald::store::{
     Author, Delivered, Followed, NewAnnouncement, Outcome, PgStore, ScheduleStore, State, Store,
@@ -137,6 +138,8 @@ trait Kept: ScheduleStore + Followed {
         now: DateTime<Utc>,
         report_to: (i64, i32),
     ) -> Result<Option<herald::store::Record>, StoreError>;
+    fn card(&self, target: &ChatTarget) -> Result<Option<Card>, StoreError>;
+    fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError>;
 }
 
 macro_rules! kept {
@@ -205,6 +208,12 @@ macro_rules! kept {
                 report_to: (i64, i32),
             ) -> Result<Option<herald::store::Record>, StoreError> {
                 <$store>::confirm_announcement(self, id, now, report_to)
+            }
+            fn card(&self, target: &ChatTarget) -> Result<Option<Card>, StoreError> {
+                <$store>::card(self, target)
+            }
+            fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError> {
+                <$store>::set_card(self, target, card)
             }
         }
     };
@@ -501,6 +510,42 @@ fn announcements_go_out_once<S: Kept>(open: &dyn Fn() -> S) {
     assert_eq!(pruned.posts, 0, "announcement reports are kept");
 }
 
+/// The live card of each target, as posted, edited and found deleted:
+/// kept across reopening, a topic's apart from its chat's.
+fn live_cards_are_kept_per_target<S: Kept>(open: &dyn Fn() -> S) {
+    let group = ChatTarget::id(-1001);
+    let topic = ChatTarget::id(-1001).in_topic(Some(7));
+    let wanted = Wanted {
+        event: "rust-night".into(),
+        text: "Rust Night\n📍 Hall 1".into(),
+    };
+    let first = posted(None, Why::First, &wanted, 42, at("2030-01-01T10:00:00Z"));
+    {
+        let store = open();
+        assert_eq!(store.card(&group).unwrap(), None);
+        store.set_card(&group, &first).unwrap();
+    }
+    let store = open();
+    assert_eq!(store.card(&group).unwrap(), Some(first.clone()));
+    assert_eq!(
+        store.card(&topic).unwrap(),
+        None,
+        "a topic has its own card"
+    );
+    let gone = first.deleted(at("2030-01-01T11:00:00Z"));
+    store.set_card(&group, &gone).unwrap();
+    let again = posted(
+        Some(&gone),
+        Why::Deleted,
+        &wanted,
+        43,
+        at("2030-01-01T11:00:00Z"),
+    );
+    store.set_card(&topic, &again).unwrap();
+    assert_eq!(store.card(&group).unwrap(), Some(gone));
+    assert_eq!(store.card(&topic).unwrap(), Some(again));
+}
+
 /// Each behaviour, once per store: `sqlite::name` and `postgres::name`.
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
@@ -531,6 +576,7 @@ both!(
     another_process_writes_are_seen,
     members_are_kept_and_forgotten,
     announcements_go_out_once,
+    live_cards_are_kept_per_target,
 );
 
 /// The real scheduler over PostgreSQL, posting an announcement to 40
@@ -695,6 +741,12 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
         .unwrap();
     sqlite.set_planned_until(now).unwrap();
     sqlite.note_title(-1001, "Rust Meetup").unwrap();
+    let wanted = Wanted {
+        event: "rust-night".into(),
+        text: "Rust Night".into(),
+    };
+    let card = posted(None, Why::First, &wanted, 42, now).deleted(now);
+    sqlite.set_card(&ChatTarget::id(-1001), &card).unwrap();
     let memory = sqlite.memory().unwrap();
     let deliveries = sqlite.deliveries(id).unwrap();
     let last = sqlite.last_post().unwrap();
@@ -726,11 +778,12 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
         "follows                 1",
         "calendar_tokens         1",
         "announcements           1",
+        "cards                   1",
     ] {
         assert!(stdout.contains(line), "{line:?} in\n{stdout}");
     }
     assert!(
-        stdout.contains("herald: copied 12 rows in 16 tables"),
+        stdout.contains("herald: copied 13 rows in 17 tables"),
         "{stdout}"
     );
 
@@ -764,6 +817,11 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
         "the feed link works"
     );
     assert_eq!(pg.planned_until().unwrap(), Some(now));
+    assert_eq!(
+        pg.card(&ChatTarget::id(-1001)).unwrap(),
+        Some(card),
+        "the live card is edited, not posted again"
+    );
     assert_eq!(pg.last_post().unwrap(), last);
     pg.record_post(
         &self::reminder("next", ChatTarget::id(7)),

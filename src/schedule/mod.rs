@@ -6,6 +6,7 @@
 //! runner after Telegram accepts a post, so planning again after a restart
 //! yields exactly what is still owed.
 
+pub mod card;
 pub mod facts;
 pub mod memory;
 pub mod plan;

@@ -32,6 +32,7 @@ use crate::lang::Lang;
 mod announcements;
 mod backend;
 mod calendar;
+mod cards;
 mod follows;
 mod lease;
 mod media;
@@ -173,6 +174,8 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE subscriptions_by_topic RENAME TO subscriptions",
     // Telegram's ids of the posters uploaded.
     media::MIGRATION,
+    // The live cards: each target's pinned message and what it shows.
+    cards::MIGRATION,
 ];
 
 /// What every SQLite file starts with.

@@ -307,7 +307,7 @@ fn is_group(chat: &Chat) -> bool {
     }
 }
 
-fn recipient(chat: &Chat) -> Recipient {
+pub(super) fn recipient(chat: &Chat) -> Recipient {
     match chat {
         Chat::Id(id) => Recipient::Id(ChatId(*id)),
         Chat::Username(name) => Recipient::ChannelUsername(name.clone()),

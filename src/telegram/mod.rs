@@ -10,6 +10,7 @@
 mod announce;
 mod broadcast;
 mod call;
+mod card;
 mod entities;
 mod fair;
 mod handlers;
@@ -42,6 +43,7 @@ use crate::schedule::runner::{Runner, HOLD};
 use crate::store::{Delivered, Lease, LeaseError, NewAnnouncement, Store, StoreError};
 
 pub use broadcast::{Limits, TelegramDelivery};
+pub use card::LiveCards;
 pub use library::{Library, Watch};
 
 use handlers::Herald;
@@ -502,12 +504,21 @@ fn start_scheduler(
         library.changes(),
     );
     runner.health = health.clone();
+    let cards = LiveCards::new(
+        bot.clone(),
+        SystemClock,
+        Arc::clone(store),
+        config,
+        library.changes(),
+    );
+    let cards = tokio::spawn(cards.run(stopped.clone()));
     let task = tokio::spawn(async move {
         let ran = runner.run(stopped).await;
         if let Err(error) = &ran {
             tracing::error!(%error, "the scheduler gave up: herald stops, for a supervisor to restart it");
             let _ = gave_up.send(true);
         }
+        let _ = cards.await;
         ran
     });
     Scheduler {

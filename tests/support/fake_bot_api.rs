@@ -171,6 +171,10 @@ struct Inner {
     usernames: HashMap<String, i64>,
     /// Where every call is copied as it comes: see [`FakeBotApi::call_feed`].
     feeds: Vec<mpsc::UnboundedSender<Call>>,
+    /// The bot's messages an admin deleted: editing one is refused.
+    deleted: Vec<(i64, i64)>,
+    /// Edits refused as "message to edit not found" so far.
+    edits_of_deleted: usize,
 }
 
 /// Telegram's bad days, on demand.
@@ -466,6 +470,30 @@ impl FakeBotApi {
             .insert(username.to_string(), id);
     }
 
+    /// An admin deletes the bot's message: from now on an edit of it
+    /// answers 400 "message to edit not found", as Telegram does.
+    #[allow(dead_code)] // for tests/card.rs
+    pub fn delete_message(&self, chat: i64, message_id: i64) {
+        let mut state = self.shared.lock();
+        state.messages.remove(&(chat, message_id));
+        state.deleted.push((chat, message_id));
+    }
+
+    /// How many edits of a deleted message were refused so far.
+    #[allow(dead_code)] // for tests/card.rs
+    pub fn edits_of_deleted(&self) -> usize {
+        self.shared.lock().edits_of_deleted
+    }
+
+    /// The text a chat sees in the bot's message now, after any edits;
+    /// `None` once deleted.
+    #[allow(dead_code)] // for tests/card.rs
+    pub fn message_text(&self, chat: i64, message_id: i64) -> Option<String> {
+        let state = self.shared.lock();
+        let message = state.messages.get(&(chat, message_id))?;
+        message["text"].as_str().map(str::to_string)
+    }
+
     /// How many calls of `method` so far, without copying them.
     pub fn count(&self, method: &str) -> usize {
         self.shared
@@ -692,6 +720,7 @@ const METHODS: &[&str] = &[
     "setWebhook",
     "deleteWebhook",
     "pinChatMessage",
+    "unpinChatMessage",
     "answerInlineQuery",
 ];
 
@@ -742,6 +771,14 @@ async fn api(
         }
         // An inline message's edit is answered `true`: no message to return.
         "editMessageText" if params["inline_message_id"].is_string() => json!(true),
+        "editMessageText" if state.deleted.contains(&edited(&params)) => {
+            state.edits_of_deleted += 1;
+            shared.called.send_replace(());
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: message to edit not found",
+            );
+        }
         "editMessageText" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let id = params["message_id"].as_i64().unwrap_or_default();
@@ -995,6 +1032,12 @@ fn success(result: Value) -> (StatusCode, Json<Value>) {
 fn failure(status: StatusCode, description: &str) -> (StatusCode, Json<Value>) {
     let body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
     (status, Json(body))
+}
+
+/// The (chat, message) an `editMessageText` call edits.
+fn edited(params: &Value) -> (i64, i64) {
+    let id = |key: &str| params[key].as_i64().unwrap_or_default();
+    (id("chat_id"), id("message_id"))
 }
 
 fn sent(call: &Call) -> Sent {

@@ -135,6 +135,18 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         "poster_files",
         &[("poster", Text), ("file_id", Text), ("uploaded_at", Time)],
     ),
+    (
+        "cards",
+        &[
+            ("target", Text),
+            ("message", Int4),
+            ("event", Text),
+            ("fingerprint", Text),
+            ("changed_at", Time),
+            ("reposted_at", Time),
+            ("deleted_at", Time),
+        ],
+    ),
 ];
 
 /// SQLite's own bookkeeping, not state to copy.

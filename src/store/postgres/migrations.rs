@@ -125,6 +125,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
         file_id     text NOT NULL,
         uploaded_at timestamptz NOT NULL
     )",
+    // The live cards, as SQLite's `cards::MIGRATION`.
+    "CREATE TABLE cards (
+        target      text PRIMARY KEY,
+        message     integer NOT NULL,
+        event       text NOT NULL,
+        fingerprint text NOT NULL,
+        changed_at  timestamptz NOT NULL,
+        reposted_at timestamptz,
+        deleted_at  timestamptz
+    )",
 ];
 
 /// Serialises migrating among processes starting at once: any fixed key,

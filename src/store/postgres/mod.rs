@@ -26,6 +26,7 @@ use super::{StoreError, StoreProblem, Subscription};
 use crate::lang::Lang;
 
 mod announcements;
+mod cards;
 mod copy;
 mod follows;
 mod migrations;
