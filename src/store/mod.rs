@@ -335,7 +335,11 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (chat_id, topic) DO NOTHING",
             params![chat, topic.unwrap_or(0), by, at, lang],
         );
-        self.check(inserted).map(|rows| rows == 1)
+        let subscribed = self.check(inserted).map(|rows| rows == 1)?;
+        // A reminder may be owed to it at once: the scheduler plans now,
+        // not at its next wake-up.
+        self.announced.notify_one();
+        Ok(subscribed)
     }
 
     /// Unsubscribes a chat (or one of its topics); false if it was not

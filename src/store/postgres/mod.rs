@@ -86,14 +86,16 @@ impl PgStore {
         let by = by.map(|id| id as i64);
         let lang = lang.map(|lang| lang.to_string());
         let topic = topic.unwrap_or(0);
-        self.write(|tx| {
+        let subscribed = self.write(|tx| {
             tx.execute(
                 "INSERT INTO subscriptions (chat_id, topic, subscribed_by, subscribed_at, lang)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chat_id, topic) DO NOTHING",
                 &[&chat, &topic, &by, &at, &lang],
             )
-        })
-        .map(|rows| rows == 1)
+        })?;
+        // A reminder may be owed to it at once: the scheduler plans now.
+        self.announced.notify_one();
+        Ok(subscribed == 1)
     }
 
     /// Unsubscribes a chat (or one of its topics); false if it was not
