@@ -6,11 +6,10 @@
 mod support;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use herald::clock::Clock;
 use herald::config::{ChatTarget, Config};
 use herald::events::{parse, Catalog, Parsed};
 use herald::health::Health;
@@ -20,6 +19,7 @@ use serde_json::Value;
 use teloxide::Bot;
 use tokio::sync::{oneshot, watch};
 
+use support::clock::Jumping;
 use support::fake_bot_api::{Call, FakeBotApi, TOKEN};
 
 const GROUP: i64 = -1001;
@@ -163,27 +163,6 @@ async fn the_live_card_is_pinned_once_edited_after_a_page_edit_and_unchanged_aft
         .map(|c| c.params["text"].clone())
         .collect();
     assert_eq!(edits.len(), 2, "one edit per page edit: {edits:?}");
-}
-
-/// The wall clock from a set moment, moved by [`Jumping::set`].
-#[derive(Clone)]
-struct Jumping(Arc<Mutex<(DateTime<Utc>, std::time::Instant)>>);
-
-impl Jumping {
-    fn at(start: DateTime<Utc>) -> Jumping {
-        Jumping(Arc::new(Mutex::new((start, std::time::Instant::now()))))
-    }
-
-    fn set(&self, to: DateTime<Utc>) {
-        *self.0.lock().unwrap() = (to, std::time::Instant::now());
-    }
-}
-
-impl Clock for Jumping {
-    fn now(&self) -> DateTime<Utc> {
-        let (at, since) = *self.0.lock().unwrap();
-        at + chrono::Duration::from_std(since.elapsed()).unwrap()
-    }
 }
 
 fn at(text: &str) -> DateTime<Utc> {

@@ -6,11 +6,10 @@
 mod support;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use herald::clock::Clock;
 use herald::config::Config;
 use herald::events::ids::{talk_id_of, Target};
 use herald::events::{parse, Catalog, Parsed};
@@ -20,31 +19,11 @@ use herald::telegram::TelegramDelivery;
 use teloxide::Bot;
 use tokio::sync::watch;
 
+use support::clock::Jumping;
 use support::fake_bot_api::{Chat, FakeBotApi, TOKEN};
 
 const MEMBER: u64 = 7;
 const TALK: &str = "Async Rust in production";
-
-/// The wall clock from a set moment, moved ahead by [`Jumping::jump`].
-#[derive(Clone)]
-struct Jumping(Arc<Mutex<(DateTime<Utc>, std::time::Instant)>>);
-
-impl Jumping {
-    fn at(start: DateTime<Utc>) -> Jumping {
-        Jumping(Arc::new(Mutex::new((start, std::time::Instant::now()))))
-    }
-
-    fn set(&self, to: DateTime<Utc>) {
-        *self.0.lock().unwrap() = (to, std::time::Instant::now());
-    }
-}
-
-impl Clock for Jumping {
-    fn now(&self) -> DateTime<Utc> {
-        let (at, since) = *self.0.lock().unwrap();
-        at + chrono::Duration::from_std(since.elapsed()).unwrap()
-    }
-}
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()

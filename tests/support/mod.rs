@@ -2,6 +2,7 @@
 //! copy and uses a different part of it, so unused items are expected here.
 #![allow(dead_code)]
 
+pub mod clock;
 pub mod fake_bot_api;
 pub mod logs;
 pub mod members;
