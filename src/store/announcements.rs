@@ -39,6 +39,22 @@ pub enum Withdrawal {
     Unknown,
 }
 
+impl Withdrawal {
+    /// What an attempt to withdraw came to: `withdrawn` if it took, else
+    /// why not, from the announcement as it now stands.
+    pub(super) fn of(record: Option<Record>, withdrawn: bool) -> Withdrawal {
+        let Some(record) = record else {
+            return Withdrawal::Unknown;
+        };
+        match record.state {
+            _ if withdrawn => Withdrawal::Withdrawn(record),
+            State::Scheduled => Withdrawal::UnderWay(record),
+            State::Done => Withdrawal::AlreadySent(record),
+            State::Cancelled | State::Draft => Withdrawal::AlreadyCancelled(record),
+        }
+    }
+}
+
 /// Who announced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Author {
@@ -204,15 +220,7 @@ impl Store {
             params![id, now],
         );
         let withdrawn = self.check(updated)? == 1;
-        let Some(record) = self.announcement(id)? else {
-            return Ok(Withdrawal::Unknown);
-        };
-        Ok(match record.state {
-            _ if withdrawn => Withdrawal::Withdrawn(record),
-            State::Scheduled => Withdrawal::UnderWay(record),
-            State::Done => Withdrawal::AlreadySent(record),
-            State::Cancelled | State::Draft => Withdrawal::AlreadyCancelled(record),
-        })
+        Ok(Withdrawal::of(self.announcement(id)?, withdrawn))
     }
 
     /// Every chat had its try; `None` if it was already done (or cancelled).

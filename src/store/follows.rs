@@ -231,7 +231,6 @@ impl Store {
                 let (member, lead) = row?;
                 leads.insert(member, lead.parse::<HumanDuration>().ok());
             }
-            let mut members: Vec<Follower> = Vec::new();
             let mut statement = connection
                 .prepare_cached("SELECT member, kind, key FROM follows ORDER BY member")?;
             let rows = statement.query_map([], |row| {
@@ -241,21 +240,18 @@ impl Store {
                     row.get::<_, String>(2)?,
                 ))
             })?;
-            for row in rows {
-                let (member, kind, key) = row?;
-                let Some(target) = Target::of(&kind, &key) else {
-                    continue;
-                };
-                if members.last().map(|f| f.member) != Some(member) {
-                    members.push(Follower {
-                        member,
-                        lead: leads.get(&member).copied().flatten(),
-                        follows: Vec::new(),
-                    });
+            // Read as they come: with many members they are many.
+            let mut failed = None;
+            let targets = rows.filter_map(|row| match row {
+                Ok((member, kind, key)) => Some((member, Target::of(&kind, &key))),
+                Err(error) => {
+                    failed = Some(error);
+                    None
                 }
-                if let Some(last) = members.last_mut() {
-                    last.follows.push(target);
-                }
+            });
+            let members = grouped(targets, &leads);
+            if let Some(error) = failed {
+                return Err(error);
             }
             let mut statement = connection.prepare_cached("SELECT chat, event FROM mutes")?;
             let mutes = statement
@@ -265,6 +261,32 @@ impl Store {
         })();
         self.check(read)
     }
+}
+
+/// Each member's follows, from rows ordered by member, with their lead
+/// times; a follow of a kind this herald does not know (`None`) is passed
+/// over.
+pub(super) fn grouped(
+    rows: impl Iterator<Item = (i64, Option<Target>)>,
+    leads: &HashMap<i64, Option<HumanDuration>>,
+) -> Vec<Follower> {
+    let mut members: Vec<Follower> = Vec::new();
+    for (member, target) in rows {
+        let Some(target) = target else {
+            continue;
+        };
+        if members.last().map(|f| f.member) != Some(member) {
+            members.push(Follower {
+                member,
+                lead: leads.get(&member).copied().flatten(),
+                follows: Vec::new(),
+            });
+        }
+        if let Some(last) = members.last_mut() {
+            last.follows.push(target);
+        }
+    }
+    members
 }
 
 fn none_if_missing<T>(error: rusqlite::Error) -> rusqlite::Result<Option<T>> {

@@ -107,15 +107,7 @@ impl PgStore {
                 &[&id, &now],
             )
         })? == 1;
-        let Some(record) = self.announcement(id)? else {
-            return Ok(Withdrawal::Unknown);
-        };
-        Ok(match record.state {
-            _ if withdrawn => Withdrawal::Withdrawn(record),
-            State::Scheduled => Withdrawal::UnderWay(record),
-            State::Done => Withdrawal::AlreadySent(record),
-            State::Cancelled | State::Draft => Withdrawal::AlreadyCancelled(record),
-        })
+        Ok(Withdrawal::of(self.announcement(id)?, withdrawn))
     }
 
     /// Every chat had its try; `None` if it was already done (or cancelled).

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::PgStore;
 use crate::duration::HumanDuration;
 use crate::events::ids::Target;
-use crate::schedule::{Follower, Followers};
+use crate::schedule::Followers;
 use crate::store::{Followed, Following, StoreError};
 
 impl Followed for PgStore {
@@ -148,23 +148,8 @@ impl PgStore {
             .iter()
             .map(|row| (row.get(0), row.get::<_, &str>(1).parse().ok()))
             .collect();
-        let mut members: Vec<Follower> = Vec::new();
-        for row in &follows {
-            let member: i64 = row.get(0);
-            let Some(target) = Target::of(row.get(1), row.get(2)) else {
-                continue;
-            };
-            if members.last().map(|f| f.member) != Some(member) {
-                members.push(Follower {
-                    member,
-                    lead: leads.get(&member).copied().flatten(),
-                    follows: Vec::new(),
-                });
-            }
-            if let Some(last) = members.last_mut() {
-                last.follows.push(target);
-            }
-        }
+        let rows = (follows.iter()).map(|row| (row.get(0), Target::of(row.get(1), row.get(2))));
+        let members = super::super::follows::grouped(rows, &leads);
         let mutes = mutes.iter().map(|row| (row.get(0), row.get(1))).collect();
         Ok(Followers { members, mutes })
     }
