@@ -403,9 +403,9 @@ pub fn names_a_day(text: &str) -> bool {
     ];
     let weekday = has_word(&lower, WEEKDAYS)
         || ["周", "星期"].iter().any(|p| {
-            "一二三四五六日天"
-                .chars()
-                .any(|d| lower.contains(&format!("{p}{d}")))
+            lower.match_indices(p).any(|(at, _)| {
+                lower[at + p.len()..].starts_with(|c| "一二三四五六日天".contains(c))
+            })
         });
     let cjk_date = lower.contains('月') && lower.contains(['日', '号']);
     weekday || cjk_date

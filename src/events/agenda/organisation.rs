@@ -5,6 +5,10 @@
 //! suffix, one introduced as an employer, or a short description with its job
 //! title taken off. A job title alone is never a company.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::people::{is_han, offset};
 
 /// Endings that make a name an organisation's.
@@ -179,24 +183,43 @@ fn job_at(text: &str) -> Option<usize> {
 /// A Chinese job word: `华为技术专家` names the employer before the job,
 /// while `IoT Field Engineer` is all title.
 fn chinese_job_at(text: &str) -> Option<usize> {
-    ROLES.iter().filter_map(|role| text.find(role)).min()
+    first_at(&ROLE_WORDS, text)
 }
 
 /// Where the last Chinese job word of `text` ends: a name written after
 /// its job (`研究员方圆`) starts there.
 pub fn job_end(text: &str) -> Option<usize> {
-    ROLES
-        .iter()
-        .filter_map(|role| text.rfind(role).map(|at| at + role.len()))
+    ROLE_WORDS
+        .find_overlapping_iter(text)
+        .map(|found| found.end())
         .max()
 }
 
 fn membership_at(text: &str) -> Option<usize> {
-    MEMBERSHIPS.iter().filter_map(|role| text.find(role)).min()
+    first_at(&MEMBERSHIP_WORDS, text)
 }
 
 fn founding_at(text: &str) -> Option<usize> {
-    FOUNDINGS.iter().filter_map(|role| text.find(role)).min()
+    first_at(&FOUNDING_WORDS, text)
+}
+
+/// Every bio line is searched for each of these lists, several times over:
+/// one pass for a whole list instead of one per word was most of the
+/// reader's speed-up on a 10,000-page site.
+static ROLE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| finder(ROLES));
+static MEMBERSHIP_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| finder(MEMBERSHIPS));
+static FOUNDING_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| finder(FOUNDINGS));
+
+fn finder(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(words).expect("a few short fixed words")
+}
+
+/// Where the first of the words found by `finder` begins in `text`.
+fn first_at(finder: &AhoCorasick, text: &str) -> Option<usize> {
+    finder
+        .find_overlapping_iter(text)
+        .map(|found| found.start())
+        .min()
 }
 
 /// `驭势科技`, `Acme Labs`: a name that ends like an organisation's.
@@ -424,7 +447,7 @@ fn is_of(sentence: &str) -> Option<String> {
     let end = rest.find('的')?;
     let org = rest[..end].trim();
     let role = &rest[end + '的'.len_utf8()..];
-    (ROLES.iter().any(|r| role.contains(r)) || role.contains("工程") || role.contains("成员"))
+    (ROLE_WORDS.is_match(role) || role.contains("工程") || role.contains("成员"))
         .then(|| short(org))
         .flatten()
 }

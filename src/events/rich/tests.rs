@@ -315,6 +315,34 @@ fn markup_checks_cover_what_the_parser_reads() {
     }
 }
 
+/// The parser is skipped for lines it would read as their text alone, so
+/// every line that skips it must read as the parser reads it: lines drawn
+/// from characters markdown cares about, spaces and CJK text.
+#[test]
+fn lines_read_without_the_parser_read_as_the_parser_reads_them() {
+    let alphabet: Vec<char> = "ab 张三：，1.)-*_#>+~=|!\\[]()<>`{}&;\t\u{3000}\u{a0}'\""
+        .chars()
+        .collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut skipped = 0;
+    for _ in 0..20_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 9) as usize;
+        let line: String = (0..len)
+            .map(|i| alphabet[((state >> (i * 6)) % alphabet.len() as u64) as usize])
+            .collect();
+        for src in [line.clone(), format!("{line}\n")] {
+            if let Some(bare_line) = parse::bare_line(&src) {
+                skipped += 1;
+                assert_eq!(parse::bare(bare_line), parse::markdown(&src), "{src:?}");
+            }
+        }
+    }
+    assert!(skipped > 1_000, "only {skipped} lines took the short way");
+}
+
 #[test]
 fn shortcodes_go_in_one_pass() {
     assert_eq!(
