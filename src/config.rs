@@ -215,6 +215,9 @@ pub struct Posts {
     /// One pinned message per target, the next event's card, kept
     /// current by editing it in place.
     pub live_card: bool,
+    /// Where an event's own posts go in a forum: a topic per event, or
+    /// wherever the target is.
+    pub topics: Topics,
 }
 
 impl Default for Posts {
@@ -223,7 +226,29 @@ impl Default for Posts {
             quiet_hours: None,
             poster: true,
             live_card: false,
+            topics: Topics::Off,
         }
+    }
+}
+
+/// `[posts] topics`: whether an event's reminders and notices get a forum
+/// topic of their own, so a forum reads as one thread per meetup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Topics {
+    /// Every post goes where its target is (the chat, or its topic).
+    #[default]
+    Off,
+    /// herald opens a topic per upcoming event (`createForumTopic`) where
+    /// it may, and posts that event's reminders and notices there.
+    PerEvent,
+}
+
+impl fmt::Display for Topics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Topics::Off => "off",
+            Topics::PerEvent => "per-event",
+        })
     }
 }
 
@@ -516,6 +541,7 @@ struct RawPosts {
     quiet_hours: Option<Spanned<String>>,
     poster: Option<Spanned<bool>>,
     live_card: Option<Spanned<bool>>,
+    topics: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -768,6 +794,10 @@ impl Source<'_> {
             },
             poster: raw.poster.map_or(base.poster, Spanned::into_inner),
             live_card: raw.live_card.map_or(base.live_card, Spanned::into_inner),
+            topics: match raw.topics {
+                Some(value) => self.check(&key("topics"), value, topics)?,
+                None => base.topics,
+            },
         })
     }
 
@@ -865,7 +895,19 @@ impl Source<'_> {
 }
 
 /// The keys of `RawPosts`, for naming the unknown ones.
-const POSTS_KEYS: &[&str] = &["quiet_hours", "poster", "live_card"];
+const POSTS_KEYS: &[&str] = &["quiet_hours", "poster", "live_card", "topics"];
+
+/// `"per-event"` or `"off"`.
+fn topics(text: String) -> Result<Topics, String> {
+    match text.trim() {
+        "per-event" => Ok(Topics::PerEvent),
+        "off" => Ok(Topics::Off),
+        _ => Err(format!(
+            "\"{text}\" is not a way to use forum topics: write \"per-event\" (a topic per \
+             upcoming event, for its reminders and notices) or \"off\""
+        )),
+    }
+}
 
 /// `"22:00-08:00"`: two times of day, which may wrap past midnight.
 fn quiet_hours(text: String) -> Result<QuietHours, String> {
@@ -1486,14 +1528,14 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 "/srv/herald/bot.toml:3:7: warning: chat.\"-200\": \"-200\" is not one of \
                  [telegram] chats: these settings apply only if it subscribes",
                 "/srv/herald/bot.toml:6:1: warning: chat.-100/3.live_cards: unknown key \
-                 `live_cards`: the keys of [posts] are quiet_hours, poster, live_card",
+                 `live_cards`: the keys of [posts] are quiet_hours, poster, live_card, topics",
             ]
         );
         let error = rejected("[posts]\nquite_hours = \"23:00-07:00\"\n");
         assert_eq!(
             error.to_string(),
             "/srv/herald/bot.toml:2:1: posts.quite_hours: unknown key `quite_hours`: the keys \
-             of [posts] are quiet_hours, poster, live_card"
+             of [posts] are quiet_hours, poster, live_card, topics"
         );
         let error = rejected("[chat.\"nobody\"]\n");
         assert!(error.to_string().contains("write \"@nobody\""), "{error}");
@@ -1584,6 +1626,27 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert!(config.chat[0].1.live_card, "the topic's own table wins");
         let error = parse("[posts]\nlive_card = \"yes\"\n").unwrap_err();
         assert_eq!(error.key(), Some("posts.live_card"), "{error}");
+    }
+
+    #[test]
+    fn a_topic_per_event_is_off_unless_asked_for_all_or_one_target() {
+        assert_eq!(parse("").unwrap().posts.topics, Topics::Off);
+        let config = parse(
+            "[telegram]\nchats = [-1001, -1002]\n[posts]\ntopics = \"per-event\"\n\
+             [chat.\"-1002\"]\ntopics = \"off\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.posts.topics, Topics::PerEvent);
+        assert_eq!(config.chat[0].1.topics, Topics::Off, "the chat's own wins");
+        let error = parse("[posts]\ntopics = \"per-talk\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:10: posts.topics: \"per-talk\" is not a way to use forum \
+             topics: write \"per-event\" (a topic per upcoming event, for its reminders and \
+             notices) or \"off\""
+        );
+        let error = parse("[chat.\"-1001\"]\ntopics = true\n").unwrap_err();
+        assert!(error.to_string().contains("topics"), "{error}");
     }
 
     #[test]

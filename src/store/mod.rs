@@ -39,6 +39,7 @@ mod media;
 mod postgres;
 mod schedule;
 mod tokens;
+mod topics;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
@@ -176,6 +177,8 @@ const MIGRATIONS: &[&str] = &[
     media::MIGRATION,
     // The live cards: each target's pinned message and what it shows.
     cards::MIGRATION,
+    // The forum topic opened for each event, per chat.
+    topics::MIGRATION,
 ];
 
 /// What every SQLite file starts with.
