@@ -236,3 +236,76 @@ async fn a_deleted_card_is_posted_again_once_and_not_again_within_the_hour() {
         .expect("the card task stops")
         .unwrap();
 }
+
+/// Rust Night (over at 18:40 on 18 May 2030) and Go Night a fortnight on.
+fn two_events() -> Arc<Catalog> {
+    let events = [
+        ("rust-night.md", page(at("2030-05-18T18:00:00Z"), "Hall 1")),
+        (
+            "go-night.md",
+            page(at("2030-06-01T18:00:00Z"), "Hall 7").replace("Rust Night", "Go Night"),
+        ),
+    ]
+    .into_iter()
+    .map(
+        |(file, text)| match parse(Path::new(file), &text, chrono_tz::UTC) {
+            Ok(Parsed::Event { event, .. }) => *event,
+            other => panic!("{other:?}"),
+        },
+    )
+    .collect();
+    Arc::new(Catalog::new(events))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_card_is_replaced_by_the_next_events_when_its_event_is_over() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let store = Arc::new(Store::open(&config.state).unwrap());
+    let clock = Jumping::at(at("2030-05-18T17:00:00Z"));
+    let (pages, catalog_rx) = watch::channel(two_events());
+    let bot = Bot::new(TOKEN).set_api_url(api.url().parse().unwrap());
+    let cards = LiveCards::new(bot, clock.clone(), store, &config, catalog_rx);
+    let (stop, stopped) = watch::channel(false);
+    let running = tokio::spawn(cards.run(stopped));
+    let group = support::fake_bot_api::Chat::Group(GROUP);
+
+    let first = api.wait_for_messages(group, 1).await[0].clone();
+    assert!(
+        first.html.starts_with("<b>Rust Night</b>"),
+        "{}",
+        first.html
+    );
+
+    // Rust Night ends at 18:40; at the next look the card is Go Night's.
+    clock.set(at("2030-05-18T18:45:00Z"));
+    pages.send_modify(|_| {});
+    let second = api.wait_for_messages(group, 2).await[1].clone();
+    assert!(
+        second.html.starts_with("<b>Go Night</b>"),
+        "{}",
+        second.html
+    );
+    assert!(second.html.contains("Hall 7"), "{}", second.html);
+    assert!(second.silent(), "a new card makes no sound");
+    let pins = api.wait_for_calls("pinChatMessage", 2).await;
+    assert_eq!(pins[1].params["message_id"], second.message_id);
+    let unpins = api.wait_for_calls("unpinChatMessage", 1).await;
+    assert_eq!(
+        unpins[0].params["message_id"], first.message_id,
+        "the old card is unpinned"
+    );
+    assert_eq!(
+        api.message_text(GROUP, first.message_id).as_deref(),
+        Some(first.html.as_str()),
+        "the old card is left as it was, not edited into the new one"
+    );
+    assert_eq!(api.count("editMessageText"), 0);
+
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), running)
+        .await
+        .expect("the card task stops")
+        .unwrap();
+}
