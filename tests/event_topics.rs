@@ -46,8 +46,8 @@ fn catalog(venue: &str) -> Arc<Catalog> {
     }
 }
 
-/// Posting to `chat` a 2 h reminder (16:00), a 10 m talk reminder
-/// (17:50) and a daily digest at 16:00, with a topic per event.
+/// Posting to `chat` a 2 h reminder (16:00) and a 10 m talk reminder
+/// (17:50), with a topic per event, and no digest.
 fn config(dir: &Path, chat: i64) -> Config {
     let mut config = Config {
         state: dir.join("herald.db"),
@@ -57,7 +57,7 @@ fn config(dir: &Path, chat: i64) -> Config {
     };
     config.telegram.chats = vec![ChatTarget::id(chat)];
     config.posts.topics = Topics::PerEvent;
-    config.schedule.digest = "0 0 16 * * *".parse().unwrap();
+    config.schedule.digest = "0 0 10 1 1 * 2020".parse().unwrap();
     config.schedule.reminders = vec!["2h".parse().unwrap()];
     config.schedule.talk_reminders = vec!["10m".parse().unwrap()];
     config
@@ -120,12 +120,9 @@ async fn a_forum_gets_one_topic_for_the_event_holding_its_reminder_and_change_no
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
     let forum = Chat::Group(FORUM);
-    let scheduler = Scheduler::start(
-        &api,
-        config(dir.path(), FORUM),
-        "2030-05-18T15:55:00Z",
-        catalog("Hall 1"),
-    );
+    let mut config = config(dir.path(), FORUM);
+    config.schedule.digest = "0 0 16 * * *".parse().unwrap();
+    let scheduler = Scheduler::start(&api, config, "2030-05-18T15:55:00Z", catalog("Hall 1"));
 
     scheduler.jump("2030-05-18T16:00:00Z");
     let sent = api.wait_for_messages(forum, 2).await;
@@ -174,8 +171,7 @@ async fn a_restart_posts_into_the_topic_it_opened_before() {
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
     let forum = Chat::Group(FORUM);
-    let mut config = config(dir.path(), FORUM);
-    config.schedule.digest = "0 0 10 1 1 * 2020".parse().unwrap();
+    let config = config(dir.path(), FORUM);
     let scheduler = Scheduler::start(
         &api,
         config.clone(),
@@ -216,8 +212,7 @@ async fn a_topic_held_back_by_flood_control_is_opened_once_when_it_lets_go() {
     let dir = tempfile::tempdir().unwrap();
     let forum = Chat::Group(FORUM);
     api.flood_topics(2);
-    let mut config = config(dir.path(), FORUM);
-    config.schedule.digest = "0 0 10 1 1 * 2020".parse().unwrap();
+    let config = config(dir.path(), FORUM);
     let scheduler = Scheduler::start(&api, config, "2030-05-18T15:59:00Z", catalog("Hall 1"));
     scheduler.jump("2030-05-18T16:00:00Z");
     let reminder = api.wait_for_messages(forum, 1).await[0].clone();
@@ -236,8 +231,7 @@ async fn a_group_that_is_not_a_forum_is_logged_once_and_gets_the_posts_itself() 
     api.not_a_forum(GROUP);
     let dir = tempfile::tempdir().unwrap();
     let group = Chat::Group(GROUP);
-    let mut config = config(dir.path(), GROUP);
-    config.schedule.digest = "0 0 10 1 1 * 2020".parse().unwrap();
+    let config = config(dir.path(), GROUP);
     let scheduler = Scheduler::start(&api, config, "2030-05-18T15:59:00Z", catalog("Hall 1"));
 
     scheduler.jump("2030-05-18T16:00:00Z");
@@ -289,7 +283,6 @@ async fn a_change_notice_follows_its_reminder_into_the_topic_it_was_routed_to() 
         ..Routes::default()
     };
     config.posts.topics = Topics::Off;
-    config.schedule.digest = "0 0 10 1 1 * 2020".parse().unwrap();
     let scheduler = Scheduler::start(&api, config, "2030-05-18T15:59:00Z", catalog("Hall 1"));
     scheduler.jump("2030-05-18T16:00:00Z");
     let reminder = api.wait_for_messages(forum, 1).await[0].clone();

@@ -23,8 +23,8 @@ use herald::lang::Lang;
 use herald::schedule::card::{posted, Card, Wanted, Why};
 use herald::schedule::{announcement_posts, Memory, Post, Seen, What};
 use herald::store::{
-    Author, Delivered, Followed, NewAnnouncement, Outcome, PgStore, ScheduleStore, State, Store,
-    StoreError, Token,
+    Author, Delivered, Followed, NewAnnouncement, OpenedTopic, Outcome, PgStore, ScheduleStore,
+    State, Store, StoreError, Token,
 };
 
 /// A database of its own on the test server, dropped after the test.
@@ -141,13 +141,7 @@ trait Kept: ScheduleStore + Followed {
     fn card(&self, target: &ChatTarget) -> Result<Option<Card>, StoreError>;
     fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError>;
     fn event_topic(&self, chat: &Chat, event: &str) -> Result<Option<i32>, StoreError>;
-    fn set_event_topic(
-        &self,
-        chat: &Chat,
-        event: &str,
-        thread: i32,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError>;
 }
 
 macro_rules! kept {
@@ -226,14 +220,8 @@ macro_rules! kept {
             fn event_topic(&self, chat: &Chat, event: &str) -> Result<Option<i32>, StoreError> {
                 <$store>::event_topic(self, chat, event)
             }
-            fn set_event_topic(
-                &self,
-                chat: &Chat,
-                event: &str,
-                thread: i32,
-                at: DateTime<Utc>,
-            ) -> Result<(), StoreError> {
-                <$store>::set_event_topic(self, chat, event, thread, at)
+            fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError> {
+                <$store>::set_event_topic(self, topic)
             }
         }
     };
@@ -571,22 +559,23 @@ fn live_cards_are_kept_per_target<S: Kept>(open: &dyn Fn() -> S) {
 fn event_topics_are_kept_per_chat_and_event<S: Kept>(open: &dyn Fn() -> S) {
     let forum = Chat::Id(-1001);
     let named = Chat::Username("@community".into());
-    let now = at("2030-01-01T10:00:00Z");
+    let opened = |chat: &Chat, thread| OpenedTopic {
+        chat: chat.clone(),
+        event: "rust-night".into(),
+        thread,
+        at: at("2030-01-01T10:00:00Z"),
+    };
     {
         let store = open();
         assert_eq!(store.event_topic(&forum, "rust-night").unwrap(), None);
-        store
-            .set_event_topic(&forum, "rust-night", 42, now)
-            .unwrap();
-        store.set_event_topic(&named, "rust-night", 7, now).unwrap();
+        store.set_event_topic(&opened(&forum, 42)).unwrap();
+        store.set_event_topic(&opened(&named, 7)).unwrap();
     }
     let store = open();
     assert_eq!(store.event_topic(&forum, "rust-night").unwrap(), Some(42));
     assert_eq!(store.event_topic(&named, "rust-night").unwrap(), Some(7));
     assert_eq!(store.event_topic(&forum, "go-night").unwrap(), None);
-    store
-        .set_event_topic(&forum, "rust-night", 43, now)
-        .unwrap();
+    store.set_event_topic(&opened(&forum, 43)).unwrap();
     assert_eq!(
         store.event_topic(&forum, "rust-night").unwrap(),
         Some(42),
@@ -796,9 +785,13 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     };
     let card = posted(None, Why::First, &wanted, 42, now).deleted(now);
     sqlite.set_card(&ChatTarget::id(-1001), &card).unwrap();
-    sqlite
-        .set_event_topic(&Chat::Id(-1001), "rust-night", 1042, now)
-        .unwrap();
+    let topic = OpenedTopic {
+        chat: Chat::Id(-1001),
+        event: "rust-night".into(),
+        thread: 1042,
+        at: now,
+    };
+    sqlite.set_event_topic(&topic).unwrap();
     let memory = sqlite.memory().unwrap();
     let deliveries = sqlite.deliveries(id).unwrap();
     let last = sqlite.last_post().unwrap();

@@ -48,6 +48,7 @@ pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use postgres::{Copied, PgStore};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
+pub use topics::OpenedTopic;
 
 /// Schema changes in order; `migrations.version` counts those applied.
 /// Append only: a released migration is never edited.

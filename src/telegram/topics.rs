@@ -30,7 +30,7 @@ use super::card::blocking;
 use crate::config::{Chat, ChatTarget};
 use crate::schedule::runner::Delivery;
 use crate::schedule::topics::EventTopic;
-use crate::store::Store;
+use crate::store::{OpenedTopic, Store};
 
 /// The topics opened per (chat, event), and the chats that refuse them.
 #[derive(Default)]
@@ -102,11 +102,13 @@ impl EventTopics {
         let recorded = match &self.store {
             None => true,
             Some(store) => {
-                let (chat_key, event_key, at) = (chat.clone(), event.to_string(), Utc::now());
-                let written = blocking(store, move |s| {
-                    s.set_event_topic(&chat_key, &event_key, thread, at)
-                })
-                .await;
+                let opened = OpenedTopic {
+                    chat: chat.clone(),
+                    event: event.to_string(),
+                    thread,
+                    at: Utc::now(),
+                };
+                let written = blocking(store, move |s| s.set_event_topic(&opened)).await;
                 if let Err(error) = &written {
                     tracing::warn!(%chat, event, thread, %error, "cannot keep the event's forum topic in the state file; trying again at its next post (a restart before then would open another)");
                 }

@@ -1,11 +1,9 @@
 //! The forum topics opened per event in PostgreSQL, as `store/topics.rs`
 //! keeps them in SQLite.
 
-use chrono::{DateTime, Utc};
-
 use super::PgStore;
 use crate::config::Chat;
-use crate::store::StoreError;
+use crate::store::{OpenedTopic, StoreError};
 
 impl PgStore {
     /// The `message_thread_id` of the topic herald opened in `chat` for
@@ -20,20 +18,19 @@ impl PgStore {
         Ok(row.map(|row| row.get(0)))
     }
 
-    /// herald opened topic `thread` in `chat` for `event`; the first topic
-    /// recorded stays.
-    pub fn set_event_topic(
-        &self,
-        chat: &Chat,
-        event: &str,
-        thread: i32,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    /// herald opened `topic`; the first topic recorded for its chat and
+    /// event stays.
+    pub fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO event_topics (chat, event, thread, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (chat, event) DO NOTHING",
-                &[&chat.to_string(), &event, &thread, &at],
+                &[
+                    &topic.chat.to_string(),
+                    &topic.event,
+                    &topic.thread,
+                    &topic.at,
+                ],
             )
         })
         .map(drop)
