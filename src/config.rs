@@ -465,6 +465,7 @@ impl Config {
         let routes = file.routes(raw.routes, &telegram.chats)?;
         let posts = file.posts("posts", raw.posts, &Posts::default())?;
         let chat = file.chat_tables(raw.chat, &posts, &telegram.chats, &mut warnings)?;
+        file.shared_event_topics(&telegram.chats, &routes, &posts, &chat, &mut warnings);
         file.unknown_post_keys(&mut warnings)?;
         Ok(Config {
             timezone: file
@@ -853,6 +854,55 @@ impl Source<'_> {
             }
         }
         Ok(())
+    }
+
+    /// With a topic per event, an event's reminders go to one topic per
+    /// chat: two targets of one chat that both take reminders would put
+    /// each reminder in it twice (each target still gets its own post). A
+    /// warning at the `topics` key that asks for it.
+    fn shared_event_topics(
+        &self,
+        chats: &[ChatTarget],
+        routes: &Routes,
+        posts: &Posts,
+        tables: &[(ChatTarget, Posts)],
+        warnings: &mut Vec<ConfigWarning>,
+    ) {
+        let table = |target: &ChatTarget| tables.iter().find(|(t, _)| t == target);
+        let per_event = |target: &&ChatTarget| {
+            let settings = table(target).map_or(posts, |(_, posts)| posts);
+            let reminded = routes.reminders.as_ref();
+            settings.topics == Topics::PerEvent && reminded.is_none_or(|r| r.contains(target))
+        };
+        let mut by_chat: BTreeMap<&Chat, Vec<&ChatTarget>> = BTreeMap::new();
+        for target in chats.iter().filter(per_event) {
+            by_chat.entry(&target.chat).or_default().push(target);
+        }
+        let keys = keys::keys(self.text);
+        for (chat, targets) in by_chat.into_iter().filter(|(_, t)| t.len() > 1) {
+            let mut asked = targets
+                .iter()
+                .map(|target| format!("chat.{target}.topics"))
+                .chain(["posts.topics".to_string()]);
+            let Some((offset, key)) =
+                asked.find_map(|key| keys.iter().find(|(_, k)| *k == key).cloned())
+            else {
+                continue;
+            };
+            let names: Vec<String> = targets.iter().map(|t| format!("\"{t}\"")).collect();
+            warnings.push(self.warning(
+                &key,
+                offset,
+                format!(
+                    "{} all get reminders, and with topics = \"per-event\" they all go to the \
+                     event's one topic in {chat}, which then shows each reminder {} times: \
+                     route reminders to one of them ([routes] reminders), or set topics = \"off\" \
+                     for the others in their [chat.\"…\"] tables",
+                    names.join(", "),
+                    targets.len()
+                ),
+            ));
+        }
     }
 
     fn warning(&self, key: &str, offset: usize, message: String) -> ConfigWarning {
@@ -1626,6 +1676,32 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert!(config.chat[0].1.live_card, "the topic's own table wins");
         let error = parse("[posts]\nlive_card = \"yes\"\n").unwrap_err();
         assert_eq!(error.key(), Some("posts.live_card"), "{error}");
+    }
+
+    #[test]
+    fn a_topic_per_event_shared_by_two_reminded_targets_of_one_chat_is_a_warning() {
+        let warnings = |src: &str| -> Vec<String> {
+            let config = parse(src).unwrap();
+            let warnings = config.warnings.iter().filter(|w| w.key.ends_with("topics"));
+            warnings.map(ToString::to_string).collect()
+        };
+        let both = "[telegram]\nchats = [-100, \"-100/3\"]\n[posts]\ntopics = \"per-event\"\n";
+        assert_eq!(
+            warnings(both),
+            [
+                "/srv/herald/bot.toml:4:1: warning: posts.topics: \"-100\", \"-100/3\" all get \
+              reminders, and with topics = \"per-event\" they all go to the event's one topic in \
+              -100, which then shows each reminder 2 times: route reminders to one of them \
+              ([routes] reminders), or set topics = \"off\" for the others in their \
+              [chat.\"…\"] tables"
+            ]
+        );
+        let routed = format!("{both}[routes]\nreminders = \"-100/3\"\n");
+        assert_eq!(warnings(&routed), Vec::<String>::new());
+        let one_off = format!("{both}[chat.\"-100\"]\ntopics = \"off\"\n");
+        assert_eq!(warnings(&one_off), Vec::<String>::new());
+        let apart = "[telegram]\nchats = [-100, -200]\n[posts]\ntopics = \"per-event\"\n";
+        assert_eq!(warnings(apart), Vec::<String>::new());
     }
 
     #[test]
