@@ -373,13 +373,19 @@ impl FakeBotApi {
 
     /// A member types `@bot <query>` in some chat: an inline query.
     pub fn send_inline_query(&self, from: &User, query: &str) {
+        self.scroll_inline_query(from, query, "");
+    }
+
+    /// The member scrolled to the end of the results: Telegram asks again
+    /// with the `next_offset` of the last answer as `offset`.
+    pub fn scroll_inline_query(&self, from: &User, query: &str, offset: &str) {
         let mut state = self.shared.lock();
         let id = format!("iq{}", state.next_update);
         let update = state.update(json!({ "inline_query": {
             "id": id,
             "from": user_json(from),
             "query": query,
-            "offset": "",
+            "offset": offset,
             "chat_type": "supergroup",
         }}));
         state.queue(&self.shared, update);
