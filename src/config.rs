@@ -218,6 +218,9 @@ pub struct Posts {
     /// Where an event's own posts go in a forum: a topic per event, or
     /// wherever the target is.
     pub topics: Topics,
+    /// Kinds of post that always go out without a sound, quiet hours or
+    /// not (a digest nobody needs to be woken for).
+    pub silent: Vec<Kind>,
 }
 
 impl Default for Posts {
@@ -227,6 +230,7 @@ impl Default for Posts {
             poster: true,
             live_card: false,
             topics: Topics::Off,
+            silent: Vec::new(),
         }
     }
 }
@@ -543,6 +547,7 @@ struct RawPosts {
     poster: Option<Spanned<bool>>,
     live_card: Option<Spanned<bool>>,
     topics: Option<Spanned<String>>,
+    silent: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -799,6 +804,10 @@ impl Source<'_> {
                 Some(value) => self.check(&key("topics"), value, topics)?,
                 None => base.topics,
             },
+            silent: match raw.silent {
+                Some(values) => self.list(&key("silent"), values, post_kind)?,
+                None => base.silent.clone(),
+            },
         })
     }
 
@@ -945,7 +954,20 @@ impl Source<'_> {
 }
 
 /// The keys of `RawPosts`, for naming the unknown ones.
-const POSTS_KEYS: &[&str] = &["quiet_hours", "poster", "live_card", "topics"];
+const POSTS_KEYS: &[&str] = &["quiet_hours", "poster", "live_card", "topics", "silent"];
+
+/// A kind of post, by the name `[routes]` gives it.
+fn post_kind(name: String) -> Result<Kind, String> {
+    match name.trim() {
+        "digest" => Ok(Kind::Digest),
+        "reminders" => Ok(Kind::Reminders),
+        "announcements" => Ok(Kind::Announcements),
+        _ => Err(format!(
+            "\"{name}\" is not a kind of post: write \"digest\", \"reminders\" (event and \
+             talk reminders) or \"announcements\""
+        )),
+    }
+}
 
 /// `"per-event"` or `"off"`.
 fn topics(text: String) -> Result<Topics, String> {
@@ -1578,14 +1600,14 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 "/srv/herald/bot.toml:3:7: warning: chat.\"-200\": \"-200\" is not one of \
                  [telegram] chats: these settings apply only if it subscribes",
                 "/srv/herald/bot.toml:6:1: warning: chat.-100/3.live_cards: unknown key \
-                 `live_cards`: the keys of [posts] are quiet_hours, poster, live_card, topics",
+                 `live_cards`: the keys of [posts] are quiet_hours, poster, live_card, topics, silent",
             ]
         );
         let error = rejected("[posts]\nquite_hours = \"23:00-07:00\"\n");
         assert_eq!(
             error.to_string(),
             "/srv/herald/bot.toml:2:1: posts.quite_hours: unknown key `quite_hours`: the keys \
-             of [posts] are quiet_hours, poster, live_card, topics"
+             of [posts] are quiet_hours, poster, live_card, topics, silent"
         );
         let error = rejected("[chat.\"nobody\"]\n");
         assert!(error.to_string().contains("write \"@nobody\""), "{error}");
@@ -1702,6 +1724,27 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert_eq!(warnings(&one_off), Vec::<String>::new());
         let apart = "[telegram]\nchats = [-100, -200]\n[posts]\ntopics = \"per-event\"\n";
         assert_eq!(warnings(apart), Vec::<String>::new());
+    }
+
+    #[test]
+    fn silent_kinds_are_named_as_routes_name_them() {
+        assert_eq!(parse("").unwrap().posts.silent, []);
+        let config = parse(
+            "[telegram]\nchats = [-1001]\n[posts]\nsilent = [\"digest\"]\n\
+             [chat.\"-1001\"]\nsilent = [\"reminders\", \"announcements\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.posts.silent, [Kind::Digest]);
+        assert_eq!(
+            config.chat[0].1.silent,
+            [Kind::Reminders, Kind::Announcements]
+        );
+        let error = parse("[posts]\nsilent = [\"digest\", \"notices\"]\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:21: posts.silent[1]: \"notices\" is not a kind of post: \
+             write \"digest\", \"reminders\" (event and talk reminders) or \"announcements\""
+        );
     }
 
     #[test]

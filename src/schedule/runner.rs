@@ -708,7 +708,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let lang = state.languages.get(&post.chat).copied();
         let lang = lang.unwrap_or(self.config.language);
         let zone = self.config.timezone;
-        let silent = state.rules.quiet(&post.chat, self.clock.now(), zone);
+        let silent = state.rules.silent(post, self.clock.now(), zone);
         let poster = (state.rules.posts(&post.chat).poster)
             .then(|| first_poster(post, events, &state.memory))
             .flatten();
