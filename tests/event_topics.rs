@@ -224,6 +224,32 @@ async fn a_topic_held_back_by_flood_control_is_opened_once_when_it_lets_go() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_for_a_topic_an_admin_deleted_goes_to_the_chat_and_no_topic_is_reopened() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let forum = Chat::Group(FORUM);
+    let scheduler = Scheduler::start(
+        &api,
+        config(dir.path(), FORUM),
+        "2030-05-18T15:59:00Z",
+        catalog("Hall 1"),
+    );
+    scheduler.jump("2030-05-18T16:00:00Z");
+    let reminder = api.wait_for_messages(forum, 1).await[0].clone();
+    let thread = reminder.topic().expect("in the event's topic");
+    api.delete_topic(FORUM, thread);
+
+    scheduler.edit(catalog("Hall 2"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    scheduler.jump("2030-05-18T16:02:00Z");
+    let notice = api.wait_for_messages(forum, 2).await[1].clone();
+    assert!(text(&notice).contains("Hall 2"), "{}", text(&notice));
+    assert_eq!(notice.topic(), None, "in the chat itself");
+    assert_eq!(api.count("createForumTopic"), 1, "not opened again");
+    scheduler.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_that_is_not_a_forum_is_logged_once_and_gets_the_posts_itself() {
     capture_logs();
     const GROUP: i64 = -1001234500002;

@@ -179,6 +179,9 @@ struct Inner {
     not_forums: Vec<i64>,
     /// `createForumTopic` calls refused so far, as not a forum.
     topic_refusals: usize,
+    /// Topics an admin deleted, by (chat, message_thread_id): a message
+    /// sent into one is refused.
+    deleted_topics: Vec<(i64, i64)>,
     /// The next this many `createForumTopic` calls get `429` (flood
     /// control, 1 s).
     topic_floods: usize,
@@ -497,6 +500,13 @@ impl FakeBotApi {
     #[allow(dead_code)] // for tests/event_topics.rs
     pub fn not_a_forum(&self, chat: i64) {
         self.shared.lock().not_forums.push(chat);
+    }
+
+    /// An admin deletes a forum topic: messages sent into it answer
+    /// Telegram's "Bad Request: message thread not found".
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn delete_topic(&self, chat: i64, thread: i64) {
+        self.shared.lock().deleted_topics.push((chat, thread));
     }
 
     /// How many `createForumTopic` calls were refused as not a forum.
@@ -823,6 +833,18 @@ async fn api(
     let mut state = shared.lock();
     let result = match *method {
         "getMe" => bot_json(),
+        "sendMessage" | "sendDocument" | "sendPhoto"
+            if state.deleted_topics.contains(&(
+                chat_of(&params),
+                params["message_thread_id"].as_i64().unwrap_or_default(),
+            )) =>
+        {
+            shared.called.send_replace(());
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: message thread not found",
+            );
+        }
         "sendMessage" | "sendDocument" | "sendPhoto" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let id = state.message_id();
