@@ -65,6 +65,7 @@ fn config(dir: &Path, chat: i64) -> Config {
 
 /// The scheduler running on the state file, with its clock and pages.
 struct Scheduler {
+    store: Arc<Store>,
     clock: Jumping,
     pages: watch::Sender<Arc<Catalog>>,
     stop: watch::Sender<bool>,
@@ -78,10 +79,11 @@ impl Scheduler {
         let (pages, catalog) = watch::channel(pages);
         let bot = Bot::new(TOKEN).set_api_url(api.url().parse().unwrap());
         let deliver = TelegramDelivery::new(bot, None).keeping_topics(Arc::clone(&store));
-        let runner = Runner::new(deliver, clock.clone(), store, config, catalog);
+        let runner = Runner::new(deliver, clock.clone(), Arc::clone(&store), config, catalog);
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(runner.run(stopped));
         Scheduler {
+            store,
             clock,
             pages,
             stop,
@@ -96,9 +98,25 @@ impl Scheduler {
         self.pages.send_modify(|_| {});
     }
 
-    /// The page changes, as the folder watcher reports it.
-    fn edit(&self, pages: Arc<Catalog>) {
-        self.pages.send_replace(pages);
+    /// The meetup moves to `venue`, as the folder watcher reports it;
+    /// once the scheduler has taken the page in (the state file says so),
+    /// the clock goes to `then`, past the minute edits settle in.
+    async fn move_venue(&self, venue: &str, then: &str) {
+        let seen = || {
+            let memory = self.store.memory().unwrap();
+            memory.seen.get("rust-night").map(|seen| seen.fingerprint)
+        };
+        let before = seen();
+        self.pages.send_replace(catalog(venue));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while seen() == before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the page was never read"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.jump(then);
     }
 
     async fn stop(self) {
@@ -150,9 +168,7 @@ async fn a_forum_gets_one_topic_for_the_event_holding_its_reminder_and_change_no
     );
 
     // The venue moves: the notice goes to the event's topic too.
-    scheduler.edit(catalog("Hall 2"));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    scheduler.jump("2030-05-18T16:02:00Z");
+    scheduler.move_venue("Hall 2", "2030-05-18T16:02:00Z").await;
     let sent = api.wait_for_messages(forum, 3).await;
     let notice = &sent[2];
     assert!(
@@ -239,9 +255,7 @@ async fn a_post_for_a_topic_an_admin_deleted_goes_to_the_chat_and_no_topic_is_re
     let thread = reminder.topic().expect("in the event's topic");
     api.delete_topic(FORUM, thread);
 
-    scheduler.edit(catalog("Hall 2"));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    scheduler.jump("2030-05-18T16:02:00Z");
+    scheduler.move_venue("Hall 2", "2030-05-18T16:02:00Z").await;
     let notice = api.wait_for_messages(forum, 2).await[1].clone();
     assert!(text(&notice).contains("Hall 2"), "{}", text(&notice));
     assert_eq!(notice.topic(), None, "in the chat itself");
@@ -268,9 +282,7 @@ async fn a_group_that_is_not_a_forum_is_logged_once_and_gets_the_posts_itself() 
         text(&reminder)
     );
     assert_eq!(reminder.topic(), None, "posted in the chat itself");
-    scheduler.edit(catalog("Hall 2"));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    scheduler.jump("2030-05-18T16:02:00Z");
+    scheduler.move_venue("Hall 2", "2030-05-18T16:02:00Z").await;
     let notice = api.wait_for_messages(group, 2).await[1].clone();
     assert!(text(&notice).contains("Hall 2"), "{}", text(&notice));
     assert_eq!(notice.topic(), None);
@@ -314,9 +326,7 @@ async fn a_change_notice_follows_its_reminder_into_the_topic_it_was_routed_to() 
     let reminder = api.wait_for_messages(forum, 1).await[0].clone();
     assert_eq!(reminder.topic(), Some(5), "{}", text(&reminder));
 
-    scheduler.edit(catalog("Hall 2"));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    scheduler.jump("2030-05-18T16:02:00Z");
+    scheduler.move_venue("Hall 2", "2030-05-18T16:02:00Z").await;
     let notice = api.wait_for_messages(forum, 2).await[1].clone();
     assert!(
         text(&notice).starts_with("📣 <b>Change:</b> Rust Night")
