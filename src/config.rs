@@ -215,6 +215,12 @@ pub struct Posts {
     /// One pinned message per target, the next event's card, kept
     /// current by editing it in place.
     pub live_card: bool,
+    /// Where an event's own posts go in a forum: a topic per event, or
+    /// wherever the target is.
+    pub topics: Topics,
+    /// Kinds of post that always go out without a sound, quiet hours or
+    /// not (a digest nobody needs to be woken for).
+    pub silent: Vec<Kind>,
 }
 
 impl Default for Posts {
@@ -223,7 +229,30 @@ impl Default for Posts {
             quiet_hours: None,
             poster: true,
             live_card: false,
+            topics: Topics::Off,
+            silent: Vec::new(),
         }
+    }
+}
+
+/// `[posts] topics`: whether an event's reminders and notices get a forum
+/// topic of their own, so a forum reads as one thread per meetup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Topics {
+    /// Every post goes where its target is (the chat, or its topic).
+    #[default]
+    Off,
+    /// herald opens a topic per upcoming event (`createForumTopic`) where
+    /// it may, and posts that event's reminders and notices there.
+    PerEvent,
+}
+
+impl fmt::Display for Topics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Topics::Off => "off",
+            Topics::PerEvent => "per-event",
+        })
     }
 }
 
@@ -440,6 +469,7 @@ impl Config {
         let routes = file.routes(raw.routes, &telegram.chats)?;
         let posts = file.posts("posts", raw.posts, &Posts::default())?;
         let chat = file.chat_tables(raw.chat, &posts, &telegram.chats, &mut warnings)?;
+        file.shared_event_topics(&telegram.chats, &routes, &posts, &chat, &mut warnings);
         file.unknown_post_keys(&mut warnings)?;
         Ok(Config {
             timezone: file
@@ -516,6 +546,8 @@ struct RawPosts {
     quiet_hours: Option<Spanned<String>>,
     poster: Option<Spanned<bool>>,
     live_card: Option<Spanned<bool>>,
+    topics: Option<Spanned<String>>,
+    silent: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -768,6 +800,14 @@ impl Source<'_> {
             },
             poster: raw.poster.map_or(base.poster, Spanned::into_inner),
             live_card: raw.live_card.map_or(base.live_card, Spanned::into_inner),
+            topics: match raw.topics {
+                Some(value) => self.check(&key("topics"), value, topics)?,
+                None => base.topics,
+            },
+            silent: match raw.silent {
+                Some(values) => self.list(&key("silent"), values, post_kind)?,
+                None => base.silent.clone(),
+            },
         })
     }
 
@@ -825,6 +865,55 @@ impl Source<'_> {
         Ok(())
     }
 
+    /// With a topic per event, an event's reminders go to one topic per
+    /// chat: two targets of one chat that both take reminders would put
+    /// each reminder in it twice (each target still gets its own post). A
+    /// warning at the `topics` key that asks for it.
+    fn shared_event_topics(
+        &self,
+        chats: &[ChatTarget],
+        routes: &Routes,
+        posts: &Posts,
+        tables: &[(ChatTarget, Posts)],
+        warnings: &mut Vec<ConfigWarning>,
+    ) {
+        let table = |target: &ChatTarget| tables.iter().find(|(t, _)| t == target);
+        let per_event = |target: &&ChatTarget| {
+            let settings = table(target).map_or(posts, |(_, posts)| posts);
+            let reminded = routes.reminders.as_ref();
+            settings.topics == Topics::PerEvent && reminded.is_none_or(|r| r.contains(target))
+        };
+        let mut by_chat: BTreeMap<&Chat, Vec<&ChatTarget>> = BTreeMap::new();
+        for target in chats.iter().filter(per_event) {
+            by_chat.entry(&target.chat).or_default().push(target);
+        }
+        let keys = keys::keys(self.text);
+        for (chat, targets) in by_chat.into_iter().filter(|(_, t)| t.len() > 1) {
+            let mut asked = targets
+                .iter()
+                .map(|target| format!("chat.{target}.topics"))
+                .chain(["posts.topics".to_string()]);
+            let Some((offset, key)) =
+                asked.find_map(|key| keys.iter().find(|(_, k)| *k == key).cloned())
+            else {
+                continue;
+            };
+            let names: Vec<String> = targets.iter().map(|t| format!("\"{t}\"")).collect();
+            warnings.push(self.warning(
+                &key,
+                offset,
+                format!(
+                    "{} all get reminders, and with topics = \"per-event\" they all go to the \
+                     event's one topic in {chat}, which then shows each reminder {} times: \
+                     route reminders to one of them ([routes] reminders), or set topics = \"off\" \
+                     for the others in their [chat.\"…\"] tables",
+                    names.join(", "),
+                    targets.len()
+                ),
+            ));
+        }
+    }
+
     fn warning(&self, key: &str, offset: usize, message: String) -> ConfigWarning {
         ConfigWarning {
             file: self.path.to_path_buf(),
@@ -865,7 +954,32 @@ impl Source<'_> {
 }
 
 /// The keys of `RawPosts`, for naming the unknown ones.
-const POSTS_KEYS: &[&str] = &["quiet_hours", "poster", "live_card"];
+const POSTS_KEYS: &[&str] = &["quiet_hours", "poster", "live_card", "topics", "silent"];
+
+/// A kind of post, by the name `[routes]` gives it.
+fn post_kind(name: String) -> Result<Kind, String> {
+    match name.trim() {
+        "digest" => Ok(Kind::Digest),
+        "reminders" => Ok(Kind::Reminders),
+        "announcements" => Ok(Kind::Announcements),
+        _ => Err(format!(
+            "\"{name}\" is not a kind of post: write \"digest\", \"reminders\" (event and \
+             talk reminders) or \"announcements\""
+        )),
+    }
+}
+
+/// `"per-event"` or `"off"`.
+fn topics(text: String) -> Result<Topics, String> {
+    match text.trim() {
+        "per-event" => Ok(Topics::PerEvent),
+        "off" => Ok(Topics::Off),
+        _ => Err(format!(
+            "\"{text}\" is not a way to use forum topics: write \"per-event\" (a topic per \
+             upcoming event, for its reminders and notices) or \"off\""
+        )),
+    }
+}
 
 /// `"22:00-08:00"`: two times of day, which may wrap past midnight.
 fn quiet_hours(text: String) -> Result<QuietHours, String> {
@@ -1486,14 +1600,14 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
                 "/srv/herald/bot.toml:3:7: warning: chat.\"-200\": \"-200\" is not one of \
                  [telegram] chats: these settings apply only if it subscribes",
                 "/srv/herald/bot.toml:6:1: warning: chat.-100/3.live_cards: unknown key \
-                 `live_cards`: the keys of [posts] are quiet_hours, poster, live_card",
+                 `live_cards`: the keys of [posts] are quiet_hours, poster, live_card, topics, silent",
             ]
         );
         let error = rejected("[posts]\nquite_hours = \"23:00-07:00\"\n");
         assert_eq!(
             error.to_string(),
             "/srv/herald/bot.toml:2:1: posts.quite_hours: unknown key `quite_hours`: the keys \
-             of [posts] are quiet_hours, poster, live_card"
+             of [posts] are quiet_hours, poster, live_card, topics, silent"
         );
         let error = rejected("[chat.\"nobody\"]\n");
         assert!(error.to_string().contains("write \"@nobody\""), "{error}");
@@ -1584,6 +1698,74 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         assert!(config.chat[0].1.live_card, "the topic's own table wins");
         let error = parse("[posts]\nlive_card = \"yes\"\n").unwrap_err();
         assert_eq!(error.key(), Some("posts.live_card"), "{error}");
+    }
+
+    #[test]
+    fn a_topic_per_event_shared_by_two_reminded_targets_of_one_chat_is_a_warning() {
+        let warnings = |src: &str| -> Vec<String> {
+            let config = parse(src).unwrap();
+            let warnings = config.warnings.iter().filter(|w| w.key.ends_with("topics"));
+            warnings.map(ToString::to_string).collect()
+        };
+        let both = "[telegram]\nchats = [-100, \"-100/3\"]\n[posts]\ntopics = \"per-event\"\n";
+        assert_eq!(
+            warnings(both),
+            [
+                "/srv/herald/bot.toml:4:1: warning: posts.topics: \"-100\", \"-100/3\" all get \
+              reminders, and with topics = \"per-event\" they all go to the event's one topic in \
+              -100, which then shows each reminder 2 times: route reminders to one of them \
+              ([routes] reminders), or set topics = \"off\" for the others in their \
+              [chat.\"…\"] tables"
+            ]
+        );
+        let routed = format!("{both}[routes]\nreminders = \"-100/3\"\n");
+        assert_eq!(warnings(&routed), Vec::<String>::new());
+        let one_off = format!("{both}[chat.\"-100\"]\ntopics = \"off\"\n");
+        assert_eq!(warnings(&one_off), Vec::<String>::new());
+        let apart = "[telegram]\nchats = [-100, -200]\n[posts]\ntopics = \"per-event\"\n";
+        assert_eq!(warnings(apart), Vec::<String>::new());
+    }
+
+    #[test]
+    fn silent_kinds_are_named_as_routes_name_them() {
+        assert_eq!(parse("").unwrap().posts.silent, []);
+        let config = parse(
+            "[telegram]\nchats = [-1001]\n[posts]\nsilent = [\"digest\"]\n\
+             [chat.\"-1001\"]\nsilent = [\"reminders\", \"announcements\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.posts.silent, [Kind::Digest]);
+        assert_eq!(
+            config.chat[0].1.silent,
+            [Kind::Reminders, Kind::Announcements]
+        );
+        let error = parse("[posts]\nsilent = [\"digest\", \"notices\"]\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:21: posts.silent[1]: \"notices\" is not a kind of post: \
+             write \"digest\", \"reminders\" (event and talk reminders) or \"announcements\""
+        );
+    }
+
+    #[test]
+    fn a_topic_per_event_is_off_unless_asked_for_all_or_one_target() {
+        assert_eq!(parse("").unwrap().posts.topics, Topics::Off);
+        let config = parse(
+            "[telegram]\nchats = [-1001, -1002]\n[posts]\ntopics = \"per-event\"\n\
+             [chat.\"-1002\"]\ntopics = \"off\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.posts.topics, Topics::PerEvent);
+        assert_eq!(config.chat[0].1.topics, Topics::Off, "the chat's own wins");
+        let error = parse("[posts]\ntopics = \"per-talk\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "/srv/herald/bot.toml:2:10: posts.topics: \"per-talk\" is not a way to use forum \
+             topics: write \"per-event\" (a topic per upcoming event, for its reminders and \
+             notices) or \"off\""
+        );
+        let error = parse("[chat.\"-1001\"]\ntopics = true\n").unwrap_err();
+        assert!(error.to_string().contains("topics"), "{error}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use herald::config::{ChatTarget, Config};
-use herald::events::{parse, Catalog, Parsed};
+use herald::events::{parse, Catalog, Event, Parsed};
 use herald::health::Health;
 use herald::store::Store;
 use herald::telegram::{serve, BotApi, LiveCards};
@@ -169,11 +169,52 @@ fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
 }
 
+/// The event page `file` holds `text`.
+fn event(file: &str, text: &str) -> Event {
+    match parse(Path::new(file), text, chrono_tz::UTC) {
+        Ok(Parsed::Event { event, .. }) => *event,
+        other => panic!("{other:?}"),
+    }
+}
+
 fn catalog(venue: &str) -> Arc<Catalog> {
     let text = page(at("2030-05-18T18:00:00Z"), venue);
-    match parse(Path::new("rust-night.md"), &text, chrono_tz::UTC) {
-        Ok(Parsed::Event { event, .. }) => Arc::new(Catalog::new(vec![*event])),
-        other => panic!("{other:?}"),
+    Arc::new(Catalog::new(vec![event("rust-night.md", &text)]))
+}
+
+/// The card task alone on a state file in `dir`, from `now` on a clock
+/// the test moves, showing `pages`.
+struct Cards {
+    clock: Jumping,
+    pages: watch::Sender<Arc<Catalog>>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Cards {
+    fn start(api: &FakeBotApi, dir: &Path, now: &str, pages: Arc<Catalog>) -> Cards {
+        let config = config(dir);
+        let store = Arc::new(Store::open(&config.state).unwrap());
+        let clock = Jumping::at(at(now));
+        let (pages, catalog) = watch::channel(pages);
+        let bot = Bot::new(TOKEN).set_api_url(api.url().parse().unwrap());
+        let cards = LiveCards::new(bot, clock.clone(), store, &config, catalog);
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(cards.run(stopped));
+        Cards {
+            clock,
+            pages,
+            stop,
+            task,
+        }
+    }
+
+    async fn stop(self) {
+        self.stop.send(true).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("the card task stops")
+            .unwrap();
     }
 }
 
@@ -181,14 +222,8 @@ fn catalog(venue: &str) -> Arc<Catalog> {
 async fn a_deleted_card_is_posted_again_once_and_not_again_within_the_hour() {
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = config(dir.path());
-    let store = Arc::new(Store::open(&config.state).unwrap());
-    let clock = Jumping::at(at("2030-05-18T10:00:00Z"));
-    let (pages, catalog_rx) = watch::channel(catalog("Hall 1"));
-    let bot = Bot::new(TOKEN).set_api_url(api.url().parse().unwrap());
-    let cards = LiveCards::new(bot, clock.clone(), store, &config, catalog_rx);
-    let (stop, stopped) = watch::channel(false);
-    let running = tokio::spawn(cards.run(stopped));
+    let cards = Cards::start(&api, dir.path(), "2030-05-18T10:00:00Z", catalog("Hall 1"));
+    let (clock, pages) = (&cards.clock, &cards.pages);
     let group = support::fake_bot_api::Chat::Group(GROUP);
 
     let first = api.wait_for_messages(group, 1).await[0].clone();
@@ -229,10 +264,55 @@ async fn a_deleted_card_is_posted_again_once_and_not_again_within_the_hour() {
     let third = api.wait_for_messages(group, 3).await[2].clone();
     assert!(third.html.contains("Hall 4"), "{}", third.html);
     api.wait_for_calls("pinChatMessage", 3).await;
+    cards.stop().await;
+}
 
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .expect("the card task stops")
-        .unwrap();
+/// Rust Night (over at 18:40 on 18 May 2030) and Go Night a fortnight on.
+fn two_events() -> Arc<Catalog> {
+    let go = page(at("2030-06-01T18:00:00Z"), "Hall 7").replace("Rust Night", "Go Night");
+    Arc::new(Catalog::new(vec![
+        event("rust-night.md", &page(at("2030-05-18T18:00:00Z"), "Hall 1")),
+        event("go-night.md", &go),
+    ]))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_card_is_replaced_by_the_next_events_when_its_event_is_over() {
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cards = Cards::start(&api, dir.path(), "2030-05-18T17:00:00Z", two_events());
+    let group = support::fake_bot_api::Chat::Group(GROUP);
+
+    let first = api.wait_for_messages(group, 1).await[0].clone();
+    assert!(
+        first.html.starts_with("<b>Rust Night</b>"),
+        "{}",
+        first.html
+    );
+
+    // Rust Night ends at 18:40; at the next look the card is Go Night's.
+    cards.clock.set(at("2030-05-18T18:45:00Z"));
+    cards.pages.send_modify(|_| {});
+    let second = api.wait_for_messages(group, 2).await[1].clone();
+    assert!(
+        second.html.starts_with("<b>Go Night</b>"),
+        "{}",
+        second.html
+    );
+    assert!(second.html.contains("Hall 7"), "{}", second.html);
+    assert!(second.silent(), "a new card makes no sound");
+    let pins = api.wait_for_calls("pinChatMessage", 2).await;
+    assert_eq!(pins[1].params["message_id"], second.message_id);
+    let unpins = api.wait_for_calls("unpinChatMessage", 1).await;
+    assert_eq!(
+        unpins[0].params["message_id"], first.message_id,
+        "the old card is unpinned"
+    );
+    assert_eq!(
+        api.message_text(GROUP, first.message_id).as_deref(),
+        Some(first.html.as_str()),
+        "the old card is left as it was, not edited into the new one"
+    );
+    assert_eq!(api.count("editMessageText"), 0);
+    cards.stop().await;
 }

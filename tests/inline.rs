@@ -152,3 +152,40 @@ async fn inline_queries_answered_with_cards_and_their_buttons_work() {
     assert!(my.html.contains(TALK), "{}", my.html);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_than_fifty_cards_come_fifty_at_a_time_as_the_member_scrolls() {
+    let pages: Vec<(String, String)> = (1..=55)
+        .map(|n| {
+            let day = (Utc::now() + Duration::days(n)).format("%Y-%m-%d");
+            let page = format!("---\ntitle: Meetup {n:02}\ndate: {day}T18:00:00Z\n---\n");
+            (format!("meetup-{n:02}.md"), page)
+        })
+        .collect();
+    let pages: Vec<(&str, String)> = pages.iter().map(|(f, p)| (f.as_str(), p.clone())).collect();
+    let bot = Running::start_with(&pages, |config| config.timezone = chrono_tz::UTC).await;
+    let titles = |answer: &Value| -> Vec<String> {
+        results(answer)
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    bot.api.send_inline_query(&JANE, "");
+    let first = answer(&bot, 0).await;
+    let shown = titles(&first);
+    assert_eq!(shown.len(), 50, "Telegram's most per answer");
+    assert_eq!(
+        (shown[0].as_str(), shown[49].as_str()),
+        ("Meetup 01", "Meetup 50")
+    );
+    let next = first["next_offset"].as_str().expect("a next offset");
+    assert_eq!(next, "50");
+
+    // Scrolled to the end: the rest, and nothing after.
+    bot.api.scroll_inline_query(&JANE, "", next);
+    let second = answer(&bot, 1).await;
+    let rest: Vec<String> = (51..=55).map(|n| format!("Meetup {n}")).collect();
+    assert_eq!(titles(&second), rest);
+    assert_eq!(second["next_offset"].as_str().unwrap_or_default(), "");
+    bot.stop().await;
+}

@@ -16,15 +16,15 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use herald::config::ChatTarget;
+use herald::config::{Chat, ChatTarget};
 use herald::events::ids::Target;
 use herald::events::{parse, Event, Parsed};
 use herald::lang::Lang;
 use herald::schedule::card::{posted, Card, Wanted, Why};
 use herald::schedule::{announcement_posts, Memory, Post, Seen, What};
 use herald::store::{
-    Author, Delivered, Followed, NewAnnouncement, Outcome, PgStore, ScheduleStore, State, Store,
-    StoreError, Token,
+    Author, Delivered, Followed, NewAnnouncement, OpenedTopic, Outcome, PgStore, ScheduleStore,
+    State, Store, StoreError, Token,
 };
 
 /// A database of its own on the test server, dropped after the test.
@@ -140,6 +140,8 @@ trait Kept: ScheduleStore + Followed {
     ) -> Result<Option<herald::store::Record>, StoreError>;
     fn card(&self, target: &ChatTarget) -> Result<Option<Card>, StoreError>;
     fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError>;
+    fn event_topic(&self, chat: &Chat, event: &str) -> Result<Option<i32>, StoreError>;
+    fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError>;
 }
 
 macro_rules! kept {
@@ -214,6 +216,12 @@ macro_rules! kept {
             }
             fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError> {
                 <$store>::set_card(self, target, card)
+            }
+            fn event_topic(&self, chat: &Chat, event: &str) -> Result<Option<i32>, StoreError> {
+                <$store>::event_topic(self, chat, event)
+            }
+            fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError> {
+                <$store>::set_event_topic(self, topic)
             }
         }
     };
@@ -546,6 +554,35 @@ fn live_cards_are_kept_per_target<S: Kept>(open: &dyn Fn() -> S) {
     assert_eq!(store.card(&topic).unwrap(), Some(again));
 }
 
+/// The forum topic opened for each event, per chat: kept across
+/// reopening, and never replaced by a second one.
+fn event_topics_are_kept_per_chat_and_event<S: Kept>(open: &dyn Fn() -> S) {
+    let forum = Chat::Id(-1001);
+    let named = Chat::Username("@community".into());
+    let opened = |chat: &Chat, thread| OpenedTopic {
+        chat: chat.clone(),
+        event: "rust-night".into(),
+        thread,
+        at: at("2030-01-01T10:00:00Z"),
+    };
+    {
+        let store = open();
+        assert_eq!(store.event_topic(&forum, "rust-night").unwrap(), None);
+        store.set_event_topic(&opened(&forum, 42)).unwrap();
+        store.set_event_topic(&opened(&named, 7)).unwrap();
+    }
+    let store = open();
+    assert_eq!(store.event_topic(&forum, "rust-night").unwrap(), Some(42));
+    assert_eq!(store.event_topic(&named, "rust-night").unwrap(), Some(7));
+    assert_eq!(store.event_topic(&forum, "go-night").unwrap(), None);
+    store.set_event_topic(&opened(&forum, 43)).unwrap();
+    assert_eq!(
+        store.event_topic(&forum, "rust-night").unwrap(),
+        Some(42),
+        "the first topic stays"
+    );
+}
+
 /// Each behaviour, once per store: `sqlite::name` and `postgres::name`.
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
@@ -577,6 +614,7 @@ both!(
     members_are_kept_and_forgotten,
     announcements_go_out_once,
     live_cards_are_kept_per_target,
+    event_topics_are_kept_per_chat_and_event,
 );
 
 /// The real scheduler over PostgreSQL, posting an announcement to 40
@@ -747,6 +785,13 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
     };
     let card = posted(None, Why::First, &wanted, 42, now).deleted(now);
     sqlite.set_card(&ChatTarget::id(-1001), &card).unwrap();
+    let topic = OpenedTopic {
+        chat: Chat::Id(-1001),
+        event: "rust-night".into(),
+        thread: 1042,
+        at: now,
+    };
+    sqlite.set_event_topic(&topic).unwrap();
     let memory = sqlite.memory().unwrap();
     let deliveries = sqlite.deliveries(id).unwrap();
     let last = sqlite.last_post().unwrap();
@@ -779,11 +824,12 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
         "calendar_tokens         1",
         "announcements           1",
         "cards                   1",
+        "event_topics            1",
     ] {
         assert!(stdout.contains(line), "{line:?} in\n{stdout}");
     }
     assert!(
-        stdout.contains("herald: copied 13 rows in 17 tables"),
+        stdout.contains("herald: copied 14 rows in 18 tables"),
         "{stdout}"
     );
 
@@ -821,6 +867,11 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
         pg.card(&ChatTarget::id(-1001)).unwrap(),
         Some(card),
         "the live card is edited, not posted again"
+    );
+    assert_eq!(
+        pg.event_topic(&Chat::Id(-1001), "rust-night").unwrap(),
+        Some(1042),
+        "the event's posts go on in its topic"
     );
     assert_eq!(pg.last_post().unwrap(), last);
     pg.record_post(

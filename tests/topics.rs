@@ -85,6 +85,24 @@ async fn each_kind_goes_to_the_topic_its_route_names() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kinds_posts_silent_names_make_no_sound_and_a_topic_may_name_its_own() {
+    let silent = "[posts]\nsilent = [\"digest\"]\n";
+    let bot = Running::start_with(&launch(), from_toml(bot_toml(silent))).await;
+    let sent = bot.api.wait_for_messages(GROUP, 2).await;
+    let loud: Vec<(Option<i64>, bool)> = sent.iter().map(|s| (s.topic(), s.silent())).collect();
+    assert_eq!(loud, [(Some(3), true), (Some(5), false)], "{sent:#?}");
+    bot.stop().await;
+
+    // Topic 5's own table: its reminders are silent too.
+    let own = format!("{silent}[chat.\"{FORUM}/5\"]\nsilent = [\"reminders\"]\n");
+    let bot = Running::start_with(&launch(), from_toml(bot_toml(&own))).await;
+    let sent = bot.api.wait_for_messages(GROUP, 2).await;
+    assert!(sent[1].html.contains("In 2 hours"), "{}", sent[1].html);
+    assert_eq!((sent[1].topic(), sent[1].silent()), (Some(5), true));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quiet_hours_hold_the_digest_and_silence_the_reminder() {
     let (from, to) = (
         Utc::now() - Duration::minutes(30),

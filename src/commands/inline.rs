@@ -25,9 +25,41 @@ pub struct Card {
     pub message: Message,
 }
 
-/// The cards for `query`: the upcoming events for no words, else the
-/// events and talks the words find, events first.
+/// One answer's worth of cards, and where the next answer starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub cards: Vec<Card>,
+    /// Telegram's `next_offset`: what the member's app sends back as
+    /// `offset` when they scroll to the end; empty when nothing follows.
+    pub next: String,
+}
+
+/// The first page of cards for `query`.
 pub fn cards(ctx: &Context, query: &str) -> Vec<Card> {
+    page(ctx, query, "").cards
+}
+
+/// The cards for `query` from `offset` on, at most [`MAX_CARDS`]: Telegram
+/// takes no more per answer, and asks for the rest with the `next_offset`
+/// herald gave, the number of cards already shown. An offset herald did
+/// not give (empty, or forged) starts at the first card.
+pub fn page(ctx: &Context, query: &str, offset: &str) -> Page {
+    let skip: usize = offset.parse().unwrap_or(0);
+    let mut cards: Vec<Card> = all(ctx, query).skip(skip).take(MAX_CARDS + 1).collect();
+    let more = cards.len() > MAX_CARDS;
+    cards.truncate(MAX_CARDS);
+    Page {
+        cards,
+        next: match more {
+            true => (skip + MAX_CARDS).to_string(),
+            false => String::new(),
+        },
+    }
+}
+
+/// Every card for `query`, made as they are taken: the upcoming events for
+/// no words, else the events and talks the words find, events first.
+fn all<'a>(ctx: &'a Context, query: &str) -> impl Iterator<Item = Card> + 'a {
     let query = query.trim();
     let (events, talks) = if query.is_empty() {
         (ctx.catalog.upcoming(ctx.now), Vec::new())
@@ -38,8 +70,8 @@ pub fn cards(ctx: &Context, query: &str) -> Vec<Card> {
     let events = events
         .into_iter()
         .filter_map(|event| event_card(ctx, event));
-    let talks = talks.iter().filter_map(|hit| talk_card(ctx, hit));
-    events.chain(talks).take(MAX_CARDS).collect()
+    let talks = talks.into_iter().filter_map(|hit| talk_card(ctx, &hit));
+    events.chain(talks)
 }
 
 /// `/next`'s card of the event. `None` for a slug too long for a button
@@ -153,13 +185,18 @@ mod tests {
         assert!(cards(&ctx, "cobol").is_empty());
     }
 
-    #[test]
-    fn at_most_fifty_cards_with_distinct_ids() {
+    /// One event with sixty talks, "Rust 0" to "Rust 59".
+    fn sixty_talks() -> Catalog {
         let mut builder = event("e", "Big day", "2031-01-02 10:00");
         for i in 0..60 {
             builder = builder.talk(talk(&format!("Rust {i}")));
         }
-        let catalog = Catalog::new(vec![builder.build()]);
+        Catalog::new(vec![builder.build()])
+    }
+
+    #[test]
+    fn at_most_fifty_cards_with_distinct_ids() {
+        let catalog = sixty_talks();
         let ctx = context(&catalog, "2021-07-01 00:00", Lang::Zh);
         let cards = cards(&ctx, "rust");
         assert_eq!(cards.len(), MAX_CARDS);
@@ -168,5 +205,26 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), MAX_CARDS);
         assert!(ids.iter().all(|id| id.len() <= 64));
+    }
+
+    #[test]
+    fn the_cards_past_fifty_come_on_the_next_page() {
+        let catalog = sixty_talks();
+        let ctx = context(&catalog, "2021-07-01 00:00", Lang::En);
+        let first = page(&ctx, "rust", "");
+        assert_eq!(first.next, "50");
+        assert_eq!(first.cards[0].title, "Rust 0");
+        let second = page(&ctx, "rust", &first.next);
+        assert_eq!(
+            titles(&second.cards),
+            (50..60).map(|i| format!("Rust {i}")).collect::<Vec<_>>()
+        );
+        assert_eq!(second.next, "", "nothing follows");
+        assert_eq!(
+            page(&ctx, "rust", "x").cards,
+            first.cards,
+            "a forged offset starts over"
+        );
+        assert!(page(&ctx, "rust", "999").cards.is_empty());
     }
 }

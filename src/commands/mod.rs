@@ -34,7 +34,7 @@ pub use callback::{answer_callback, Callback, SlugRef};
 pub use follow::{
     follow_button, mute, personal, press, refuse_mute, remind_button, Follows, Mutes,
 };
-pub use inline::{cards, Card};
+pub use inline::{cards, page as inline_page, Card, Page};
 pub use subscribe::{not_saved, refuse_subscription, subscription, Subscriptions};
 
 /// Everything an answer depends on besides the command itself.

@@ -12,6 +12,7 @@ pub mod memory;
 pub mod plan;
 pub mod private;
 pub mod runner;
+pub mod topics;
 
 pub use facts::{Change, Facts};
 pub use memory::{Memory, Seen};

@@ -117,6 +117,17 @@ impl Post {
         )
     }
 
+    /// The kind `[routes]` and `[posts] silent` name it by; notices of
+    /// changes, cancellations and recordings have none.
+    pub fn kind(&self) -> Option<Kind> {
+        match self.what {
+            What::Digest { .. } => Some(Kind::Digest),
+            What::Reminder { .. } | What::TalkReminder { .. } => Some(Kind::Reminders),
+            What::Announcement(_) => Some(Kind::Announcements),
+            What::Change { .. } | What::Cancellation { .. } | What::Recording { .. } => None,
+        }
+    }
+
     /// Whether the post is to be pinned once sent.
     pub fn pin(&self) -> bool {
         matches!(&self.what, What::Announcement(a) if a.pin)
@@ -211,6 +222,15 @@ impl Rules {
     /// `[posts]`.
     pub fn posts(&self, target: &ChatTarget) -> &Posts {
         self.chat.get(target).unwrap_or(&self.posts)
+    }
+
+    /// Whether `post` goes out without a sound when sent at `at`: inside
+    /// its target's quiet hours, or of a kind `[posts] silent` names.
+    pub fn silent(&self, post: &Post, at: DateTime<Utc>, tz: Tz) -> bool {
+        let named = post
+            .kind()
+            .is_some_and(|kind| self.posts(&post.chat).silent.contains(&kind));
+        named || self.quiet(&post.chat, at, tz)
     }
 
     /// Whether `at` is inside `target`'s quiet hours: what is sent then

@@ -31,6 +31,7 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 
 use super::private::is_private;
+use super::topics::{event_topic, EventTopic};
 use super::{announcement_posts, turn, Facts, Followers, Input, Memory, Post, Rules, Seen, What};
 use crate::clock::Clock;
 use crate::commands::{remind_button, Button};
@@ -134,6 +135,10 @@ pub struct Outgoing {
     /// rest of a post whose first message is a poster. After a restart
     /// between the two, the rest goes out on its own.
     pub reply: bool,
+    /// Sent into this event's own forum topic rather than to the target
+    /// as it is (`[posts] topics = "per-event"`), where herald may open
+    /// one; the deliverer decides where it can.
+    pub topic: Option<EventTopic>,
 }
 
 /// How posts reach chats.
@@ -703,11 +708,15 @@ impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
         let lang = state.languages.get(&post.chat).copied();
         let lang = lang.unwrap_or(self.config.language);
         let zone = self.config.timezone;
-        let silent = state.rules.quiet(&post.chat, self.clock.now(), zone);
+        let silent = state.rules.silent(post, self.clock.now(), zone);
         let poster = (state.rules.posts(&post.chat).poster)
             .then(|| first_poster(post, events, &state.memory))
             .flatten();
-        let messages = outgoing(post, events, poster, lang, zone, silent);
+        let topic = event_topic(post, events, &state.rules);
+        let mut messages = outgoing(post, events, poster, lang, zone, silent);
+        for message in &mut messages {
+            message.topic.clone_from(&topic);
+        }
         if messages.is_empty() {
             return Ok(Sent::Done);
         }
@@ -942,6 +951,7 @@ fn outgoing(
             buttons: Vec::new(),
             photo: Some(event.poster.clone()?),
             reply: false,
+            topic: None,
         })
     });
     let first = photo.is_none();
@@ -955,6 +965,7 @@ fn outgoing(
         },
         photo: None,
         reply: !first,
+        topic: None,
     });
     photo.into_iter().chain(texts).collect()
 }

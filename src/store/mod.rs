@@ -39,6 +39,7 @@ mod media;
 mod postgres;
 mod schedule;
 mod tokens;
+mod topics;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
@@ -47,6 +48,7 @@ pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use postgres::{Copied, PgStore};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
+pub use topics::OpenedTopic;
 
 /// Schema changes in order; `migrations.version` counts those applied.
 /// Append only: a released migration is never edited.
@@ -176,6 +178,8 @@ const MIGRATIONS: &[&str] = &[
     media::MIGRATION,
     // The live cards: each target's pinned message and what it shows.
     cards::MIGRATION,
+    // The forum topic opened for each event, per chat.
+    topics::MIGRATION,
 ];
 
 /// What every SQLite file starts with.

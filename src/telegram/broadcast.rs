@@ -24,17 +24,18 @@ use tokio::time::Instant;
 
 use super::handlers::{keyboard, NO_PREVIEW};
 use super::posters;
+use super::topics::{is_refusal, EventTopics};
 use crate::config::{Chat, ChatTarget};
 use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
 use crate::store::Store;
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
-const TRIES: u32 = 6;
+pub(super) const TRIES: u32 = 6;
 /// The first pause after a network or server error; it doubles each time.
-const FIRST_PAUSE: Duration = Duration::from_millis(500);
+pub(super) const FIRST_PAUSE: Duration = Duration::from_millis(500);
 
 pub struct TelegramDelivery {
-    bot: Bot,
+    pub(super) bot: Bot,
     /// `None`: no limits (a self-hosted Bot API server, benchmarks).
     pace: Option<Mutex<Pace>>,
     /// Where Telegram's ids of uploaded posters are kept; without it every
@@ -43,6 +44,8 @@ pub struct TelegramDelivery {
     /// The poster last sent to each chat, for the rest of its post to
     /// reply to.
     photos: Mutex<HashMap<ChatTarget, MessageId>>,
+    /// The forum topics opened for events (`[posts] topics = "per-event"`).
+    pub(super) topics: EventTopics,
 }
 
 impl TelegramDelivery {
@@ -52,7 +55,16 @@ impl TelegramDelivery {
             pace: limits.map(|limits| Mutex::new(Pace::new(limits))),
             posters: None,
             photos: Mutex::new(HashMap::new()),
+            topics: EventTopics::default(),
         }
+    }
+
+    /// Keeps the forum topics opened for events in the state file, so a
+    /// restart posts into them rather than opening others; without it
+    /// they are known for this run only.
+    pub fn keeping_topics(mut self, store: Arc<Store>) -> TelegramDelivery {
+        self.topics.store = Some(store);
+        self
     }
 
     /// Uploads each poster once, naming Telegram's copy from then on.
@@ -120,7 +132,7 @@ impl TelegramDelivery {
 
     /// Waits until a message to `chat` keeps within the limits, which are
     /// the chat's whatever topic it goes to.
-    async fn pace(&self, chat: &Chat) {
+    pub(super) async fn pace(&self, chat: &Chat) {
         let Some(pace) = &self.pace else { return };
         loop {
             let wait = pace
@@ -157,30 +169,24 @@ impl TelegramDelivery {
                 }
                 Err(error) => error,
             };
-            match &error {
-                // Telegram no longer knows its copy (another bot token, a
-                // wiped test server): upload the file again.
-                RequestError::Api(_) if uploaded.is_some() => {
-                    tracing::info!(%chat, %error, "Telegram refused the poster's id; uploading it again");
-                    uploaded = None;
+            // Telegram no longer knows its copy (another bot token, a
+            // wiped test server): upload the file again.
+            if matches!(error, RequestError::Api(_)) && uploaded.is_some() {
+                tracing::info!(%chat, %error, "Telegram refused the poster's id; uploading it again");
+                uploaded = None;
+                last = error.to_string();
+                continue;
+            }
+            match step(&error) {
+                Step::Wait(wait) => {
+                    tracing::info!(%chat, seconds = wait.as_secs(), "flood control: waiting as Telegram asks");
+                    tokio::time::sleep(wait).await;
                 }
-                RequestError::RetryAfter(wait) => {
-                    tracing::info!(%chat, seconds = wait.seconds(), "flood control: waiting as Telegram asks");
-                    tokio::time::sleep(wait.duration()).await;
-                }
-                RequestError::Api(api) if is_gone(api) => {
-                    return Err(Delivery::Gone(api.to_string()))
-                }
-                RequestError::Network(_)
-                | RequestError::InvalidJson { .. }
-                | RequestError::Io(_)
-                | RequestError::Api(ApiError::Unknown(_)) => {
+                Step::Pause => {
                     tokio::time::sleep(pause).await;
                     pause *= 2;
                 }
-                // A bad request Telegram names: sending it again changes nothing.
-                RequestError::Api(api) => return Err(Delivery::Refused(api.to_string())),
-                _ => return Err(Delivery::Failed(error.to_string())),
+                Step::Stop(delivery) => return Err(delivery),
             }
             last = error.to_string();
         }
@@ -207,8 +213,23 @@ impl TelegramDelivery {
 
 impl Deliver for TelegramDelivery {
     async fn deliver(&self, chat: &ChatTarget, message: &Outgoing) -> Delivery {
-        match self.send(chat, message).await {
-            Ok(id) if message.pin => Delivery::Accepted(self.pin(chat, id).await),
+        let place = match &message.topic {
+            Some(topic) => match self.place(chat, topic).await {
+                Ok(place) => place,
+                Err(delivery) => return delivery,
+            },
+            None => chat.clone(),
+        };
+        let mut sent = self.send(&place, message).await;
+        // The event's topic was deleted or closed by an admin: the post
+        // goes to the chat rather than nowhere, and no other topic is
+        // opened against the admin's wish.
+        if let (Err(Delivery::Refused(reason)), true) = (&sent, place != *chat) {
+            tracing::warn!(%chat, topic = ?place.topic, %reason, "cannot post in the event's forum topic; posting to the chat instead");
+            sent = self.send(chat, message).await;
+        }
+        match sent {
+            Ok(id) if message.pin => Delivery::Accepted(self.pin(&place, id).await),
             Ok(_) => Delivery::Accepted(Pin::NotAsked),
             Err(delivery) => delivery,
         }
@@ -311,6 +332,35 @@ pub(super) fn recipient(chat: &Chat) -> Recipient {
     match chat {
         Chat::Id(id) => Recipient::Id(ChatId(*id)),
         Chat::Username(name) => Recipient::ChannelUsername(name.clone()),
+    }
+}
+
+/// What to do after a failed try of a request.
+pub(super) enum Step {
+    /// Flood control: wait as long as Telegram asks, then try again.
+    Wait(Duration),
+    /// A network or server error: pause, then try again.
+    Pause,
+    /// No try would change it.
+    Stop(Delivery),
+}
+
+/// How a failed try goes on: errors that may pass are tried again; a
+/// refusal Telegram names, in teloxide's words or its own ("Bad Request:
+/// …", which teloxide leaves `Unknown`), is not.
+pub(super) fn step(error: &RequestError) -> Step {
+    match error {
+        RequestError::RetryAfter(wait) => Step::Wait(wait.duration()),
+        RequestError::Api(api) if is_gone(api) => Step::Stop(Delivery::Gone(api.to_string())),
+        RequestError::Api(ApiError::Unknown(_)) if is_refusal(error) => {
+            Step::Stop(Delivery::Refused(error.to_string()))
+        }
+        RequestError::Network(_)
+        | RequestError::InvalidJson { .. }
+        | RequestError::Io(_)
+        | RequestError::Api(ApiError::Unknown(_)) => Step::Pause,
+        RequestError::Api(api) => Step::Stop(Delivery::Refused(api.to_string())),
+        _ => Step::Stop(Delivery::Failed(error.to_string())),
     }
 }
 

@@ -33,9 +33,11 @@ pub(super) async fn query(
     started: Instant,
 ) -> ResponseResult<()> {
     let lang = herald.lang(Some(&query.from));
-    let cards = commands::cards(&herald.snapshot(lang).context(), &query.query);
+    let ctx = herald.snapshot(lang);
+    let page = commands::inline_page(&ctx.context(), &query.query, &query.offset);
     let answer = bot
-        .answer_inline_query(query.id.clone(), cards.into_iter().map(article))
+        .answer_inline_query(query.id.clone(), page.cards.into_iter().map(article))
+        .next_offset(page.next)
         .cache_time(CACHE_SECONDS)
         .is_personal(false);
     let answered = call::retried(&bot, answer.payload_ref()).await;

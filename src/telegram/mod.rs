@@ -17,6 +17,7 @@ mod handlers;
 mod inline;
 mod library;
 mod posters;
+mod topics;
 mod updates;
 mod webhook;
 
@@ -495,7 +496,8 @@ fn start_scheduler(
     let (stop, stopped) = watch::channel(false);
     let (gave_up, gave_up_seen) = watch::channel(false);
     let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()))
-        .keeping_posters(Arc::clone(store));
+        .keeping_posters(Arc::clone(store))
+        .keeping_topics(Arc::clone(store));
     let mut runner = Runner::new(
         deliver,
         SystemClock,

@@ -175,6 +175,16 @@ struct Inner {
     deleted: Vec<(i64, i64)>,
     /// Edits refused as "message to edit not found" so far.
     edits_of_deleted: usize,
+    /// Groups that are not forums: `createForumTopic` is refused there.
+    not_forums: Vec<i64>,
+    /// `createForumTopic` calls refused so far, as not a forum.
+    topic_refusals: usize,
+    /// Topics an admin deleted, by (chat, message_thread_id): a message
+    /// sent into one is refused.
+    deleted_topics: Vec<(i64, i64)>,
+    /// The next this many `createForumTopic` calls get `429` (flood
+    /// control, 1 s).
+    topic_floods: usize,
 }
 
 /// Telegram's bad days, on demand.
@@ -366,13 +376,19 @@ impl FakeBotApi {
 
     /// A member types `@bot <query>` in some chat: an inline query.
     pub fn send_inline_query(&self, from: &User, query: &str) {
+        self.scroll_inline_query(from, query, "");
+    }
+
+    /// The member scrolled to the end of the results: Telegram asks again
+    /// with the `next_offset` of the last answer as `offset`.
+    pub fn scroll_inline_query(&self, from: &User, query: &str, offset: &str) {
         let mut state = self.shared.lock();
         let id = format!("iq{}", state.next_update);
         let update = state.update(json!({ "inline_query": {
             "id": id,
             "from": user_json(from),
             "query": query,
-            "offset": "",
+            "offset": offset,
             "chat_type": "supergroup",
         }}));
         state.queue(&self.shared, update);
@@ -477,6 +493,58 @@ impl FakeBotApi {
         let mut state = self.shared.lock();
         state.messages.remove(&(chat, message_id));
         state.deleted.push((chat, message_id));
+    }
+
+    /// The group is a plain supergroup, not a forum: `createForumTopic`
+    /// answers Telegram's "Bad Request: the chat is not a forum".
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn not_a_forum(&self, chat: i64) {
+        self.shared.lock().not_forums.push(chat);
+    }
+
+    /// An admin deletes a forum topic: messages sent into it answer
+    /// Telegram's "Bad Request: message thread not found".
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn delete_topic(&self, chat: i64, thread: i64) {
+        self.shared.lock().deleted_topics.push((chat, thread));
+    }
+
+    /// How many `createForumTopic` calls were refused as not a forum.
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn topic_refusals(&self) -> usize {
+        self.shared.lock().topic_refusals
+    }
+
+    /// The next `count` `createForumTopic` calls are refused by flood
+    /// control (`429`, retry after 1 s), having opened nothing.
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn flood_topics(&self, count: usize) {
+        self.shared.lock().topic_floods = count;
+    }
+
+    /// How many of the floods [`FakeBotApi::flood_topics`] asked for are
+    /// still to come.
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn topic_floods_left(&self) -> usize {
+        self.shared.lock().topic_floods
+    }
+
+    /// The topics the bot opened in `chat`, as (message_thread_id, name).
+    #[allow(dead_code)] // for tests/event_topics.rs
+    pub fn topics(&self, chat: i64) -> Vec<(i64, String)> {
+        let state = self.shared.lock();
+        let opened = state
+            .calls
+            .iter()
+            .filter(|c| c.method == "createForumTopic");
+        opened
+            .filter(|c| c.params["chat_id"] == chat)
+            .map(|c| {
+                let thread = c.result["message_thread_id"].as_i64().unwrap_or_default();
+                let name = c.result["name"].as_str().unwrap_or_default().to_string();
+                (thread, name)
+            })
+            .collect()
     }
 
     /// How many edits of a deleted message were refused so far.
@@ -722,6 +790,7 @@ const METHODS: &[&str] = &[
     "pinChatMessage",
     "unpinChatMessage",
     "answerInlineQuery",
+    "createForumTopic",
 ];
 
 async fn api(
@@ -764,6 +833,18 @@ async fn api(
     let mut state = shared.lock();
     let result = match *method {
         "getMe" => bot_json(),
+        "sendMessage" | "sendDocument" | "sendPhoto"
+            if state.deleted_topics.contains(&(
+                chat_of(&params),
+                params["message_thread_id"].as_i64().unwrap_or_default(),
+            )) =>
+        {
+            shared.called.send_replace(());
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: message thread not found",
+            );
+        }
         "sendMessage" | "sendDocument" | "sendPhoto" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let id = state.message_id();
@@ -812,6 +893,31 @@ async fn api(
         "getWebhookInfo" => {
             json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
         }
+        "createForumTopic" if state.topic_floods > 0 => {
+            state.topic_floods -= 1;
+            shared.called.send_replace(());
+            let body = json!({
+                "ok": false,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            });
+            return (StatusCode::TOO_MANY_REQUESTS, Json(body));
+        }
+        "createForumTopic" if state.not_forums.contains(&chat_of(&params)) => {
+            state.topic_refusals += 1;
+            shared.called.send_replace(());
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: the chat is not a forum",
+            );
+        }
+        // Telegram numbers a topic by the message that opens it.
+        "createForumTopic" => json!({
+            "message_thread_id": state.message_id(),
+            "name": params["name"],
+            "icon_color": 0x6FB9F0,
+        }),
         _ => json!(true),
     };
     let call = Call {
@@ -1032,6 +1138,11 @@ fn success(result: Value) -> (StatusCode, Json<Value>) {
 fn failure(status: StatusCode, description: &str) -> (StatusCode, Json<Value>) {
     let body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
     (status, Json(body))
+}
+
+/// The chat a call names by id; 0 for one named by `@username`.
+fn chat_of(params: &Value) -> i64 {
+    params["chat_id"].as_i64().unwrap_or_default()
 }
 
 /// The (chat, message) an `editMessageText` call edits.

@@ -147,6 +147,15 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("deleted_at", Time),
         ],
     ),
+    (
+        "event_topics",
+        &[
+            ("chat", Text),
+            ("event", Text),
+            ("thread", Int4),
+            ("created_at", Time),
+        ],
+    ),
 ];
 
 /// SQLite's own bookkeeping, not state to copy.

@@ -135,6 +135,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
         reposted_at timestamptz,
         deleted_at  timestamptz
     )",
+    // The forum topic opened for each event, per chat, as SQLite's
+    // `topics::MIGRATION`.
+    "CREATE TABLE event_topics (
+        chat       text NOT NULL,
+        event      text NOT NULL,
+        thread     integer NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (chat, event)
+    )",
 ];
 
 /// Serialises migrating among processes starting at once: any fixed key,

@@ -32,6 +32,7 @@ mod follows;
 mod migrations;
 mod schedule;
 mod tokens;
+mod topics;
 
 pub use copy::Copied;
 
