@@ -376,11 +376,61 @@ async fn webhook_mode_answers_updates_posted_to_it() {
     );
     assert!(bot.api.calls("deleteWebhook").is_empty());
     let (api, _) = bot.stop().await;
-    assert_eq!(
-        api.calls("deleteWebhook").len(),
-        1,
-        "the webhook is removed"
+    assert!(
+        api.calls("deleteWebhook").is_empty(),
+        "a stopping replica leaves the webhook to the others"
     );
+}
+
+/// Only Telegram knows the secret: a request without it, or with another,
+/// is refused with 401 and answers nobody. Every replica of one bot
+/// registers the same secret, so each accepts what Telegram posts to any.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_webhook_requests_are_refused_and_replicas_share_the_secret() {
+    let listen = free_port();
+    let bot = Running::start_with(&one_meetup(), |config| {
+        config.telegram.webhook = Some(Webhook {
+            url: "https://bot.example.org/telegram/updates".to_string(),
+            listen,
+        });
+    })
+    .await;
+    let chat = Chat::Private(JANE.id);
+    let secret = bot.api.webhook_secret().await;
+    for forged in [None, Some("0123456789abcdef0123456789abcdef")] {
+        let (_, answer) = bot
+            .api
+            .post_to_webhook(listen, chat, &JANE, "/next", forged)
+            .await;
+        assert!(answer.starts_with("HTTP/1.1 401"), "{forged:?}: {answer}");
+    }
+    bot.api
+        .send_text_by_webhook(listen, chat, &JANE, "/next")
+        .await;
+    let sent = bot.api.wait_for_messages(chat, 1).await;
+    assert!(
+        sent[0].html.contains("Rust 杭州 Meetup 第一期"),
+        "{}",
+        sent[0].html
+    );
+    bot.stop().await;
+
+    // Another replica of the same bot, on its own port.
+    let other = free_port();
+    let replica = Running::start_with(&one_meetup(), move |config| {
+        config.telegram.webhook = Some(Webhook {
+            url: "https://bot.example.org/telegram/updates".to_string(),
+            listen: other,
+        });
+    })
+    .await;
+    assert_eq!(replica.api.webhook_secret().await, secret);
+    let (_, answer) = replica
+        .api
+        .post_to_webhook(other, chat, &JANE, "/next", Some(&secret))
+        .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    replica.stop().await;
 }
 
 /// A port nothing listens on (free a moment ago).

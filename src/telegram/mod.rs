@@ -325,9 +325,6 @@ pub async fn serve(
         intake.fair.close();
         let finishing = async {
             polling.await;
-            if config.telegram.webhook.is_some() {
-                webhook::remove(&bot).await;
-            }
             while workers.join_next().await.is_some() {}
             while servers.join_next().await.is_some() {}
         };

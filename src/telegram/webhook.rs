@@ -1,20 +1,24 @@
 //! Webhook mode: Telegram posts updates to `telegram.webhook_url`, herald
 //! listens on `telegram.listen`. herald registers the webhook with a secret
-//! token, so only Telegram's posts are accepted, and removes it on stop.
+//! token, so only Telegram's posts are accepted; any other request gets 401.
 //! The same listener serves `/healthz` and `/metrics` ([`crate::http`]).
+//!
+//! Replicas behind a load balancer share one webhook, so every replica must
+//! accept the secret the last one registered: it is derived from the bot's
+//! token, not drawn at random, and the webhook stays registered when a
+//! replica stops (a rolling deploy must not cut the others off). A later
+//! long-polling run removes it as it starts.
 //!
 //! herald serves the route itself rather than through teloxide's webhook
 //! listener, so updates go straight to the fair queue and the route shares
 //! a server with the operations endpoints.
-
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use sha2::{Digest, Sha256};
 use teloxide::prelude::*;
 use teloxide::types::Update;
 use tokio::net::TcpListener;
@@ -41,7 +45,7 @@ pub(super) async fn listen(
     let socket = TcpListener::bind(options.listen)
         .await
         .map_err(|e| RunError::Webhook(format!("cannot listen on {}: {e}", options.listen)))?;
-    let secret = secret();
+    let secret = secret(&api.token);
     bot.set_webhook(url.clone())
         .secret_token(secret.clone())
         .allowed_updates(vec![
@@ -59,13 +63,6 @@ pub(super) async fn listen(
         .route(&path, post(update))
         .with_state((intake, secret));
     Ok((socket, router))
-}
-
-/// Removes the webhook on stop, so a later long-polling run works.
-pub(super) async fn remove(bot: &Bot) {
-    if let Err(error) = bot.delete_webhook().await {
-        tracing::warn!(%error, "could not remove the webhook");
-    }
 }
 
 /// One update posted by Telegram.
@@ -86,10 +83,28 @@ async fn update(
     StatusCode::OK
 }
 
-/// 32 hex digits from the standard library's random hash keys: enough that
-/// no one guesses it, and only characters Telegram allows in the token.
-fn secret() -> String {
-    (0..2)
-        .map(|_| format!("{:016x}", RandomState::new().build_hasher().finish()))
+/// 32 hex digits of a hash of the token: the same on every replica, and
+/// no one who lacks the token can work it out. Only characters Telegram
+/// allows in a secret token.
+fn secret(token: &str) -> String {
+    let digest = Sha256::digest(format!("herald webhook secret\n{token}"));
+    digest[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_is_the_same_for_one_token_and_differs_between_tokens() {
+        let secret = secret("123:abc");
+        assert_eq!(secret, super::secret("123:abc"));
+        assert_ne!(secret, super::secret("123:abd"));
+        assert_eq!(secret.len(), 32);
+        assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(!secret.contains("abc"));
+    }
 }

@@ -338,15 +338,44 @@ impl FakeBotApi {
         from: &User,
         text: &str,
     ) -> i64 {
+        let secret = self.webhook_secret().await;
+        let (message_id, answer) = self
+            .post_to_webhook(listen, chat, from, text, Some(&secret))
+            .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        message_id
+    }
+
+    /// The secret token herald registered with `setWebhook`.
+    pub async fn webhook_secret(&self) -> String {
+        let registered = self.wait_for_calls("setWebhook", 1).await.remove(0).params;
+        registered["secret_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Posts a member's message to herald's webhook as anyone could, with
+    /// `secret` in Telegram's header (or none): the message id and herald's
+    /// whole HTTP answer.
+    pub async fn post_to_webhook(
+        &self,
+        listen: SocketAddr,
+        chat: Chat,
+        from: &User,
+        text: &str,
+        secret: Option<&str>,
+    ) -> (i64, String) {
         let registered = self.wait_for_calls("setWebhook", 1).await.remove(0).params;
         let url: url::Url = registered["url"].as_str().unwrap().parse().unwrap();
-        let secret = registered["secret_token"].as_str().unwrap_or_default();
         let (message_id, update) = self.shared.lock().member_message(chat, from, text);
         let body = update.to_string();
+        let header = secret
+            .map(|secret| format!("X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"))
+            .unwrap_or_default();
         let request = format!(
             "POST {} HTTP/1.1\r\nHost: {listen}\r\nContent-Type: application/json\r\n\
-             X-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
+             {header}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             url.path(),
             body.len()
         );
@@ -354,8 +383,7 @@ impl FakeBotApi {
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut answer = String::new();
         stream.read_to_string(&mut answer).await.unwrap();
-        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-        message_id
+        (message_id, answer)
     }
 
     /// A member presses the button carrying `data` under the bot's
