@@ -453,6 +453,12 @@ impl Person {
                 push_new(&mut self.spellings, Spelling::new(key(spelling)));
             }
         }
+        // Kept for as long as the catalog serves: no slack from the pushes.
+        for list in [&mut self.appearances, &mut self.entries] {
+            list.shrink_to_fit();
+        }
+        self.names.shrink_to_fit();
+        self.spellings.shrink_to_fit();
         self
     }
 
@@ -588,6 +594,8 @@ impl TalkText {
         for tag in &event.tags {
             text.push_str(&key(tag));
         }
+        // Kept for as long as the catalog serves: no slack from the pushes.
+        text.shrink_to_fit();
         TalkText {
             event: event_at,
             talk: talk_at,

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use url::Url;
 
 use super::agenda::{self, Frame};
+use super::compact::Compact;
 use super::diagnostic::{Diagnostic, PageError, PageErrorKind};
 use super::front_matter::{self, FrontMatter, PageTime};
 use super::input;
@@ -145,6 +146,7 @@ fn parse_page(path: &Path, src: &str, tz: Tz, address: Option<&Url>) -> Result<P
     if let Some(address) = address {
         resolve_links(&mut event.links, address);
     }
+    event.compact();
     Ok(Parsed::Event {
         event: Box::new(event),
         date_key,

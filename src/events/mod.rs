@@ -5,6 +5,7 @@
 
 pub mod agenda;
 pub mod catalog;
+mod compact;
 pub mod diagnostic;
 pub mod front_matter;
 pub mod ids;
