@@ -99,12 +99,20 @@ impl Store {
 
 /// Where versions are kept: events' for every feed, talks' for members'.
 #[derive(Debug, Clone, Copy)]
-enum Ledger {
+pub(super) enum Ledger {
     Events,
     Talks,
 }
 
 impl Ledger {
+    /// Its table and the table's key, for PostgreSQL's statements.
+    pub(super) fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Ledger::Events => ("calendar", "event"),
+            Ledger::Talks => ("calendar_talks", "talk"),
+        }
+    }
+
     fn insert(self) -> &'static str {
         match self {
             Ledger::Events => {
@@ -142,18 +150,19 @@ fn held(
     let mut held = HashMap::new();
     for row in rows {
         let (entry, sequence, modified) = row?;
-        let entry: Entry = match serde_json::from_str(&entry) {
-            Ok(entry) => entry,
-            Err(error) => {
-                return Ok(Err(StoreProblem::Record(format!(
-                    "calendar entry: {error}"
-                ))))
-            }
+        match stamp(&entry, Version { sequence, modified }) {
+            Ok(stamp) => held.insert(stamp.entry.id.clone(), stamp),
+            Err(problem) => return Ok(Err(problem)),
         };
-        let version = Version { sequence, modified };
-        held.insert(entry.id.clone(), Stamp::new(entry, version));
     }
     Ok(Ok(held))
+}
+
+/// One published entry as stored (its JSON) at its version.
+pub(super) fn stamp(entry: &str, version: Version) -> Result<Stamp, StoreProblem> {
+    let entry: Entry = serde_json::from_str(entry)
+        .map_err(|error| StoreProblem::Record(format!("calendar entry: {error}")))?;
+    Ok(Stamp::new(entry, version))
 }
 
 #[cfg(test)]
