@@ -17,6 +17,7 @@ pub fn herald_run(api_url: &str, config: &Path) -> tokio::process::Command {
         .env_remove("RUST_LOG")
         .env_remove("HERALD_CONFIG")
         .env_remove("HERALD_STATE")
+        .env_remove("HERALD_DATABASE_URL")
         .env_remove("HERALD_LOG_FORMAT")
         .kill_on_drop(true);
     command
