@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod clock;
+pub mod database;
 pub mod fake_bot_api;
 pub mod logs;
 pub mod members;

@@ -1,6 +1,7 @@
 //! The real `herald` binary as the end-to-end tests start it.
 
 use std::path::Path;
+use std::time::Duration;
 
 use super::fake_bot_api::TOKEN;
 
@@ -21,4 +22,24 @@ pub fn herald_run(api_url: &str, config: &Path) -> tokio::process::Command {
         .env_remove("HERALD_LOG_FORMAT")
         .kill_on_drop(true);
     command
+}
+
+/// Stops `herald` with SIGTERM, as `docker stop` does, and returns what it
+/// wrote on stderr (when piped); it must be gone within 6 s.
+pub async fn stop(mut herald: tokio::process::Child) -> String {
+    let pid = herald.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(6), async {
+        let mut stderr = String::new();
+        if let Some(mut pipe) = herald.stderr.take() {
+            use tokio::io::AsyncReadExt;
+            pipe.read_to_string(&mut stderr).await.unwrap();
+        }
+        herald.wait().await.unwrap();
+        stderr
+    });
+    output.await.expect("herald stops within 5 s")
 }

@@ -14,9 +14,10 @@ use postgres::{Client, NoTls};
 use crate::config::DatabaseUrl;
 use crate::store::lease::{me, LeaseError};
 
-/// The advisory lock's key (herald's own, beside `POSTS_LOCK`): advisory locks are per database, so
+/// The advisory lock's key, herald's own beside the migrations' and the
+/// post records' (`…0001`, `…0002`): advisory locks are per database, so
 /// one fixed key gives each database one leader.
-const KEY: i64 = 0x6865_7261_6c64_0001;
+const KEY: i64 = 0x6865_7261_6c64_0003;
 
 /// The lease; dropping it (or the process ending) gives it up.
 pub struct PgLease {

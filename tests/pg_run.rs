@@ -1,0 +1,221 @@
+//! `herald run` on PostgreSQL: the real binary with `state =
+//! "postgres://…"` in bot.toml, against the fake Bot API and a database of
+//! its own on the test server (see `support::database`). It answers
+//! members, posts a due reminder once and not again after a restart, and
+//! one `herald run` leads per database: a second is refused, a standby
+//! takes over within 10 s of the leader's `kill -9`, repeating nothing.
+//!
+//! The address carries a password the test server (trust auth) never asks
+//! for, so every log and error can be searched for it.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use chrono::{SecondsFormat, Utc};
+use herald::store::PgStore;
+use tokio::process::Child;
+
+use support::database::Database;
+use support::fake_bot_api::{Chat, FakeBotApi};
+use support::members::JANE;
+use support::process::{self, stop};
+
+/// What must never be printed.
+const PASSWORD: &str = "pg-s3cret-never-printed";
+
+/// The configured chat the reminder goes to.
+const GROUP: Chat = Chat::Group(-1001);
+
+/// A site whose one event's "2h" reminder falls due `lead` seconds after
+/// this call, its state in `database`.
+struct Site {
+    dir: tempfile::TempDir,
+    database: Database,
+}
+
+impl Site {
+    fn new(database: Database, lead: i64) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events");
+        std::fs::create_dir(&events).unwrap();
+        let start = Utc::now() + chrono::Duration::hours(2) + chrono::Duration::seconds(lead);
+        std::fs::write(
+            events.join("launch.md"),
+            format!(
+                "---\ntitle: \"Launch party\"\ndate: {}\nlocation: Hall 1\n---\n",
+                start.to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
+        )
+        .unwrap();
+        let mut url = url::Url::parse(&database.url).unwrap();
+        url.set_password(Some(PASSWORD)).unwrap();
+        std::fs::write(
+            dir.path().join("bot.toml"),
+            format!(
+                "language = \"en\"\ntimezone = \"UTC\"\nstate = \"{url}\"\n\
+                 [telegram]\nchats = [{}]\n\
+                 [schedule]\ndigest = \"0 0 10 1 1 *\"\nreminders = [\"2h\"]\n\
+                 talk_reminders = []\ncatch_up = \"1h\"\n",
+                GROUP.id()
+            ),
+        )
+        .unwrap();
+        Site { dir, database }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("bot.toml")
+    }
+
+    fn herald(&self, api: &FakeBotApi, extra: &[&str]) -> tokio::process::Command {
+        let mut command = process::herald_run(&api.url(), &self.config());
+        command
+            .args(extra)
+            .env("RUST_LOG", "herald=info")
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn run(&self, api: &FakeBotApi, extra: &[&str]) -> Child {
+        self.herald(api, extra).spawn().unwrap()
+    }
+
+    /// `read` on the database, by a store of the test's own.
+    async fn read<T: Send + 'static>(&self, read: fn(&PgStore) -> T) -> T {
+        let url = self.database.url.clone();
+        let read = tokio::task::spawn_blocking(move || read(&PgStore::open(&url).unwrap()));
+        read.await.unwrap()
+    }
+
+    /// Waits (at most 10 s) until a post is recorded in the database.
+    async fn recorded(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.read(|store| store.last_post().unwrap()).await == 0 {
+            assert!(Instant::now() < deadline, "no post recorded in 10 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A database of the test's own, or `None` where there is no server
+/// (said why; fails under CI).
+async fn database() -> Option<Database> {
+    tokio::task::spawn_blocking(Database::create).await.unwrap()
+}
+
+/// Messages sent to `chat` so far, once deliveries have had time to settle.
+async fn settled(api: &FakeBotApi, chat: Chat) -> usize {
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let sent = api.calls("sendMessage");
+    sent.iter()
+        .filter(|call| call.params["chat_id"] == chat.id())
+        .count()
+}
+
+fn never_shows_the_password(said: &str) {
+    assert!(!said.contains(PASSWORD), "the password was printed: {said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_on_postgres_answers_posts_a_reminder_once_and_not_again_after_a_restart() {
+    let Some(database) = database().await else {
+        return;
+    };
+    let api = FakeBotApi::start().await;
+    let site = Site::new(database, 6);
+    let herald = site.run(&api, &[]);
+    api.wait_for_calls("setMyCommands", 2).await;
+
+    let private = Chat::Private(JANE.id);
+    api.send_text(private, &JANE, "/subscribe");
+    let replied = api.wait_for_messages(private, 1).await;
+    assert!(!replied[0].html.is_empty());
+    let reminded = api
+        .wait_within(
+            Duration::from_secs(15),
+            "the reminder in both chats",
+            |calls| {
+                let to = |chat: Chat| {
+                    calls
+                        .iter()
+                        .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == chat.id())
+                        .count()
+                };
+                (to(GROUP) >= 1 && to(private) >= 2).then_some(())
+            },
+        )
+        .await;
+    let _: () = reminded;
+    let subscribed = site.read(|store| store.subscribers().unwrap()).await;
+    assert_eq!(subscribed[0].chat, JANE.id as i64, "kept in PostgreSQL");
+    assert_eq!(settled(&api, GROUP).await, 1, "posted once");
+    let said = stop(herald).await;
+    assert!(said.contains("state=postgres://"), "{said}");
+    never_shows_the_password(&said);
+
+    let again = site.run(&api, &[]);
+    api.wait_for_calls("setMyCommands", 4).await;
+    assert_eq!(settled(&api, GROUP).await, 1, "not posted again");
+    assert_eq!(settled(&api, private).await, 2, "not posted again");
+    never_shows_the_password(&stop(again).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_is_refused_and_a_standby_takes_over_after_a_kill_repeating_nothing() {
+    let Some(database) = database().await else {
+        return;
+    };
+    let api = FakeBotApi::start().await;
+    let site = Site::new(database, 3);
+    let mut leader = site.run(&api, &[]);
+    api.wait_for_calls("setMyCommands", 2).await;
+
+    let second = tokio::time::timeout(Duration::from_secs(20), site.herald(&api, &[]).output())
+        .await
+        .expect("the second run ends")
+        .unwrap();
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{said}");
+    assert!(said.contains("in use by another herald run"), "{said}");
+    assert!(
+        said.contains(&format!("pid {} on ", leader.id().unwrap())),
+        "{said}"
+    );
+    assert!(said.contains("--standby"), "{said}");
+    never_shows_the_password(&said);
+    assert_eq!(api.count("setMyCommands"), 2, "the second never served");
+
+    let standby = site.run(&api, &["--standby"]);
+    api.wait_within(Duration::from_secs(15), "the leader's reminder", |calls| {
+        calls
+            .iter()
+            .any(|c| c.method == "sendMessage" && c.params["chat_id"] == GROUP.id())
+            .then_some(())
+    })
+    .await;
+    assert_eq!(api.count("setMyCommands"), 2, "the standby waits");
+    // At most the post in flight may repeat (README, Exactly once): this
+    // one is recorded before the kill.
+    site.recorded().await;
+
+    leader.start_kill().unwrap(); // SIGKILL: the lock goes with its connection
+    leader.wait().await.unwrap();
+    let killed = Instant::now();
+    api.wait_within(Duration::from_secs(10), "the standby serving", |calls| {
+        let menus = calls.iter().filter(|c| c.method == "setMyCommands").count();
+        (menus >= 4).then_some(())
+    })
+    .await;
+    let took = killed.elapsed();
+    assert!(took < Duration::from_secs(10), "took over in {took:?}");
+    assert_eq!(
+        settled(&api, GROUP).await,
+        1,
+        "the reminder is not repeated"
+    );
+    never_shows_the_password(&stop(standby).await);
+}
