@@ -14,12 +14,11 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use chrono::{SecondsFormat, Utc};
 use herald::store::PgStore;
 use tokio::process::Child;
 
 use support::database::Database;
-use support::fake_bot_api::{Chat, FakeBotApi};
+use support::fake_bot_api::{Call, Chat, FakeBotApi};
 use support::members::JANE;
 use support::process::{self, stop};
 
@@ -38,31 +37,10 @@ struct Site {
 
 impl Site {
     fn new(database: Database, lead: i64) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let events = dir.path().join("events");
-        std::fs::create_dir(&events).unwrap();
-        let start = Utc::now() + chrono::Duration::hours(2) + chrono::Duration::seconds(lead);
-        std::fs::write(
-            events.join("launch.md"),
-            format!(
-                "---\ntitle: \"Launch party\"\ndate: {}\nlocation: Hall 1\n---\n",
-                start.to_rfc3339_opts(SecondsFormat::Secs, true)
-            ),
-        )
-        .unwrap();
         let mut url = url::Url::parse(&database.url).unwrap();
         url.set_password(Some(PASSWORD)).unwrap();
-        std::fs::write(
-            dir.path().join("bot.toml"),
-            format!(
-                "language = \"en\"\ntimezone = \"UTC\"\nstate = \"{url}\"\n\
-                 [telegram]\nchats = [{}]\n\
-                 [schedule]\ndigest = \"0 0 10 1 1 *\"\nreminders = [\"2h\"]\n\
-                 talk_reminders = []\ncatch_up = \"1h\"\n",
-                GROUP.id()
-            ),
-        )
-        .unwrap();
+        let state = format!("state = \"{url}\"\n");
+        let dir = support::site::launch(&state, &format!("[{}]", GROUP.id()), lead);
         Site { dir, database }
     }
 
@@ -110,10 +88,13 @@ async fn database() -> Option<Database> {
 /// Messages sent to `chat` so far, once deliveries have had time to settle.
 async fn settled(api: &FakeBotApi, chat: Chat) -> usize {
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let sent = api.calls("sendMessage");
-    sent.iter()
-        .filter(|call| call.params["chat_id"] == chat.id())
-        .count()
+    sent_to(&api.calls("sendMessage"), chat)
+}
+
+/// How many of `calls` sent a message to `chat`.
+fn sent_to(calls: &[Call], chat: Chat) -> usize {
+    let to = |call: &&Call| call.method == "sendMessage" && call.params["chat_id"] == chat.id();
+    calls.iter().filter(to).count()
 }
 
 fn never_shows_the_password(said: &str) {
@@ -134,22 +115,12 @@ async fn run_on_postgres_answers_posts_a_reminder_once_and_not_again_after_a_res
     api.send_text(private, &JANE, "/subscribe");
     let replied = api.wait_for_messages(private, 1).await;
     assert!(!replied[0].html.is_empty());
-    let reminded = api
-        .wait_within(
-            Duration::from_secs(15),
-            "the reminder in both chats",
-            |calls| {
-                let to = |chat: Chat| {
-                    calls
-                        .iter()
-                        .filter(|c| c.method == "sendMessage" && c.params["chat_id"] == chat.id())
-                        .count()
-                };
-                (to(GROUP) >= 1 && to(private) >= 2).then_some(())
-            },
-        )
-        .await;
-    let _: () = reminded;
+    api.wait_within(
+        Duration::from_secs(15),
+        "the reminder in both chats",
+        |calls| (sent_to(calls, GROUP) >= 1 && sent_to(calls, private) >= 2).then_some(()),
+    )
+    .await;
     let subscribed = site.read(|store| store.subscribers().unwrap()).await;
     assert_eq!(subscribed[0].chat, JANE.id as i64, "kept in PostgreSQL");
     assert_eq!(settled(&api, GROUP).await, 1, "posted once");
@@ -191,10 +162,7 @@ async fn a_second_run_is_refused_and_a_standby_takes_over_after_a_kill_repeating
 
     let standby = site.run(&api, &["--standby"]);
     api.wait_within(Duration::from_secs(15), "the leader's reminder", |calls| {
-        calls
-            .iter()
-            .any(|c| c.method == "sendMessage" && c.params["chat_id"] == GROUP.id())
-            .then_some(())
+        (sent_to(calls, GROUP) >= 1).then_some(())
     })
     .await;
     assert_eq!(api.count("setMyCommands"), 2, "the standby waits");

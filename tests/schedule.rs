@@ -24,27 +24,9 @@ struct Site {
 
 impl Site {
     fn new(chats: &str, lead: i64) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let events = dir.path().join("events");
-        std::fs::create_dir(&events).unwrap();
-        let start = Utc::now() + chrono::Duration::hours(2) + chrono::Duration::seconds(lead);
-        std::fs::write(
-            events.join("launch.md"),
-            format!(
-                "---\ntitle: \"Launch <party>\"\ndate: {}\nlocation: Hall 1\n---\n",
-                start.to_rfc3339_opts(SecondsFormat::Secs, true)
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("bot.toml"),
-            format!(
-                "language = \"en\"\ntimezone = \"UTC\"\n[telegram]\nchats = {chats}\n\
-                 [schedule]\ndigest = \"0 0 10 1 1 *\"\nreminders = [\"2h\"]\ntalk_reminders = []\ncatch_up = \"1h\"\n"
-            ),
-        )
-        .unwrap();
-        Site { dir }
+        Site {
+            dir: support::site::launch("", chats, lead),
+        }
     }
 
     /// The event's page in another language, beside it (`launch.zh.md`).

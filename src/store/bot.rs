@@ -15,10 +15,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Followed, LastPost, NewAnnouncement, OpenedTopic, PgStore, Record, ScheduleStore, Store,
-    StoreError, Subscription, Token, Withdrawal,
+    Followed, LastPost, Ledger, NewAnnouncement, OpenedTopic, PgStore, Record, ScheduleStore,
+    Store, StoreError, Subscription, Token, Withdrawal,
 };
-use crate::calendar::{Entry, Site, Stamp};
+use crate::calendar::{entries, talks, Entry, Site, Stamp};
 use crate::config::{Chat, ChatTarget};
 use crate::duration::HumanDuration;
 use crate::events::ids::Target;
@@ -41,6 +41,37 @@ macro_rules! bot_store {
             /// what a plain drop would swallow; a store still held
             /// elsewhere closes when its last holder lets go.
             fn close(self: Arc<Self>) -> Result<(), StoreError>;
+
+            /// The community feed as the pages say it at `at`: every dated
+            /// event, versioned (see `store/calendar.rs`).
+            fn feed(
+                &self,
+                events: &[Event],
+                site: &Site,
+                at: DateTime<Utc>,
+            ) -> Result<Vec<Stamp>, StoreError> {
+                self.calendar(entries(events, site), at)
+            }
+
+            /// Every timed talk as its own entry at `at`, in a ledger of
+            /// its own: what members' feeds pick their talks from.
+            fn talk_feed(
+                &self,
+                events: &[Event],
+                site: &Site,
+                at: DateTime<Utc>,
+            ) -> Result<Vec<Stamp>, StoreError> {
+                self.versions(Ledger::Talks, talks(events, site), at)
+            }
+
+            /// `entries` with their versions moved on for what changed.
+            fn calendar(
+                &self,
+                entries: Vec<Entry>,
+                at: DateTime<Utc>,
+            ) -> Result<Vec<Stamp>, StoreError> {
+                self.versions(Ledger::Events, entries, at)
+            }
         }
 
         impl BotStore for Store {
@@ -101,18 +132,14 @@ bot_store! {
     /// nothing changed.
     fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError>;
 
-    /// The community feed as the pages say it at `at`, versioned.
-    fn feed(&self, events: &[Event], site: &Site, at: DateTime<Utc>)
-        -> Result<Vec<Stamp>, StoreError>;
-    /// Every timed talk as its own entry, versioned in a ledger of its own.
-    fn talk_feed(
+    /// `entries` (the pages as they are at `at`) and those whose page is
+    /// gone, in `ledger`, their versions moved on for what changed.
+    fn versions(
         &self,
-        events: &[Event],
-        site: &Site,
+        ledger: Ledger,
+        entries: Vec<Entry>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Stamp>, StoreError>;
-    /// `entries` with their versions moved on for what changed.
-    fn calendar(&self, entries: Vec<Entry>, at: DateTime<Utc>) -> Result<Vec<Stamp>, StoreError>;
     /// The member's calendar token, made at `at` if they had none.
     fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
     fn replace_calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;

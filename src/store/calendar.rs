@@ -15,47 +15,16 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, TransactionBehavior};
 
 use super::{Store, StoreError, StoreProblem};
-use crate::calendar::{entries, revise, talks, Entry, Site, Stamp, Version};
-use crate::events::Event;
+use crate::calendar::{revise, Entry, Stamp, Version};
 
 impl Store {
-    /// The community feed as the pages say it at `at`: [`Store::calendar`]
-    /// of every dated event.
-    pub fn feed(
-        &self,
-        events: &[Event],
-        site: &Site,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.calendar(entries(events, site), at)
-    }
-
-    /// Every timed talk as its own entry at `at`, versioned as
-    /// [`Store::calendar`] versions events, in a ledger of their own:
-    /// what members' feeds pick their talks from.
-    pub fn talk_feed(
-        &self,
-        events: &[Event],
-        site: &Site,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.versions(Ledger::Talks, talks(events, site), at)
-    }
-
-    /// The stamps of `entries` (the pages as they are at `at`), then of
-    /// entries whose page is gone, with their versions moved on for what
-    /// changed since the last call, and the changes stored. One
+    /// What [`BotStore::calendar`](super::BotStore::calendar) and the feeds
+    /// stand on: the stamps of `entries` (the pages as they are at `at`),
+    /// then of entries whose page is gone, with their versions moved on
+    /// for what changed since the last call, and the changes stored. One
     /// transaction, taken before reading, so two processes writing feeds at
     /// once cannot both bump one change.
-    pub fn calendar(
-        &self,
-        entries: Vec<Entry>,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.versions(Ledger::Events, entries, at)
-    }
-
-    fn versions(
+    pub fn versions(
         &self,
         ledger: Ledger,
         entries: Vec<Entry>,
@@ -99,7 +68,7 @@ impl Store {
 
 /// Where versions are kept: events' for every feed, talks' for members'.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Ledger {
+pub enum Ledger {
     Events,
     Talks,
 }
@@ -169,6 +138,7 @@ pub(super) fn stamp(entry: &str, version: Version) -> Result<Stamp, StoreProblem
 mod tests {
     use super::*;
     use crate::calendar::When;
+    use crate::store::BotStore;
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()

@@ -46,6 +46,7 @@ mod topics;
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
 pub use bot::{Backend, BotStore};
+pub use calendar::Ledger;
 pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use open::{check_writable, exists, open, open_async, Leader};

@@ -9,3 +9,4 @@ pub mod logs;
 pub mod members;
 pub mod process;
 pub mod running;
+pub mod site;

@@ -8,44 +8,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::PgStore;
-use crate::calendar::{entries, revise, talks, Entry, Site, Stamp, Version};
-use crate::events::Event;
+use crate::calendar::{revise, Entry, Stamp, Version};
 use crate::store::calendar::{stamp, Ledger};
 use crate::store::StoreError;
 
 impl PgStore {
-    /// The community feed at `at`: [`PgStore::calendar`] of every dated
-    /// event.
-    pub fn feed(
-        &self,
-        events: &[Event],
-        site: &Site,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.calendar(entries(events, site), at)
-    }
-
-    /// Every timed talk as its own entry at `at`, in the talks' ledger.
-    pub fn talk_feed(
-        &self,
-        events: &[Event],
-        site: &Site,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.versions(Ledger::Talks, talks(events, site), at)
-    }
-
-    /// The stamps of `entries`, then of entries whose page is gone, with
-    /// their versions moved on for what changed, and the changes stored.
-    pub fn calendar(
-        &self,
-        entries: Vec<Entry>,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.versions(Ledger::Events, entries, at)
-    }
-
-    fn versions(
+    /// The stamps of `entries` at `at`, then of entries whose page is
+    /// gone, versions moved on and changes stored, as SQLite's
+    /// [`Store::versions`](crate::store::Store::versions).
+    pub fn versions(
         &self,
         ledger: Ledger,
         entries: Vec<Entry>,
