@@ -1760,6 +1760,49 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
     }
 
     #[test]
+    fn a_database_address_as_state_is_postgres_and_never_printed_with_its_password() {
+        let config = parse("state = \"postgres://herald:s3cret@db.example/herald\"\n").unwrap();
+        let database = config.database.clone().expect("a database");
+        assert_eq!(
+            database.secret(),
+            "postgres://herald:s3cret@db.example/herald"
+        );
+        assert_eq!(database.to_string(), "postgres://herald@db.example/herald");
+        let shown = format!("{config:?} {}", config.state_name());
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert_eq!(
+            config.state,
+            PathBuf::from("/srv/herald/herald.db"),
+            "not a path"
+        );
+        assert!(parse("state = \"herald.db\"\n").unwrap().database.is_none());
+    }
+
+    #[test]
+    fn the_database_set_from_outside_wins_over_a_state_file() {
+        let config = parse("state = \"herald.db\"\n").unwrap();
+        let url = DatabaseUrl::of("postgresql://herald@127.0.0.1/herald");
+        let moved = config.clone().with_database(url.clone());
+        assert_eq!(moved.database, url);
+        assert_eq!(moved.state_name(), "postgresql://herald@127.0.0.1/herald");
+        let by_state = config.with_state(Some("postgres://herald@db/herald".into()));
+        assert!(by_state.database.is_some(), "HERALD_STATE may name one too");
+    }
+
+    #[test]
+    fn a_password_given_as_a_parameter_is_redacted_too() {
+        assert_eq!(
+            redacted("postgres://herald@db/herald?password=s3cret&sslmode=disable"),
+            "postgres://herald@db/herald?sslmode=disable"
+        );
+        assert_eq!(
+            redacted("postgres://db/herald?PASSWORD=s3cret"),
+            "postgres://db/herald"
+        );
+        assert_eq!(redacted("not a url s3cret"), "PostgreSQL");
+    }
+
+    #[test]
     fn webhook_takes_both_keys() {
         let config = parse(
             "[telegram]\nwebhook_url = \"https://bot.example.org/tg\"\nlisten = \"0.0.0.0:8443\"",
