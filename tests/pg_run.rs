@@ -11,10 +11,11 @@
 mod support;
 
 use std::path::PathBuf;
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use herald::store::PgStore;
+use tokio::io::AsyncReadExt;
 use tokio::process::Child;
 
 use support::database::Database;
@@ -62,6 +63,28 @@ impl Site {
         self.herald(api, extra).spawn().unwrap()
     }
 
+    /// `herald <command> <args>` run to its end (within 20 s), which must
+    /// succeed and never print the password.
+    async fn output(&self, api: &FakeBotApi, command: &str, args: &[&str]) -> Output {
+        let mut herald = process::herald(command, &api.url(), &self.config());
+        herald
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let output = tokio::time::timeout(Duration::from_secs(20), herald.output())
+            .await
+            .expect("the subcommand ends")
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "herald {command}: {said}");
+        never_shows_the_password(&format!(
+            "{said}{}",
+            String::from_utf8_lossy(&output.stdout)
+        ));
+        output
+    }
+
     /// `read` on the database, by a store of the test's own.
     async fn read<T: Send + 'static>(&self, read: fn(&PgStore) -> T) -> T {
         let url = self.database.url.clone();
@@ -85,6 +108,18 @@ async fn database() -> Option<Database> {
     tokio::task::spawn_blocking(Database::create).await.unwrap()
 }
 
+/// A site whose reminder falls due `lead` seconds from now, on a database
+/// of its own, and a `herald run` leading on it, serving; `None` where
+/// there is no server (said why; fails under CI).
+async fn leading(lead: i64) -> Option<(FakeBotApi, Site, Child)> {
+    let database = database().await?;
+    let api = FakeBotApi::start().await;
+    let site = Site::new(database, lead);
+    let herald = site.run(&api, &[]);
+    api.wait_for_calls("setMyCommands", 2).await;
+    Some((api, site, herald))
+}
+
 /// Messages sent to `chat` so far, once deliveries have had time to settle.
 async fn settled(api: &FakeBotApi, chat: Chat) -> usize {
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -103,13 +138,9 @@ fn never_shows_the_password(said: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_on_postgres_answers_posts_a_reminder_once_and_not_again_after_a_restart() {
-    let Some(database) = database().await else {
+    let Some((api, site, herald)) = leading(6).await else {
         return;
     };
-    let api = FakeBotApi::start().await;
-    let site = Site::new(database, 6);
-    let herald = site.run(&api, &[]);
-    api.wait_for_calls("setMyCommands", 2).await;
 
     let private = Chat::Private(JANE.id);
     api.send_text(private, &JANE, "/subscribe");
@@ -137,13 +168,9 @@ async fn run_on_postgres_answers_posts_a_reminder_once_and_not_again_after_a_res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_run_is_refused_and_a_standby_takes_over_after_a_kill_repeating_nothing() {
-    let Some(database) = database().await else {
+    let Some((api, site, mut leader)) = leading(3).await else {
         return;
     };
-    let api = FakeBotApi::start().await;
-    let site = Site::new(database, 3);
-    let mut leader = site.run(&api, &[]);
-    api.wait_for_calls("setMyCommands", 2).await;
 
     let second = tokio::time::timeout(Duration::from_secs(20), site.herald(&api, &[]).output())
         .await
@@ -186,4 +213,59 @@ async fn a_second_run_is_refused_and_a_standby_takes_over_after_a_kill_repeating
         "the reminder is not repeated"
     );
     never_shows_the_password(&stop(standby).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_whose_lease_connection_is_cut_stops_with_status_1() {
+    let Some((_api, site, mut leader)) = leading(3600).await else {
+        return;
+    };
+    let cut = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{}' AND application_name LIKE 'herald pid %'",
+        site.database.name()
+    );
+    site.database.sql(&cut);
+    let ended = tokio::time::timeout(Duration::from_secs(10), leader.wait())
+        .await
+        .expect("herald stops once its lease is gone")
+        .unwrap();
+    let mut said = String::new();
+    leader
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .await
+        .unwrap();
+    assert_eq!(ended.code(), Some(1), "{said}");
+    assert!(said.contains("lease was lost"), "{said}");
+    never_shows_the_password(&said);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announce_and_the_read_only_commands_work_on_the_database_beside_run() {
+    let Some((api, site, bot)) = leading(3600).await else {
+        return;
+    };
+    let message = site.dir.path().join("message.md");
+    std::fs::write(&message, "Doors open at **19:00**").unwrap();
+    let file = message.to_str().unwrap();
+    let at = ["--file", file, "--at", "2040-01-01 10:00", "--yes"];
+    let stored = site.output(&api, "announce", &at).await;
+    let listed = site.output(&api, "announcements", &[]).await;
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("Doors open at"),
+        "{listed:?} after {stored:?}"
+    );
+    for (command, args) in [
+        ("preview", &[][..]),
+        ("chats", &[]),
+        ("export", &["--format", "ics"]),
+    ] {
+        site.output(&api, command, args).await;
+    }
+    let listed = site.read(|store| store.announcements().unwrap()).await;
+    assert_eq!(listed.len(), 1, "kept in PostgreSQL");
+    never_shows_the_password(&stop(bot).await);
 }

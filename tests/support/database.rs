@@ -56,9 +56,14 @@ impl Database {
         Some(database)
     }
 
+    /// The database's name on the server.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Runs `sql` on the server's own database, on a thread of its own:
     /// the synchronous client must not run on an async worker.
-    fn sql(&self, sql: &str) {
+    pub fn sql(&self, sql: &str) {
         let (admin, sql) = (self.admin.clone(), sql.to_string());
         std::thread::spawn(move || {
             let mut client = ::postgres::Client::connect(&admin, ::postgres::NoTls)

@@ -9,9 +9,14 @@ use super::fake_bot_api::TOKEN;
 /// with none of the test runner's own herald settings leaking in, killed if
 /// the test drops it. Callers add their log level and output pipes.
 pub fn herald_run(api_url: &str, config: &Path) -> tokio::process::Command {
+    herald("run", api_url, config)
+}
+
+/// `herald <subcommand> --config <config>`, set up as [`herald_run`].
+pub fn herald(subcommand: &str, api_url: &str, config: &Path) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"));
     command
-        .args(["run", "--config"])
+        .args([subcommand, "--config"])
         .arg(config)
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", api_url)
