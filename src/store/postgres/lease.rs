@@ -9,6 +9,8 @@
 //! up. The connection's `application_name` says who holds it (pid, host,
 //! since when), for the error a second `herald run` prints.
 
+use std::time::Duration;
+
 use postgres::{Client, NoTls};
 
 use crate::config::DatabaseUrl;
@@ -18,6 +20,10 @@ use crate::store::lease::{me, LeaseError};
 /// post records' (`…0001`, `…0002`): advisory locks are per database, so
 /// one fixed key gives each database one leader.
 const KEY: i64 = 0x6865_7261_6c64_0003;
+
+/// How long the lease's connection may go unanswered before it counts as
+/// lost.
+const WITHIN: Duration = Duration::from_secs(10);
 
 /// The lease; dropping it (or the process ending) gives it up.
 pub struct PgLease {
@@ -38,6 +44,16 @@ impl PgLease {
         let mut config: postgres::Config = url.secret().parse().map_err(failed)?;
         // The server cuts a name past 63 bytes; the pid comes first.
         config.application_name(&format!("herald {}", me()));
+        // A connection cut without a word (a partition) fails a check in
+        // seconds rather than when the kernel gives up, so this leader
+        // stops long before the server frees the lock for another.
+        config
+            .connect_timeout(WITHIN)
+            .tcp_user_timeout(WITHIN)
+            .keepalives(true)
+            .keepalives_idle(WITHIN / 2)
+            .keepalives_interval(WITHIN / 5)
+            .keepalives_retries(3);
         let mut client = config.connect(NoTls).map_err(failed)?;
         let row = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&KEY])
