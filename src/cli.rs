@@ -16,7 +16,6 @@ use crate::events::load::{self, FolderError};
 use crate::events::{front_matter, load_dir, Diagnostic, Event, Loaded};
 use crate::export::{Export, ExportArgs, Format};
 use crate::lang::{count, Lang};
-use crate::store::Store;
 use crate::telegram::RunError;
 
 mod announce;
@@ -272,7 +271,7 @@ fn run_bot(config: Config, standby: bool) -> ExitCode {
     }
     // Before the lease, whose lock file lives beside the state: a place
     // herald cannot write is told as such, with the fix.
-    if let Err(error) = Store::check_writable(&config.state) {
+    if let Err(error) = crate::store::check_writable(&config) {
         eprintln!("herald: {error}");
         return ExitCode::from(2);
     }

@@ -33,6 +33,10 @@ mod keys;
 /// The environment variable that overrides `state`.
 pub const STATE_VAR: &str = "HERALD_STATE";
 
+/// The environment variable that puts the state in PostgreSQL whatever
+/// `state` says, so a deployment's secret stays out of `bot.toml`.
+pub const DATABASE_VAR: &str = "HERALD_DATABASE_URL";
+
 /// The ids herald's own documentation and shipped `bot.toml` give as
 /// examples: a file still carrying one would hand announce rights to a
 /// stranger, or post to a chat nobody chose.
@@ -50,8 +54,12 @@ pub struct Config {
     pub language: Lang,
     /// The folder of event pages.
     pub events: PathBuf,
-    /// The SQLite file holding subscriptions and what was sent.
+    /// The SQLite file holding subscriptions and what was sent, unless
+    /// `database` is set.
     pub state: PathBuf,
+    /// The PostgreSQL database holding all of the state instead
+    /// (`state = "postgres://…"` or [`DATABASE_VAR`]).
+    pub database: Option<DatabaseUrl>,
     /// `site_url`: the Hugo site's `baseURL`, against which relative links on
     /// the pages (`/talks/x/`, `../slides.pdf`) are made absolute; without
     /// it they are shown as text.
@@ -404,6 +412,7 @@ impl Default for Config {
             language: Lang::Zh,
             events: PathBuf::from("events"),
             state: PathBuf::from("herald.db"),
+            database: None,
             site_url: None,
             telegram: Telegram::default(),
             schedule: Schedule::default(),
@@ -442,8 +451,32 @@ impl Config {
             file: path.to_path_buf(),
             cause,
         })?;
-        let state = std::env::var_os(STATE_VAR).filter(|value| !value.is_empty());
-        Ok(Config::parse(path, &src)?.with_state(state.map(PathBuf::from)))
+        let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
+        let database = var(DATABASE_VAR).map(|url| DatabaseUrl(url.to_string_lossy().into_owned()));
+        Ok(Config::parse(path, &src)?
+            .with_state(var(STATE_VAR).map(PathBuf::from))
+            .with_database(database))
+    }
+
+    /// The state put in PostgreSQL from outside the file
+    /// (`HERALD_DATABASE_URL`), over whatever `state` says.
+    pub fn with_database(self, database: Option<DatabaseUrl>) -> Config {
+        match database {
+            Some(database) => Config {
+                database: Some(database),
+                ..self
+            },
+            None => self,
+        }
+    }
+
+    /// Where the state is, for logs and messages: the file, or the
+    /// database without its password.
+    pub fn state_name(&self) -> String {
+        match &self.database {
+            Some(database) => database.to_string(),
+            None => self.state.display().to_string(),
+        }
     }
 
     /// The state file set from outside the file (`HERALD_STATE`), as a
@@ -452,7 +485,10 @@ impl Config {
     /// working directory, not to the file.
     pub fn with_state(self, state: Option<PathBuf>) -> Config {
         match state {
-            Some(state) => Config { state, ..self },
+            Some(state) => match DatabaseUrl::of(&state.to_string_lossy()) {
+                Some(database) => self.with_database(Some(database)),
+                None => Config { state, ..self },
+            },
             None => self,
         }
     }
@@ -471,6 +507,16 @@ impl Config {
         let chat = file.chat_tables(raw.chat, &posts, &telegram.chats, &mut warnings)?;
         file.shared_event_topics(&telegram.chats, &routes, &posts, &chat, &mut warnings);
         file.unknown_post_keys(&mut warnings)?;
+        // A database's address is no path: `state` keeps the default file
+        // (never the address, whose password must not be printed).
+        let database = raw
+            .state
+            .as_ref()
+            .and_then(|state| DatabaseUrl::of(state.get_ref()));
+        let state = match database {
+            Some(_) => None,
+            None => file.optional("state", raw.state, path_value)?,
+        };
         Ok(Config {
             timezone: file
                 .optional("timezone", raw.timezone, timezone)?
@@ -482,10 +528,8 @@ impl Config {
                 file.optional("events", raw.events, path_value)?
                     .unwrap_or(defaults.events),
             ),
-            state: base.join(
-                file.optional("state", raw.state, path_value)?
-                    .unwrap_or(defaults.state),
-            ),
+            database,
+            state: base.join(state.unwrap_or(defaults.state)),
             site_url: file.optional("site_url", raw.site_url, site_url)?,
             schedule: file.schedule(raw.schedule, &mut warnings)?,
             telegram,
@@ -508,6 +552,62 @@ impl Config {
             url: self.site_url.clone(),
         }
     }
+}
+
+/// A PostgreSQL address (`postgres://user:password@host/db`). It prints
+/// (`Display` and `Debug`) without its password, so it may be logged and
+/// named in errors; only [`DatabaseUrl::secret`] gives the whole of it, to
+/// connect with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// `state` as a database, if it names one rather than a file.
+    pub fn of(state: &str) -> Option<DatabaseUrl> {
+        let state = state.trim();
+        ["postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| state.starts_with(scheme))
+            .then(|| DatabaseUrl(state.to_string()))
+    }
+
+    /// The address with its password: for connecting, never for printing.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redacted(&self.0))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// A database address without its password, wherever it is written: after
+/// the user (`user:password@`) or as a parameter (`?password=`). What
+/// cannot be read as an address is not shown at all.
+pub fn redacted(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "PostgreSQL".to_string();
+    };
+    let _ = parsed.set_password(None);
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(key, _)| !key.eq_ignore_ascii_case("password"))
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    parsed.to_string()
 }
 
 /// The file as serde sees it: every value keeps its span for messages.
@@ -1657,6 +1757,49 @@ catch_up = "1h"                 # a post missed while the bot was down is still 
         let moved = config.clone().with_state(Some("/data/herald.db".into()));
         assert_eq!(moved.state, PathBuf::from("/data/herald.db"));
         assert_eq!(config.clone().with_state(None), config);
+    }
+
+    #[test]
+    fn a_database_address_as_state_is_postgres_and_never_printed_with_its_password() {
+        let config = parse("state = \"postgres://herald:s3cret@db.example/herald\"\n").unwrap();
+        let database = config.database.clone().expect("a database");
+        assert_eq!(
+            database.secret(),
+            "postgres://herald:s3cret@db.example/herald"
+        );
+        assert_eq!(database.to_string(), "postgres://herald@db.example/herald");
+        let shown = format!("{config:?} {}", config.state_name());
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert_eq!(
+            config.state,
+            PathBuf::from("/srv/herald/herald.db"),
+            "not a path"
+        );
+        assert!(parse("state = \"herald.db\"\n").unwrap().database.is_none());
+    }
+
+    #[test]
+    fn the_database_set_from_outside_wins_over_a_state_file() {
+        let config = parse("state = \"herald.db\"\n").unwrap();
+        let url = DatabaseUrl::of("postgresql://herald@127.0.0.1/herald");
+        let moved = config.clone().with_database(url.clone());
+        assert_eq!(moved.database, url);
+        assert_eq!(moved.state_name(), "postgresql://herald@127.0.0.1/herald");
+        let by_state = config.with_state(Some("postgres://herald@db/herald".into()));
+        assert!(by_state.database.is_some(), "HERALD_STATE may name one too");
+    }
+
+    #[test]
+    fn a_password_given_as_a_parameter_is_redacted_too() {
+        assert_eq!(
+            redacted("postgres://herald@db/herald?password=s3cret&sslmode=disable"),
+            "postgres://herald@db/herald?sslmode=disable"
+        );
+        assert_eq!(
+            redacted("postgres://db/herald?PASSWORD=s3cret"),
+            "postgres://db/herald"
+        );
+        assert_eq!(redacted("not a url s3cret"), "PostgreSQL");
     }
 
     #[test]

@@ -126,9 +126,9 @@ pub fn calendar(
 ) -> Result<String, crate::store::StoreError> {
     let site = crate::calendar::Site::of(config);
     let now = chrono::Utc::now();
-    let stamps = match config.state.exists() {
+    let stamps = match crate::store::exists(config) {
         true => {
-            let store = crate::store::Store::open(&config.state)?;
+            let store = crate::store::open(config)?;
             let stamps = store.feed(events, &site, now)?;
             store.close()?;
             stamps

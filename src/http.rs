@@ -28,7 +28,7 @@ use crate::calendar::{self, Pick, Site, Stamp};
 use crate::events::Catalog;
 use crate::health::Health;
 use crate::lang::Lang;
-use crate::store::{Followed, Following, Store, StoreError};
+use crate::store::{Backend, Followed, Following, StoreError};
 
 /// Buckets of `herald_reply_seconds`: a reply normally takes milliseconds;
 /// the upper ones show replies held by retries and queues.
@@ -98,7 +98,7 @@ async fn healthz(State(health): State<Health>) -> impl IntoResponse {
 #[derive(Clone)]
 pub struct Feed {
     pub catalog: watch::Receiver<Arc<Catalog>>,
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Backend>,
     pub followed: Arc<dyn Followed + Send + Sync>,
     pub site: Site,
     /// The feeds' names are in `language` from `bot.toml`.
@@ -146,7 +146,7 @@ async fn personal_ics(
     );
     let token = file.strip_suffix(".ics").unwrap_or_default().to_string();
     let stamps =
-        blocking(move || personal(&store, &*followed, &token, catalog.events(), &site)).await;
+        blocking(move || personal(&*store, &*followed, &token, catalog.events(), &site)).await;
     match stamps {
         Ok(Some(stamps)) => served(
             &asked,
@@ -163,7 +163,7 @@ async fn personal_ics(
 /// for no member's. Events' versions are the community feed's and talks'
 /// are the talk ledger's, so a member's feed keeps nothing of its own.
 fn personal(
-    store: &Store,
+    store: &dyn Backend,
     followed: &dyn Followed,
     token: &str,
     events: &[crate::events::Event],

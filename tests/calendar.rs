@@ -474,7 +474,7 @@ impl Feeds {
         let listen = socket.local_addr().unwrap();
         let feed = herald::http::Feed {
             catalog: changes,
-            store: Arc::clone(&store),
+            store: Arc::clone(&store) as Arc<dyn herald::store::Backend>,
             followed: Arc::new(follows),
             site: Site {
                 tz: chrono_tz::Asia::Shanghai,

@@ -78,7 +78,8 @@ impl Scheduler {
         let clock = Jumping::at(at(now));
         let (pages, catalog) = watch::channel(pages);
         let bot = Bot::new(TOKEN).set_api_url(api.url().parse().unwrap());
-        let deliver = TelegramDelivery::new(bot, None).keeping_topics(Arc::clone(&store));
+        let deliver = TelegramDelivery::new(bot, None)
+            .keeping_topics(Arc::clone(&store) as Arc<dyn herald::store::Backend>);
         let runner = Runner::new(deliver, clock.clone(), Arc::clone(&store), config, catalog);
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(runner.run(stopped));

@@ -11,223 +11,24 @@ mod support;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
+use herald::calendar::Site;
 use herald::config::{Chat, ChatTarget};
 use herald::events::ids::Target;
+use herald::events::Poster;
 use herald::events::{parse, Event, Parsed};
 use herald::lang::Lang;
-use herald::schedule::card::{posted, Card, Wanted, Why};
+use herald::schedule::card::{posted, Wanted, Why};
 use herald::schedule::{announcement_posts, Memory, Post, Seen, What};
 use herald::store::{
-    Author, Delivered, Followed, NewAnnouncement, OpenedTopic, Outcome, PgStore, ScheduleStore,
-    State, Store, StoreError, Token,
+    Author, Backend, Delivered, Followed, NewAnnouncement, OpenedTopic, Outcome, PgStore, State,
+    Store,
 };
 
-/// A database of its own on the test server, dropped after the test.
-pub struct Database {
-    admin: String,
-    name: String,
-    pub url: String,
-}
-
-impl Database {
-    /// A new empty database, or `None` (said why) where no server is given
-    /// outside CI.
-    pub fn create() -> Option<Database> {
-        let admin = match std::env::var("HERALD_TEST_DATABASE_URL") {
-            Ok(url) => url,
-            Err(_) if std::env::var_os("CI").is_some() => panic!(
-                "CI is set but HERALD_TEST_DATABASE_URL is not: .ci/run starts a PostgreSQL \
-                 server (.ci/postgres) and sets it; the PostgreSQL tests must not be skipped"
-            ),
-            Err(_) => {
-                // Past the test harness's capture, so `cargo test` shows it.
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "skipped: HERALD_TEST_DATABASE_URL is not set; `. .ci/postgres` starts a \
-                     throwaway PostgreSQL server and sets it"
-                );
-                return None;
-            }
-        };
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "herald_test_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut url = url::Url::parse(&admin).expect("HERALD_TEST_DATABASE_URL is a URL");
-        url.set_path(&name);
-        let database = Database {
-            admin,
-            name,
-            url: url.to_string(),
-        };
-        database.sql(&format!(
-            "DROP DATABASE IF EXISTS {0}; CREATE DATABASE {0}",
-            database.name
-        ));
-        Some(database)
-    }
-
-    /// Runs `sql` on the server's own database, on a thread of its own:
-    /// the synchronous client must not run on an async worker.
-    fn sql(&self, sql: &str) {
-        let (admin, sql) = (self.admin.clone(), sql.to_string());
-        std::thread::spawn(move || {
-            let mut client = ::postgres::Client::connect(&admin, ::postgres::NoTls)
-                .unwrap_or_else(|e| panic!("cannot reach the test server {admin}: {e}"));
-            for statement in sql.split("; ") {
-                client.batch_execute(statement).unwrap();
-            }
-        })
-        .join()
-        .unwrap();
-    }
-
-    pub fn open(&self) -> PgStore {
-        let url = self.url.clone();
-        std::thread::spawn(move || PgStore::open(&url))
-            .join()
-            .unwrap()
-            .unwrap()
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        self.sql(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ));
-    }
-}
-
-/// What the suite asks of a store beyond the scheduler's trait: the calls
-/// the bot's commands make, by the names both stores give them.
-trait Kept: ScheduleStore + Followed {
-    fn subscribe(
-        &self,
-        chat: i64,
-        by: Option<u64>,
-        lang: Option<Lang>,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    fn follow(&self, member: i64, target: &Target, at: DateTime<Utc>) -> Result<bool, StoreError>;
-    fn unfollow(&self, member: i64, target: &Target) -> Result<bool, StoreError>;
-    fn set_lead(
-        &self,
-        member: i64,
-        lead: herald::duration::HumanDuration,
-    ) -> Result<(), StoreError>;
-    fn lead(&self, member: i64) -> Result<Option<herald::duration::HumanDuration>, StoreError>;
-    fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError>;
-    fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
-    fn replace_calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError>;
-    fn calendar_member(&self, token: &str) -> Result<Option<i64>, StoreError>;
-    fn add_announcement(&self, new: &NewAnnouncement, at: DateTime<Utc>)
-        -> Result<i64, StoreError>;
-    fn confirm_announcement(
-        &self,
-        id: i64,
-        now: DateTime<Utc>,
-        report_to: (i64, i32),
-    ) -> Result<Option<herald::store::Record>, StoreError>;
-    fn card(&self, target: &ChatTarget) -> Result<Option<Card>, StoreError>;
-    fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError>;
-    fn event_topic(&self, chat: &Chat, event: &str) -> Result<Option<i32>, StoreError>;
-    fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError>;
-}
-
-macro_rules! kept {
-    ($store:ty) => {
-        impl Kept for $store {
-            fn subscribe(
-                &self,
-                chat: i64,
-                by: Option<u64>,
-                lang: Option<Lang>,
-                at: DateTime<Utc>,
-            ) -> Result<bool, StoreError> {
-                <$store>::subscribe(self, (chat, None), by, lang, at)
-            }
-            fn follow(
-                &self,
-                member: i64,
-                target: &Target,
-                at: DateTime<Utc>,
-            ) -> Result<bool, StoreError> {
-                <$store>::follow(self, member, target, at)
-            }
-            fn unfollow(&self, member: i64, target: &Target) -> Result<bool, StoreError> {
-                <$store>::unfollow(self, member, target)
-            }
-            fn set_lead(
-                &self,
-                member: i64,
-                lead: herald::duration::HumanDuration,
-            ) -> Result<(), StoreError> {
-                <$store>::set_lead(self, member, lead)
-            }
-            fn lead(
-                &self,
-                member: i64,
-            ) -> Result<Option<herald::duration::HumanDuration>, StoreError> {
-                <$store>::lead(self, member)
-            }
-            fn set_mute(&self, chat: i64, event: &str, on: bool) -> Result<bool, StoreError> {
-                <$store>::set_mute(self, chat, event, on)
-            }
-            fn calendar_token(&self, member: i64, at: DateTime<Utc>) -> Result<Token, StoreError> {
-                <$store>::calendar_token(self, member, at)
-            }
-            fn replace_calendar_token(
-                &self,
-                member: i64,
-                at: DateTime<Utc>,
-            ) -> Result<Token, StoreError> {
-                <$store>::replace_calendar_token(self, member, at)
-            }
-            fn calendar_member(&self, token: &str) -> Result<Option<i64>, StoreError> {
-                <$store>::calendar_member(self, token)
-            }
-            fn add_announcement(
-                &self,
-                new: &NewAnnouncement,
-                at: DateTime<Utc>,
-            ) -> Result<i64, StoreError> {
-                <$store>::add_announcement(self, new, at)
-            }
-            fn confirm_announcement(
-                &self,
-                id: i64,
-                now: DateTime<Utc>,
-                report_to: (i64, i32),
-            ) -> Result<Option<herald::store::Record>, StoreError> {
-                <$store>::confirm_announcement(self, id, now, report_to)
-            }
-            fn card(&self, target: &ChatTarget) -> Result<Option<Card>, StoreError> {
-                <$store>::card(self, target)
-            }
-            fn set_card(&self, target: &ChatTarget, card: &Card) -> Result<(), StoreError> {
-                <$store>::set_card(self, target, card)
-            }
-            fn event_topic(&self, chat: &Chat, event: &str) -> Result<Option<i32>, StoreError> {
-                <$store>::event_topic(self, chat, event)
-            }
-            fn set_event_topic(&self, topic: &OpenedTopic) -> Result<(), StoreError> {
-                <$store>::set_event_topic(self, topic)
-            }
-        }
-    };
-}
-kept!(Store);
-kept!(PgStore);
+pub use support::database::Database;
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
@@ -256,7 +57,7 @@ fn reminder(event: &str, chat: ChatTarget) -> Post {
 /// Posts, parts, what chats were told and what the pages said: kept
 /// across reopening, each post once however often it is recorded, and
 /// pruned as SQLite prunes.
-fn memory_is_kept_once_across_reopening<S: Kept>(open: &dyn Fn() -> S) {
+fn memory_is_kept_once_across_reopening<S: Backend>(open: &dyn Fn() -> S) {
     let store = open();
     let now = at("2029-12-25T00:00:00Z");
     let events = vec![event("rust-night", "2030-01-01T10:00:00Z")];
@@ -317,7 +118,7 @@ fn memory_is_kept_once_across_reopening<S: Kept>(open: &dyn Fn() -> S) {
 
 /// What another process records is seen by its version and read since the
 /// last look; this process's own writes do not look like another's.
-fn another_process_writes_are_seen<S: Kept>(open: &dyn Fn() -> S) {
+fn another_process_writes_are_seen<S: Backend>(open: &dyn Fn() -> S) {
     let bot = open();
     let now = at("2030-01-01T00:00:00Z");
     bot.record_post(
@@ -369,14 +170,14 @@ fn another_process_writes_are_seen<S: Kept>(open: &dyn Fn() -> S) {
 
 /// Subscriptions, follows, lead times, mutes and calendar tokens, and
 /// forgetting a member.
-fn members_are_kept_and_forgotten<S: Kept>(open: &dyn Fn() -> S) {
+fn members_are_kept_and_forgotten<S: Backend>(open: &dyn Fn() -> S) {
     let store = open();
     let now = at("2026-01-02T03:04:05Z");
     assert!(store
-        .subscribe(-1001, Some(42), Some(Lang::En), now)
+        .subscribe((-1001, None), Some(42), Some(Lang::En), now)
         .unwrap());
-    assert!(!store.subscribe(-1001, Some(43), None, now).unwrap());
-    assert!(store.subscribe(7, None, None, now).unwrap());
+    assert!(!store.subscribe((-1001, None), Some(43), None, now).unwrap());
+    assert!(store.subscribe((7, None), None, None, now).unwrap());
     let talk = Target::Talk("0123456789ab".into());
     let meetup = Target::Event("2021-09-rust".into());
     let version = store.follows_version();
@@ -442,7 +243,7 @@ fn members_are_kept_and_forgotten<S: Kept>(open: &dyn Fn() -> S) {
 }
 
 /// An announcement confirmed once, owed until done, reported per chat.
-fn announcements_go_out_once<S: Kept>(open: &dyn Fn() -> S) {
+fn announcements_go_out_once<S: Backend>(open: &dyn Fn() -> S) {
     let store = open();
     let now = at("2026-12-01T02:00:00Z");
     let draft = NewAnnouncement {
@@ -520,7 +321,7 @@ fn announcements_go_out_once<S: Kept>(open: &dyn Fn() -> S) {
 
 /// The live card of each target, as posted, edited and found deleted:
 /// kept across reopening, a topic's apart from its chat's.
-fn live_cards_are_kept_per_target<S: Kept>(open: &dyn Fn() -> S) {
+fn live_cards_are_kept_per_target<S: Backend>(open: &dyn Fn() -> S) {
     let group = ChatTarget::id(-1001);
     let topic = ChatTarget::id(-1001).in_topic(Some(7));
     let wanted = Wanted {
@@ -556,7 +357,7 @@ fn live_cards_are_kept_per_target<S: Kept>(open: &dyn Fn() -> S) {
 
 /// The forum topic opened for each event, per chat: kept across
 /// reopening, and never replaced by a second one.
-fn event_topics_are_kept_per_chat_and_event<S: Kept>(open: &dyn Fn() -> S) {
+fn event_topics_are_kept_per_chat_and_event<S: Backend>(open: &dyn Fn() -> S) {
     let forum = Chat::Id(-1001);
     let named = Chat::Username("@community".into());
     let opened = |chat: &Chat, thread| OpenedTopic {
@@ -581,6 +382,72 @@ fn event_topics_are_kept_per_chat_and_event<S: Kept>(open: &dyn Fn() -> S) {
         Some(42),
         "the first topic stays"
     );
+}
+
+/// What the bot keeps beside the scheduler's memory, as `herald run` on
+/// either store needs it: chats' titles, the calendar feed's versions
+/// (moved only by a change, a gone page kept as cancelled), posters'
+/// Telegram ids by version, and each chat's last post.
+fn bot_state_is_kept<S: Backend>(open: &dyn Fn() -> S) {
+    let store = open();
+    store.note_title(-1001, "Rust Shanghai").unwrap();
+    store.note_title(-1001, "Rust Shanghai 2").unwrap();
+    assert_eq!(store.titles().unwrap()[&-1001], "Rust Shanghai 2");
+
+    let site = Site {
+        tz: chrono_tz::UTC,
+        url: None,
+        events: "events".into(),
+    };
+    let events = vec![
+        event("rust-night", "2030-01-01T10:00:00Z"),
+        event("go-night", "2030-02-01T10:00:00Z"),
+    ];
+    let first = at("2029-12-01T00:00:00Z");
+    let published = store.feed(&events, &site, first).unwrap();
+    assert_eq!(published.len(), 2);
+    assert!(published.iter().all(|s| s.version.sequence == 0));
+    let again = store
+        .feed(&events, &site, at("2029-12-02T00:00:00Z"))
+        .unwrap();
+    assert_eq!(again, published, "nothing changed, nothing moves");
+
+    let poster = Poster {
+        file: "/events/rust-night/featured.jpg".into(),
+        bytes: 10,
+        modified: 1,
+    };
+    assert_eq!(store.poster_file(&poster).unwrap(), None);
+    store.set_poster_file(&poster, "AgAD1", first).unwrap();
+    store.set_poster_file(&poster, "AgAD2", first).unwrap();
+    assert_eq!(
+        store.poster_file(&poster).unwrap().as_deref(),
+        Some("AgAD2")
+    );
+
+    let chat = ChatTarget::id(-1001);
+    let post = reminder("rust-night", chat.clone());
+    store
+        .record_post(&post, Outcome::Sent, None, &[], first)
+        .unwrap();
+    drop(store);
+
+    let store = open();
+    let gone = store
+        .feed(&events[..1], &site, at("2029-12-03T00:00:00Z"))
+        .unwrap();
+    let cancelled: Vec<(&str, u32, bool)> = gone
+        .iter()
+        .map(|s| (s.entry.id.as_str(), s.version.sequence, s.entry.cancelled))
+        .collect();
+    assert_eq!(
+        cancelled[1].1, 1,
+        "the gone page's entry moved on: {cancelled:?}"
+    );
+    assert!(cancelled[1].2, "and is cancelled: {cancelled:?}");
+    assert!(!cancelled[0].2, "{cancelled:?}");
+    assert_eq!(store.last_posts().unwrap()[&chat].key, post.key);
+    assert_eq!(store.titles().unwrap().len(), 1, "kept across reopening");
 }
 
 /// Each behaviour, once per store: `sqlite::name` and `postgres::name`.
@@ -615,6 +482,7 @@ both!(
     announcements_go_out_once,
     live_cards_are_kept_per_target,
     event_topics_are_kept_per_chat_and_event,
+    bot_state_is_kept,
 );
 
 /// The real scheduler over PostgreSQL, posting an announcement to 40

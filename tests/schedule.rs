@@ -14,7 +14,7 @@ use herald::store::Store;
 use tokio::process::Child;
 
 use support::fake_bot_api::{Chat, FakeBotApi};
-use support::process;
+use support::process::{self, stop};
 
 /// A site whose one event starts 2 h and `lead` seconds from now, with a
 /// single "2h" reminder: it falls due `lead` seconds after this call.
@@ -24,27 +24,9 @@ struct Site {
 
 impl Site {
     fn new(chats: &str, lead: i64) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let events = dir.path().join("events");
-        std::fs::create_dir(&events).unwrap();
-        let start = Utc::now() + chrono::Duration::hours(2) + chrono::Duration::seconds(lead);
-        std::fs::write(
-            events.join("launch.md"),
-            format!(
-                "---\ntitle: \"Launch <party>\"\ndate: {}\nlocation: Hall 1\n---\n",
-                start.to_rfc3339_opts(SecondsFormat::Secs, true)
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("bot.toml"),
-            format!(
-                "language = \"en\"\ntimezone = \"UTC\"\n[telegram]\nchats = {chats}\n\
-                 [schedule]\ndigest = \"0 0 10 1 1 *\"\nreminders = [\"2h\"]\ntalk_reminders = []\ncatch_up = \"1h\"\n"
-            ),
-        )
-        .unwrap();
-        Site { dir }
+        Site {
+            dir: support::site::launch("", chats, lead),
+        }
     }
 
     /// The event's page in another language, beside it (`launch.zh.md`).
@@ -84,24 +66,6 @@ async fn settled_counts(api: &FakeBotApi, chats: &[i64]) -> Vec<usize> {
         .iter()
         .map(|chat| sent.iter().filter(|c| c.params["chat_id"] == *chat).count())
         .collect()
-}
-
-async fn stop(mut herald: Child) -> String {
-    let pid = herald.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    let output = tokio::time::timeout(Duration::from_secs(6), async {
-        let mut stderr = String::new();
-        if let Some(mut pipe) = herald.stderr.take() {
-            use tokio::io::AsyncReadExt;
-            pipe.read_to_string(&mut stderr).await.unwrap();
-        }
-        herald.wait().await.unwrap();
-        stderr
-    });
-    output.await.expect("herald stops within 5 s")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,7 @@ use crate::commands;
 use crate::config::{ChatTarget, Config};
 use crate::lang::Lang;
 use crate::render::{self, Syntax};
-use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Store, Withdrawal};
+use crate::store::{Author, Delivered, NewAnnouncement, Outcome, Record, State, Withdrawal};
 use crate::telegram::BotApi;
 
 use super::{indent, telegram_failed};
@@ -92,7 +92,7 @@ pub(super) fn announce(config: Config, args: &AnnounceArgs, shell: Lang) -> Resu
         println!("{}", render::shell_not_posted(shell));
         return Ok(ExitCode::SUCCESS);
     }
-    let store = Arc::new(Store::open(&config.state)?);
+    let store = crate::store::open(&config)?;
     let announcement = NewAnnouncement {
         author: Author::Shell(login()),
         html,
@@ -132,10 +132,10 @@ pub(super) fn announce(config: Config, args: &AnnounceArgs, shell: Lang) -> Resu
 /// without creating the state file: with none yet, only the configured
 /// chats.
 fn chats(config: &Config) -> Result<Vec<ChatTarget>> {
-    let mut chats = match config.state.exists() {
+    let mut chats = match crate::store::exists(config) {
         false => config.telegram.chats.clone(),
         true => {
-            let store = Store::open(&config.state)?;
+            let store = crate::store::open(config)?;
             let chats = store.targets(&config.telegram.chats)?;
             store.close()?;
             chats
@@ -177,14 +177,14 @@ pub(super) fn announcements(
     if let Some(id) = args.cancel {
         return withdraw(config, id, shell);
     }
-    if !config.state.exists() {
+    if !crate::store::exists(config) {
         println!(
             "(no announcements yet: {} does not exist)",
             config.state.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let store = Store::open(&config.state)?;
+    let store = crate::store::open(config)?;
     let all = store.announcements()?;
     for record in &all {
         println!("{}", summary(record, config));
@@ -204,11 +204,11 @@ pub(super) fn announcements(
 /// button of `/announcements`. Exit 1 unless it is (or already was)
 /// withdrawn.
 fn withdraw(config: &Config, id: i64, shell: Lang) -> Result<ExitCode> {
-    if !config.state.exists() {
+    if !crate::store::exists(config) {
         println!("{}", render::shell_no_such_announcement(id, shell));
         return Ok(ExitCode::FAILURE);
     }
-    let store = Store::open(&config.state)?;
+    let store = crate::store::open(config)?;
     let withdrawal = store.withdraw_announcement(id, Utc::now())?;
     store.close()?;
     let tz = config.timezone;

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 
 use super::{aligned, count};
 use crate::config::{Chat, ChatTarget, Config};
-use crate::store::{LastPost, Outcome, Store, Subscription};
+use crate::store::{LastPost, Outcome, Subscription};
 
 /// What an organizer with no chat at all is told, here and in `preview`.
 pub(super) const NO_CHATS: &str = "(no chats yet: add chats to bot.toml or /subscribe in Telegram)";
@@ -35,7 +35,7 @@ enum Source {
 pub fn chats(config: &Config) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let tz = config.timezone;
-    let (served, last, titles) = match config.state.exists() {
+    let (served, last, titles) = match crate::store::exists(config) {
         true => from_state(config)?,
         false => {
             writeln!(
@@ -86,7 +86,7 @@ type Known = (
 /// The configured chats and the subscribers, each once, with every
 /// chat's last post and title, from the state file.
 fn from_state(config: &Config) -> Result<Known> {
-    let store = Store::open(&config.state)?;
+    let store = crate::store::open(config)?;
     let mut keys = HashMap::new();
     for chat in &config.telegram.chats {
         if let Chat::Username(name) = &chat.chat {

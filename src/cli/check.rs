@@ -15,7 +15,6 @@ use chrono::Utc;
 use crate::config::Config;
 use crate::events::{Event, Severity};
 use crate::lang::{count, tally};
-use crate::store::Store;
 
 use super::{aligned, load, programme, report};
 
@@ -27,7 +26,7 @@ pub(super) fn check(config: &Config) -> Result<ExitCode> {
     }
     report(&loaded.diagnostics);
     // What `herald run` would trip over at its first write, said now.
-    let state = Store::check_writable(&config.state).inspect_err(|error| eprintln!("{error}"));
+    let state = crate::store::check_writable(config).inspect_err(|error| eprintln!("{error}"));
     let events = &loaded.events;
     let rejected = loaded.errors().map(|error| Page {
         file: error.file.clone(),

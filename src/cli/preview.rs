@@ -20,7 +20,6 @@ use crate::lang::count;
 use crate::lang::Lang;
 use crate::render;
 use crate::schedule::{plan, Input, Memory, Post, What};
-use crate::store::Store;
 
 /// How far past an empty window the preview looks for the next post:
 /// over a year, so a yearly conference is found, and bounded, so a site
@@ -160,11 +159,11 @@ impl fmt::Display for Audience {
 /// chats it posts to, with the languages it knows them to read, from the
 /// state file if there is one, so the preview matches what the bot will do.
 fn remembered(config: &Config) -> Result<(Memory, Vec<ChatTarget>, HashMap<ChatTarget, Lang>)> {
-    if !config.state.exists() {
+    if !crate::store::exists(config) {
         let chats = config.telegram.chats.clone();
         return Ok((Memory::default(), chats, HashMap::new()));
     }
-    let store = Store::open(&config.state)?;
+    let store = crate::store::open(config)?;
     let memory = store.memory()?;
     let chats = store.targets(&config.telegram.chats)?;
     let languages = store.languages()?;

@@ -187,7 +187,7 @@ impl Backoff {
     }
 }
 
-pub struct Runner<D, C, S = Store> {
+pub struct Runner<D, C, S: ?Sized = Store> {
     pub deliver: D,
     pub clock: C,
     pub store: Arc<S>,
@@ -222,7 +222,7 @@ enum Write {
 }
 
 impl Write {
-    fn apply<S: ScheduleStore>(&self, store: &S) -> Result<(), StoreError> {
+    fn apply<S: ScheduleStore + ?Sized>(&self, store: &S) -> Result<(), StoreError> {
         match self {
             Write::Post {
                 post,
@@ -298,7 +298,7 @@ impl<D: Deliver, C: Clock> Runner<D, C, Store> {
     }
 }
 
-impl<D: Deliver, C: Clock, S: ScheduleStore> Runner<D, C, S> {
+impl<D: Deliver, C: Clock, S: ScheduleStore + ?Sized> Runner<D, C, S> {
     /// A runner on any store.
     pub fn on(
         deliver: D,
@@ -1009,7 +1009,7 @@ fn kind(what: &What) -> &'static str {
 /// A store call, off the async workers: it may block on the disk.
 async fn call<S, T, F>(store: &Arc<S>, f: F) -> Result<T, StoreError>
 where
-    S: ScheduleStore,
+    S: ScheduleStore + ?Sized,
     T: Send + 'static,
     F: FnOnce(&S) -> Result<T, StoreError> + Send + 'static,
 {
@@ -1026,7 +1026,7 @@ where
 
 /// Returns once another process has written to the state file since
 /// `version`, with the file's new version.
-async fn written_elsewhere<S: ScheduleStore>(
+async fn written_elsewhere<S: ScheduleStore + ?Sized>(
     store: &Arc<S>,
     version: i64,
 ) -> Result<i64, StoreError> {

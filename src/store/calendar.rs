@@ -15,47 +15,16 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, TransactionBehavior};
 
 use super::{Store, StoreError, StoreProblem};
-use crate::calendar::{entries, revise, talks, Entry, Site, Stamp, Version};
-use crate::events::Event;
+use crate::calendar::{revise, Entry, Stamp, Version};
 
 impl Store {
-    /// The community feed as the pages say it at `at`: [`Store::calendar`]
-    /// of every dated event.
-    pub fn feed(
-        &self,
-        events: &[Event],
-        site: &Site,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.calendar(entries(events, site), at)
-    }
-
-    /// Every timed talk as its own entry at `at`, versioned as
-    /// [`Store::calendar`] versions events, in a ledger of their own:
-    /// what members' feeds pick their talks from.
-    pub fn talk_feed(
-        &self,
-        events: &[Event],
-        site: &Site,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.versions(Ledger::Talks, talks(events, site), at)
-    }
-
-    /// The stamps of `entries` (the pages as they are at `at`), then of
-    /// entries whose page is gone, with their versions moved on for what
-    /// changed since the last call, and the changes stored. One
+    /// What [`BotStore::calendar`](super::BotStore::calendar) and the feeds
+    /// stand on: the stamps of `entries` (the pages as they are at `at`),
+    /// then of entries whose page is gone, with their versions moved on
+    /// for what changed since the last call, and the changes stored. One
     /// transaction, taken before reading, so two processes writing feeds at
     /// once cannot both bump one change.
-    pub fn calendar(
-        &self,
-        entries: Vec<Entry>,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Stamp>, StoreError> {
-        self.versions(Ledger::Events, entries, at)
-    }
-
-    fn versions(
+    pub fn versions(
         &self,
         ledger: Ledger,
         entries: Vec<Entry>,
@@ -99,12 +68,20 @@ impl Store {
 
 /// Where versions are kept: events' for every feed, talks' for members'.
 #[derive(Debug, Clone, Copy)]
-enum Ledger {
+pub enum Ledger {
     Events,
     Talks,
 }
 
 impl Ledger {
+    /// Its table and the table's key, for PostgreSQL's statements.
+    pub(super) fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Ledger::Events => ("calendar", "event"),
+            Ledger::Talks => ("calendar_talks", "talk"),
+        }
+    }
+
     fn insert(self) -> &'static str {
         match self {
             Ledger::Events => {
@@ -142,24 +119,26 @@ fn held(
     let mut held = HashMap::new();
     for row in rows {
         let (entry, sequence, modified) = row?;
-        let entry: Entry = match serde_json::from_str(&entry) {
-            Ok(entry) => entry,
-            Err(error) => {
-                return Ok(Err(StoreProblem::Record(format!(
-                    "calendar entry: {error}"
-                ))))
-            }
+        match stamp(&entry, Version { sequence, modified }) {
+            Ok(stamp) => held.insert(stamp.entry.id.clone(), stamp),
+            Err(problem) => return Ok(Err(problem)),
         };
-        let version = Version { sequence, modified };
-        held.insert(entry.id.clone(), Stamp::new(entry, version));
     }
     Ok(Ok(held))
+}
+
+/// One published entry as stored (its JSON) at its version.
+pub(super) fn stamp(entry: &str, version: Version) -> Result<Stamp, StoreProblem> {
+    let entry: Entry = serde_json::from_str(entry)
+        .map_err(|error| StoreProblem::Record(format!("calendar entry: {error}")))?;
+    Ok(Stamp::new(entry, version))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::calendar::When;
+    use crate::store::BotStore;
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()

@@ -36,6 +36,22 @@ pub enum LeaseError {
         .state.display()
     )]
     Held { state: PathBuf, holder: String },
+    #[error(
+        "{database}: the database is in use by another herald run ({holder}); \
+         stop that one first, or start this one with --standby to take over when it stops"
+    )]
+    DatabaseHeld { database: String, holder: String },
+    #[error("{database}: cannot take the scheduler's lease in the database: {source}")]
+    Database {
+        database: String,
+        #[source]
+        source: ::postgres::Error,
+    },
+    #[error(
+        "{database}: the connection holding the scheduler's lease was lost \
+         ({reason}); herald stops so that it never posts beside a new leader"
+    )]
+    Lost { database: String, reason: String },
     #[error("{}: cannot take the lease on the state file: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -76,12 +92,7 @@ impl Lease {
             }
             Err(TryLockError::Error(error)) => return Err(io(error)),
         }
-        let me = format!(
-            "pid {} on {}, since {}\n",
-            std::process::id(),
-            hostname(),
-            Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
-        );
+        let me = format!("{}\n", me());
         (|| {
             file.set_len(0)?;
             file.seek(SeekFrom::Start(0))?;
@@ -95,24 +106,44 @@ impl Lease {
     /// Waits for the lease (`herald run --standby`), trying every
     /// [`STANDBY_POLL`]; says once who holds it meanwhile.
     pub async fn wait(state: &Path) -> Result<Lease, LeaseError> {
-        let mut told = false;
-        loop {
-            match Lease::take(state) {
-                Err(LeaseError::Held { holder, .. }) => {
-                    if !told {
-                        tracing::info!(state = %state.display(), %holder, "standing by: another herald run holds the state file");
-                        told = true;
-                    }
-                    tokio::time::sleep(STANDBY_POLL).await;
-                }
-                taken => return taken,
-            }
-        }
+        stand_by(|| std::future::ready(Lease::take(state))).await
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Tries `take` every [`STANDBY_POLL`] while another holds the lease
+/// (`herald run --standby`), saying once who holds it meanwhile.
+pub async fn stand_by<L, F>(mut take: impl FnMut() -> F) -> Result<L, LeaseError>
+where
+    F: std::future::Future<Output = Result<L, LeaseError>>,
+{
+    let mut told = false;
+    loop {
+        match take().await {
+            Err(held @ (LeaseError::Held { .. } | LeaseError::DatabaseHeld { .. })) => {
+                if !told {
+                    tracing::info!(%held, "standing by: another herald run holds the state");
+                    told = true;
+                }
+                tokio::time::sleep(STANDBY_POLL).await;
+            }
+            taken => return taken,
+        }
+    }
+}
+
+/// Who this process is, for whoever finds the lease held: its pid, host
+/// and since when.
+pub(super) fn me() -> String {
+    format!(
+        "pid {} on {}, since {}",
+        std::process::id(),
+        hostname(),
+        Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+    )
 }
 
 /// What the holder wrote about itself.

@@ -31,11 +31,13 @@ use crate::lang::Lang;
 
 mod announcements;
 mod backend;
+mod bot;
 mod calendar;
 mod cards;
 mod follows;
 mod lease;
 mod media;
+mod open;
 mod postgres;
 mod schedule;
 mod tokens;
@@ -43,9 +45,12 @@ mod topics;
 
 pub use announcements::{Author, Delivered, NewAnnouncement, Record, State, Withdrawal};
 pub use backend::ScheduleStore;
+pub use bot::{Backend, BotStore};
+pub use calendar::Ledger;
 pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
-pub use postgres::{Copied, PgStore};
+pub use open::{check_writable, exists, open, open_async, Leader};
+pub use postgres::{Copied, PgLease, PgStore};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
 pub use topics::OpenedTopic;

@@ -302,33 +302,23 @@ impl Store {
     /// shows, read without writing.
     pub fn last_posts(&self) -> Result<HashMap<ChatTarget, LastPost>, StoreError> {
         let connection = self.connection();
-        let rows = connection
-            .prepare(
-                "SELECT chat, key, outcome, at FROM posts WHERE seq IN (
-                     SELECT max(seq) FROM posts WHERE outcome != 'skipped' GROUP BY chat
-                 )",
-            )
-            .and_then(|mut statement| {
-                statement
-                    .query_map([], |row| {
-                        Ok((
-                            row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, String>(2)?,
-                            row.get::<_, DateTime<Utc>>(3)?,
-                        ))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            });
+        let rows = connection.prepare(LAST_POSTS).and_then(|mut statement| {
+            statement
+                .query_map([], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, DateTime<Utc>>(3)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        });
         drop(connection);
         let mut last = HashMap::new();
         for (chat, key, outcome, at) in self.check(rows)? {
-            let outcome = Outcome::parse(&outcome).ok_or_else(|| {
-                self.fail(StoreProblem::Record(format!(
-                    "post `{key}` has the outcome `{outcome}`"
-                )))
-            })?;
-            last.insert(chat_of(&chat), LastPost { key, outcome, at });
+            let (chat, post) = last_post(&chat, key, &outcome, at).map_err(|p| self.fail(p))?;
+            last.insert(chat, post);
         }
         Ok(last)
     }
@@ -424,6 +414,23 @@ pub(super) fn decode(text: &str) -> Result<Facts, StoreProblem> {
 
 /// The inverse of `ChatTarget`'s display: `@name` or a numeric id, and
 /// `/topic` after it where there is one.
+/// The statement both stores read each chat's last post with.
+pub(super) const LAST_POSTS: &str = "SELECT chat, key, outcome, at FROM posts WHERE seq IN (
+         SELECT max(seq) FROM posts WHERE outcome != 'skipped' GROUP BY chat
+     )";
+
+/// One chat's last post as read, its outcome checked.
+pub(super) fn last_post(
+    chat: &str,
+    key: String,
+    outcome: &str,
+    at: DateTime<Utc>,
+) -> Result<(ChatTarget, LastPost), StoreProblem> {
+    let outcome = Outcome::parse(outcome)
+        .ok_or_else(|| StoreProblem::Record(format!("post `{key}` has the outcome `{outcome}`")))?;
+    Ok((chat_of(chat), LastPost { key, outcome, at }))
+}
+
 pub(super) fn chat_of(text: &str) -> ChatTarget {
     match text.parse() {
         Ok(chat) => chat,

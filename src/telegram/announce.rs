@@ -4,12 +4,14 @@
 //! are never trusted. Posting is the scheduler's, as for any post: Send only
 //! makes the announcement due and wakes the scheduler.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::requests::{HasPayload, JsonRequest};
 use teloxide::types::{MaybeInaccessibleMessage, MessageId, User};
 
-use super::handlers::{edit, Herald};
+use super::handlers::{edit, off_workers, Herald};
 use super::{call, entities};
 use crate::commands::{self, Act, Announce, Reply};
 use crate::config::Kind;
@@ -88,7 +90,7 @@ impl Herald {
 
     /// A press of Send, Cancel, or a Cancel of `/announcements`.
     pub(super) async fn announcement_button(
-        &self,
+        self: &Arc<Self>,
         bot: &Bot,
         query: &CallbackQuery,
         shown: &MaybeInaccessibleMessage,
@@ -101,7 +103,8 @@ impl Herald {
             return answered(bot, answer.text(render::announce_refused(lang))).await;
         };
         let at = (chat.0, shown.id().0);
-        let pressed = self.press(user, at, id, act, lang).unwrap_or_else(|error| {
+        let pressed = off_workers(self, move |herald| herald.press(user, at, id, act, lang)).await;
+        let pressed = pressed.unwrap_or_else(|error| {
             tracing::error!(%error, announcement = id, "cannot update an announcement");
             Pressed::Refused(render::not_saved(lang))
         });

@@ -27,7 +27,7 @@ use super::posters;
 use super::topics::{is_refusal, EventTopics};
 use crate::config::{Chat, ChatTarget};
 use crate::schedule::runner::{Deliver, Delivery, Outgoing, Pin};
-use crate::store::Store;
+use crate::store::Backend;
 
 /// Tries per message for errors that may pass (network, 5xx, flood control).
 pub(super) const TRIES: u32 = 6;
@@ -40,7 +40,7 @@ pub struct TelegramDelivery {
     pace: Option<Mutex<Pace>>,
     /// Where Telegram's ids of uploaded posters are kept; without it every
     /// poster is uploaded each time.
-    posters: Option<Arc<Store>>,
+    posters: Option<Arc<dyn Backend>>,
     /// The poster last sent to each chat, for the rest of its post to
     /// reply to.
     photos: Mutex<HashMap<ChatTarget, MessageId>>,
@@ -62,13 +62,13 @@ impl TelegramDelivery {
     /// Keeps the forum topics opened for events in the state file, so a
     /// restart posts into them rather than opening others; without it
     /// they are known for this run only.
-    pub fn keeping_topics(mut self, store: Arc<Store>) -> TelegramDelivery {
+    pub fn keeping_topics(mut self, store: Arc<dyn Backend>) -> TelegramDelivery {
         self.topics.store = Some(store);
         self
     }
 
     /// Uploads each poster once, naming Telegram's copy from then on.
-    pub fn keeping_posters(self, store: Arc<Store>) -> TelegramDelivery {
+    pub fn keeping_posters(self, store: Arc<dyn Backend>) -> TelegramDelivery {
         TelegramDelivery {
             posters: Some(store),
             ..self

@@ -22,7 +22,7 @@ use crate::lang::Lang;
 use crate::render;
 use crate::schedule::card::{decide, posted, Card, Decision, Wanted, Why};
 use crate::schedule::Rules;
-use crate::store::{Store, StoreError};
+use crate::store::{Backend, StoreError};
 
 /// The card looks at the pages at least this often, so an event that
 /// ends is replaced by the next one's within a minute.
@@ -32,7 +32,7 @@ const LOOK: Duration = Duration::from_secs(60);
 pub struct LiveCards<C> {
     bot: Bot,
     clock: C,
-    store: Arc<Store>,
+    store: Arc<dyn Backend>,
     catalog: watch::Receiver<Arc<Catalog>>,
     chats: Vec<ChatTarget>,
     rules: Rules,
@@ -47,7 +47,7 @@ impl<C: Clock> LiveCards<C> {
     pub fn new(
         bot: Bot,
         clock: C,
-        store: Arc<Store>,
+        store: Arc<dyn Backend>,
         config: &Config,
         catalog: watch::Receiver<Arc<Catalog>>,
     ) -> LiveCards<C> {
@@ -250,11 +250,11 @@ impl Edited {
 
 /// A store call, off the async workers: it may block on the disk.
 pub(super) async fn blocking<T: Send + 'static>(
-    store: &Arc<Store>,
-    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    store: &Arc<dyn Backend>,
+    f: impl FnOnce(&dyn Backend) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {
     let store = Arc::clone(store);
-    match tokio::task::spawn_blocking(move || f(&store)).await {
+    match tokio::task::spawn_blocking(move || f(&*store)).await {
         Ok(result) => result,
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
         Err(_) => Err(StoreError::unusable(

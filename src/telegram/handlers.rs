@@ -24,12 +24,12 @@ use crate::duration::HumanDuration;
 use crate::events::ids::Target;
 use crate::lang::Lang;
 use crate::render;
-use crate::store::Store;
+use crate::store::Backend;
 
 /// What every handler shares.
 pub(super) struct Herald {
     pub library: Arc<Library>,
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Backend>,
     /// The bot's own username, to tell `/next@herald` from `/next@otherbot`.
     pub username: String,
     pub tz: Tz,
@@ -90,8 +90,17 @@ pub(super) async fn message(
             Some(member) => herald.personal(personal, member, lang).await,
             None => commands::answer(personal, &herald.snapshot(lang).context()),
         },
-        Command::Announce(ref request) => herald.announce(&msg, request, lang),
-        Command::Announcements => herald.announcements(&msg, lang),
+        Command::Announce(ref request) => {
+            let (asked, request) = (msg.clone(), request.clone());
+            off_workers(&herald, move |herald| {
+                herald.announce(&asked, &request, lang)
+            })
+            .await
+        }
+        Command::Announcements => {
+            let asked = msg.clone();
+            off_workers(&herald, move |herald| herald.announcements(&asked, lang)).await
+        }
         _ => commands::answer(&command, &herald.snapshot(lang).context()),
     };
     // In a group, answers thread under the question they answer; in a
@@ -516,15 +525,28 @@ async fn blocking<T: Send + 'static, E: Send + 'static>(
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
 }
 
+/// A handler that calls the store, on a blocking thread: a store may
+/// block on the disk or the network (PostgreSQL's client must never run on
+/// an async worker).
+pub(super) async fn off_workers<T: Send + 'static>(
+    herald: &Arc<Herald>,
+    work: impl FnOnce(&Herald) -> T + Send + 'static,
+) -> T {
+    let herald = Arc::clone(herald);
+    blocking(move || Ok::<_, std::convert::Infallible>(work(&herald)))
+        .await
+        .unwrap_or_else(|never| match never {})
+}
+
 /// One member's follows in the state file.
 struct Member {
-    store: Arc<Store>,
+    store: Arc<dyn Backend>,
     member: i64,
 }
 
 /// A member's calendar token in the state file.
 struct Kept {
-    store: Arc<Store>,
+    store: Arc<dyn Backend>,
     member: i64,
 }
 
@@ -548,7 +570,6 @@ impl commands::Follows for Member {
     type Error = crate::store::StoreError;
 
     fn targets(&self) -> Result<Vec<Target>, Self::Error> {
-        use crate::store::Followed;
         let following = self.store.followed(self.member).inspect_err(|error| {
             tracing::error!(%error, member = self.member, "cannot read follows");
         })?;
@@ -587,7 +608,7 @@ impl commands::Follows for Member {
 
 /// One chat's mutes in the state file.
 struct ChatMutes {
-    store: Arc<Store>,
+    store: Arc<dyn Backend>,
     chat: i64,
 }
 
@@ -603,7 +624,7 @@ impl commands::Mutes for ChatMutes {
 
 /// A chat's subscription in the state file, with who asked for it.
 struct Stored {
-    store: Arc<Store>,
+    store: Arc<dyn Backend>,
     /// The chat, and the forum topic the command was asked in.
     chat: (i64, Option<i32>),
     subscriber: Option<u64>,

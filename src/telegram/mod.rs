@@ -41,7 +41,7 @@ use crate::events::Catalog;
 use crate::health::{Condition, Health};
 use crate::lang::Lang;
 use crate::schedule::runner::{Runner, HOLD};
-use crate::store::{Delivered, Lease, LeaseError, NewAnnouncement, Store, StoreError};
+use crate::store::{Backend, Delivered, Leader, LeaseError, NewAnnouncement, StoreError};
 
 pub use broadcast::{Limits, TelegramDelivery};
 pub use card::LiveCards;
@@ -101,7 +101,7 @@ impl RunError {
             | RunError::RejectedToken
             | RunError::ApiUrl { .. }
             | RunError::Unreachable { .. } => 2,
-            RunError::Leased(LeaseError::Held { .. }) => 2,
+            RunError::Leased(LeaseError::Held { .. } | LeaseError::DatabaseHeld { .. }) => 2,
             RunError::Telegram(_)
             | RunError::Store(_)
             | RunError::Leased(_)
@@ -203,24 +203,49 @@ fn parse_api_url(url: &str) -> Result<Url, RunError> {
 }
 
 /// `herald run`: serves until Ctrl-C or SIGTERM, holding the lease on the
-/// state file throughout. With `standby`, waits for the lease while another
-/// `herald run` holds it, and takes over when that one stops or dies.
+/// state (its file's lock, or the database's advisory lock) throughout.
+/// With `standby`, waits for the lease while another `herald run` holds
+/// it, and takes over when that one stops or dies. A lease lost while
+/// serving (the database connection holding it gone) stops herald with
+/// exit status 1: another may lead by then, and two must never post.
 pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
     let api = BotApi::from_env(&config)?;
     let mut shutdown = Box::pin(stop_signal());
-    let lease = if standby {
+    let leader = if standby {
         tokio::select! {
-            lease = Lease::wait(&config.state) => lease?,
+            leader = Leader::wait(&config) => leader?,
             () = &mut shutdown => return Ok(()),
         }
     } else {
-        Lease::take(&config.state)?
+        Leader::take(&config).await?
     };
-    tracing::debug!(lease = %lease.path().display(), "holding the state file");
-    let served = serve(config, api, Health::default(), shutdown).await;
-    drop(lease);
-    served
+    tracing::debug!(lease = %leader.name(), "holding the state");
+    let (lost_tx, lost_rx) = tokio::sync::oneshot::channel();
+    let watch = tokio::spawn(async move {
+        let _ = lost_tx.send(leader.lost(LEASE_CHECK).await);
+    });
+    let lost = std::sync::Mutex::new(None);
+    let stopping = async {
+        tokio::select! {
+            () = shutdown => {}
+            Ok(error) = lost_rx => {
+                tracing::error!(%error, "the lease was lost: herald stops");
+                *lost.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+            }
+        }
+    };
+    let served = serve(config, api, Health::default(), stopping).await;
+    watch.abort();
+    let _ = watch.await;
+    match lost.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(error) => Err(error.into()),
+        None => served,
+    }
 }
+
+/// How often a PostgreSQL leader makes sure its lease's connection still
+/// answers.
+const LEASE_CHECK: Duration = Duration::from_secs(2);
 
 /// `herald announce`: posts an announcement to every chat now, paced and
 /// retried as the scheduler's posts are, and returns its id and what each
@@ -229,7 +254,7 @@ pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
 pub async fn announce(
     config: Config,
     api: BotApi,
-    store: Arc<Store>,
+    store: Arc<dyn Backend>,
     announcement: NewAnnouncement,
 ) -> Result<(i64, Vec<Delivered>), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
@@ -240,11 +265,11 @@ pub async fn announce(
         due: Some(now),
         ..announcement
     };
-    let id = store.add_announcement(&held, now)?;
+    let id = card::blocking(&store, move |store| store.add_announcement(&held, now)).await?;
     let (_pages, catalog) = watch::channel(Arc::new(Catalog::default()));
     let deliver = TelegramDelivery::new(bot, Some(Limits::default()));
     let deliver = deliver.keeping_posters(Arc::clone(&store));
-    let runner = Runner::new(deliver, SystemClock, store, config, catalog);
+    let runner = Runner::on(deliver, SystemClock, store, config, catalog);
     Ok((id, runner.announce(id).await?))
 }
 
@@ -260,7 +285,7 @@ pub async fn serve(
 ) -> Result<(), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
     let me = bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
-    let store = Arc::new(Store::open(&config.state)?);
+    let store = crate::store::open_async(&config).await?;
     let library = Arc::new(Library::open(&config.events, config.site()));
     let _watch = library.watch().inspect_err(|error| {
         tracing::error!(
@@ -283,7 +308,7 @@ pub async fn serve(
         chats: config.telegram.chats.clone(),
         rules: crate::schedule::Rules::new(&config, crate::config::ChatTarget::clone),
         site: crate::calendar::Site::of(&config),
-        titles: std::sync::Mutex::new(store.titles()?),
+        titles: std::sync::Mutex::new(card::blocking(&store, |store| store.titles()).await?),
         public_url: config.http.public_url.clone(),
         lead: crate::schedule::default_lead(&config.schedule.talk_reminders),
         poster: config.posts.poster,
@@ -305,7 +330,11 @@ pub async fn serve(
         }
     };
     let mut workers = updates::workers(&bot, &intake);
-    started(&config, &me, &library, &store);
+    let chats = card::blocking(&store, {
+        let configured = config.telegram.chats.clone();
+        move |store| store.targets(&configured)
+    });
+    started(&config, &me, &library, chats.await);
 
     let scheduled = {
         let polling = async {
@@ -347,9 +376,14 @@ pub async fn serve(
 
 /// The one line an operator reads to know what started: which herald,
 /// what it serves and where it keeps its state (never the token).
-fn started(config: &Config, me: &teloxide::types::Me, library: &Library, store: &Store) {
+fn started(
+    config: &Config,
+    me: &teloxide::types::Me,
+    library: &Library,
+    chats: Result<Vec<crate::config::ChatTarget>, StoreError>,
+) {
     let configured = config.telegram.chats.len();
-    let chats = store.targets(&config.telegram.chats).map_or_else(
+    let chats = chats.map_or_else(
         |error| {
             tracing::warn!(%error, "cannot read the subscribed chats; counting the configured");
             configured
@@ -367,7 +401,7 @@ fn started(config: &Config, me: &teloxide::types::Me, library: &Library, store: 
         broken = library.broken(),
         chats,
         mode = %mode,
-        state = %config.state.display(),
+        state = %config.state_name(),
         "herald is serving"
     );
 }
@@ -486,7 +520,7 @@ struct Scheduler {
 fn start_scheduler(
     bot: &Bot,
     config: &Config,
-    store: &Arc<Store>,
+    store: &Arc<dyn Backend>,
     library: &Arc<Library>,
     health: &Health,
 ) -> Scheduler {
@@ -495,7 +529,7 @@ fn start_scheduler(
     let deliver = TelegramDelivery::new(bot.clone(), Some(Limits::default()))
         .keeping_posters(Arc::clone(store))
         .keeping_topics(Arc::clone(store));
-    let mut runner = Runner::new(
+    let mut runner = Runner::on(
         deliver,
         SystemClock,
         Arc::clone(store),
@@ -544,12 +578,8 @@ async fn stop(scheduler: Scheduler, deadline: Instant) -> Result<(), StoreError>
     }
 }
 
-/// Closes the state file once nothing else holds it.
-fn close(store: Arc<Store>) {
-    let Some(store) = Arc::into_inner(store) else {
-        tracing::warn!("the state file is still in use; it closes on exit");
-        return;
-    };
+/// Closes the state once nothing else holds it.
+fn close(store: Arc<dyn Backend>) {
     if let Err(error) = store.close() {
         tracing::error!(%error, "closing the state file failed");
     }

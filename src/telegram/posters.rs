@@ -8,10 +8,10 @@ use chrono::Utc;
 use teloxide::types::Message;
 
 use crate::events::Poster;
-use crate::store::Store;
+use crate::store::Backend;
 
 /// Telegram's id of a poster uploaded before, if the state file knows it.
-pub(super) async fn uploaded(store: &Arc<Store>, poster: &Poster) -> Option<String> {
+pub(super) async fn uploaded(store: &Arc<dyn Backend>, poster: &Poster) -> Option<String> {
     let (store, poster) = (Arc::clone(store), poster.clone());
     match tokio::task::spawn_blocking(move || store.poster_file(&poster)).await {
         Ok(Ok(found)) => found,
@@ -24,7 +24,7 @@ pub(super) async fn uploaded(store: &Arc<Store>, poster: &Poster) -> Option<Stri
 }
 
 /// Keeps Telegram's id of the poster `sent` carries, just uploaded.
-pub(super) async fn keep(store: &Arc<Store>, poster: &Poster, sent: &Message) {
+pub(super) async fn keep(store: &Arc<dyn Backend>, poster: &Poster, sent: &Message) {
     let Some(size) = sent.photo().and_then(|sizes| sizes.last()) else {
         return;
     };

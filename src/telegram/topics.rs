@@ -30,14 +30,14 @@ use super::card::blocking;
 use crate::config::{Chat, ChatTarget};
 use crate::schedule::runner::Delivery;
 use crate::schedule::topics::EventTopic;
-use crate::store::{OpenedTopic, Store};
+use crate::store::{Backend, OpenedTopic};
 
 /// The topics opened per (chat, event), and the chats that refuse them.
 #[derive(Default)]
 pub(super) struct EventTopics {
     /// Where they are kept across restarts; without it (benchmarks) only
     /// for this run.
-    pub(super) store: Option<Arc<Store>>,
+    pub(super) store: Option<Arc<dyn Backend>>,
     known: Mutex<HashMap<(Chat, String), Known>>,
     /// Chats where `createForumTopic` was refused this run: logged once,
     /// not asked again.

@@ -3,8 +3,10 @@
 #![allow(dead_code)]
 
 pub mod clock;
+pub mod database;
 pub mod fake_bot_api;
 pub mod logs;
 pub mod members;
 pub mod process;
 pub mod running;
+pub mod site;

@@ -14,6 +14,7 @@
 //!
 //! [`Store`]: super::Store
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -26,15 +27,19 @@ use super::{StoreError, StoreProblem, Subscription};
 use crate::lang::Lang;
 
 mod announcements;
+mod calendar;
 mod cards;
 mod copy;
 mod follows;
+mod lease;
+mod media;
 mod migrations;
 mod schedule;
 mod tokens;
 mod topics;
 
 pub use copy::Copied;
+pub use lease::PgLease;
 
 pub struct PgStore {
     /// The server's address without its password: what errors name.
@@ -147,6 +152,13 @@ impl PgStore {
         .map(drop)
     }
 
+    /// The titles of the chats herald has seen, by chat id.
+    pub fn titles(&self) -> Result<HashMap<i64, String>, StoreError> {
+        let rows =
+            self.read(|client| client.query("SELECT chat_id, title FROM chat_titles", &[]))?;
+        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+    }
+
     /// Changes whenever another process (another `PgStore`) has written,
     /// and only then: the sum of the other writers' counts.
     pub fn data_version(&self) -> Result<i64, StoreError> {
@@ -242,26 +254,26 @@ impl PgStore {
 /// of its own there.
 impl Drop for PgStore {
     fn drop(&mut self) {
-        let client = self
-            .client
-            .get_mut()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if tokio::runtime::Handle::try_current().is_ok() {
-            std::thread::spawn(move || drop(client));
-        }
+        close_off_runtime(
+            self.client
+                .get_mut()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take(),
+        );
+    }
+}
+
+/// Closes a connection where closing may block: on a thread of its own
+/// when called on an async worker.
+fn close_off_runtime(client: Option<Client>) {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::spawn(move || drop(client));
     }
 }
 
 /// `url` without its password, for errors and logs.
-fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            let _ = parsed.set_password(None);
-            parsed.to_string()
-        }
-        Err(_) => "PostgreSQL".to_string(),
-    }
+pub(super) fn redacted(url: &str) -> String {
+    crate::config::redacted(url)
 }
 
 /// A name for this process's writes no other process has.

@@ -17,8 +17,8 @@ use super::PgStore;
 use crate::config::ChatTarget;
 use crate::lang::Lang;
 use crate::schedule::{Facts, Memory, Post, Seen};
-use crate::store::schedule::{chat_of, decode, encode};
-use crate::store::{Outcome, Pruned, StoreError, StoreProblem};
+use crate::store::schedule::{chat_of, decode, encode, last_post, LAST_POSTS};
+use crate::store::{LastPost, Outcome, Pruned, StoreError, StoreProblem};
 
 /// The lock every post record takes (any fixed key, herald's own).
 const POSTS_LOCK: i64 = 0x6865_7261_6c64_0002;
@@ -246,6 +246,15 @@ impl PgStore {
             }
             Ok(Pruned { posts, events })
         })
+    }
+
+    /// The last post each chat was sent or refused, for `herald chats`.
+    pub fn last_posts(&self) -> Result<HashMap<ChatTarget, LastPost>, StoreError> {
+        let rows = self.read(|client| client.query(LAST_POSTS, &[]))?;
+        let read = rows.iter().map(|row| {
+            last_post(row.get(0), row.get(1), row.get(2), row.get(3)).map_err(|p| self.fail(p))
+        });
+        read.collect()
     }
 
     /// Every chat herald posts to: `configured` ones, then subscribers.
