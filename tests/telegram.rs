@@ -356,14 +356,7 @@ async fn markup_in_event_text_arrives_escaped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_mode_answers_updates_posted_to_it() {
-    let listen = free_port();
-    let bot = Running::start_with(&one_meetup(), |config| {
-        config.telegram.webhook = Some(Webhook {
-            url: "https://bot.example.org/telegram/updates".to_string(),
-            listen,
-        });
-    })
-    .await;
+    let (bot, listen) = by_webhook().await;
     let chat = Chat::Private(JANE.id);
     bot.api
         .send_text_by_webhook(listen, chat, &JANE, "/next")
@@ -387,14 +380,7 @@ async fn webhook_mode_answers_updates_posted_to_it() {
 /// registers the same secret, so each accepts what Telegram posts to any.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_webhook_requests_are_refused_and_replicas_share_the_secret() {
-    let listen = free_port();
-    let bot = Running::start_with(&one_meetup(), |config| {
-        config.telegram.webhook = Some(Webhook {
-            url: "https://bot.example.org/telegram/updates".to_string(),
-            listen,
-        });
-    })
-    .await;
+    let (bot, listen) = by_webhook().await;
     let chat = Chat::Private(JANE.id);
     let secret = bot.api.webhook_secret().await;
     for forged in [None, Some("0123456789abcdef0123456789abcdef")] {
@@ -416,14 +402,7 @@ async fn forged_webhook_requests_are_refused_and_replicas_share_the_secret() {
     bot.stop().await;
 
     // Another replica of the same bot, on its own port.
-    let other = free_port();
-    let replica = Running::start_with(&one_meetup(), move |config| {
-        config.telegram.webhook = Some(Webhook {
-            url: "https://bot.example.org/telegram/updates".to_string(),
-            listen: other,
-        });
-    })
-    .await;
+    let (replica, other) = by_webhook().await;
     assert_eq!(replica.api.webhook_secret().await, secret);
     let (_, answer) = replica
         .api
@@ -431,6 +410,19 @@ async fn forged_webhook_requests_are_refused_and_replicas_share_the_secret() {
         .await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     replica.stop().await;
+}
+
+/// herald in webhook mode on one meetup, and where it listens.
+async fn by_webhook() -> (Running, SocketAddr) {
+    let listen = free_port();
+    let bot = Running::start_with(&one_meetup(), |config| {
+        config.telegram.webhook = Some(Webhook {
+            url: "https://bot.example.org/telegram/updates".to_string(),
+            listen,
+        });
+    })
+    .await;
+    (bot, listen)
 }
 
 /// A port nothing listens on (free a moment ago).
