@@ -24,6 +24,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::blocking::off_workers as blocking;
 use crate::calendar::{self, Pick, Site, Stamp};
 use crate::events::Catalog;
 use crate::health::Health;
@@ -194,13 +195,6 @@ fn follows(following: &Following, pick: Pick<'_>) -> bool {
                     .any(|s| following.speakers.contains(&ids::speaker_id(&s.name)))
         }
     }
-}
-
-/// SQLite blocks; it runs beside the async workers, not on them.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
 }
 
 /// Versions it cannot vouch for would go backwards for apps that hold

@@ -6,6 +6,7 @@
 //! is the one place messages are written. Adapters (the CLI console, and
 //! Telegram) only move text in and out.
 
+pub mod blocking;
 pub mod calendar;
 pub mod cli;
 pub mod clock;

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::{Backend, Lease, LeaseError, PgLease, PgStore, Store, StoreError};
+use crate::blocking::off_workers;
 use crate::config::Config;
 
 /// Opens the state `config` names, its schema brought up to date. It may
@@ -19,10 +20,7 @@ pub fn open(config: &Config) -> Result<Arc<dyn Backend>, StoreError> {
 /// [`open`] on a blocking thread, for async callers.
 pub async fn open_async(config: &Config) -> Result<Arc<dyn Backend>, StoreError> {
     let config = config.clone();
-    match tokio::task::spawn_blocking(move || open(&config)).await {
-        Ok(opened) => opened,
-        Err(error) => std::panic::resume_unwind(error.into_panic()),
-    }
+    off_workers(move || open(&config)).await
 }
 
 /// Whether herald may write its state: for a SQLite file, its place (see
@@ -58,11 +56,8 @@ impl Leader {
             None => Lease::take(&config.state).map(Leader::File),
             Some(database) => {
                 let database = database.clone();
-                let taken = tokio::task::spawn_blocking(move || PgLease::take(&database)).await;
-                match taken {
-                    Ok(taken) => taken.map(|lease| Leader::Postgres(Box::new(lease))),
-                    Err(error) => std::panic::resume_unwind(error.into_panic()),
-                }
+                let taken = off_workers(move || PgLease::take(&database)).await;
+                taken.map(|lease| Leader::Postgres(Box::new(lease)))
             }
         }
     }
@@ -94,15 +89,14 @@ impl Leader {
         };
         loop {
             tokio::time::sleep(every).await;
-            let checked = tokio::task::spawn_blocking(move || {
+            let checked = off_workers(move || {
                 let checked = lease.check();
                 (lease, checked)
             })
             .await;
             match checked {
-                Ok((held, Ok(()))) => lease = held,
-                Ok((_, Err(lost))) => return lost,
-                Err(error) => std::panic::resume_unwind(error.into_panic()),
+                (held, Ok(())) => lease = held,
+                (_, Err(lost)) => return lost,
             }
         }
     }

@@ -17,6 +17,7 @@ use teloxide::types::{
 use teloxide::{ApiError, RequestError};
 
 use super::{call, posters, Library};
+use crate::blocking::off_workers as blocking;
 use crate::calendar;
 use crate::commands::{self, Callback, Command, Context, Reply};
 use crate::config::ChatTarget;
@@ -285,10 +286,7 @@ impl Herald {
         let (store, site) = (Arc::clone(&self.store), self.site.clone());
         let events = Arc::clone(&catalog);
         // SQLite blocks; it runs beside the async workers, not on them.
-        let feed =
-            tokio::task::spawn_blocking(move || store.feed(events.events(), &site, Utc::now()))
-                .await
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+        let feed = blocking(move || store.feed(events.events(), &site, Utc::now())).await;
         let stamps = feed.unwrap_or_else(|error| {
             tracing::error!(%error, "cannot read the calendar versions; the file goes out as version 0");
             calendar::unpublished(calendar::entries(catalog.events(), &self.site), Utc::now())
@@ -338,11 +336,7 @@ impl Herald {
             spoken,
         };
         // SQLite blocks; it runs beside the async workers, not on them.
-        Ok(
-            tokio::task::spawn_blocking(move || commands::subscription(on, &mut stored, lang))
-                .await
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic())),
-        )
+        Ok(blocking(move || commands::subscription(on, &mut stored, lang)).await)
     }
 }
 
@@ -399,9 +393,7 @@ impl Herald {
             member: member.id.0 as i64,
         };
         // SQLite blocks; it runs beside the async workers, not on them.
-        tokio::task::spawn_blocking(move || commands::feed(reset, &mut kept, public.as_ref(), lang))
-            .await
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+        blocking(move || commands::feed(reset, &mut kept, public.as_ref(), lang)).await
     }
     /// A command about the member's own follows, kept in the state file.
     async fn personal(&self, command: &Command, member: i64, lang: Lang) -> Reply {
@@ -516,15 +508,6 @@ impl Herald {
     }
 }
 
-/// SQLite blocks; it runs beside the async workers, not on them.
-async fn blocking<T: Send + 'static, E: Send + 'static>(
-    work: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, E> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
-}
-
 /// A handler that calls the store, on a blocking thread: a store may
 /// block on the disk or the network (PostgreSQL's client must never run on
 /// an async worker).
@@ -533,9 +516,7 @@ pub(super) async fn off_workers<T: Send + 'static>(
     work: impl FnOnce(&Herald) -> T + Send + 'static,
 ) -> T {
     let herald = Arc::clone(herald);
-    blocking(move || Ok::<_, std::convert::Infallible>(work(&herald)))
-        .await
-        .unwrap_or_else(|never| match never {})
+    blocking(move || work(&herald)).await
 }
 
 /// One member's follows in the state file.
