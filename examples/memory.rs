@@ -71,28 +71,12 @@ fn write(dir: &Path, pages: usize, first: NaiveDate) -> usize {
 }
 
 fn report(what: &str, before: u64, after: u64, pages: usize) {
-    let per_page = |bytes: u64| bytes as f64 / 1024.0 / pages as f64;
     let added = after.saturating_sub(before);
-    // What the allocator keeps of memory freed during the load, given back.
-    let trimmed = trim().saturating_sub(before);
     println!(
-        "{what}: {:.1} MiB resident, {:.1} KiB per page; {:.1} KiB per page once the allocator gives back what is free",
+        "{what}: {:.1} MiB resident, {:.1} KiB per page",
         added as f64 / (1 << 20) as f64,
-        per_page(added),
-        per_page(trimmed),
+        added as f64 / 1024.0 / pages as f64,
     );
-}
-
-/// glibc's `malloc_trim`: returns free heap memory to the system, so what
-/// stays resident is what is still held.
-fn trim() -> u64 {
-    extern "C" {
-        fn malloc_trim(pad: usize) -> i32;
-    }
-    // SAFETY: glibc's malloc_trim takes a padding size and touches only the
-    // allocator's own free lists.
-    unsafe { malloc_trim(0) };
-    resident()
 }
 
 /// Resident bytes, from `/proc/self/statm` (its second field, in pages).
