@@ -24,6 +24,9 @@ pub enum Condition {
     Trouble(String),
     /// This part is not used by this run (no scheduler in a console).
     Off,
+    /// Healthy, and waiting: a replica whose scheduler stands by while
+    /// another replica leads.
+    Standby,
 }
 
 impl Health {
@@ -41,7 +44,7 @@ impl Health {
         let troubles: Vec<String> = [("scheduler", &parts.scheduler), ("updates", &parts.updates)]
             .into_iter()
             .filter_map(|(part, condition)| match condition {
-                Condition::Alive | Condition::Off => None,
+                Condition::Alive | Condition::Off | Condition::Standby => None,
                 Condition::Starting => Some(format!("{part}: starting")),
                 Condition::Trouble(reason) => Some(format!("{part}: {reason}")),
             })

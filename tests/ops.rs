@@ -6,14 +6,13 @@ mod support;
 #[path = "support/visible.rs"]
 mod visible;
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Child;
 
 use support::fake_bot_api::{Chat, FakeBotApi};
+use support::http::{free_port, get_until};
 use support::members::JANE;
 use support::process;
 
@@ -28,48 +27,6 @@ async fn herald_run(api: &FakeBotApi, dir: &Path, extra: &str) -> Child {
         .unwrap();
     api.wait_for_calls("setMyCommands", 2).await;
     herald
-}
-
-/// A port nothing listens on (free a moment ago).
-fn free_port() -> SocketAddr {
-    let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    socket.local_addr().unwrap()
-}
-
-/// `GET path` over HTTP/1.1: the status code and the body.
-async fn get(address: SocketAddr, path: &str) -> Option<(u16, String)> {
-    let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.ok()?;
-    let status = answer.split(' ').nth(1)?.parse().ok()?;
-    let body = answer.split_once("\r\n\r\n")?.1.to_string();
-    Some((status, body))
-}
-
-/// Asks `path` every 100 ms until `wanted` holds, for at most `patience`;
-/// returns the last answer.
-async fn get_until(
-    address: SocketAddr,
-    path: &str,
-    patience: Duration,
-    wanted: impl Fn(u16, &str) -> bool,
-) -> (u16, String) {
-    let deadline = tokio::time::Instant::now() + patience;
-    loop {
-        let answer = get(address, path).await;
-        if let Some((status, body)) = &answer {
-            if wanted(*status, body) {
-                return (*status, body.clone());
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{path} never as wanted; last: {answer:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

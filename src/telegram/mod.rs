@@ -205,42 +205,47 @@ fn parse_api_url(url: &str) -> Result<Url, RunError> {
 /// `herald run`: serves until Ctrl-C or SIGTERM, holding the lease on the
 /// state (its file's lock, or the database's advisory lock) throughout.
 /// With `standby`, waits for the lease while another `herald run` holds
-/// it, and takes over when that one stops or dies. A lease lost while
-/// serving (the database connection holding it gone) stops herald with
-/// exit status 1: another may lead by then, and two must never post.
+/// it, and takes over when that one stops or dies.
+///
+/// On PostgreSQL with a webhook, every `herald run` is a replica: it
+/// answers the updates a load balancer hands it at once, and only the
+/// scheduler waits for the lease, so one replica posts (see [`Lead`]).
 pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
     let api = BotApi::from_env(&config)?;
     let mut shutdown = Box::pin(stop_signal());
-    let leader = if standby {
+    let lead = if config.database.is_some() && config.telegram.webhook.is_some() {
+        let contended = config.clone();
+        Lead::Contended(Box::pin(async move { take_over(&contended).await }))
+    } else if standby {
         tokio::select! {
-            leader = Leader::wait(&config) => leader?,
+            leader = take_over(&config) => Lead::Held(leader?),
             () = &mut shutdown => return Ok(()),
         }
     } else {
-        Leader::take(&config).await?
+        Lead::Held(Leader::take(&config).await?)
     };
-    tracing::debug!(lease = %leader.name(), "holding the state");
-    let (lost_tx, lost_rx) = tokio::sync::oneshot::channel();
-    let watch = tokio::spawn(async move {
-        let _ = lost_tx.send(leader.lost(LEASE_CHECK).await);
-    });
-    let lost = std::sync::Mutex::new(None);
-    let stopping = async {
-        tokio::select! {
-            () = shutdown => {}
-            Ok(error) = lost_rx => {
-                tracing::error!(%error, "the lease was lost: herald stops");
-                *lost.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
-            }
-        }
-    };
-    let served = serve(config, api, Health::default(), stopping).await;
-    watch.abort();
-    let _ = watch.await;
-    match lost.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(error) => Err(error.into()),
-        None => served,
-    }
+    serve_led(config, api, Health::default(), shutdown, Some(lead)).await
+}
+
+/// Waits for the lease while another holds it, then lets a second pass
+/// before posting: Telegram counts its limits over the last second, which
+/// the herald that led may have used up, ending with a message in flight
+/// to a chat this one is about to post to.
+async fn take_over(config: &Config) -> Result<Leader, LeaseError> {
+    let leader = Leader::wait(config).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    Ok(leader)
+}
+
+/// The lease the scheduler runs under. A lease lost while posting (the
+/// database connection holding it gone) stops the scheduler at once and
+/// herald with exit status 1: another may lead by then, and two must
+/// never post.
+pub enum Lead {
+    /// Taken before serving: one `herald run` per state.
+    Held(Leader),
+    /// Waited for while serving: a replica among others on one database.
+    Contended(std::pin::Pin<Box<dyn Future<Output = Result<Leader, LeaseError>> + Send>>),
 }
 
 /// How often a PostgreSQL leader makes sure its lease's connection still
@@ -283,6 +288,18 @@ pub async fn serve(
     health: Health,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
+    serve_led(config, api, health, shutdown, None).await
+}
+
+/// [`serve`] with the scheduler under `lead`; with none it schedules at
+/// once, holding nothing (the tests' herald, alone on its state).
+async fn serve_led(
+    config: Config,
+    api: BotApi,
+    health: Health,
+    shutdown: impl Future<Output = ()> + Send,
+    lead: Option<Lead>,
+) -> Result<(), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
     let me = bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
     let store = crate::store::open_async(&config).await?;
@@ -319,7 +336,7 @@ pub async fn serve(
     };
     let (stop_serving, stopping) = watch::channel(false);
     let mut servers = listen(&bot, &config, &intake, &health, &api, &stopping).await?;
-    let scheduler = start_scheduler(&bot, &config, &store, &library, &health);
+    let scheduler = start_scheduler(&bot, &config, &store, &library, &health, lead);
     // A scheduler that gave up (its state file unusable too long) stops
     // herald, for a supervisor to restart it.
     let mut gave_up = scheduler.gave_up.clone();
@@ -371,7 +388,7 @@ pub async fn serve(
     drop(intake);
     close(store);
     tracing::info!("herald stopped");
-    scheduled.map_err(RunError::from)
+    scheduled
 }
 
 /// The one line an operator reads to know what started: which herald,
@@ -510,19 +527,21 @@ fn stop_signal() -> impl Future<Output = ()> + Send {
 /// whether it gave up.
 struct Scheduler {
     stop: watch::Sender<bool>,
-    task: JoinHandle<Result<(), StoreError>>,
+    task: JoinHandle<Result<(), RunError>>,
     gave_up: watch::Receiver<bool>,
 }
 
 /// The scheduler runs beside the dispatcher, on the same state file and
-/// the same live catalog. It only ever ends by a stop, or by giving up on
-/// a state file unusable for longer than `catch_up`.
+/// the same live catalog, once it leads under `lead`. It only ever ends by
+/// a stop, by giving up on a state file unusable for longer than
+/// `catch_up`, or by losing its lease.
 fn start_scheduler(
     bot: &Bot,
     config: &Config,
     store: &Arc<dyn Backend>,
     library: &Arc<Library>,
     health: &Health,
+    lead: Option<Lead>,
 ) -> Scheduler {
     let (stop, stopped) = watch::channel(false);
     let (gave_up, gave_up_seen) = watch::channel(false);
@@ -544,11 +563,30 @@ fn start_scheduler(
         config,
         library.changes(),
     );
-    let cards = tokio::spawn(cards.run(stopped.clone()));
+    let health = health.clone();
     let task = tokio::spawn(async move {
-        let ran = runner.run(stopped).await;
-        if let Err(error) = &ran {
+        let Some(holding) = leading(lead, &health, stopped.clone()).await? else {
+            return Ok(());
+        };
+        let cards = tokio::spawn(cards.run(stopped.clone()));
+        let lost = async move {
+            match holding {
+                Holding::Lease(leader) => leader.lost(LEASE_CHECK).await,
+                Holding::Nothing => std::future::pending().await,
+            }
+        };
+        let ran = tokio::select! {
+            ran = runner.run(stopped) => ran.map_err(RunError::from),
+            error = lost => {
+                tracing::error!(%error, "the lease was lost: herald stops");
+                cards.abort();
+                Err(error.into())
+            }
+        };
+        if let Err(RunError::Store(error)) = &ran {
             tracing::error!(%error, "the scheduler gave up: herald stops, for a supervisor to restart it");
+        }
+        if ran.is_err() {
             let _ = gave_up.send(true);
         }
         let _ = cards.await;
@@ -561,9 +599,41 @@ fn start_scheduler(
     }
 }
 
+/// What the scheduler holds while it runs.
+enum Holding {
+    /// No lease: the tests' herald, alone on its state.
+    Nothing,
+    Lease(Leader),
+}
+
+/// Waits for `lead`: what to hold while scheduling, or `None` if stopped
+/// first. A replica waiting says so on `/healthz` and in the
+/// `herald_scheduler_leader` gauge.
+async fn leading(
+    lead: Option<Lead>,
+    health: &Health,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<Option<Holding>, RunError> {
+    let leader = match lead {
+        None => return Ok(Some(Holding::Nothing)),
+        Some(Lead::Held(leader)) => leader,
+        Some(Lead::Contended(wait)) => {
+            health.scheduler(Condition::Standby);
+            metrics::gauge!("herald_scheduler_leader").set(0.0);
+            tokio::select! {
+                leader = wait => leader?,
+                _ = stopped.wait_for(|stop| *stop) => return Ok(None),
+            }
+        }
+    };
+    tracing::info!(lease = %leader.name(), "leading: this herald runs the scheduler");
+    metrics::gauge!("herald_scheduler_leader").set(1.0);
+    Ok(Some(Holding::Lease(leader)))
+}
+
 /// Lets the post under way finish, until `deadline`; the error the
 /// scheduler gave up on, if it did.
-async fn stop(scheduler: Scheduler, deadline: Instant) -> Result<(), StoreError> {
+async fn stop(scheduler: Scheduler, deadline: Instant) -> Result<(), RunError> {
     let _ = scheduler.stop.send(true);
     match tokio::time::timeout_at(deadline, scheduler.task).await {
         Ok(Ok(ran)) => ran,

@@ -203,6 +203,8 @@ struct Faults {
     /// message was accepted, overall and per chat.
     enforce: bool,
     accepted: Vec<(i64, std::time::Instant)>,
+    /// Messages refused by `enforce`: their chat and when.
+    too_fast: Vec<(i64, std::time::Instant)>,
     /// Every method answers `502 Bad Gateway` (an HTML page, as a proxy
     /// in front of a dead server does).
     down: bool,
@@ -499,6 +501,11 @@ impl FakeBotApi {
     /// Reply calls failed on purpose so far (500, 502 or hung).
     pub fn errors(&self) -> usize {
         self.shared.lock().faults.errors
+    }
+
+    /// The messages refused as over Telegram's limits: to which chat, when.
+    pub fn too_fast(&self) -> Vec<(i64, std::time::Instant)> {
+        self.shared.lock().faults.too_fast.clone()
     }
 
     /// How many `sendMessage` calls were refused (429 or 403).
@@ -1033,6 +1040,7 @@ async fn misbehave(shared: &Shared, params: &Value) -> Option<(StatusCode, Json<
     }
     if faults.enforce && faults.over_limit(chat) {
         faults.floods += 1;
+        faults.too_fast.push((chat, std::time::Instant::now()));
     }
     if faults.floods > 0 {
         faults.floods -= 1;

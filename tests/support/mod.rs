@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod database;
 pub mod fake_bot_api;
+pub mod http;
 pub mod logs;
 pub mod members;
 pub mod process;
