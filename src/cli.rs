@@ -95,6 +95,23 @@ pub struct RunArgs {
     /// when it stops or dies, instead of exiting with status 2.
     #[arg(long)]
     pub standby: bool,
+    /// Serve every community in this folder, one `<name>.toml` (a whole
+    /// bot.toml) each, with its token in HERALD_TOKEN_<NAME>; --config is
+    /// not read.
+    #[arg(long, value_name = "DIR", conflicts_with = "standby")]
+    pub communities: Option<PathBuf>,
+    /// With --communities: one listener for every community's webhook, at
+    /// /telegram/<name> (needs --public-url).
+    #[arg(
+        long,
+        value_name = "ADDR",
+        requires = "communities",
+        requires = "public_url"
+    )]
+    pub listen: Option<std::net::SocketAddr>,
+    /// With --listen: the https address Telegram reaches that listener at.
+    #[arg(long, value_name = "URL", requires = "listen")]
+    pub public_url: Option<url::Url>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +155,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Preview(ref args) => preview::preview(&config()?, args),
         Command::Export(ref args) => export(&config()?, args),
         Command::Links => links::links(&config()?),
+        Command::Run(RunArgs {
+            communities: Some(ref dir),
+            ref listen,
+            ref public_url,
+            ..
+        }) => {
+            let shared = listen
+                .zip(public_url.clone())
+                .map(|(listen, public_url)| crate::telegram::Shared { listen, public_url });
+            Ok(run_communities(dir.clone(), shared))
+        }
         Command::Run(ref args) => Ok(run_bot(config()?, args.standby)),
         Command::Announce(ref args) => announce::announce(config()?, args, shell),
         Command::Announcements(ref args) => announce::announcements(&config()?, args, shell),
@@ -283,6 +311,27 @@ fn run_bot(config: Config, standby: bool) -> ExitCode {
         }
     };
     match runtime.block_on(crate::telegram::run(config, standby)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => telegram_failed(&error),
+    }
+}
+
+/// `herald run --communities`: until Ctrl-C or SIGTERM.
+fn run_communities(dir: PathBuf, shared: Option<crate::telegram::Shared>) -> ExitCode {
+    if !dir.is_dir() {
+        eprintln!("herald: --communities {}: not a folder", dir.display());
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("herald: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The signal handlers need the runtime, so they are made inside it.
+    let hosted = async { crate::telegram::host(dir, shared, crate::telegram::stop_signal()).await };
+    match runtime.block_on(hosted) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => telegram_failed(&error),
     }

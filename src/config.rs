@@ -28,6 +28,7 @@ use toml::Spanned;
 use crate::duration::HumanDuration;
 use crate::lang::Lang;
 
+pub mod communities;
 mod keys;
 
 /// The environment variable that overrides `state`.

@@ -11,6 +11,7 @@ mod announce;
 mod broadcast;
 mod call;
 mod card;
+mod communities;
 mod entities;
 mod fair;
 mod handlers;
@@ -45,6 +46,7 @@ use crate::store::{Backend, Delivered, Leader, LeaseError, NewAnnouncement, Stor
 
 pub use broadcast::{Limits, TelegramDelivery};
 pub use card::LiveCards;
+pub use communities::{host, Shared};
 pub use library::{Library, Watch};
 
 use handlers::Herald;
@@ -71,6 +73,8 @@ const GRACE: Duration = Duration::from_secs(3);
 pub enum RunError {
     #[error("TELOXIDE_TOKEN is not set: set it to the bot token @BotFather gave you")]
     MissingToken,
+    #[error("{0} is not set: set it to this community's bot token from @BotFather")]
+    MissingCommunityToken(String),
     #[error("Telegram rejected the bot token in TELOXIDE_TOKEN: check it with @BotFather")]
     RejectedToken,
     #[error("the Bot API address `{url}` is not usable: {problem}")]
@@ -90,6 +94,8 @@ pub enum RunError {
     Webhook(String),
     #[error(transparent)]
     Http(#[from] crate::http::ListenError),
+    #[error("{0} (`events` in the config file, relative to it)")]
+    Events(#[from] crate::events::load::FolderError),
 }
 
 impl RunError {
@@ -98,6 +104,8 @@ impl RunError {
     pub fn exit_code(&self) -> i32 {
         match self {
             RunError::MissingToken
+            | RunError::MissingCommunityToken(_)
+            | RunError::Events(_)
             | RunError::RejectedToken
             | RunError::ApiUrl { .. }
             | RunError::Unreachable { .. } => 2,
@@ -175,16 +183,37 @@ impl BotApi {
     /// The token from `TELOXIDE_TOKEN`; the address from `TELOXIDE_API_URL`,
     /// else `telegram.api_url`, else Telegram's own.
     pub fn from_env(config: &Config) -> Result<BotApi, RunError> {
-        let var = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let token = var("TELOXIDE_TOKEN").ok_or(RunError::MissingToken)?;
-        let url = var("TELOXIDE_API_URL")
-            .or_else(|| config.telegram.api_url.clone())
-            .unwrap_or_else(|| TELEGRAM.to_string());
+        let token = env_var("TELOXIDE_TOKEN").ok_or(RunError::MissingToken)?;
+        let url = env_var("TELOXIDE_API_URL").or_else(|| config.telegram.api_url.clone());
+        BotApi::at(url, &token)
+    }
+
+    /// A community's bot (`herald run --communities`): the token from
+    /// `var`; the address from its own `telegram.api_url`, else
+    /// `TELOXIDE_API_URL`, else Telegram's own, since one community may
+    /// use a Bot API server of its own where the others do not.
+    pub fn of_community(config: &Config, var: &str) -> Result<BotApi, RunError> {
+        let token = env_var(var).ok_or_else(|| RunError::MissingCommunityToken(var.to_string()))?;
+        let url = config
+            .telegram
+            .api_url
+            .clone()
+            .or_else(|| env_var("TELOXIDE_API_URL"));
+        BotApi::at(url, &token)
+    }
+
+    fn at(url: Option<String>, token: &str) -> Result<BotApi, RunError> {
+        let url = url.unwrap_or_else(|| TELEGRAM.to_string());
         Ok(BotApi {
             url: parse_api_url(&url)?,
             token: token.trim().to_string(),
         })
     }
+}
+
+/// An environment variable that is set to something.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// teloxide appends `/bot<token>/<method>` to the address, so a trailing
@@ -224,7 +253,7 @@ pub async fn run(config: Config, standby: bool) -> Result<(), RunError> {
     } else {
         Lead::Held(Leader::take(&config).await?)
     };
-    serve_led(config, api, Health::default(), shutdown, Some(lead)).await
+    serve_led(config, api, Health::default(), shutdown, Some(lead), None).await
 }
 
 /// Waits for the lease while another holds it, then lets a second pass
@@ -235,6 +264,14 @@ async fn take_over(config: &Config) -> Result<Leader, LeaseError> {
     let leader = Leader::wait(config).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     Ok(leader)
+}
+
+/// A community's place on the listener `herald run --communities` serves:
+/// its name in [`webhook::Hooks`] and the public address Telegram posts to.
+struct Hosted {
+    hooks: webhook::Hooks,
+    name: String,
+    url: Url,
 }
 
 /// The lease the scheduler runs under. A lease lost while posting (the
@@ -288,17 +325,20 @@ pub async fn serve(
     health: Health,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), RunError> {
-    serve_led(config, api, health, shutdown, None).await
+    serve_led(config, api, health, shutdown, None, None).await
 }
 
 /// [`serve`] with the scheduler under `lead`; with none it schedules at
-/// once, holding nothing (the tests' herald, alone on its state).
+/// once, holding nothing (the tests' herald, alone on its state). With
+/// `hosted`, updates come in by a webhook on a listener that serves many
+/// communities, rather than as `config` says.
 async fn serve_led(
     config: Config,
     api: BotApi,
     health: Health,
     shutdown: impl Future<Output = ()> + Send,
     lead: Option<Lead>,
+    hosted: Option<Hosted>,
 ) -> Result<(), RunError> {
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
     let me = bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
@@ -335,7 +375,16 @@ async fn serve_led(
         fair: Arc::default(),
     };
     let (stop_serving, stopping) = watch::channel(false);
-    let mut servers = listen(&bot, &config, &intake, &health, &api, &stopping).await?;
+    let mut servers = listen(
+        &bot,
+        &config,
+        &intake,
+        &health,
+        &api,
+        &stopping,
+        hosted.as_ref(),
+    )
+    .await?;
     let scheduler = start_scheduler(&bot, &config, &store, &library, &health, lead);
     // A scheduler that gave up (its state file unusable too long) stops
     // herald, for a supervisor to restart it.
@@ -351,13 +400,14 @@ async fn serve_led(
         let configured = config.telegram.chats.clone();
         move |store| store.targets(&configured)
     });
-    started(&config, &me, &library, chats.await);
+    let by_webhook = hosted.is_some() || config.telegram.webhook.is_some();
+    started(&config, &me, &library, chats.await, by_webhook);
 
     let scheduled = {
         let polling = async {
-            match &config.telegram.webhook {
-                None => updates::poll(&bot, &intake, &health, stopping.clone()).await,
-                Some(_) => drop(stopping.clone().wait_for(|stop| *stop).await),
+            match (&config.telegram.webhook, &hosted) {
+                (None, None) => updates::poll(&bot, &intake, &health, stopping.clone()).await,
+                _ => drop(stopping.clone().wait_for(|stop| *stop).await),
             }
         };
         tokio::pin!(polling);
@@ -385,6 +435,9 @@ async fn serve_led(
     };
     workers.abort_all();
     servers.abort_all();
+    if let Some(hosted) = &hosted {
+        hosted.hooks.remove(&hosted.name);
+    }
     drop(intake);
     close(store);
     tracing::info!("herald stopped");
@@ -398,6 +451,7 @@ fn started(
     me: &teloxide::types::Me,
     library: &Library,
     chats: Result<Vec<crate::config::ChatTarget>, StoreError>,
+    by_webhook: bool,
 ) {
     let configured = config.telegram.chats.len();
     let chats = chats.map_or_else(
@@ -407,10 +461,7 @@ fn started(
         },
         |chats| chats.len(),
     );
-    let mode = match config.telegram.webhook {
-        None => "polling",
-        Some(_) => "webhook",
-    };
+    let mode = if by_webhook { "webhook" } else { "polling" };
     tracing::info!(
         version = %env!("CARGO_PKG_VERSION"),
         bot = %me.username(),
@@ -433,6 +484,7 @@ async fn listen(
     health: &Health,
     api: &BotApi,
     stopping: &watch::Receiver<bool>,
+    hosted: Option<&Hosted>,
 ) -> Result<tokio::task::JoinSet<()>, RunError> {
     let mut servers = tokio::task::JoinSet::new();
     let stop = || {
@@ -459,6 +511,19 @@ async fn listen(
         let socket = crate::http::bind(listen).await?;
         tracing::info!(%listen, "serving /healthz, /metrics and the calendar feeds");
         servers.spawn(crate::http::serve(socket, endpoints(), stop()));
+    }
+    if let Some(hosted) = hosted {
+        // Open to updates before Telegram is told where to send them: it
+        // starts at once.
+        hosted
+            .hooks
+            .insert(&hosted.name, intake.clone(), &api.token);
+        if let Err(error) = webhook::register(bot, &hosted.url, api).await {
+            hosted.hooks.remove(&hosted.name);
+            return Err(error);
+        }
+        health.updates(Condition::Alive);
+        return Ok(servers);
     }
     match &config.telegram.webhook {
         None => {
@@ -495,7 +560,7 @@ async fn describe_commands(bot: &Bot) -> Result<(), RequestError> {
 /// Ctrl-C or SIGTERM (what `docker stop` and systemd send). The handlers
 /// are installed at once, so a signal during start-up is not lost.
 #[cfg(unix)]
-fn stop_signal() -> impl Future<Output = ()> + Send {
+pub fn stop_signal() -> impl Future<Output = ()> + Send {
     use tokio::signal::unix::{signal, SignalKind};
     let signals = [SignalKind::interrupt(), SignalKind::terminate()].map(signal);
     async move {
@@ -515,7 +580,7 @@ fn stop_signal() -> impl Future<Output = ()> + Send {
 }
 
 #[cfg(not(unix))]
-fn stop_signal() -> impl Future<Output = ()> + Send {
+pub fn stop_signal() -> impl Future<Output = ()> + Send {
     async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending().await

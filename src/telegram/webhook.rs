@@ -13,8 +13,11 @@
 //! listener, so updates go straight to the fair queue and the route shares
 //! a server with the operations endpoints.
 
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path as AxumPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
@@ -45,6 +48,20 @@ pub(super) async fn listen(
     let socket = TcpListener::bind(options.listen)
         .await
         .map_err(|e| RunError::Webhook(format!("cannot listen on {}: {e}", options.listen)))?;
+    let secret = register(bot, &url, api).await?;
+    let path = match url.path() {
+        "" => "/".to_string(),
+        path => path.to_string(),
+    };
+    let router = Router::new()
+        .route(&path, post(update))
+        .with_state((intake, secret));
+    Ok((socket, router))
+}
+
+/// Tells Telegram where to post the bot's updates, with the secret it
+/// must send along; returns the secret.
+pub(super) async fn register(bot: &Bot, url: &Url, api: &BotApi) -> Result<String, RunError> {
     let secret = secret(&api.token);
     bot.set_webhook(url.clone())
         .secret_token(secret.clone())
@@ -55,14 +72,52 @@ pub(super) async fn listen(
         ])
         .await
         .map_err(|e| RunError::request(e, api))?;
-    let path = match url.path() {
-        "" => "/".to_string(),
-        path => path.to_string(),
+    Ok(secret)
+}
+
+/// The webhooks of the communities one `herald run --communities` serves,
+/// by name, each with its secret: one listener, `/telegram/<name>` each.
+/// Communities come and go while it serves, so the route looks the name
+/// up on every update.
+#[derive(Clone, Default)]
+pub struct Hooks(Arc<RwLock<HashMap<String, (Intake, String)>>>);
+
+impl Hooks {
+    /// Takes `name`'s updates, checked against the secret its `token`
+    /// registers.
+    pub(super) fn insert(&self, name: &str, intake: Intake, token: &str) {
+        let mut hooks = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        hooks.insert(name.to_string(), (intake, secret(token)));
+    }
+
+    pub(super) fn remove(&self, name: &str) {
+        let mut hooks = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        hooks.remove(name);
+    }
+
+    /// `POST /telegram/{name}`: a community's update, or 404 for a name
+    /// not served (now).
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/telegram/{name}", post(hosted))
+            .with_state(self.clone())
+    }
+}
+
+async fn hosted(
+    State(hooks): State<Hooks>,
+    AxumPath(name): AxumPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let hook = {
+        let hooks = hooks.0.read().unwrap_or_else(PoisonError::into_inner);
+        hooks.get(&name).cloned()
     };
-    let router = Router::new()
-        .route(&path, post(update))
-        .with_state((intake, secret));
-    Ok((socket, router))
+    match hook {
+        Some(hook) => update(State(hook), headers, body).await,
+        None => StatusCode::NOT_FOUND,
+    }
 }
 
 /// One update posted by Telegram.

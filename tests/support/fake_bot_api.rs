@@ -151,6 +151,8 @@ struct Shared {
     queued: watch::Sender<()>,
     /// Bumped on every call, waking tests waiting for the bot.
     called: watch::Sender<()>,
+    /// The one bot token this server answers.
+    token: &'static str,
 }
 
 #[derive(Default)]
@@ -227,6 +229,12 @@ const REPLY_METHODS: &[&str] = &["sendMessage", "editMessageText", "answerCallba
 
 impl FakeBotApi {
     pub async fn start() -> FakeBotApi {
+        FakeBotApi::for_token(TOKEN).await
+    }
+
+    /// A server for another bot than [`TOKEN`]'s, as each community of
+    /// one `herald run --communities` has.
+    pub async fn for_token(token: &'static str) -> FakeBotApi {
         let shared = Arc::new(Shared {
             state: Mutex::new(Inner {
                 next_update: 1,
@@ -235,6 +243,7 @@ impl FakeBotApi {
             }),
             queued: watch::Sender::new(()),
             called: watch::Sender::new(()),
+            token,
         });
         let app = Router::new()
             .route("/{bot}/{method}", post(api))
@@ -835,7 +844,7 @@ async fn api(
     body: Bytes,
 ) -> (StatusCode, Json<Value>) {
     let at = std::time::Instant::now();
-    if bot != format!("bot{TOKEN}") {
+    if bot != format!("bot{}", shared.token) {
         return failure(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
     // Method names are case-insensitive (teloxide writes `GetMe`); calls

@@ -14,12 +14,22 @@ pub fn herald_run(api_url: &str, config: &Path) -> tokio::process::Command {
 
 /// `herald <subcommand> --config <config>`, set up as [`herald_run`].
 pub fn herald(subcommand: &str, api_url: &str, config: &Path) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    let mut command = bare();
     command
         .args([subcommand, "--config"])
         .arg(config)
         .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", api_url)
+        .env("TELOXIDE_API_URL", api_url);
+    command
+}
+
+/// The real `herald` with none of the test runner's own herald settings
+/// (no token, no Bot API address), killed if the test drops it.
+pub fn bare() -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    command
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("TELOXIDE_API_URL")
         .env_remove("RUST_LOG")
         .env_remove("HERALD_CONFIG")
         .env_remove("HERALD_STATE")
