@@ -56,6 +56,10 @@ pub fn check(path: &Path, src: &str) -> Result<(), PageError> {
     if let Some(at) = src.find('\0') {
         return Err(located(path, src.as_bytes(), at, PageErrorKind::Nul));
     }
+    // A page no longer than a line cannot hold an overlong line.
+    if src.len() <= MAX_LINE {
+        return Ok(());
+    }
     let mut start = 0;
     for line in src.split_inclusive('\n') {
         if line.len() > MAX_LINE {

@@ -4,6 +4,8 @@
 
 use chrono::NaiveDate;
 
+use super::labels::lowercase;
+
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
@@ -50,7 +52,7 @@ fn runs_of_digits(text: &str) -> Vec<(usize, usize)> {
 
 /// `Nov. 23rd 2020`, `November 23, 2020`, `23 November 2020`, `23rd of Nov 2020`.
 fn worded(text: &str) -> Option<NaiveDate> {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '(' | ')'))
         .filter(|w| !w.is_empty() && *w != "of")

@@ -2,6 +2,8 @@
 //! `Speaker:`. A label names the field its value fills; the value may start
 //! on the label's line or in the paragraphs below it.
 
+use std::borrow::Cow;
+
 /// What a label's value fills in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -136,7 +138,7 @@ pub fn label(line: &str) -> Option<(Field, &str)> {
 /// `Talk starts`, `Presentation`, `主题分享`: a programme line that only says
 /// a talk happens then, not which.
 pub fn is_talk_slot(text: &str) -> bool {
-    let lower = text.trim().to_lowercase();
+    let lower = lowercase(text.trim());
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && !super::people::is_han(c))
         .filter(|w| {
@@ -194,15 +196,15 @@ pub fn is_detail(line: &str) -> bool {
     let Some(at) = line.find(['：', ':']) else {
         return false;
     };
-    let name = line[..at].trim().to_lowercase();
-    DETAILS.contains(&name.as_str())
+    let name = lowercase(line[..at].trim());
+    DETAILS.contains(&name.as_ref())
 }
 
 fn field(name: &str) -> Option<Field> {
-    let name = name.trim().to_lowercase();
+    let name = lowercase(name.trim());
     LABELS
         .iter()
-        .find(|(_, names)| names.contains(&name.as_str()))
+        .find(|(_, names)| names.contains(&name.as_ref()))
         .map(|(field, _)| *field)
         .or_else(|| compound(&name))
 }
@@ -278,12 +280,12 @@ fn compound(name: &str) -> Option<Field> {
 
 /// Column headers of an agenda table.
 pub fn column(header: &str) -> Option<Field> {
-    let header = header.trim().trim_matches('*').trim().to_lowercase();
+    let header = lowercase(header.trim().trim_matches('*').trim());
     let by_name = field(&header);
     if by_name.is_some() {
         return by_name;
     }
-    match header.as_str() {
+    match header.as_ref() {
         "talk" | "session" | "演讲" | "演讲主题" | "议题名称" => Some(Field::Title),
         "time slot" | "时段" | "日程" => Some(Field::Time),
         _ => None,
@@ -298,7 +300,7 @@ pub fn opens_section(text: &str) -> bool {
 }
 
 pub fn is_roster_heading(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let english = [
         "speakers",
         "instructors",
@@ -326,7 +328,7 @@ pub fn is_roster_heading(text: &str) -> bool {
 /// A heading over the whole programme (`## 讲师与演讲话题`, `# Schedule`):
 /// it groups talks, it is not one.
 pub fn is_agenda_heading(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let lower = lower.trim_end_matches([':', '：']).trim();
     const WORDS: &[&str] = &[
         "话题",
@@ -355,7 +357,7 @@ pub fn is_agenda_heading(text: &str) -> bool {
 /// A heading over talks' abstracts (`### Abstracts:`): what follows adds to
 /// the talks already listed.
 pub fn is_abstracts_heading(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     matches!(
         lower.trim_end_matches([':', '：']).trim(),
         "abstracts" | "abstract" | "talk abstracts" | "摘要" | "议题介绍" | "议题简介"
@@ -364,7 +366,7 @@ pub fn is_abstracts_heading(text: &str) -> bool {
 
 /// `Day 2`, `第二天`: the day of a multi-day event that follows.
 pub fn day_heading(text: &str) -> Option<i64> {
-    let lower = text.trim().to_lowercase();
+    let lower = lowercase(text.trim());
     if let Some(rest) = lower.strip_prefix("day") {
         let rest = rest.trim_start();
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -388,7 +390,7 @@ pub fn day_heading(text: &str) -> Option<i64> {
 /// A short heading naming a weekday or a date (`Monday (Nov. 23rd 2020)`,
 /// `7月4日 周六`): the programme below is another day's.
 pub fn names_a_day(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     if lower.chars().count() > 60 {
         return false;
     }
@@ -414,7 +416,7 @@ pub fn names_a_day(text: &str) -> bool {
 /// `Talks session A (chair: …)`, `分会场一`: a line that heads the talks under
 /// it rather than being one.
 pub fn is_session(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     has_word(&lower, &["session", "sessions", "track", "chair"])
         && !is_pause(text)
         && !has_word(&lower, &["poster", "posters", "demos"])
@@ -424,7 +426,7 @@ pub fn is_session(text: &str) -> bool {
 }
 
 pub fn is_pause(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     const CJK: &[&str] = &[
         "合影",
         "休息",
@@ -484,11 +486,37 @@ pub fn is_break(text: &str) -> bool {
     const CJK: &[&str] = &[
         "开场", "讨论", "复盘", "入场", "问答", "提问", "致辞", "闭幕",
     ];
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     is_pause(text)
         || has_word(&lower, WORDS)
         || lower.contains("q&a")
         || CJK.iter().any(|w| lower.contains(w)) && lower.chars().count() <= 24
+}
+
+/// `text` lowercased, borrowed when lowercasing changes nothing: most
+/// headings and labels are Chinese or already lowercase, and the checks
+/// below lowercase every heading and line several times over. Text of
+/// ASCII and caseless characters only (`TiDB 源码解读`) takes the ASCII
+/// lowercasing, which is then the same; any other takes Unicode's.
+pub fn lowercase(text: &str) -> Cow<'_, str> {
+    if !text.chars().all(|c| c.is_ascii() || has_no_case(c)) {
+        Cow::Owned(text.to_lowercase())
+    } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Characters outside ASCII that are their own lowercase: general
+/// punctuation, the CJK blocks, and the full-width forms other than
+/// capitals. (Not all such characters: a quick check, not Unicode's.)
+fn has_no_case(c: char) -> bool {
+    match c {
+        '\u{2000}'..='\u{206f}' | '\u{3000}'..='\u{9fff}' => true,
+        '\u{ff00}'..='\u{ffef}' => !('Ａ'..='Ｚ').contains(&c),
+        _ => false,
+    }
 }
 
 fn has_word(lower: &str, words: &[&str]) -> bool {
@@ -517,6 +545,22 @@ mod tests {
         assert_eq!(label("PPT：见 GitHub"), None);
         assert_eq!(label("张晓辉："), None);
         assert_eq!(label("**张亮（京东）：Service Mesh**"), None);
+    }
+
+    #[test]
+    fn lowercase_is_unicode_lowercasing() {
+        for text in [
+            "TiDB 在PingCAP的落地实践",
+            "讲师：周强",
+            "Async tokio — Jane Doe (Acme)",
+            "ＡＢＣ：（ｘ）",
+            "ΟΔΟΣ",
+            "İstanbul",
+            "\u{212a}eynote",
+            "Ⅻ Ⓐ ǅ",
+        ] {
+            assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+        }
     }
 
     #[test]

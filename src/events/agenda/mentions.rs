@@ -5,6 +5,7 @@
 
 use crate::events::model::Speaker;
 
+use super::labels::lowercase;
 use super::organisation;
 use super::people::{is_cjk_name, is_han, is_latin_name, is_person, plain};
 
@@ -58,7 +59,7 @@ pub fn presenter(paragraph: &str) -> Option<String> {
 /// `will` or `who will`.
 fn who_will(words: &[&str]) -> Option<String> {
     (1..words.len()).find_map(|at| {
-        let next = |n: usize| words.get(at + n).map(|w| w.to_lowercase());
+        let next = |n: usize| words.get(at + n).map(|w| lowercase(w));
         let will = next(0).as_deref() == Some("will")
             || next(0).as_deref() == Some("who") && next(1).as_deref() == Some("will");
         if !will {
@@ -70,7 +71,7 @@ fn who_will(words: &[&str]) -> Option<String> {
             // The whole run of capitalised words, not its tail.
             let whole = before.is_none_or(|w| !w.starts_with(char::is_uppercase));
             let name = run.join(" ");
-            (whole && is_latin_name(&name) && !NOT_NAMES.contains(&run[0].to_lowercase().as_str()))
+            (whole && is_latin_name(&name) && !NOT_NAMES.contains(&lowercase(run[0]).as_ref()))
                 .then_some(name)
         })
     })
@@ -80,7 +81,7 @@ fn who_will(words: &[&str]) -> Option<String> {
 fn introduced(words: &[&str]) -> Option<String> {
     let at = words
         .iter()
-        .position(|w| BEFORE.contains(&w.to_lowercase().as_str()))?;
+        .position(|w| BEFORE.contains(&lowercase(w).as_ref()))?;
     name_at(&words[at + 1..], 2)
 }
 
@@ -89,13 +90,13 @@ fn introduced(words: &[&str]) -> Option<String> {
 /// `is`: a bio).
 fn opening(words: &[&str]) -> Option<String> {
     let name = name_at(words, 1)?;
-    if NOT_NAMES.contains(&name.to_lowercase().as_str()) {
+    if NOT_NAMES.contains(&lowercase(&name).as_ref()) {
         return None;
     }
-    let next = words.get(name.split_whitespace().count())?.to_lowercase();
+    let next = lowercase(words.get(name.split_whitespace().count())?);
     let two_words = name.split_whitespace().count() >= 2;
-    (PRESENTS.contains(&next.as_str())
-        || two_words && matches!(next.as_str(), "is" | "has" | "was"))
+    (PRESENTS.contains(&next.as_ref())
+        || two_words && matches!(next.as_ref(), "is" | "has" | "was"))
     .then_some(name)
 }
 
@@ -106,7 +107,7 @@ fn name_at(words: &[&str], least: usize) -> Option<String> {
     for take in (1..=words.len().min(4)).rev() {
         let candidate = words[..take].join(" ");
         let candidate = candidate.trim_end_matches([',', '.', ':', ';']);
-        let follows = words.get(take).map(|w| w.to_lowercase());
+        let follows = words.get(take).map(|w| lowercase(w));
         let verb = follows.as_deref().is_some_and(|w| PRESENTS.contains(&w));
         if is_latin_name(candidate) && (take >= least || verb) {
             return Some(candidate.to_string());

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
+use super::labels::lowercase;
 use super::people::{is_han, offset};
 
 /// Endings that make a name an organisation's.
@@ -173,8 +174,8 @@ fn job_at(text: &str) -> Option<usize> {
     let latin = text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
         .find(|word| {
-            let bare = word.trim_end_matches(['.', ':']).to_lowercase();
-            LATIN_ROLES.contains(&bare.as_str())
+            let bare = lowercase(word.trim_end_matches(['.', ':']));
+            LATIN_ROLES.contains(&bare.as_ref())
         })
         .map(|word| offset(text, word));
     cjk.into_iter().chain(latin).min()
@@ -340,7 +341,7 @@ fn job_then_employer(clauses: &[&str]) -> Option<String> {
 fn before(clause: &str, role: usize) -> Option<String> {
     let latin_opener = clause
         .split_whitespace()
-        .find(|word| LATIN_TITLE_OPENERS.contains(&word.to_lowercase().as_str()))
+        .find(|word| LATIN_TITLE_OPENERS.contains(&lowercase(word).as_ref()))
         .map(|word| offset(clause, word));
     let opener = TITLE_OPENERS
         .iter()

@@ -427,7 +427,14 @@ fn split_top<'a>(text: &'a str, separators: &[&str]) -> Vec<&'a str> {
             ')' | '）' | ']' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        if depth == 0 {
+        // A separator is looked for only where one could begin: comparing
+        // every separator at every character is most of what this costs.
+        let may_begin = || {
+            separators
+                .iter()
+                .any(|sep| sep.as_bytes().first() == rest.as_bytes().first())
+        };
+        if depth == 0 && may_begin() {
             if let Some(sep) = separators.iter().find(|sep| rest.starts_with(**sep)) {
                 parts.push(&text[from..at]);
                 at += sep.len();

@@ -3,7 +3,7 @@
 //! on the tree, so the three formats cannot drift apart. Every node keeps its
 //! file line, so that what herald ignores can be pointed at.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
 /// A value and the file line it starts on.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,18 +97,38 @@ impl Map {
             .find(|entry| !entry.node.is_blank())
     }
 
-    /// For each entry, the index of the last entry with its key: a map may
-    /// hold many thousands of keys, so this is one pass, not a pass per key.
+    /// For each entry, the index of the last entry with its key.
     pub fn last_of_each(&self) -> Vec<usize> {
-        let mut last: HashMap<String, usize> = HashMap::with_capacity(self.0.len());
-        for (index, entry) in self.0.iter().enumerate() {
-            last.insert(entry.key.to_ascii_lowercase(), index);
-        }
-        self.0
-            .iter()
-            .map(|entry| last[&entry.key.to_ascii_lowercase()])
-            .collect()
+        let mut last = vec![0; self.0.len()];
+        self.each_key(|run| {
+            let final_one = run[run.len() - 1];
+            for &index in run {
+                last[index] = final_one;
+            }
+        });
+        last
     }
+
+    /// Visits the indices of the entries of each key (compared without
+    /// case), in file order. A map may hold many thousands of keys, so
+    /// this is one sort, not a pass per key; and a sort, not a hash map,
+    /// as hashing costs more for the dozen keys of most pages.
+    fn each_key(&self, mut visit: impl FnMut(&[usize])) {
+        let key = |index: usize| self.0[index].key.as_bytes();
+        let mut order: Vec<usize> = (0..self.0.len()).collect();
+        // Stable, so each key's entries stay in file order.
+        order.sort_by(|&a, &b| caseless(key(a), key(b)));
+        for run in order.chunk_by(|&a, &b| key(a).eq_ignore_ascii_case(key(b))) {
+            visit(run);
+        }
+    }
+}
+
+/// Keys ordered as their ASCII-lowercase forms are.
+fn caseless(a: &[u8], b: &[u8]) -> Ordering {
+    a.iter()
+        .map(u8::to_ascii_lowercase)
+        .cmp(b.iter().map(u8::to_ascii_lowercase))
 }
 
 /// Keys written twice in one map, anywhere in the tree: (line of the
@@ -121,11 +141,13 @@ pub fn repeats(map: &Map) -> Vec<(usize, String, usize)> {
 }
 
 fn collect_repeats(map: &Map, prefix: &str, out: &mut Vec<(usize, String, usize)>) {
-    let mut earlier: HashMap<String, usize> = HashMap::with_capacity(map.0.len());
-    for entry in &map.0 {
-        if let Some(before) = earlier.insert(entry.key.to_ascii_lowercase(), entry.line) {
-            out.push((entry.line, format!("{prefix}{}", entry.key), before));
+    map.each_key(|run| {
+        for pair in run.windows(2) {
+            let (before, entry) = (&map.0[pair[0]], &map.0[pair[1]]);
+            out.push((entry.line, format!("{prefix}{}", entry.key), before.line));
         }
+    });
+    for entry in &map.0 {
         if matches!(entry.node.value, Value::Map(_) | Value::List(_)) {
             visit_children(&entry.node, &format!("{prefix}{}.", entry.key), out);
         }
