@@ -4,7 +4,7 @@
 //! A panic in the work is raised again in the caller, as if it ran there.
 
 pub async fn off_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(work)
+    tokio::task::spawn_blocking(crate::community::carry_blocking(work))
         .await
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
 }

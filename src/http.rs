@@ -52,8 +52,10 @@ pub fn recorder() -> Option<&'static PrometheusHandle> {
                     REPLY_BUCKETS,
                 )
                 .unwrap_or_else(|_| PrometheusBuilder::new());
-            match builder.install_recorder() {
-                Ok(handle) => Some(handle),
+            let recorder = builder.build_recorder();
+            let handle = recorder.handle();
+            match metrics::set_global_recorder(crate::community::Labelled(recorder)) {
+                Ok(()) => Some(handle),
                 Err(error) => {
                     tracing::warn!(%error, "cannot install the metrics recorder; /metrics stays empty");
                     None
@@ -81,8 +83,13 @@ pub fn spawn_upkeep() {
 pub fn router(health: Health) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
         .with_state(health)
+        .merge(metrics_router())
+}
+
+/// `/metrics` alone: every community's, where one process hosts many.
+pub fn metrics_router() -> Router {
+    Router::new().route("/metrics", get(metrics))
 }
 
 /// 200 `ok` while every part is alive, else 503 with the reason.

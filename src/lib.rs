@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod community;
 pub mod config;
 pub mod duration;
 pub mod events;

@@ -3,7 +3,8 @@
 //! own token), each with its own events and state file. Communities added,
 //! changed and removed while it runs are followed; a broken file is
 //! reported and the others keep serving; with `--listen` every community's
-//! webhook is on one listener at `/telegram/<name>`.
+//! webhook is on one listener at `/telegram/<name>`, beside `/metrics`
+//! with each community's figures under its name.
 
 mod support;
 
@@ -231,6 +232,29 @@ async fn one_listener_serves_every_community_webhook_at_its_own_path() {
     assert!(beta.wait_for_messages(chat, 1).await[0]
         .html
         .contains("Beta Night"));
+
+    // Each community's metrics on the one listener, under its own name (a
+    // command is counted once its reply is sent, so they are waited for).
+    let lines: Vec<String> = ["alpha", "beta"]
+        .iter()
+        .flat_map(|name| {
+            [
+                format!("herald_commands_total{{command=\"next\",community=\"{name}\"}} 1"),
+                format!("herald_pages_loaded{{community=\"{name}\"}} 1"),
+            ]
+        })
+        .collect();
+    let (_, metrics) = support::http::get_until(
+        listen,
+        "/metrics",
+        Duration::from_secs(5),
+        |status, text| status == 200 && lines.iter().all(|line| text.contains(line)),
+    )
+    .await;
+    assert!(
+        !metrics.contains("herald_commands_total{command=\"next\"}"),
+        "every command is some community's: {metrics}"
+    );
 
     // Beta's secret does not open alpha's webhook.
     let beta_secret = beta.webhook_secret().await;

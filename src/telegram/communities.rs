@@ -59,11 +59,11 @@ pub async fn host(
     if let Some(shared) = &shared {
         let socket = crate::http::bind(shared.listen).await?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let routes = hooks.router();
+        let routes = hooks.router().merge(crate::http::metrics_router());
         let serving = crate::http::serve(socket, routes, async {
             let _ = stopped.await;
         });
-        tracing::info!(listen = %shared.listen, "serving the communities' webhooks at /telegram/<name>");
+        tracing::info!(listen = %shared.listen, "serving the communities' webhooks at /telegram/<name>, and /metrics");
         server = Some((stop, tokio::spawn(serving)));
     }
     let mut host = Host {
@@ -222,7 +222,7 @@ async fn run(name: String, config: Config, hosted: Option<Hosted>, stopped: ones
         };
         serve_led(config, api, Health::default(), shutdown, Some(lead), hosted).await
     };
-    match served.await {
+    match crate::community::scope(&name, served).await {
         Ok(()) => tracing::info!("stopped"),
         Err(error) => tracing::error!(%error, "not serving until its file changes"),
     }

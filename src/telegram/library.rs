@@ -120,7 +120,7 @@ impl Library {
             Err(error) => return Err(error),
         };
         let library = Arc::clone(self);
-        let task = tokio::spawn(async move {
+        let task = tokio::spawn(crate::community::carry(async move {
             let mut recheck = tokio::time::interval(RECHECK);
             loop {
                 if missing {
@@ -145,15 +145,20 @@ impl Library {
                     settle(&mut changes).await;
                 }
                 let reloading = Arc::clone(&library);
-                missing = match tokio::task::spawn_blocking(move || reloading.reload()).await {
-                    Ok(result) => result.is_err(),
-                    Err(error) => {
-                        tracing::error!(%error, "reloading events failed");
-                        false
-                    }
-                };
+                missing =
+                    match tokio::task::spawn_blocking(crate::community::carry_blocking(move || {
+                        reloading.reload()
+                    }))
+                    .await
+                    {
+                        Ok(result) => result.is_err(),
+                        Err(error) => {
+                            tracing::error!(%error, "reloading events failed");
+                            false
+                        }
+                    };
             }
-        });
+        }));
         Ok(Watch { task })
     }
 }

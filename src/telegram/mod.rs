@@ -343,6 +343,8 @@ async fn serve_led(
     let bot = Bot::new(api.token.clone()).set_api_url(api.url.clone());
     let me = bot.get_me().await.map_err(|e| RunError::request(e, &api))?;
     let store = crate::store::open_async(&config).await?;
+    // Before the first load, whose page counts would go nowhere.
+    crate::http::spawn_upkeep();
     let library = Arc::new(Library::open(&config.events, config.site()));
     let _watch = library.watch().inspect_err(|error| {
         tracing::error!(
@@ -354,7 +356,6 @@ async fn serve_led(
     if let Err(error) = describe_commands(&bot).await {
         tracing::warn!(%error, "setMyCommands failed; the command menu may be out of date");
     }
-    crate::http::spawn_upkeep();
     let herald = Arc::new(Herald {
         library: Arc::clone(&library),
         store: Arc::clone(&store),
@@ -373,6 +374,7 @@ async fn serve_led(
     let intake = Intake {
         herald,
         fair: Arc::default(),
+        community: crate::community::current(),
     };
     let (stop_serving, stopping) = watch::channel(false);
     let mut servers = listen(
@@ -629,11 +631,11 @@ fn start_scheduler(
         library.changes(),
     );
     let health = health.clone();
-    let task = tokio::spawn(async move {
+    let task = tokio::spawn(crate::community::carry(async move {
         let Some(holding) = leading(lead, &health, stopped.clone()).await? else {
             return Ok(());
         };
-        let cards = tokio::spawn(cards.run(stopped.clone()));
+        let cards = tokio::spawn(crate::community::carry(cards.run(stopped.clone())));
         let lost = async move {
             match holding {
                 Holding::Lease(leader) => leader.lost(LEASE_CHECK).await,
@@ -656,7 +658,7 @@ fn start_scheduler(
         }
         let _ = cards.await;
         ran
-    });
+    }));
     Scheduler {
         stop,
         task,

@@ -60,11 +60,18 @@ pub(super) enum Job {
 pub(super) struct Intake {
     pub herald: Arc<Herald>,
     pub fair: Arc<Fair<Job>>,
+    /// Whose updates these are, where one process hosts many communities:
+    /// a webhook's request is not served in the community's task.
+    pub community: Option<Arc<str>>,
 }
 
 impl Intake {
     /// Queues the update if it is a command for herald or a button press.
     pub fn take(&self, update: Update) {
+        crate::community::within(self.community.clone(), || self.queue(update));
+    }
+
+    fn queue(&self, update: Update) {
         let now = Instant::now();
         match update.kind {
             UpdateKind::Message(msg) => {
@@ -137,10 +144,14 @@ pub(super) fn workers(bot: &Bot, intake: &Intake) -> JoinSet<()> {
     let mut set = JoinSet::new();
     for _ in 0..WORKERS {
         let (bot, intake) = (bot.clone(), intake.clone());
-        set.spawn(async move {
+        set.spawn(crate::community::carry(async move {
             while let Some((member, job)) = intake.fair.next().await {
                 // Its own task, so a panic in one reply frees the member.
-                let answered = tokio::spawn(answer(bot.clone(), Arc::clone(&intake.herald), job));
+                let answered = tokio::spawn(crate::community::carry(answer(
+                    bot.clone(),
+                    Arc::clone(&intake.herald),
+                    job,
+                )));
                 match answered.await {
                     Ok(Ok(())) => {}
                     Ok(Err(error)) => tracing::warn!(%error, "a reply failed"),
@@ -150,7 +161,7 @@ pub(super) fn workers(bot: &Bot, intake: &Intake) -> JoinSet<()> {
                     .fair
                     .with(|queues| queues.done(member, Instant::now()));
             }
-        });
+        }));
     }
     set
 }
