@@ -6,11 +6,12 @@
 //!    community and read by the real loader. Each community's scheduler
 //!    memory is put in its steady state: every chat already told about
 //!    every event, and the keys of what went out over the last 90 days (the
-//!    runner's `KEEP`) done. Then `herald::schedule::turn`, the pure plan of
+//!    runner's `KEEP`, the posts the planner owed then) done. Then `herald::schedule::turn`, the pure plan of
 //!    one turn, is timed for every community, ten passes, on one thread.
 //! 2. **Memory.** The resident memory (`/proc/self/statm`, so Linux only)
 //!    that all the communities' libraries (`herald::telegram::Library`, the
-//!    catalog in service) add, then what their scheduler memories add.
+//!    catalog in service) add, then what their scheduler memories add (what
+//!    chats were told, then the post keys done).
 //! 3. **PostgreSQL statements per post.** The real scheduler
 //!    (`schedule::runner::Runner`) on the real `PgStore`, one community's
 //!    event reminder due to its subscribed chats, Telegram faked by a
@@ -228,7 +229,7 @@ fn input<'a>(
 }
 
 /// Every community's scheduler memory in its steady state, and the memory
-/// they hold.
+/// it holds: first what the chats were told, then the post keys done.
 fn steady_memories(
     catalogs: &[Arc<Catalog>],
     fixed: &Fixed,
@@ -236,32 +237,38 @@ fn steady_memories(
     scale: &Scale,
 ) -> Vec<Memory> {
     let before = resident();
-    let memories: Vec<Memory> = catalogs
+    let mut memories: Vec<Memory> = catalogs
         .iter()
-        .map(|catalog| steady(catalog.events(), fixed, now))
+        .map(|catalog| told(catalog.events(), fixed, now))
         .collect();
+    let told = resident();
+    for (memory, catalog) in memories.iter_mut().zip(catalogs) {
+        done(memory, catalog.events(), fixed, now);
+    }
     let after = resident();
-    let done: usize = memories.iter().map(|m| m.done.len()).sum();
+    let keys: usize = memories.iter().map(|m| m.done.len()).sum();
     println!(
         "\nsteady state at {now}: every chat told of every event, {:.0} post keys done per \
-         community (the last {} days)",
-        done as f64 / scale.communities as f64,
+         community (what went out in the last {} days, the runner's KEEP)",
+        keys as f64 / scale.communities as f64,
         KEEP.num_days()
     );
-    report_memory("the scheduler memories", before, after, scale);
+    report_memory(
+        "the scheduler memories, what chats were told",
+        before,
+        told,
+        scale,
+    );
+    report_memory("the scheduler memories, post keys done", told, after, scale);
+    report_memory("the scheduler memories in all", before, after, scale);
     memories
 }
 
-/// What a long-running community's scheduler holds at `now`: what went out
-/// over the last [`KEEP`] done (as the runner prunes it), and every chat
-/// told of every event.
-fn steady(events: &[Event], fixed: &Fixed, now: DateTime<Utc>) -> Memory {
+/// A long-running community's scheduler memory, every chat told of every
+/// event as the pages say it now.
+fn told(events: &[Event], fixed: &Fixed, now: DateTime<Utc>) -> Memory {
     let mut memory = Memory::default();
     memory.observe(events, now - KEEP - Duration::days(30));
-    let sent = plan(&input(events, fixed, &memory, now, now - KEEP));
-    for post in &sent {
-        memory.sent(post, events);
-    }
     for event in events {
         let facts = Facts::of(event);
         for chat in &fixed.chats {
@@ -269,6 +276,15 @@ fn steady(events: &[Event], fixed: &Fixed, now: DateTime<Utc>) -> Memory {
         }
     }
     memory
+}
+
+/// What went out over the last [`KEEP`], done (the runner prunes older
+/// records): the posts the planner owed in that time, marked sent.
+fn done(memory: &mut Memory, events: &[Event], fixed: &Fixed, now: DateTime<Utc>) {
+    let sent = plan(&input(events, fixed, memory, now, now - KEEP));
+    for post in &sent {
+        memory.sent(post, events);
+    }
 }
 
 /// Times one turn of every community, [`PASSES`] times over, as the runner
