@@ -24,8 +24,8 @@ use herald::lang::Lang;
 use herald::schedule::card::{posted, Wanted, Why};
 use herald::schedule::{announcement_posts, Memory, Post, Seen, What};
 use herald::store::{
-    Author, Backend, Delivered, Followed, NewAnnouncement, OpenedTopic, Outcome, PgStore, State,
-    Store,
+    Author, Backend, Delivered, Followed, NewAnnouncement, OpenedTopic, Outcome, PgLease, PgStore,
+    State, Store,
 };
 
 pub use support::database::Database;
@@ -787,6 +787,63 @@ fn herald_migrate_copies_a_state_file_into_postgres_losing_nothing() {
         stderr.contains("a table `photos` this herald cannot copy"),
         "{stderr}"
     );
+}
+
+/// A leader whose lock is gone without its knowing (its session ended by
+/// the server) records no more posts once another leads: the fencing
+/// token is checked in each post's own transaction, so a failover repeats
+/// at most the post in flight.
+#[test]
+fn a_leader_that_lost_its_lock_records_no_more_posts() {
+    let Some(database) = Database::create() else {
+        return;
+    };
+    let url = herald::config::DatabaseUrl::of(&database.url).unwrap();
+    let store = database.open();
+    let (first, second) = (
+        reminder("a", ChatTarget::id(-1001)),
+        reminder("b", ChatTarget::id(-1002)),
+    );
+    let now = at("2029-12-31T22:00:00Z");
+    let taken = url.clone();
+    let lease = std::thread::spawn(move || PgLease::take(&taken).unwrap())
+        .join()
+        .unwrap();
+    store.fence(lease.fence());
+    store
+        .record_post(&first, Outcome::Sent, None, &[], now)
+        .unwrap();
+
+    // The server ends the lease's session; another herald takes the lock.
+    database.sql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{}' AND application_name LIKE 'herald %'",
+        database.name()
+    ));
+    let next = std::thread::spawn(move || PgLease::take(&url))
+        .join()
+        .unwrap();
+    assert!(next.is_ok(), "another leads: {:?}", next.err());
+
+    let refused = store
+        .record_post(&second, Outcome::Sent, None, &[], now)
+        .unwrap_err();
+    assert!(refused.fenced(), "{refused}");
+    assert!(
+        refused.to_string().contains("leader lock is gone"),
+        "{refused}"
+    );
+    let done = store.memory().unwrap().done;
+    assert!(
+        done.contains(&first.key) && !done.contains(&second.key),
+        "{done:?}"
+    );
+    // A store that does not lead (a replica's replies) is not fenced.
+    database
+        .open()
+        .record_post(&second, Outcome::Sent, None, &[], now)
+        .unwrap();
+    drop(lease);
 }
 
 /// The schema is made once and brought up to date at start; a database

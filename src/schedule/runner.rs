@@ -427,6 +427,10 @@ impl<D: Deliver, C: Clock, S: ScheduleStore + ?Sized> Runner<D, C, S> {
         error: StoreError,
         stop: &mut watch::Receiver<bool>,
     ) -> Result<bool, StoreError> {
+        if error.fenced() {
+            tracing::error!(%error, "another herald leads the scheduler now: stopping");
+            return Err(error);
+        }
         let now = self.clock.now();
         let since = *trouble.since.get_or_insert(now);
         self.health

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::Notify;
 
-use super::{Delivered, Outcome, Pruned, Record, Store, StoreError};
+use super::{Delivered, Fence, Outcome, Pruned, Record, Store, StoreError};
 use crate::config::ChatTarget;
 use crate::lang::Lang;
 use crate::schedule::{Announcement, Facts, Followers, Memory, Post, Seen};
@@ -80,13 +80,18 @@ pub trait ScheduleStore: Send + Sync + 'static {
         -> Result<Option<Record>, StoreError>;
     fn hold_announcement(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError>;
     fn deliveries(&self, id: i64) -> Result<Vec<Delivered>, StoreError>;
+
+    /// From now on, record posts only while `fence`'s lease holds. A store
+    /// whose lease cannot be lost while the process lives (SQLite's lock
+    /// file) has nothing to fence.
+    fn fence(&self, _fence: Fence) {}
 }
 
 /// A store whose inherent methods keep the trait's promises, under the
 /// same names: each call is the inherent method (SQLite's [`Store`],
 /// PostgreSQL's store).
 macro_rules! by_inherent_methods {
-    ($store:ty) => {
+    ($store:ty $(, fence: $fence:ty)?) => {
         impl $crate::store::ScheduleStore for $store {
             fn memory(&self) -> Result<$crate::schedule::Memory, $crate::store::StoreError> {
                 <$store>::memory(self)
@@ -240,6 +245,11 @@ macro_rules! by_inherent_methods {
             ) -> Result<Vec<$crate::store::Delivered>, $crate::store::StoreError> {
                 <$store>::deliveries(self, id)
             }
+            $(
+                fn fence(&self, fence: $fence) {
+                    <$store>::fence(self, fence)
+                }
+            )?
         }
     };
 }

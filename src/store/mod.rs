@@ -50,7 +50,7 @@ pub use calendar::Ledger;
 pub use follows::{Followed, Following};
 pub use lease::{Lease, LeaseError, STANDBY_POLL};
 pub use open::{check_writable, exists, open, open_async, Leader};
-pub use postgres::{Copied, PgLease, PgStore};
+pub use postgres::{Copied, Fence, PgLease, PgStore};
 pub use schedule::{LastPost, Outcome, Pruned};
 pub use tokens::Token;
 pub use topics::OpenedTopic;
@@ -261,6 +261,11 @@ enum StoreProblem {
     Unwritable(String),
     #[error("{0}")]
     Unusable(String),
+    #[error(
+        "this herald's leader lock is gone, and another may lead the scheduler \
+         now: it records no more posts, and stops posting"
+    )]
+    Fenced,
     #[error("a stored record is unreadable: {0}")]
     Record(String),
     #[error(
@@ -271,6 +276,12 @@ enum StoreProblem {
 }
 
 impl StoreError {
+    /// The post was refused as this process no longer leads: not a
+    /// trouble to wait out, as it will not pass again.
+    pub fn fenced(&self) -> bool {
+        matches!(self.source, StoreProblem::Fenced)
+    }
+
     /// A store other than SQLite's (or a test's) that cannot be used now.
     pub fn unusable(path: &Path, reason: impl Into<String>) -> StoreError {
         StoreError {

@@ -67,6 +67,15 @@ impl Leader {
         super::lease::stand_by(|| Leader::take(config)).await
     }
 
+    /// The fencing token posts are recorded under, for a lease that can
+    /// be lost while the process lives (PostgreSQL's).
+    pub fn fence(&self) -> Option<super::Fence> {
+        match self {
+            Leader::File(_) => None,
+            Leader::Postgres(lease) => Some(lease.fence()),
+        }
+    }
+
     /// What is leased, for the log.
     pub fn name(&self) -> String {
         match self {

@@ -631,10 +631,14 @@ fn start_scheduler(
         library.changes(),
     );
     let health = health.clone();
+    let fenced = Arc::clone(store);
     let task = tokio::spawn(crate::community::carry(async move {
         let Some(holding) = leading(lead, &health, stopped.clone()).await? else {
             return Ok(());
         };
+        if let Some(fence) = holding.fence() {
+            fenced.fence(fence);
+        }
         let cards = tokio::spawn(crate::community::carry(cards.run(stopped.clone())));
         let lost = async move {
             match holding {
@@ -671,6 +675,15 @@ enum Holding {
     /// No lease: the tests' herald, alone on its state.
     Nothing,
     Lease(Leader),
+}
+
+impl Holding {
+    fn fence(&self) -> Option<crate::store::Fence> {
+        match self {
+            Holding::Nothing => None,
+            Holding::Lease(leader) => leader.fence(),
+        }
+    }
 }
 
 /// Waits for `lead`: what to hold while scheduling, or `None` if stopped

@@ -30,6 +30,39 @@ pub struct PgLease {
     database: String,
     /// `None` only while being dropped.
     client: Option<Client>,
+    fence: Fence,
+}
+
+/// The fencing token of a lease: the server session holding the lock
+/// (its backend pid, and when it started, as a pid is reused). A post is
+/// recorded only while that session still holds the lock, so a leader
+/// cut off from its lock without knowing it (its session ended by the
+/// server, a partition it has not noticed yet) stops at its next post,
+/// whatever its own checks say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    pid: i32,
+    started: String,
+}
+
+impl Fence {
+    /// Whether the session of the fence still holds the leader lock, read
+    /// in `tx`: the post records' transaction, so that the record and the
+    /// check are one.
+    pub(super) fn holds(
+        &self,
+        tx: &mut postgres::Transaction<'_>,
+    ) -> Result<bool, postgres::Error> {
+        let row = tx.query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
+               AND l.pid = $2 AND a.backend_start::text = $3)",
+            &[&KEY, &self.pid, &self.started],
+        )?;
+        Ok(row.get(0))
+    }
 }
 
 impl PgLease {
@@ -59,9 +92,20 @@ impl PgLease {
             .query_one("SELECT pg_try_advisory_lock($1)", &[&KEY])
             .map_err(failed)?;
         if row.get::<_, bool>(0) {
+            let row = client
+                .query_one(
+                    "SELECT pid, backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+                    &[],
+                )
+                .map_err(failed)?;
+            let fence = Fence {
+                pid: row.get(0),
+                started: row.get(1),
+            };
             return Ok(PgLease {
                 database,
                 client: Some(client),
+                fence,
             });
         }
         let holder = holder(&mut client).map_err(failed)?;
@@ -79,6 +123,11 @@ impl PgLease {
             database: self.database.clone(),
             reason: error.to_string(),
         })
+    }
+
+    /// The lease's fencing token, for the store that records posts.
+    pub fn fence(&self) -> Fence {
+        self.fence.clone()
     }
 
     /// The database, without its password.

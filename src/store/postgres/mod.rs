@@ -39,7 +39,7 @@ mod tokens;
 mod topics;
 
 pub use copy::Copied;
-pub use lease::PgLease;
+pub use lease::{Fence, PgLease};
 
 pub struct PgStore {
     /// The server's address without its password: what errors name.
@@ -54,6 +54,9 @@ pub struct PgStore {
     /// change, in this process.
     announced: Notify,
     follows_version: AtomicU64,
+    /// Set once this process leads the scheduler: posts are recorded
+    /// only while its lease holds (see [`Fence`]).
+    fence: Mutex<Option<Fence>>,
 }
 
 impl PgStore {
@@ -77,7 +80,23 @@ impl PgStore {
             writer,
             announced: Notify::new(),
             follows_version: AtomicU64::new(0),
+            fence: Mutex::new(None),
         })
+    }
+
+    /// From now on, records posts only while `fence`'s lease holds.
+    pub fn fence(&self, fence: Fence) {
+        *self.fence.lock().unwrap_or_else(|p| p.into_inner()) = Some(fence);
+    }
+
+    /// Refuses, inside a post's transaction, when this process is fenced
+    /// and its lease no longer holds: another herald may lead by now.
+    fn check_fence(&self, tx: &mut Transaction<'_>) -> Result<(), StoreProblem> {
+        let fence = self.fence.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match fence {
+            Some(fence) if !fence.holds(tx)? => Err(StoreProblem::Fenced),
+            _ => Ok(()),
+        }
     }
 
     /// Subscribes a chat, by a user speaking `lang` where known; false if

@@ -98,15 +98,16 @@ impl PgStore {
         detail: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.write_checked(|tx| {
+            self.check_fence(tx)?;
             tx.execute(
                 "INSERT INTO parts (key, chat, sent, detail, at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (key) DO UPDATE
                  SET chat = excluded.chat, sent = excluded.sent, detail = excluded.detail, at = excluded.at",
                 &[&post.key, &post.chat.to_string(), &(sent as i64), &detail, &at],
-            )
+            )?;
+            Ok(())
         })
-        .map(drop)
     }
 
     /// A post done, and what its chat now knows, in one transaction; a
@@ -120,7 +121,8 @@ impl PgStore {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let chat = post.chat.to_string();
-        self.write(|tx| {
+        self.write_checked(|tx| {
+            self.check_fence(tx)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&POSTS_LOCK])?;
             tx.execute("DELETE FROM parts WHERE key = $1", &[&post.key])?;
             tx.execute("DELETE FROM posts WHERE key = $1", &[&post.key])?;
@@ -285,4 +287,4 @@ fn past(tx: &mut Transaction<'_>, cut: DateTime<Utc>) -> Result<Vec<(String, boo
     Ok(past)
 }
 
-super::super::backend::by_inherent_methods!(PgStore);
+super::super::backend::by_inherent_methods!(PgStore, fence: super::Fence);
