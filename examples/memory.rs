@@ -19,6 +19,9 @@ use herald::telegram::Library;
 
 #[path = "../benches/common/pages.rs"]
 mod generated;
+#[path = "../benches/common/resident.rs"]
+mod resident;
+use resident::resident;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -77,15 +80,4 @@ fn report(what: &str, before: u64, after: u64, pages: usize) {
         added as f64 / (1 << 20) as f64,
         added as f64 / 1024.0 / pages as f64,
     );
-}
-
-/// Resident bytes, from `/proc/self/statm` (its second field, in pages).
-fn resident() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").expect("Linux's /proc");
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|field| field.parse().ok())
-        .expect("statm's resident field");
-    pages * 4096
 }

@@ -48,6 +48,9 @@ use herald::telegram::Library;
 
 #[path = "../benches/common/pages.rs"]
 mod generated;
+#[path = "../benches/common/resident.rs"]
+mod resident;
+use resident::resident;
 
 /// The first community's first meetup; each community meets every
 /// [`EVERY`] days from a day of its own in the first fortnight.
@@ -337,17 +340,6 @@ fn micros(elapsed: Elapsed) -> String {
 
 fn millis(elapsed: Elapsed) -> f64 {
     elapsed.as_secs_f64() * 1e3
-}
-
-/// Resident bytes, from `/proc/self/statm` (its second field, in pages).
-fn resident() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").expect("Linux's /proc");
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|field| field.parse().ok())
-        .expect("statm's resident field");
-    pages * 4096
 }
 
 // ---- PostgreSQL statements per post ----

@@ -303,17 +303,7 @@ fn run_bot(config: Config, standby: bool) -> ExitCode {
         eprintln!("herald: {error}");
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("herald: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(crate::telegram::run(config, standby)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => telegram_failed(&error),
-    }
+    on_runtime(|| crate::telegram::run(config, standby))
 }
 
 /// `herald run --communities`: until Ctrl-C or SIGTERM.
@@ -322,6 +312,15 @@ fn run_communities(dir: PathBuf, shared: Option<crate::telegram::Shared>) -> Exi
         eprintln!("herald: --communities {}: not a folder", dir.display());
         return ExitCode::from(2);
     }
+    on_runtime(|| crate::telegram::host(dir, shared, crate::telegram::stop_signal()))
+}
+
+/// Serves on a new async runtime until `serving` ends, as an exit code.
+/// `serving` is called inside the runtime, as signal handlers need it.
+fn on_runtime<F>(serving: impl FnOnce() -> F) -> ExitCode
+where
+    F: std::future::Future<Output = Result<(), RunError>>,
+{
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -329,9 +328,7 @@ fn run_communities(dir: PathBuf, shared: Option<crate::telegram::Shared>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    // The signal handlers need the runtime, so they are made inside it.
-    let hosted = async { crate::telegram::host(dir, shared, crate::telegram::stop_signal()).await };
-    match runtime.block_on(hosted) {
+    match runtime.block_on(async { serving().await }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => telegram_failed(&error),
     }
