@@ -549,11 +549,6 @@ async fn failover(bin: &Path, database: &Database, kills: usize) -> Result<()> {
     Ok(())
 }
 
-/// herald's leader lock: the key of its session advisory lock (in
-/// `src/store/postgres/lease.rs`, not public), whose connection is named
-/// `herald pid <pid> on <host>, since …`.
-const LEASE_KEY: i64 = 0x6865_7261_6c64_0003;
-
 /// Watches `pg_locks`, on a thread of its own (the synchronous client must
 /// not run on an async worker), for the leader lock to pass from one herald
 /// to another.
@@ -618,19 +613,10 @@ impl LockWatcher {
 /// The pid of the herald holding the leader lock on this database now, as
 /// its connection's name says.
 fn lock_holder(client: &mut ::postgres::Client) -> Result<Option<u32>> {
-    let row = client.query_opt(
-        "SELECT a.application_name FROM pg_locks l
-         JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-           AND ((l.classid::bigint << 32) | l.objid::bigint) = $1",
-        &[&LEASE_KEY],
-    )?;
-    let Some(row) = row else {
+    let Some(holder) = herald::store::PgLease::holding(client)? else {
         return Ok(None);
     };
-    let name: Option<String> = row.get(0);
-    let name = name.unwrap_or_default();
+    let name = holder.name.unwrap_or_default();
     let pid = name
         .strip_prefix("herald pid ")
         .and_then(|rest| rest.split(' ').next())

@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use postgres::{Client, NoTls};
+use postgres::{Client, GenericClient, NoTls};
 
 use crate::config::DatabaseUrl;
 use crate::store::lease::{me, LeaseError};
@@ -42,7 +42,8 @@ pub struct PgLease {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fence {
     pid: i32,
-    started: String,
+    /// `None` only for a session of another role, whose start is hidden.
+    started: Option<String>,
 }
 
 impl Fence {
@@ -53,16 +54,19 @@ impl Fence {
         &self,
         tx: &mut postgres::Transaction<'_>,
     ) -> Result<bool, postgres::Error> {
-        let row = tx.query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-               AND ((l.classid::bigint << 32) | l.objid::bigint) = $1
-               AND l.pid = $2 AND a.backend_start::text = $3)",
-            &[&KEY, &self.pid, &self.started],
-        )?;
-        Ok(row.get(0))
+        let holder = PgLease::holding(tx)?;
+        Ok(holder.is_some_and(|holder| holder.fence == *self))
     }
+}
+
+/// The session holding the leader lock.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// The name its connection gave itself (`herald pid … on …, since …`).
+    pub name: Option<String>,
+    /// Its backend's pid on the server.
+    pub pid: i32,
+    fence: Fence,
 }
 
 impl PgLease {
@@ -92,15 +96,15 @@ impl PgLease {
             .query_one("SELECT pg_try_advisory_lock($1)", &[&KEY])
             .map_err(failed)?;
         if row.get::<_, bool>(0) {
-            let row = client
-                .query_one(
-                    "SELECT pid, backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()",
-                    &[],
-                )
-                .map_err(failed)?;
-            let fence = Fence {
-                pid: row.get(0),
-                started: row.get(1),
+            let fence = match PgLease::holding(&mut client).map_err(failed)? {
+                Some(holder) => holder.fence,
+                // Only a session of another role is hidden from us.
+                None => {
+                    return Err(LeaseError::Lost {
+                        database,
+                        reason: "the lock just taken is not in pg_locks".to_string(),
+                    })
+                }
             };
             return Ok(PgLease {
                 database,
@@ -144,27 +148,39 @@ impl Drop for PgLease {
 
 /// Who holds the lock, as its connection named itself.
 fn holder(client: &mut Client) -> Result<String, postgres::Error> {
-    let row = client.query_opt(
-        "SELECT a.application_name, a.pid FROM pg_locks l
-         JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-           AND ((l.classid::bigint << 32) | l.objid::bigint) = $1",
-        &[&KEY],
-    )?;
-    Ok(match row {
-        Some(row) => {
-            let name: Option<String> = row.get(0);
-            let pid: i32 = row.get(1);
-            match name
-                .as_deref()
-                .and_then(|name| name.strip_prefix("herald "))
-            {
-                Some(said) if !said.is_empty() => said.to_string(),
-                _ => format!("PostgreSQL backend pid {pid}"),
-            }
-        }
+    Ok(match PgLease::holding(client)? {
+        Some(Holder { name, pid, .. }) => match name
+            .as_deref()
+            .and_then(|name| name.strip_prefix("herald "))
+        {
+            Some(said) if !said.is_empty() => said.to_string(),
+            _ => format!("PostgreSQL backend pid {pid}"),
+        },
         // Let go between the try and the look.
         None => "a process that has just let go".to_string(),
     })
+}
+
+impl PgLease {
+    /// The session holding the lock on the database, if any: for the
+    /// refusal of a second `herald run`, the fencing check, and tools that
+    /// watch who leads.
+    pub fn holding(client: &mut impl GenericClient) -> Result<Option<Holder>, postgres::Error> {
+        let row = client.query_opt(
+            "SELECT a.application_name, a.pid, a.backend_start::text FROM pg_locks l
+             JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND ((l.classid::bigint << 32) | l.objid::bigint) = $1",
+            &[&KEY],
+        )?;
+        Ok(row.map(|row| Holder {
+            name: row.get(0),
+            pid: row.get(1),
+            fence: Fence {
+                pid: row.get(1),
+                started: row.get(2),
+            },
+        }))
+    }
 }
