@@ -10,6 +10,7 @@
 //! time), so prose sections and grouping headings never turn into phantom
 //! talks.
 
+mod announced;
 mod blocks;
 mod complete;
 mod dates;
@@ -88,10 +89,11 @@ pub fn read(body: &str, first_line: usize, frame: &Frame) -> Agenda {
     let mut reader = Reader::new(frame);
     reader.first_line = first_line;
     reader.listed(frame.programme);
-    for block in blocks::blocks(body, first_line) {
+    let blocks = blocks::blocks(body, first_line);
+    for block in &blocks {
         reader.block(block);
     }
-    reader.finish(shortcodes::abstracts(body, first_line))
+    reader.finish(shortcodes::abstracts(body, first_line), &blocks)
 }
 
 /// Where in the page we are.
@@ -182,27 +184,27 @@ impl<'a> Reader<'a> {
         self.context = Context::Prose;
     }
 
-    fn block(&mut self, block: Block) {
+    fn block(&mut self, block: &Block) {
         let previous = self.heading_before.take();
-        self.keep_prose(&block);
+        self.keep_prose(block);
         match block {
             Block::Heading { level, text, line } => {
                 // `### 《English title》` then `### （中文标题）`: the second
                 // heading only translates the first, unless it opens a
                 // section of its own (`## 分享者自我介绍`).
-                let subtitle = previous == Some(level)
-                    && !labels::opens_section(&plain(&text))
+                let subtitle = previous == Some(*level)
+                    && !labels::opens_section(&plain(text))
                     && self.draft.as_ref().is_some_and(|d| {
                         d.origin == Origin::Heading && !d.confirmed && d.is_empty()
                     });
                 if !subtitle {
-                    self.heading(level, &text, line);
+                    self.heading(*level, text, *line);
                 }
-                self.heading_before = Some(level);
+                self.heading_before = Some(*level);
             }
-            Block::Paragraph { lines } => self.paragraph(&lines),
-            Block::List { items } => self.list(&items),
-            Block::Table { rows, line } => self.table(&rows, line),
+            Block::Paragraph { lines } => self.paragraph(lines),
+            Block::List { items } => self.list(items),
+            Block::Table { rows, line } => self.table(rows, *line),
             Block::Rule => {}
         }
     }
@@ -800,7 +802,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn finish(mut self, abstracts: Vec<shortcodes::AbstractCode>) -> Agenda {
+    fn finish(mut self, abstracts: Vec<shortcodes::AbstractCode>, blocks: &[Block]) -> Agenda {
         self.finish_draft();
         let mut items = Vec::with_capacity(self.items.len());
         let mut pending = self.items.into_iter().peekable();
@@ -820,6 +822,7 @@ impl<'a> Reader<'a> {
             skipped: self.skipped,
         };
         agenda.attach_abstracts(abstracts);
+        agenda.announced(blocks, self.frame, &mut self.timeline);
         agenda.told_in_prose(&self.prose);
         agenda.single_talk(
             self.frame,

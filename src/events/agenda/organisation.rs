@@ -441,9 +441,14 @@ fn employer(sentence: &str) -> Option<String> {
     })
 }
 
-/// `吴晟是 tetrate.io 的创始工程师`: `是 X 的 role`.
+/// `吴晟是 tetrate.io 的创始工程师`: `是 X 的 role`, said at the start: far
+/// into a bio (`百度资深研发工程师，…，同时也是 ApacheDoris 的 PPMC 成员`) it
+/// adds what else the person is, after the employer was named.
 fn is_of(sentence: &str) -> Option<String> {
     let at = sentence.find('是')?;
+    if clauses(&sentence[..at]).count() > 2 {
+        return None;
+    }
     let rest = &sentence[at + '是'.len_utf8()..];
     let end = rest.find('的')?;
     let org = rest[..end].trim();
@@ -550,6 +555,10 @@ mod tests {
             ("驭势科技，UISEE 云脑研发总监", "驭势科技"),
             ("T3出行, 大数据平台研发工程师, 负责T3出行计算引擎", "T3出行"),
             ("T3 travel, Big data platform r&d engineer", "T3 travel"),
+            (
+                "百度资深研发工程师，6年研发经验，主导参与了 Doris 开源，同时也是 ApacheDoris 的 PPMC 成员",
+                "百度",
+            ),
             ("ASF Member，华为技术专家。他参与过", "华为"),
             ("京东数科高级 DBA & Apache ShardingSphere PMC", "京东数科"),
             (
