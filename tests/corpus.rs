@@ -210,10 +210,11 @@ fn nicknames_breaks_and_shortcodes() {
         ]
     );
     let zhao = &talks(&event)[2].speakers[0];
-    // The nickname is never the company; the bio's first sentence names one.
+    // The nickname is never the company; the bio's first sentence names
+    // the community he leads, then where he works now (`目前在蚂蚁集团…`).
     assert_eq!(
         (zhao.alias.as_deref(), zhao.company.as_deref()),
-        (Some("于雨"), Some("dubbogo 社区"))
+        (Some("于雨"), Some("蚂蚁集团"))
     );
     assert_eq!(
         talks(&event)[4].speakers[0].company.as_deref(),

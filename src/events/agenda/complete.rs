@@ -336,7 +336,7 @@ fn described(prose: &[(usize, String)], name: &str, talk_line: usize) -> Option<
 /// (`肥猫 (Felix Yan)：Arch Linux 开发者`).
 fn description_of<'t>(text: &'t str, name: &str) -> Option<&'t str> {
     let text = text.trim_start();
-    let Some(rest) = text.strip_prefix(name) else {
+    let Some(rest) = text.strip_prefix(name).or_else(|| after_a_word(text, name)) else {
         return by_first_names(text, name);
     };
     let rest = match people::parenthesised_prefix(rest) {
@@ -358,6 +358,15 @@ fn description_of<'t>(text: &'t str, name: &str) -> Option<&'t str> {
     };
     let after = rest.strip_prefix(separators)?;
     Some(after.trim_start())
+}
+
+/// `讲者鲍亦澄，来自…`: a word or two (who the person is here) may come before
+/// the name, not a sentence.
+fn after_a_word<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    let at = text.find(name)?;
+    let before = text[..at].trim_end_matches(['：', ':', ' ']);
+    let word = (1..=4).contains(&before.chars().count()) && before.chars().all(people::is_han);
+    word.then(|| &text[at + name.len()..])
 }
 
 /// `Hong Phuc is the founder of FOSSASIA`, `Divya 是 SUSE 的高级技术布道师`:

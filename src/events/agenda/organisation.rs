@@ -80,6 +80,7 @@ const ROLES: &[&str] = &[
     "部长",
     "组长",
     "博士",
+    "研发",
     "CTO",
     "CEO",
     "COO",
@@ -259,7 +260,9 @@ const EMPLOYED: &[&str] = &["就职于", "任职于", "供职于", "现任职于
 /// The organisation the first sentence of `bio` names, if it clearly names one.
 pub fn in_bio(bio: &str) -> Option<String> {
     let sentence = first_sentence(bio);
-    employer(sentence)
+    clauses(sentence)
+        .find_map(current)
+        .or_else(|| employer(sentence))
         .or_else(|| is_of(sentence))
         .or_else(|| at_organisation(sentence))
         .or_else(|| clauses(sentence).find_map(with_suffix))
@@ -277,7 +280,9 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
 /// someone is a member of. A job title alone gives none.
 pub fn of_description(text: &str) -> Option<String> {
     let sentence = first_sentence(text.trim_start_matches(['：', ':', '，', ',', ' ']));
-    if let Some(org) = employer(sentence)
+    if let Some(org) = clauses(sentence)
+        .find_map(current)
+        .or_else(|| employer(sentence))
         .or_else(|| is_of(sentence))
         .or_else(|| at_organisation(sentence))
         .or_else(|| role_of(sentence))
@@ -301,6 +306,20 @@ pub fn of_description(text: &str) -> Option<String> {
                 .find_map(|c| before(c, membership_at(c)?))
                 .filter(|org| org.contains(|c: char| c.is_ascii_alphabetic()))
         })
+}
+
+/// Words that say what someone is now, after what they were
+/// (`来自清华大学物理系，现在为哈佛大学物理系博士生`).
+const NOW: &[&str] = &["现在", "目前", "现任", "现为", "现就职于", "现"];
+
+/// The organisation of a clause that says where someone is now: it beats
+/// where they came from or what else they do.
+fn current(clause: &str) -> Option<String> {
+    let rest = NOW.iter().find_map(|now| clause.strip_prefix(now))?;
+    let rest = rest.trim_start_matches(['为', '是', '在', '任', '于', ' ']);
+    with_suffix(rest)
+        .or_else(|| employer(rest))
+        .or_else(|| before(rest, chinese_job_at(rest)?))
 }
 
 /// Communities and foundations are where people volunteer; an employer
@@ -534,6 +553,10 @@ mod tests {
                 "武汉斗鱼科技有限公司",
             ),
             ("现就职于腾讯云，负责 Serverless", "腾讯云"),
+            (
+                "来自清华大学物理系，现在为哈佛大学物理系博士生，对电路有兴趣",
+                "哈佛大学",
+            ),
             ("Deepin 社区团队系统组负责人", "Deepin 社区"),
         ] {
             assert_eq!(in_bio(bio).as_deref(), Some(org), "{bio}");

@@ -599,3 +599,21 @@ fn a_section_headed_by_a_person_with_a_title_label_is_their_talk() {
     );
     assert_eq!(outline(&agenda), ["从多个视角来看待开源 / 郭伟"]);
 }
+
+#[test]
+fn a_description_after_a_word_before_the_name_says_where_the_speaker_is_now() {
+    let body = "线上的金枪鱼之夜又恢复啦！\n\n讲者鲍亦澄，来自清华大学物理系，现在为哈佛大学物理系博士生。\n\n活动信息：\n\n* 主讲人：鲍亦澄\n* 主题：X 射线探测器\n";
+    assert_eq!(
+        outline(&read_body(body)),
+        vec!["13:00 X 射线探测器 / 鲍亦澄(哈佛大学)"]
+    );
+}
+
+#[test]
+fn talks_told_as_prose_with_bylines() {
+    let body = "Dear all,\n\nThe talks:\n\nRust's Future in 2019\n\nAn introduction to async/await.\n\nby Andreas Monitzer\n";
+    assert_eq!(
+        outline(&read_body(body)),
+        vec!["Rust's Future in 2019 / Andreas Monitzer"]
+    );
+}
