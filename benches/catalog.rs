@@ -90,6 +90,8 @@ fn check_load(dir: &TempDir) {
 }
 
 fn load(c: &mut Criterion) {
+    // The allocator as `herald` tunes it: freed pages go back at once.
+    herald::allocator::tune();
     let dir = OnceCell::new();
     let mut group = c.benchmark_group("load");
     small(&mut group, 20);

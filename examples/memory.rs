@@ -24,6 +24,8 @@ mod resident;
 use resident::resident;
 
 fn main() {
+    // As `herald` itself does.
+    herald::allocator::tune();
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "run".to_string());
     let pages: usize = match args.next() {

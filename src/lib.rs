@@ -6,13 +6,7 @@
 //! is the one place messages are written. Adapters (the CLI console, and
 //! Telegram) only move text in and out.
 
-/// mimalloc rather than glibc's allocator: reading pages makes millions of
-/// small, short-lived allocations, which glibc's bins spend a quarter of
-/// the load on (see **Benchmarks** in the README). Declared here, so the
-/// binary, the tests, the benches and the examples all measure the same.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
+pub mod allocator;
 pub mod blocking;
 pub mod calendar;
 pub mod cli;

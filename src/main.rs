@@ -5,6 +5,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    herald::allocator::tune();
     if let Err(problem) = init_logs() {
         eprintln!("herald: {problem}");
         return ExitCode::from(2);

@@ -62,11 +62,7 @@ fn memory_is_kept_once_across_reopening<S: Backend>(open: &dyn Fn() -> S) {
     let now = at("2029-12-25T00:00:00Z");
     let events = vec![event("rust-night", "2030-01-01T10:00:00Z")];
     let mut memory = Memory::default();
-    let changed: Vec<(String, Seen)> = memory
-        .observe(&events, now)
-        .into_iter()
-        .map(|id| (id.clone(), memory.seen[&id].clone()))
-        .collect();
+    let changed: Vec<(String, Seen)> = memory.observe(&events, now);
     store.record_seen(&changed).unwrap();
     let chan = ChatTarget::username("@chan");
     let post = reminder("rust-night", chan.clone());

@@ -104,7 +104,7 @@ def main():
             RUST_LOG="warn",
         )
         env.pop("HERALD_STATE", None)
-        log = open(os.path.join(tmp, "herald.log"), "w+")
+        log = open(os.environ.get("HERALD_RUN_LOG") or os.path.join(tmp, "herald.log"), "w+")
         started = time.monotonic()
         child = subprocess.Popen([binary, "run", "--config", config], env=env,
                                  stdout=log, stderr=subprocess.STDOUT)

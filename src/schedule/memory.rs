@@ -22,8 +22,8 @@ pub struct Memory {
     pub done: HashSet<String>,
     /// What each chat was last told about each event, by event id.
     pub told: BTreeMap<String, Told>,
-    /// Each event's facts as last seen, and since when.
-    pub seen: HashMap<String, Seen>,
+    /// Each event's facts as last seen (by fingerprint), and since when.
+    pub seen: HashMap<String, Sighting>,
     /// Announcements organizers confirmed that are not yet done: herald
     /// owes them to its chats as it owes reminders.
     pub announcements: Vec<Arc<Announcement>>,
@@ -63,42 +63,67 @@ impl Told {
     }
 }
 
+/// What a page said when its facts last changed, as the state file keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seen {
     /// `None` once the page is gone (removed, or now a draft).
     pub facts: Option<Facts>,
-    pub fingerprint: u64,
+    pub since: DateTime<Utc>,
+}
+
+impl Seen {
+    pub fn sighting(&self) -> Sighting {
+        Sighting {
+            fingerprint: self.facts.as_ref().map(Facts::fingerprint),
+            since: self.since,
+        }
+    }
+}
+
+/// A [`Seen`] as the scheduler keeps it: the fingerprint of the facts, not
+/// the facts, which are the catalog's. A second copy of every page's
+/// title, venue and talks would be a second copy of the catalog's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sighting {
+    /// `None` once the page is gone (removed, or now a draft).
+    pub fingerprint: Option<u64>,
     pub since: DateTime<Utc>,
 }
 
 impl Memory {
     /// Notes what the pages say now; call it when they are (re)loaded.
-    /// Returns the ids whose facts changed, for the state file.
-    pub fn observe(&mut self, events: &[Event], now: DateTime<Utc>) -> Vec<String> {
+    /// Returns what changed, for the state file.
+    pub fn observe(&mut self, events: &[Event], now: DateTime<Utc>) -> Vec<(String, Seen)> {
         let mut changed = Vec::new();
         let mut present = HashSet::with_capacity(events.len());
         for event in events {
             present.insert(event.id.as_str());
             let facts = Facts::of(event);
-            let fingerprint = facts.fingerprint();
+            let fingerprint = Some(facts.fingerprint());
             if self.seen.get(&event.id).map(|seen| seen.fingerprint) != Some(fingerprint) {
-                let seen = Seen {
-                    facts: Some(facts),
+                let sighting = Sighting {
                     fingerprint,
                     since: now,
                 };
-                self.seen.insert(event.id.clone(), seen);
-                changed.push(event.id.clone());
-            }
-        }
-        for (id, seen) in &mut self.seen {
-            if seen.facts.is_some() && !present.contains(id.as_str()) {
-                *seen = Seen {
-                    facts: None,
-                    fingerprint: 0,
+                self.seen.insert(event.id.clone(), sighting);
+                let seen = Seen {
+                    facts: Some(facts),
                     since: now,
                 };
-                changed.push(id.clone());
+                changed.push((event.id.clone(), seen));
+            }
+        }
+        for (id, sighting) in &mut self.seen {
+            if sighting.fingerprint.is_some() && !present.contains(id.as_str()) {
+                *sighting = Sighting {
+                    fingerprint: None,
+                    since: now,
+                };
+                let seen = Seen {
+                    facts: None,
+                    since: now,
+                };
+                changed.push((id.clone(), seen));
             }
         }
         changed

@@ -15,7 +15,7 @@ pub mod runner;
 pub mod topics;
 
 pub use facts::{Change, Facts};
-pub use memory::{Memory, Seen};
+pub use memory::{Memory, Seen, Sighting};
 pub use plan::{
     announcement_key, announcement_posts, announcement_prefix, plan, turn, Announcement, Input,
     Post, Rules, Turn, Verdict, What,

@@ -609,19 +609,27 @@ fn notices(input: &Input, posts: &mut Vec<Post>) {
         });
         chats.contains(chat)
     };
+    // The page's facts now, from the catalog, for the events some chat
+    // knows otherwise: indexed only once one is found.
+    let mut pages: Option<HashMap<&str, &Event>> = None;
     for (id, told) in &input.memory.told {
         let seen = input.memory.seen.get(id);
         // The steady state, in one look: every chat knows what the page says.
-        let fingerprint = seen.map(|seen| seen.fingerprint);
+        let fingerprint = seen.and_then(|seen| seen.fingerprint);
         if told.versions.len() == 1 && fingerprint.is_some_and(|f| told.versions.contains_key(&f)) {
             continue;
         }
-        let current = seen.and_then(|seen| seen.facts.as_ref());
+        let current = fingerprint.and_then(|_| {
+            let pages = pages
+                .get_or_insert_with(|| input.events.iter().map(|e| (e.id.as_str(), e)).collect());
+            pages.get(id.as_str()).map(|event| Facts::of(event))
+        });
+        let current = current.as_ref();
         let due = seen.map_or(input.now, |seen| seen.since + SETTLE);
         let generation = Generation(seen.map(|seen| seen.since));
         for (chat, version) in &told.chats {
             // The common case, cheaply: the chat knows what the page says.
-            if seen.is_some_and(|seen| seen.fingerprint == *version) || !posted_to(chat) {
+            if fingerprint == Some(*version) || !posted_to(chat) {
                 continue;
             }
             let Some(facts) = told.versions.get(version).map(|v| &v.facts) else {

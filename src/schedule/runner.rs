@@ -542,14 +542,7 @@ impl<D: Deliver, C: Clock, S: ScheduleStore + ?Sized> Runner<D, C, S> {
         if changed.is_empty() {
             return Ok(());
         }
-        let seen = changed
-            .into_iter()
-            .filter_map(|id| {
-                let seen = state.memory.seen.get(&id)?.clone();
-                Some((id, seen))
-            })
-            .collect();
-        self.write(state, Write::Seen(seen)).await
+        self.write(state, Write::Seen(changed)).await
     }
 
     /// Queues a write and makes every write queued, in order.

@@ -85,15 +85,7 @@ impl Store {
                     Ok(facts) => facts,
                     Err(problem) => return Ok(Err(problem)),
                 };
-                let fingerprint = facts.as_ref().map_or(0, Facts::fingerprint);
-                memory.seen.insert(
-                    event,
-                    Seen {
-                        facts,
-                        fingerprint,
-                        since,
-                    },
-                );
+                memory.seen.insert(event, Seen { facts, since }.sighting());
             }
             Ok(Ok(()))
         })();
@@ -462,11 +454,7 @@ mod tests {
         let events = vec![event()];
         let mut memory = Memory::default();
         let now: DateTime<Utc> = "2029-12-25T00:00:00Z".parse().unwrap();
-        let changed: Vec<(String, Seen)> = memory
-            .observe(&events, now)
-            .into_iter()
-            .map(|id| (id.clone(), memory.seen[&id].clone()))
-            .collect();
+        let changed: Vec<(String, Seen)> = memory.observe(&events, now);
         store.record_seen(&changed).unwrap();
         let post = Post {
             key: "reminder/e/7d/x/@chan".into(),
@@ -576,11 +564,7 @@ mod tests {
         let long_ago = now - Duration::days(200);
         let mut memory = Memory::default();
         let past = event();
-        let seen: Vec<(String, Seen)> = memory
-            .observe(std::slice::from_ref(&past), long_ago)
-            .into_iter()
-            .map(|id| (id.clone(), memory.seen[&id].clone()))
-            .collect();
+        let seen: Vec<(String, Seen)> = memory.observe(std::slice::from_ref(&past), long_ago);
         store.record_seen(&seen).unwrap();
         let old = reminder("e", 1);
         let told = memory.sent(&old, std::slice::from_ref(&past));

@@ -96,7 +96,8 @@ impl Library {
         drop(serving);
         log(&news);
         let events = catalog.events().len();
-        self.current.send_replace(Arc::new(catalog));
+        drop(self.current.send_replace(Arc::new(catalog)));
+        crate::allocator::release_freed();
         metrics::gauge!("herald_pages_loaded").set(events as f64);
         metrics::gauge!("herald_pages_broken").set(broken as f64);
         tracing::debug!(events, broken, "events loaded");

@@ -39,15 +39,10 @@ impl PgStore {
                 .map(decode)
                 .transpose()
                 .map_err(|p| self.fail(p))?;
-            let fingerprint = facts.as_ref().map_or(0, Facts::fingerprint);
-            memory.seen.insert(
-                row.get(0),
-                Seen {
-                    facts,
-                    fingerprint,
-                    since: row.get(2),
-                },
-            );
+            let since = row.get(2);
+            memory
+                .seen
+                .insert(row.get(0), Seen { facts, since }.sighting());
         }
         memory.done = self.done_keys()?;
         memory.announcements = self.owed_announcements()?;
