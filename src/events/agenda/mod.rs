@@ -580,6 +580,9 @@ impl<'a> Reader<'a> {
             self.roster_list(items);
             return;
         }
+        if timed == 0 && self.context == Context::Prose && self.is_navigation(items) {
+            return;
+        }
         for item in items.iter().filter(|item| !item.nested) {
             match times::leading(&item.text) {
                 Some((range, rest)) => {
@@ -629,6 +632,20 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// Links to other places (`[Rust Paris](…)`, `[Rust TLV (Tel Aviv)](…)`),
+    /// not recordings: in prose, a list most of whose items name nobody is
+    /// not a list of talks, whatever one of them looks like.
+    fn is_navigation(&self, items: &[Item]) -> bool {
+        let top: Vec<&Item> = items.iter().filter(|item| !item.nested).collect();
+        let talks = top
+            .iter()
+            .filter(|item| {
+                matches!(entry::entry(&item.text, self.frame.authors), Entry::Talk { ref speakers, .. } if !speakers.is_empty())
+            })
+            .count();
+        top.len() >= 3 && talks * 2 < top.len()
     }
 
     fn is_programme_list(&self, items: &[Item]) -> bool {
@@ -683,6 +700,12 @@ impl<'a> Reader<'a> {
             }
             Entry::Break(title) if in_programme || slot.is_some() => {
                 self.items.push(Pending::Break(Break { title, slot, line }));
+            }
+            Entry::Unknown(title) if slot.is_none() && is_sentence(&title) => {
+                self.skipped.push((
+                    line,
+                    format!("“{title}” reads as a sentence about the event, not a title"),
+                ));
             }
             Entry::Unknown(title) if slot.is_some() || titles_count => {
                 self.items.push(Pending::Talk(Talk {
@@ -846,6 +869,15 @@ impl<'a> Reader<'a> {
         agenda.complete_talks(&self.prose);
         agenda
     }
+}
+
+/// `Retro: feedback collected in the pad and offline. The most recurring
+/// item was …`: a line of many words that ends as a sentence tells about
+/// the event; a title is short and rarely ends with a full stop.
+fn is_sentence(text: &str) -> bool {
+    let text = text.trim();
+    let long = text.split_whitespace().count() > 10 || text.chars().count() > 60;
+    long && text.ends_with(['.', '。'])
 }
 
 /// Each item one person and their job (`郭杨斌，中海庭云端平台科室经理`,

@@ -617,3 +617,25 @@ fn talks_told_as_prose_with_bylines() {
         vec!["Rust's Future in 2019 / Andreas Monitzer"]
     );
 }
+
+#[test]
+fn a_list_of_links_in_prose_is_not_talks_even_where_one_looks_like_one() {
+    let body = "Other meetups:\n\n- [Rust Paris](https://example.org/rust-paris/)\n- [Rust TLV (Tel Aviv)](https://example.org/rust-tlv/)\n- [Rust Munich](https://example.org/rust-munich/)\n";
+    assert_eq!(outline(&read_body(body)), Vec::<String>::new());
+    let recordings = "Recordings:\n\n- [Async Rust (Jane Doe)](https://example.org/v/1)\n- [Embedded Rust (John Roe)](https://example.org/v/2)\n- [Photos](https://example.org/photos)\n";
+    assert_eq!(
+        outline(&read_body(recordings)),
+        vec!["Async Rust / Jane Doe", "Embedded Rust / John Roe"]
+    );
+}
+
+#[test]
+fn a_sentence_under_the_agenda_is_not_a_talk() {
+    let body = "## Agenda\n\n- \"Niksi\", a presentation by Matias Z\n- Retro: feedback collected in the pad and offline. The most recurring item was the need for meetings.\n";
+    let agenda = read_body(body);
+    assert_eq!(outline(&agenda), vec!["Niksi / Matias Z"]);
+    assert!(agenda
+        .skipped
+        .iter()
+        .any(|(_, why)| why.contains("reads as a sentence")));
+}
