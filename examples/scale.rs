@@ -104,6 +104,8 @@ struct Fixed {
 }
 
 fn main() {
+    // As `herald` itself does.
+    herald::allocator::tune();
     let scale = Scale::from_args();
     println!(
         "{} communities × {} chats × {} events",
