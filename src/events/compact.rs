@@ -37,9 +37,9 @@ impl Compact for Inline {
         match self {
             Inline::Text(text) | Inline::Code(text) => text.compact(),
             Inline::Strong(inner) | Inline::Emphasis(inner) => inner.compact(),
-            Inline::Link { text, url } => {
-                text.compact();
-                url.compact();
+            Inline::Link(link) => {
+                link.text.compact();
+                link.url.compact();
             }
         }
     }

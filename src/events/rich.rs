@@ -49,12 +49,17 @@ pub enum Inline {
     Strong(Vec<Inline>),
     Emphasis(Vec<Inline>),
     Code(String),
-    /// The parser builds one only for a url that [`is_safe_url`] accepts,
-    /// after making a relative one absolute (see [`with_base`]).
-    Link {
-        text: Vec<Inline>,
-        url: String,
-    },
+    /// Boxed: links are few, and the other spans are half its size, so every
+    /// span of every page would otherwise pay for a link's two fields.
+    Link(Box<Link>),
+}
+
+/// The parser builds one only for a url that [`is_safe_url`] accepts, after
+/// making a relative one absolute (see [`with_base`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub text: Vec<Inline>,
+    pub url: String,
 }
 
 impl Rich {
@@ -96,12 +101,12 @@ impl Rich {
             Step::Leave(Inline::Strong(_)) => out.push_str("</b>"),
             Step::Enter(Inline::Emphasis(_)) => out.push_str("<i>"),
             Step::Leave(Inline::Emphasis(_)) => out.push_str("</i>"),
-            Step::Enter(Inline::Link { url, .. }) => {
+            Step::Enter(Inline::Link(link)) => {
                 out.push_str("<a href=\"");
-                push_escaped(out, url);
+                push_escaped(out, &link.url);
                 out.push_str("\">");
             }
-            Step::Leave(Inline::Link { .. }) => out.push_str("</a>"),
+            Step::Leave(Inline::Link(_)) => out.push_str("</a>"),
             Step::Leave(Inline::Text(_) | Inline::Code(_)) => {}
         })
     }
@@ -111,8 +116,8 @@ impl Rich {
         let mut out = Vec::new();
         for block in &self.blocks {
             walk(block.content(), |step| {
-                if let Step::Enter(Inline::Link { url, .. }) = step {
-                    out.push(url.as_str());
+                if let Step::Enter(Inline::Link(link)) = step {
+                    out.push(link.url.as_str());
                 }
             });
         }
@@ -156,9 +161,8 @@ impl Block {
 impl Inline {
     fn children(&self) -> Option<&[Inline]> {
         match self {
-            Inline::Strong(inner) | Inline::Emphasis(inner) | Inline::Link { text: inner, .. } => {
-                Some(inner)
-            }
+            Inline::Strong(inner) | Inline::Emphasis(inner) => Some(inner),
+            Inline::Link(link) => Some(&link.text),
             Inline::Text(_) | Inline::Code(_) => None,
         }
     }

@@ -91,9 +91,10 @@ fn linked(text: &str, authors: &[String]) -> Option<Entry> {
     let Some(Block::Paragraph(inlines)) = rich.blocks.first() else {
         return None;
     };
-    let (Inline::Link { text: label, url }, rest) = inlines.split_first()? else {
+    let (Inline::Link(link), rest) = inlines.split_first()? else {
         return None;
     };
+    let (label, url) = (&link.text, &link.url);
     let label = Rich {
         blocks: vec![Block::Paragraph(label.clone())],
     }

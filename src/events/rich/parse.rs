@@ -364,10 +364,10 @@ impl Builder {
             Kind::Strong | Kind::HtmlStrong => Inline::Strong(span.content),
             Kind::Emphasis | Kind::HtmlEmphasis => Inline::Emphasis(span.content),
             Kind::Link(url) => match resolve_here(&url) {
-                Some(url) => Inline::Link {
+                Some(url) => Inline::Link(Box::new(super::Link {
                     text: span.content,
                     url,
-                },
+                })),
                 None => {
                     for inline in span.content {
                         self.push(inline);
