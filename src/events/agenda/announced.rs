@@ -91,11 +91,11 @@ impl Reading {
         }
         if let [only] = lines {
             if let Some(person) = byline(&only.text, authors) {
-                self.named(person, None);
+                self.named(person, None, Closer::Byline);
                 return;
             }
             if let Some(person) = name_line(&only.text, authors) {
-                self.named(Some(person), None);
+                self.named(Some(person), None, Closer::About);
                 return;
             }
             if is_title_line(&only.text, authors) {
@@ -111,6 +111,7 @@ impl Reading {
                     ..Speaker::default()
                 }),
                 Some(bio),
+                Closer::About,
             );
             return;
         }
@@ -130,9 +131,15 @@ impl Reading {
     }
 
     /// Someone gives the open talk (with their bio, when that named them).
-    fn named(&mut self, person: Option<Speaker>, bio: Option<Rich>) {
+    fn named(&mut self, person: Option<Speaker>, bio: Option<Rich>, closer: Closer) {
         // A byline or a bio with no title line above it names nobody's talk.
         if self.open.title.is_none() && !self.open.closed {
+            return;
+        }
+        // `Thanks to everyone` over `Jane Doe is our organizer …`: a line
+        // about someone shows a talk only once something told what it is.
+        let told = !self.open.abstract_.is_empty();
+        if closer == Closer::About && !self.open.closed && !told {
             return;
         }
         if let Some(mut person) = person {
@@ -213,6 +220,14 @@ impl Agenda {
     }
 }
 
+/// What names who gives a talk: a byline is said of the line above it; a
+/// line or bio about someone, only of a talk something has described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closer {
+    Byline,
+    About,
+}
+
 /// A person's name, by itself.
 fn is_named(text: &str, authors: &[String]) -> bool {
     is_person(text, authors)
@@ -255,6 +270,19 @@ fn is_title_line(text: &str, authors: &[String]) -> bool {
         && times::leading(&text).is_none()
         && !is_person(&text, authors)
         && name_colon_title(&text, authors).is_none()
+        && !is_job(&text, cjk)
+        && !organisation::has_suffix(&text)
+}
+
+/// `Senior Engineer at Acme`, `腾讯云高级产品经理`: who someone is, not a
+/// talk. A Chinese job ends with its role; a title that names one
+/// (`Serverless.com CEO 首次来华布道`) goes on past it.
+fn is_job(text: &str, cjk: bool) -> bool {
+    if cjk {
+        organisation::job_end(text) == Some(text.len())
+    } else {
+        organisation::has_role(text) && text.split_whitespace().count() <= 6
+    }
 }
 
 /// `by Andreas Monitzer` closing a talk: the person, when the byline names
@@ -397,6 +425,14 @@ mod tests {
         assert_eq!(people[0].0, "刘宇");
         assert_eq!(people[1], ("丁坤方", Some("腾讯云")));
         assert_eq!(told[0].time.as_deref(), Some("2019-11-07 10:00-12:00"));
+    }
+
+    #[test]
+    fn a_line_about_someone_right_under_a_short_line_is_no_talk() {
+        let body = "We had a great meetup last week!\n\nThanks to everyone\n\nJane Doe is our organizer and did an amazing job.\n";
+        assert_eq!(read(body), vec![]);
+        let roster = "## Speakers\n\n### Jane Doe\n\nSenior Engineer at Acme\n\nJane works on compilers.\n\n### John Roe\n\nAcme Labs\n\n### 刘宇\n\n腾讯云高级产品经理\n";
+        assert_eq!(read(roster), vec![]);
     }
 
     #[test]
