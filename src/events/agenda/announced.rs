@@ -40,10 +40,10 @@ pub fn talks(blocks: &[Block], authors: &[String]) -> Vec<Told> {
                     reading.abstract_line(&item.text);
                 }
             }
-            Block::Table { .. } | Block::Rule => reading.section_ends(),
+            Block::Table { .. } | Block::Rule => reading.finish(),
         }
     }
-    reading.section_ends();
+    reading.finish();
     reading.told
 }
 
@@ -66,7 +66,7 @@ struct Reading {
 
 impl Reading {
     fn heading(&mut self, text: &str, authors: &[String]) {
-        self.section_ends();
+        self.finish();
         let text = plain(text);
         let name = text.trim_end_matches([':', '：']).trim();
         // `## Apoorv Kothari:` over the talk: the section is that person's.
@@ -171,10 +171,6 @@ impl Reading {
         if self.open.title.is_some() && !self.open.closed && labels::label(line).is_none() {
             self.open.abstract_.push(line.to_string());
         }
-    }
-
-    fn section_ends(&mut self) {
-        self.finish();
     }
 
     fn finish(&mut self) {
