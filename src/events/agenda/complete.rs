@@ -139,6 +139,36 @@ impl Agenda {
         }
     }
 
+    /// `Time: **12:00 - 13:00 UTC**` among the page's details, over its one
+    /// talk by someone (`### Title` / `#### Speaker: …`): the page is that
+    /// talk, at that time. A programme's lone untitled-speaker line stays
+    /// untimed: the time may be its session's.
+    pub(super) fn timed_by_page(
+        &mut self,
+        frame: &Frame,
+        loose: &[(Field, String)],
+        timeline: &mut Timeline,
+    ) {
+        let mut talks = self.items.iter_mut().filter_map(|item| match item {
+            AgendaItem::Talk(talk) => Some(talk),
+            AgendaItem::Break(_) => None,
+        });
+        let (Some(talk), None) = (talks.next(), talks.next()) else {
+            return;
+        };
+        if talk.speakers.is_empty() {
+            return;
+        }
+        // `Date:` is a time label too: the first that gives an hour.
+        let range = loose
+            .iter()
+            .filter(|(field, _)| *field == Field::Time)
+            .find_map(|(_, value)| times::first(&plain(value)));
+        if let (None, Some(range), Some(_)) = (talk.slot, range, frame.start) {
+            talk.slot = Some(timeline.slot(range));
+        }
+    }
+
     /// Who the page says presents, strongest evidence first.
     fn page_speakers(
         &self,

@@ -855,6 +855,7 @@ impl<'a> Reader<'a> {
             &mut self.timeline,
             self.first_line,
         );
+        agenda.timed_by_page(self.frame, &self.loose, &mut self.timeline);
         if self.frame.start.is_none() {
             for item in &mut agenda.items {
                 if !item.slot().is_some_and(|slot| self.timeline.knows(&slot)) {

@@ -639,3 +639,12 @@ fn a_sentence_under_the_agenda_is_not_a_talk() {
         .iter()
         .any(|(_, why)| why.contains("reads as a sentence")));
 }
+
+#[test]
+fn a_time_among_the_page_details_times_its_one_talk() {
+    let body = "- Date: **Tuesday, 19 March, 2024**\n- Time: [**12:00 - 13:00 UTC**](https://example.org/tz)\n  - **13:00 - 14:00 CET** (e.g. Berlin)\n\n### Formal verification for Rust\n\n#### Speaker: [Guillaume Claret](https://example.org/gc)\n\nWith formal verification, we can assert things.\n";
+    assert_eq!(
+        outline(&read_body(body)),
+        vec!["12:00-13:00 Formal verification for Rust / Guillaume Claret"]
+    );
+}
