@@ -580,14 +580,16 @@ impl<'a> Reader<'a> {
             self.roster_list(items);
             return;
         }
-        if timed == 0 && self.context == Context::Prose && self.is_navigation(items) {
-            return;
-        }
+        let navigation = timed == 0 && self.context == Context::Prose && self.is_navigation(items);
         for item in items.iter().filter(|item| !item.nested) {
             match times::leading(&item.text) {
                 Some((range, rest)) => {
                     let slot = self.timeline.slot(range);
                     self.entry(rest, Some(slot), item.line);
+                }
+                // Its details are still the event's, and said so.
+                None if navigation => {
+                    self.detail(&item.text, item.line);
                 }
                 None => self.entry(&item.text, None, item.line),
             }
@@ -655,11 +657,11 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// One programme line, timed or not. Outside a programme section only
-    /// timed lines and recorded talks with speakers count: a list of links
-    /// or `Label: value` lines in prose is not an agenda.
-    fn entry(&mut self, text: &str, slot: Option<Slot>, line: usize) {
-        if slot.is_none() && labels::is_detail(text) {
+    /// `地点：…`, `Date: …`: a detail of the event, noted as skipped. Returns
+    /// whether `text` is one.
+    fn detail(&mut self, text: &str, line: usize) -> bool {
+        let detail = labels::is_detail(text);
+        if detail {
             self.skipped.push((
                 line,
                 format!(
@@ -667,6 +669,15 @@ impl<'a> Reader<'a> {
                     plain(text)
                 ),
             ));
+        }
+        detail
+    }
+
+    /// One programme line, timed or not. Outside a programme section only
+    /// timed lines and recorded talks with speakers count: a list of links
+    /// or `Label: value` lines in prose is not an agenda.
+    fn entry(&mut self, text: &str, slot: Option<Slot>, line: usize) {
+        if slot.is_none() && self.detail(text, line) {
             return;
         }
         let in_programme = matches!(self.context, Context::Programme | Context::Timed);

@@ -620,8 +620,12 @@ fn talks_told_as_prose_with_bylines() {
 
 #[test]
 fn a_list_of_links_in_prose_is_not_talks_even_where_one_looks_like_one() {
-    let body = "Other meetups:\n\n- [Rust Paris](https://example.org/rust-paris/)\n- [Rust TLV (Tel Aviv)](https://example.org/rust-tlv/)\n- [Rust Munich](https://example.org/rust-munich/)\n";
-    assert_eq!(outline(&read_body(body)), Vec::<String>::new());
+    let body = "Other meetups:\n\n- [Rust Paris](https://example.org/rust-paris/)\n- [Rust TLV (Tel Aviv)](https://example.org/rust-tlv/)\n- [Rust Munich](https://example.org/rust-munich/)\n- 地点：北京\n";
+    let agenda = read_body(body);
+    assert_eq!(outline(&agenda), Vec::<String>::new());
+    // Its details are still reported as the event's.
+    assert_eq!(agenda.skipped.len(), 1, "{:?}", agenda.skipped);
+    assert!(agenda.skipped[0].1.contains("is a detail of the event"));
     let recordings = "Recordings:\n\n- [Async Rust (Jane Doe)](https://example.org/v/1)\n- [Embedded Rust (John Roe)](https://example.org/v/2)\n- [Photos](https://example.org/photos)\n";
     assert_eq!(
         outline(&read_body(recordings)),
