@@ -6,6 +6,8 @@
 //! one site's wording, and a talk counts only when someone closes it: a short
 //! line followed by prose is not yet a talk.
 
+use chrono::NaiveDate;
+
 use crate::events::model::{AgendaItem, Speaker, Talk};
 use crate::events::rich::Rich;
 
@@ -16,15 +18,15 @@ use super::labels::{self, Field};
 use super::lines::{whole_bold, whole_italic};
 use super::organisation;
 use super::people::{self, is_cjk_name, is_latin_name, is_person, plain};
-use super::times::{self, Timeline};
+use super::times::{self, Range, Timeline};
 use super::{Agenda, Frame};
 
-/// A talk read from prose, with the raw text of its time label: the reader
-/// places it on the event's timeline.
+/// A talk read from prose, with its time label read (the date it names,
+/// and the hours): the reader places it on the event's timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Told {
     pub talk: Talk,
-    pub time: Option<String>,
+    pub time: Option<(Option<NaiveDate>, Range)>,
 }
 
 /// The talks `blocks` tell in prose, in page order.
@@ -53,7 +55,7 @@ struct Open {
     title: Option<(usize, String)>,
     speakers: Vec<Speaker>,
     abstract_: Vec<String>,
-    time: Option<String>,
+    time: Option<(Option<NaiveDate>, Range)>,
     /// Someone was named for it: the talk stands.
     closed: bool,
 }
@@ -161,8 +163,8 @@ impl Reading {
 
     fn label(&mut self, line: &str) {
         if let Some((Field::Time, value)) = labels::label(line) {
-            if self.open.time.is_none() && times::first(value).is_some() {
-                self.open.time = Some(value.to_string());
+            if self.open.time.is_none() {
+                self.open.time = times::first(value).map(|range| (dates::full_date(value), range));
             }
         }
     }
@@ -204,12 +206,12 @@ impl Agenda {
             return;
         }
         for Told { mut talk, time } in talks(blocks, frame.authors) {
-            if let Some(time) = time {
+            if let Some((date, range)) = time {
                 // `2019-11-07 10:00-12:00` on the second day of two.
-                if let Some(date) = dates::full_date(&time) {
+                if let Some(date) = date {
                     timeline.set_date(date);
                 }
-                talk.slot = times::first(&time).map(|range| timeline.slot(range));
+                talk.slot = Some(timeline.slot(range));
             }
             self.items.push(AgendaItem::Talk(talk));
         }
@@ -420,7 +422,14 @@ mod tests {
             .collect();
         assert_eq!(people[0].0, "刘宇");
         assert_eq!(people[1], ("丁坤方", Some("腾讯云")));
-        assert_eq!(told[0].time.as_deref(), Some("2019-11-07 10:00-12:00"));
+        let (date, range) = told[0].time.expect("the lab's time");
+        assert_eq!(date, NaiveDate::from_ymd_opt(2019, 11, 7));
+        let end = range.end.map(|end| (end.hour, end.minute));
+        assert_eq!(
+            ((range.start.hour, range.start.minute), end),
+            ((10, 0), Some((12, 0))),
+            "{range:?}"
+        );
     }
 
     #[test]
