@@ -8,6 +8,7 @@
 //! construction and every walk below is iterative, so no text can exhaust
 //! the stack.
 
+mod code;
 mod lines;
 mod parse;
 #[cfg(test)]
@@ -18,15 +19,20 @@ use std::fmt::Write;
 
 use url::Url;
 
+use code::{Piece, Style, Token, Tokens};
+
 pub use lines::{has_markup, list_item, strip_shortcodes};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Kept encoded (see `rich/code.rs`): one buffer per text, read front to
+/// back as tokens. Two texts are equal when their blocks and spans are.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Rich {
-    pub blocks: Vec<Block>,
+    code: Box<[u8]>,
 }
 
+/// The tree a text is parsed into, before it is encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+enum Block {
     Paragraph(Vec<Inline>),
     Item {
         marker: Marker,
@@ -44,22 +50,29 @@ pub enum Marker {
 /// A span of text. A line break is a `Text` holding `"\n"`, which Telegram
 /// HTML and plain text both show as one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inline {
+enum Inline {
     Text(String),
     Strong(Vec<Inline>),
     Emphasis(Vec<Inline>),
     Code(String),
-    /// Boxed: links are few, and the other spans are half its size, so every
-    /// span of every page would otherwise pay for a link's two fields.
     Link(Box<Link>),
 }
 
 /// The parser builds one only for a url that [`is_safe_url`] accepts, after
 /// making a relative one absolute (see [`with_base`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub text: Vec<Inline>,
-    pub url: String,
+struct Link {
+    text: Vec<Inline>,
+    url: String,
+}
+
+/// The link a one-line text opens with, as [`Rich::opening_link`] finds it.
+#[derive(Debug, PartialEq)]
+pub struct OpeningLink<'a> {
+    pub text: String,
+    pub url: &'a str,
+    /// What follows the link on its line.
+    pub after: String,
 }
 
 impl Rich {
@@ -75,14 +88,24 @@ impl Rich {
         parse::parse(&lines::source(lines))
     }
 
+    fn from_blocks(blocks: &[Block]) -> Rich {
+        Rich {
+            code: code::encode(blocks),
+        }
+    }
+
+    fn tokens(&self) -> Tokens<'_> {
+        Tokens::new(&self.code)
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
+        self.code.is_empty()
     }
 
     /// The text without formatting; links keep only their text.
     pub fn plain(&self) -> String {
-        self.render(|step, out| {
-            if let Step::Enter(Inline::Text(text) | Inline::Code(text)) = step {
+        self.render(|piece, out| {
+            if let Piece::Text(text) | Piece::Code(text) = piece {
                 out.push_str(text);
             }
         })
@@ -90,71 +113,91 @@ impl Rich {
 
     /// Telegram HTML, with every piece of text escaped.
     pub fn html(&self) -> String {
-        self.render(|step, out| match step {
-            Step::Enter(Inline::Text(text)) => push_escaped(out, text),
-            Step::Enter(Inline::Code(text)) => {
+        self.render(|piece, out| match piece {
+            Piece::Text(text) => push_escaped(out, text),
+            Piece::Code(text) => {
                 out.push_str("<code>");
                 push_escaped(out, text);
                 out.push_str("</code>");
             }
-            Step::Enter(Inline::Strong(_)) => out.push_str("<b>"),
-            Step::Leave(Inline::Strong(_)) => out.push_str("</b>"),
-            Step::Enter(Inline::Emphasis(_)) => out.push_str("<i>"),
-            Step::Leave(Inline::Emphasis(_)) => out.push_str("</i>"),
-            Step::Enter(Inline::Link(link)) => {
+            Piece::Strong => out.push_str("<b>"),
+            Piece::End(Style::Strong) => out.push_str("</b>"),
+            Piece::Emphasis => out.push_str("<i>"),
+            Piece::End(Style::Emphasis) => out.push_str("</i>"),
+            Piece::Link(url) => {
                 out.push_str("<a href=\"");
-                push_escaped(out, &link.url);
+                push_escaped(out, url);
                 out.push_str("\">");
             }
-            Step::Leave(Inline::Link(_)) => out.push_str("</a>"),
-            Step::Leave(Inline::Text(_) | Inline::Code(_)) => {}
+            Piece::End(Style::Link) => out.push_str("</a>"),
         })
     }
 
     /// Links in the text, in order, for "the link is that talk's video".
     pub fn links(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        for block in &self.blocks {
-            walk(block.content(), |step| {
-                if let Step::Enter(Inline::Link(link)) = step {
-                    out.push(link.url.as_str());
-                }
-            });
-        }
-        out
+        self.tokens()
+            .filter_map(|token| match token {
+                Token::Piece(Piece::Link(url)) => Some(url),
+                _ => None,
+            })
+            .collect()
     }
 
-    /// Blocks a line apart, items after their marker, each inline rendered
-    /// by `visit`.
-    fn render(&self, mut visit: impl FnMut(Step<'_>, &mut String)) -> String {
+    /// The link the text opens with, for a `[Title](url)，Speaker` line:
+    /// its text, its target, and the rest of its paragraph, all plain.
+    pub fn opening_link(&self) -> Option<OpeningLink<'_>> {
+        let mut tokens = self.tokens();
+        let (Some(Token::Paragraph), Some(Token::Piece(Piece::Link(url)))) =
+            (tokens.next(), tokens.next())
+        else {
+            return None;
+        };
+        let (mut text, mut after) = (String::new(), String::new());
+        let mut in_link = true;
+        for token in tokens {
+            match token {
+                Token::Piece(Piece::End(Style::Link)) => in_link = false,
+                Token::Piece(Piece::Text(piece) | Piece::Code(piece)) => match in_link {
+                    true => text.push_str(piece),
+                    false => after.push_str(piece),
+                },
+                Token::Piece(_) => {}
+                Token::Paragraph | Token::Item { .. } => break,
+            }
+        }
+        Some(OpeningLink { text, url, after })
+    }
+
+    /// Blocks a line apart, items after their marker, each piece of content
+    /// rendered by `visit`.
+    fn render(&self, mut visit: impl FnMut(Piece<'_>, &mut String)) -> String {
         let mut out = String::new();
-        for (i, block) in self.blocks.iter().enumerate() {
-            if i > 0 {
+        let mut tokens = self.tokens().peekable();
+        let mut first = true;
+        while let Some(token) = tokens.next() {
+            if !matches!(token, Token::Piece(_)) && !std::mem::take(&mut first) {
                 out.push('\n');
             }
-            if let Block::Item {
-                marker,
-                depth,
-                content,
-            } = block
-            {
-                push_marker(&mut out, *marker, *depth);
-                if content.is_empty() {
-                    // A bare item above its nested list: no space after it.
-                    out.pop();
+            match token {
+                Token::Paragraph => {}
+                Token::Item { marker, depth } => {
+                    push_marker(&mut out, marker, depth);
+                    if !matches!(tokens.peek(), Some(Token::Piece(_))) {
+                        // A bare item above its nested list: no space after it.
+                        out.pop();
+                    }
                 }
+                Token::Piece(piece) => visit(piece, &mut out),
             }
-            walk(block.content(), |step| visit(step, &mut out));
         }
         out
     }
 }
 
-impl Block {
-    fn content(&self) -> &[Inline] {
-        match self {
-            Block::Paragraph(content) | Block::Item { content, .. } => content,
-        }
+/// The text as it reads, with its markup: what a failing test shows.
+impl std::fmt::Debug for Rich {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Rich").field(&self.html()).finish()
     }
 }
 
@@ -175,8 +218,8 @@ enum Step<'a> {
     Leave(&'a Inline),
 }
 
-/// Visits the tree in document order with an explicit stack, so a `Rich`
-/// built by hand, however deep, cannot overflow the call stack here.
+/// Visits the tree in document order with an explicit stack, so a tree
+/// however deep cannot overflow the call stack here.
 fn walk<'a>(inlines: &'a [Inline], mut visit: impl FnMut(Step<'a>)) {
     let mut stack: Vec<(std::slice::Iter<'a, Inline>, Option<&'a Inline>)> =
         vec![(inlines.iter(), None)];

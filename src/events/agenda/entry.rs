@@ -10,7 +10,7 @@
 //! - a break (`Coffee`, `合影`), or else unknown.
 
 use crate::events::model::Speaker;
-use crate::events::rich::{Block, Inline, Rich};
+use crate::events::rich::Rich;
 
 use super::labels::is_break;
 use super::people::{
@@ -88,25 +88,12 @@ fn linked(text: &str, authors: &[String]) -> Option<Entry> {
         return None;
     }
     let rich = Rich::inline(text);
-    let Some(Block::Paragraph(inlines)) = rich.blocks.first() else {
-        return None;
-    };
-    let (Inline::Link(link), rest) = inlines.split_first()? else {
-        return None;
-    };
-    let (label, url) = (&link.text, &link.url);
-    let label = Rich {
-        blocks: vec![Block::Paragraph(label.clone())],
-    }
-    .plain();
-    let after = Rich {
-        blocks: vec![Block::Paragraph(rest.to_vec())],
-    }
-    .plain();
+    let link = rich.opening_link()?;
+    let (label, url, after) = (link.text, link.url, link.after);
     let after = after
         .trim()
         .trim_start_matches(['，', ',', '、', '-', '—', ' ']);
-    let video = url.starts_with("http").then(|| url.clone());
+    let video = url.starts_with("http").then(|| url.to_string());
     let (title, who) = if !after.is_empty() && is_person(first_part(after), authors) {
         (label, speakers(after))
     } else if let Some((_, who)) = trailing_speakers(&format!("{label} {after}"), authors)

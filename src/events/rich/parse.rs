@@ -30,9 +30,7 @@ pub(super) fn markdown(src: &str) -> Rich {
         builder.event(event, &events[at + 1..]);
     }
     builder.flush();
-    Rich {
-        blocks: builder.blocks,
-    }
+    Rich::from_blocks(&builder.blocks)
 }
 
 /// The line before, for [`bare`].
@@ -89,9 +87,7 @@ pub(super) fn bare(src: &str) -> Option<Rich> {
         builder.event(&Event::End(TagEnd::List(true)), &[]);
     }
     builder.flush();
-    Some(Rich {
-        blocks: builder.blocks,
-    })
+    Some(Rich::from_blocks(&builder.blocks))
 }
 
 /// A line CommonMark reads as its own text: no markup, nothing to trim.
