@@ -9,6 +9,12 @@ use chrono::{DateTime, Days, Utc};
 
 use super::model::{AgendaItem, Event, Instant, Speaker, Talk};
 
+mod talks;
+mod words;
+
+use talks::Talks;
+use words::{key, Words};
+
 /// Events sorted by start, the order every list and number is based on.
 ///
 /// `/speaker` and `/talk` look through every talk ever given, so what they
@@ -18,8 +24,7 @@ use super::model::{AgendaItem, Event, Instant, Speaker, Talk};
 pub struct Catalog {
     events: Vec<Event>,
     people: People,
-    /// Every talk, newest event first, as `/talk` lists them.
-    talks: Vec<TalkText>,
+    talks: Talks,
 }
 
 /// What `/agenda <words>` can resolve to.
@@ -69,7 +74,7 @@ impl Catalog {
         events.sort_by(Event::chronological);
         Catalog {
             people: People::new(&events),
-            talks: TalkText::all(&events),
+            talks: Talks::new(&events),
             events,
         }
     }
@@ -193,19 +198,12 @@ impl Catalog {
         if words.is_empty() {
             return Vec::new();
         }
-        let matching = |with_tags: bool| -> Vec<TalkAt<'_>> {
-            self.talks
-                .iter()
-                .filter(|talk| talk.holds(&words, with_tags))
-                .map(|talk| talk.at(&self.events))
-                .collect()
-        };
         // A talk's own words outrank its event's tags: `/talk chaos mesh`
         // finds the Chaos Mesh talk, not every talk of an event tagged
         // `ChaosMesh`. Tags still find talks when nothing else does.
-        let own = matching(false);
+        let own = self.talks.holding(&words, false, &self.events);
         if own.is_empty() {
-            matching(true)
+            self.talks.holding(&words, true, &self.events)
         } else {
             own
         }
@@ -539,148 +537,6 @@ impl Spelling {
             }
         }
         self.sorted.len().max(other.sorted.len()) - shared
-    }
-}
-
-/// A talk's words as `/talk` searches them.
-#[derive(Debug, Clone)]
-struct TalkText {
-    event: usize,
-    /// The talk's place in the event's agenda.
-    talk: usize,
-    /// The [`key`] of the title and abstract, then of the event's tags.
-    text: String,
-    /// Length of the talk's own part of `text`.
-    own: usize,
-    /// Characters of the own part, and of the whole text.
-    own_chars: Chars,
-    all_chars: Chars,
-}
-
-impl TalkText {
-    /// Every talk of the catalog, newest event first, each searchable in
-    /// every language its event's pages word it in.
-    fn all(events: &[Event]) -> Vec<TalkText> {
-        newest_first(events)
-            .flat_map(|(event_at, event)| {
-                let translated: Vec<Event> = event.translated().collect();
-                talks_at(event)
-                    .enumerate()
-                    .map(move |(n, (talk_at, talk))| {
-                        let same = translated.iter().filter_map(|shown| shown.talks().nth(n));
-                        let worded = std::iter::once(talk).chain(same);
-                        TalkText::new(event_at, event, talk_at, worded)
-                    })
-            })
-            .collect()
-    }
-
-    /// `worded` is the talk as each language's page words it, its own first.
-    fn new<'t>(
-        event_at: usize,
-        event: &Event,
-        talk_at: usize,
-        worded: impl Iterator<Item = &'t Talk>,
-    ) -> Self {
-        let mut text = String::new();
-        for talk in worded {
-            text.push_str(&key(&talk.title.plain()));
-            if let Some(abstract_) = &talk.abstract_ {
-                text.push_str(&key(&abstract_.plain()));
-            }
-        }
-        let own = text.len();
-        let own_chars = Chars::of(&text);
-        for tag in &event.tags {
-            text.push_str(&key(tag));
-        }
-        // Kept for as long as the catalog serves: no slack from the pushes.
-        text.shrink_to_fit();
-        TalkText {
-            event: event_at,
-            talk: talk_at,
-            all_chars: Chars::of(&text),
-            text,
-            own,
-            own_chars,
-        }
-    }
-
-    /// Whether the talk's own words, or those with its event's tags, hold
-    /// every word. Most talks lack some character of the query, which rules
-    /// them out without reading their text.
-    fn holds(&self, words: &Words, with_tags: bool) -> bool {
-        let (text, chars) = match with_tags {
-            true => (&self.text[..], self.all_chars),
-            false => (&self.text[..self.own], self.own_chars),
-        };
-        chars.covers(words.chars) && words.all_in(text)
-    }
-
-    fn at<'a>(&self, events: &'a [Event]) -> TalkAt<'a> {
-        let event = &events[self.event];
-        TalkAt {
-            event,
-            talk: talk_in(event, self.talk),
-        }
-    }
-}
-
-/// Text reduced to what a member would consider the same: lower case with
-/// whitespace removed, so spacing inside CJK or Latin names does not matter.
-fn key(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The words of a query; each must appear somewhere, in any order.
-struct Words {
-    keys: Vec<String>,
-    /// Every character of every word.
-    chars: Chars,
-}
-
-impl Words {
-    fn new(query: &str) -> Self {
-        let keys: Vec<String> = query.split_whitespace().map(key).collect();
-        let chars = Chars::of(&keys.concat());
-        Words { keys, chars }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    /// Whether every word is in `text`, already reduced by [`key`].
-    fn all_in(&self, text: &str) -> bool {
-        self.keys.iter().all(|word| text.contains(word.as_str()))
-    }
-}
-
-/// The characters a text holds, folded into 64 bits: a text cannot hold a
-/// word unless it holds all of the word's characters. Latin letters and
-/// digits, what most searches are made of, get a bit each; other characters
-/// share the rest.
-#[derive(Debug, Clone, Copy)]
-struct Chars(u64);
-
-impl Chars {
-    fn of(text: &str) -> Self {
-        Chars(text.chars().fold(0, |set, c| set | 1 << Chars::bit(c)))
-    }
-
-    fn bit(c: char) -> u32 {
-        match c {
-            'a'..='z' => u32::from(c) - u32::from('a'),
-            '0'..='9' => 26 + u32::from(c) - u32::from('0'),
-            _ => 36 + u32::from(c) % 28,
-        }
-    }
-
-    fn covers(self, other: Chars) -> bool {
-        self.0 & other.0 == other.0
     }
 }
 
