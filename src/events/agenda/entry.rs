@@ -12,7 +12,7 @@
 use crate::events::model::Speaker;
 use crate::events::rich::Rich;
 
-use super::labels::is_break;
+use super::labels::{is_break, is_titled_panel};
 use super::people::{
     first_part, is_latin_name, is_person, looks_like_name, parenthesised, plain, speaker, speakers,
     trailing_speakers,
@@ -53,6 +53,9 @@ pub fn entry(text: &str, authors: &[String]) -> Entry {
     }
     if let Some(speakers) = name_comma_affiliation(&plain_text) {
         return talk(String::new(), speakers);
+    }
+    if is_titled_panel(&plain_text) {
+        return talk(plain_text, Vec::new());
     }
     if is_break(&plain_text) {
         return Entry::Break(plain_text);

@@ -493,6 +493,31 @@ pub fn is_break(text: &str) -> bool {
         || CJK.iter().any(|w| lower.contains(w)) && lower.chars().count() <= 24
 }
 
+/// `圆桌讨论：Go 的未来`, `Panel: The next ten years of Linux`: a panel
+/// with a title of its own is a session someone gives, not a pause, even
+/// with nobody named.
+pub fn is_titled_panel(text: &str) -> bool {
+    const PANELS: &[&str] = &[
+        "圆桌",
+        "panel",
+        "roundtable",
+        "round table",
+        "fireside chat",
+    ];
+    let lower = lowercase(text);
+    let Some(at) = lower.find(['：', ':']).or_else(|| lower.find(" - ")) else {
+        return false;
+    };
+    let (head, title) = (
+        &lower[..at],
+        lower[at..].trim_start_matches(['：', ':', ' ', '-']),
+    );
+    PANELS.iter().any(|w| head.contains(w))
+        && head.chars().count() <= 20
+        && title.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+        && !is_pause(title)
+}
+
 /// `text` lowercased, borrowed when lowercasing changes nothing: most
 /// headings and labels are Chinese or already lowercase, and the checks
 /// below lowercase every heading and line several times over. Text of

@@ -31,15 +31,16 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
             if trimmed.is_empty() {
                 continue;
             }
-            // `王五，PingCAP`: one Latin word after a Chinese name is where they
-            // work (a list of people is written with `、`).
+            // `王五，PingCAP`, `Rita Costa, Google`: one Latin word after a
+            // whole name is where they work (a list of people is written
+            // with `、`, and its names are whole too).
             let employer = index > 0
                 && !trimmed.contains(char::is_whitespace)
                 && trimmed.starts_with(|c: char| c.is_ascii_alphabetic())
                 && !group[..offset(group, part)].trim_end().ends_with('、')
                 && out
                     .last()
-                    .is_some_and(|l| is_cjk_name(&l.name) && l.company.is_none());
+                    .is_some_and(|l| is_strong_name(&l.name) && l.company.is_none());
             // `简海青，视源股份，运维负责人`: a part followed by a job is where
             // the job is held, whatever it looks like.
             let before_job = index > 0
@@ -110,6 +111,11 @@ pub fn with_authors(people: Vec<Speaker>, authors: &[String]) -> Vec<Speaker> {
 pub fn speaker(text: &str) -> Speaker {
     let text = plain(text);
     let text = text.trim();
+    if let Some((name, organisation)) = at_organisation(text) {
+        let mut speaker = speaker(name);
+        speaker.company = speaker.company.or(Some(organisation.to_string()));
+        return speaker;
+    }
     let Some((name, inside)) = parenthesised(text) else {
         if let Some((name, description)) = name_then_description(text) {
             let mut speaker = speaker(name);
@@ -141,6 +147,16 @@ pub fn speaker(text: &str) -> Speaker {
         speaker.company = Some(inside.to_string());
     }
     speaker
+}
+
+/// `李雷 @ 七牛云`, `Jane Doe@Acme`: a name, then where they work. Not an
+/// address (`jane@example.org`) nor a handle (`@jane`, `王渊命(@jolestar)`).
+fn at_organisation(text: &str) -> Option<(&str, &str)> {
+    let (name, organisation) = text.split_once('@')?;
+    let (name, organisation) = (name.trim(), organisation.trim());
+    let address = !text.contains(" @") && organisation.contains('.');
+    let one = !organisation.is_empty() && !organisation.contains('@') && !address;
+    (one && looks_like_name(name)).then_some((name, organisation))
 }
 
 /// `name（inside）` or `name (inside)`, with mixed full- and half-width marks.
@@ -471,6 +487,7 @@ pub fn trailing_speakers(text: &str, authors: &[String]) -> Option<(String, Vec<
         }
     }
     if let Some(found) = by_speakers(text)
+        .or_else(|| book_title_first(text, authors))
         .or_else(|| parenthesised_speakers(text, authors))
         .or_else(|| from_speaker(text))
     {
@@ -578,6 +595,17 @@ fn from_speaker(text: &str) -> Option<(String, Vec<Speaker>)> {
     (!text[..at].trim().is_empty() && full_name).then(|| (text.to_string(), vec![speaker(who)]))
 }
 
+/// `《Go 泛型实践》 李雷 @ 七牛云`: the title marks end the title, and
+/// people after it are who gives it.
+fn book_title_first(text: &str, authors: &[String]) -> Option<(String, Vec<Speaker>)> {
+    let (title, rest) = text.strip_prefix('《')?.split_once('》')?;
+    let who = rest.trim_start_matches([' ', '-', '—', '–', '：', ':', '|', '/', '，', ',']);
+    let people = speakers(who);
+    let all_people = people.iter().all(|s| is_person(&s.name, authors));
+    (!title.trim().is_empty() && !people.is_empty() && all_people)
+        .then(|| (title.trim().to_string(), people))
+}
+
 /// `"Niksi", a presentation`: the quoted part is the title.
 fn quoted(text: &str) -> Option<&str> {
     let (open, close) = match text.chars().next()? {
@@ -616,6 +644,26 @@ mod tests {
         assert_eq!(named, [("张伟", None), ("Alice", None)]);
         let kept = with_authors(speakers("王五，PingCAP"), &authors);
         assert_eq!(kept[0].company.as_deref(), Some("PingCAP"));
+    }
+
+    #[test]
+    fn one_word_after_a_whole_latin_name_is_where_they_work() {
+        assert_eq!(
+            names("Rita Costa, Google"),
+            [one("Rita Costa", Some("Google"), None)]
+        );
+        // Whole names after it are people, and so is a page's author.
+        assert_eq!(
+            names("Xiaoya Xia, Divya Mohan"),
+            [
+                one("Xiaoya Xia", None, None),
+                one("Divya Mohan", None, None)
+            ]
+        );
+        let authors = vec!["Jakob".to_string()];
+        let people = with_authors(speakers("Anna Berg, Jakob"), &authors);
+        let named: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(named, ["Anna Berg", "Jakob"]);
     }
 
     #[test]

@@ -220,6 +220,36 @@ fn roster_entries_give_speakers_their_bios() {
     );
 }
 
+#[test]
+fn book_titles_at_signs_and_a_titled_panel() {
+    let body = "**议程**\n\n- 13:30-14:00 签到\n- 14:00-14:45 《Go 泛型实践》 李雷 @ 七牛云\n- 14:45-15:30 《持续剖析》 韩梅梅@字节跳动\n- 15:30-16:10 圆桌讨论：Go 的未来\n- 16:10-16:20 Q&A：大家提问\n";
+    let authors = vec!["李雷".to_string()];
+    let agenda = read_with(body, "2024-06-15T13:30:00+08:00", "Go", &authors);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "break 13:30-14:00 签到",
+            "14:00-14:45 Go 泛型实践 / 李雷(七牛云)",
+            "14:45-15:30 持续剖析 / 韩梅梅(字节跳动)",
+            "15:30-16:10 圆桌讨论：Go 的未来 / ",
+            "break 16:10-16:20 Q&A：大家提问"
+        ]
+    );
+}
+
+#[test]
+fn a_whole_name_then_one_word_is_the_speaker_and_their_company() {
+    let body = "## Saturday\n\n**10:00** *Keynote: The state of Android* — Rita Costa, Google\n\n**11:00** *Compose in anger* — Miguel Santos, OLX\n";
+    let agenda = read_with(body, "2024-11-23T10:00:00+00:00", "DevFest", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "10:00 Keynote: The state of Android / Rita Costa(Google)",
+            "11:00 Compose in anger / Miguel Santos(OLX)"
+        ]
+    );
+}
+
 fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
