@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use super::html_tables;
 use crate::events::rich::{list_item, strip_shortcodes};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,11 +25,18 @@ pub enum Block {
     List {
         items: Vec<Item>,
     },
+    /// Its first row is the header.
     Table {
-        rows: Vec<Vec<String>>,
-        line: usize,
+        rows: Vec<Row>,
     },
     Rule,
+}
+
+/// A table row's cells, as their source text, and the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,14 +63,57 @@ pub struct Item {
 /// of each block is its source (inline markup kept), so the reader sees
 /// `**bold**` and links as the organizer wrote them.
 pub fn blocks(body: &str, first_line: usize) -> Vec<Block> {
-    let cleaned = blank_out(body);
+    let shown = blank_out(body);
+    let (cleaned, tables) = html_tables::cut(&shown);
     let source = Source::new(&cleaned, first_line);
     let mut builder = Builder::default();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(&cleaned, options).into_offset_iter() {
         builder.event(&source, event, range);
     }
-    builder.blocks
+    if tables.is_empty() {
+        return builder.blocks;
+    }
+    // The cut keeps every line break, so lines are the same in both texts.
+    with_tables(builder.blocks, tables, &Source::new(&shown, first_line))
+}
+
+/// The HTML tables put back among the blocks, where they stood; `source`
+/// is the text the tables were cut from.
+fn with_tables(blocks: Vec<Block>, tables: Vec<html_tables::Cut>, source: &Source) -> Vec<Block> {
+    let table = |cut: html_tables::Cut| Block::Table {
+        rows: cut
+            .rows
+            .into_iter()
+            .map(|(offset, cells)| Row {
+                cells,
+                line: source.line_of(offset),
+            })
+            .collect(),
+    };
+    let mut tables = tables.into_iter().peekable();
+    let mut out = Vec::with_capacity(blocks.len() + tables.len());
+    for block in blocks {
+        while let Some(cut) = tables
+            .next_if(|t| first_line(&block).is_some_and(|line| source.line_of(t.offset) < line))
+        {
+            out.push(table(cut));
+        }
+        out.push(block);
+    }
+    out.extend(tables.map(table));
+    out
+}
+
+/// The line a block starts on; a rule keeps none.
+fn first_line(block: &Block) -> Option<usize> {
+    match block {
+        Block::Heading { line, .. } => Some(*line),
+        Block::Table { rows } => rows.first().map(|r| r.line),
+        Block::Paragraph { lines } => lines.first().map(|l| l.line),
+        Block::List { items } => items.first().map(|i| i.line),
+        Block::Rule => None,
+    }
 }
 
 /// Removes shortcodes and comments spanning lines, keeping line breaks.
@@ -173,9 +224,9 @@ struct Builder {
     items: Vec<Item>,
     open: Vec<OpenItem>,
     list_depth: usize,
-    table: Vec<Vec<String>>,
+    table: Vec<Row>,
     row: Vec<String>,
-    table_line: usize,
+    row_line: usize,
 }
 
 impl Builder {
@@ -234,20 +285,22 @@ impl Builder {
             }
             Event::End(TagEnd::HtmlBlock) => self.text_lines(source.lines(range)),
             Event::Rule => self.blocks.push(Block::Rule),
-            Event::Start(Tag::Table(_)) => self.table_line = source.line_of(range.start),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                self.row_line = source.line_of(range.start);
+            }
             Event::Start(Tag::TableCell) => {
                 let cell = source.text[range].trim().trim_matches('|').trim();
                 self.row.push(cell.to_string());
             }
             Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
-                self.table.push(std::mem::take(&mut self.row));
+                self.table.push(Row {
+                    cells: std::mem::take(&mut self.row),
+                    line: self.row_line,
+                });
             }
             Event::End(TagEnd::Table) => {
                 let rows = std::mem::take(&mut self.table);
-                self.blocks.push(Block::Table {
-                    rows,
-                    line: self.table_line,
-                });
+                self.blocks.push(Block::Table { rows });
             }
             _ => {}
         }
@@ -389,12 +442,7 @@ mod tests {
     use super::*;
 
     fn line(block: &Block) -> usize {
-        match block {
-            Block::Heading { line, .. } | Block::Table { line, .. } => *line,
-            Block::Paragraph { lines } => lines[0].line,
-            Block::List { items } => items[0].line,
-            Block::Rule => 0,
-        }
+        first_line(block).unwrap_or(0)
     }
 
     fn kinds(blocks: &[Block]) -> Vec<&'static str> {
@@ -421,10 +469,13 @@ mod tests {
             panic!()
         };
         assert_eq!(items[1].text, "two 2.1 more");
-        let Block::Table { rows, .. } = &blocks[4] else {
+        let Block::Table { rows } = &blocks[4] else {
             panic!()
         };
-        assert_eq!(rows, &[vec!["时间", "议题"], vec!["13:00", "A"]]);
+        let cells: Vec<&[String]> = rows.iter().map(|r| &r.cells[..]).collect();
+        assert_eq!(cells, [vec!["时间", "议题"], vec!["13:00", "A"]]);
+        // The delimiter row between them is not one.
+        assert_eq!((rows[0].line, rows[1].line), (61, 63));
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod complete;
 mod dates;
 mod draft;
 mod entry;
+mod html_tables;
 mod labels;
 mod lines;
 mod mentions;
@@ -27,7 +28,7 @@ mod times;
 use crate::events::model::{AgendaItem, Break, Instant, Slot, Speaker, Talk};
 use crate::events::rich::Rich;
 
-use blocks::{Block, Item, Line};
+use blocks::{Block, Item, Line, Row};
 use entry::{name_colon_title, Entry};
 use labels::Field;
 use people::{is_person, plain};
@@ -204,7 +205,7 @@ impl<'a> Reader<'a> {
             }
             Block::Paragraph { lines } => self.paragraph(lines),
             Block::List { items } => self.list(items),
-            Block::Table { rows, line } => self.table(rows, *line),
+            Block::Table { rows } => self.table(rows),
             Block::Rule => {}
         }
     }
@@ -730,17 +731,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn table(&mut self, rows: &[Vec<String>], line: usize) {
+    fn table(&mut self, rows: &[Row]) {
         self.finish_draft();
         let Some((header, body)) = rows.split_first() else {
             return;
         };
-        let columns: Vec<Option<Field>> = header.iter().map(|h| labels::column(h)).collect();
+        let columns: Vec<Option<Field>> = header.cells.iter().map(|h| labels::column(h)).collect();
         if !columns.contains(&Some(Field::Title)) {
             return;
         }
-        for (offset, row) in body.iter().enumerate() {
-            self.table_row(&columns, row, line + offset + 2);
+        for row in body {
+            self.table_row(&columns, &row.cells, row.line);
         }
     }
 

@@ -24,7 +24,8 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
                 continue;
             }
         }
-        let parts = split_top(group, &["、", "，", ",", "；", ";"]);
+        // A line break (`<br>` in a table cell) parts people as `、` does.
+        let parts = split_top(group, &["、", "，", ",", "；", ";", "\n"]);
         let mut company_from: Option<usize> = None;
         for (index, part) in parts.iter().enumerate() {
             let trimmed = part.trim();

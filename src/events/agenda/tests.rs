@@ -250,6 +250,22 @@ fn a_whole_name_then_one_word_is_the_speaker_and_their_company() {
     );
 }
 
+#[test]
+fn a_programme_in_an_html_table() {
+    let body = "<table>\n<tr><th>时间</th><th>议题</th><th>讲师</th><th>单位</th></tr>\n\n<tr><td>10:00-10:40</td><td>eBPF 在可观测性中的应用</td><td>陈杰</td><td>腾讯云</td></tr>\n<tr>\n  <td>10:40-11:20</td>\n  <td><strong>多集群管理</strong></td>\n  <td>刘洋<br>赵敏</td><td>DaoCloud</td>\n</tr>\n<tr><td>11:20-12:00</td><td>午餐</td><td></td><td></td></tr>\n</table>\n";
+    let agenda = read_with(body, "2023-08-19T10:00:00+08:00", "KCD", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "10:00-10:40 eBPF 在可观测性中的应用 / 陈杰(腾讯云)",
+            "10:40-11:20 多集群管理 / 刘洋(DaoCloud)+赵敏(DaoCloud)",
+            "break 11:20-12:00 午餐"
+        ]
+    );
+    // Each row keeps its own line, for warnings and `herald explain`.
+    assert_eq!(talk(&agenda, 1).line, 5);
+}
+
 fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
