@@ -452,6 +452,13 @@ pub fn is_pause(text: &str) -> bool {
             "dinner",
             "reception",
             "breakfast",
+            "food",
+            "drinks",
+            "pizza",
+            "snacks",
+            "beer",
+            "beers",
+            "refreshments",
         ],
     )
 }

@@ -22,6 +22,7 @@ mod lines;
 mod mentions;
 mod organisation;
 mod people;
+mod restated;
 mod shortcodes;
 mod times;
 
@@ -856,6 +857,7 @@ impl<'a> Reader<'a> {
             warnings: Vec::new(),
             skipped: self.skipped,
         };
+        agenda.merge_restated();
         agenda.attach_abstracts(abstracts);
         agenda.announced(blocks, self.frame, &mut self.timeline);
         agenda.told_in_prose(&self.prose);

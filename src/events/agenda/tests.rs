@@ -19,7 +19,7 @@ fn read_body(body: &str) -> Agenda {
 }
 
 /// Each item as `time title / speaker(company)+…`, or `break time title`.
-fn outline(agenda: &Agenda) -> Vec<String> {
+pub(super) fn outline(agenda: &Agenda) -> Vec<String> {
     agenda
         .items
         .iter()
@@ -266,7 +266,7 @@ fn a_programme_in_an_html_table() {
     assert_eq!(talk(&agenda, 1).line, 5);
 }
 
-fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
+pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
         end: None,
