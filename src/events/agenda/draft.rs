@@ -5,6 +5,7 @@ use crate::events::model::{Speaker, Talk};
 use crate::events::rich::Rich;
 
 use super::labels::Field;
+use super::organisation;
 use super::people::{self, is_person, parenthesised, plain};
 use super::times::{self, Timeline};
 
@@ -141,6 +142,11 @@ impl Draft {
     /// `郑德惠 唯品会 Java 资深开发工程师…` or `赵化冰（中兴通讯网管软件资深专家）`.
     pub(super) fn name_line(&mut self, text: &str, authors: &[String]) -> bool {
         let text = text.trim();
+        if let Some(speaker) = bold_name_line(text, authors) {
+            self.talk.speakers.push(speaker);
+            self.confirmed = true;
+            return true;
+        }
         if let Some((name, _)) = parenthesised(text) {
             if is_person(name, authors) && people::is_cjk_name(name) {
                 self.talk.speakers.push(people::speaker(text));
@@ -189,6 +195,33 @@ impl Draft {
         talk.takeaways = rich(&self.takeaway_lines);
         talk
     }
+}
+
+/// `**Jane Doe** – Staff Engineer at Stripe`, `**Bob Stone** (Datadog)`: a
+/// line that opens with a name in bold and says no more than who they are.
+/// A bold name that starts a sentence (`**Jane** will show…`) is not one.
+fn bold_name_line(text: &str, authors: &[String]) -> Option<Speaker> {
+    let (name, rest) = text.strip_prefix("**")?.split_once("**")?;
+    let name = name.trim();
+    if !(is_person(name, authors) && people::is_strong_name(name)) || text.chars().count() > 120 {
+        return None;
+    }
+    let rest = rest.trim();
+    if rest.is_empty() || rest.starts_with(['(', '（']) {
+        return Some(people::speaker(&format!("{name}{rest}")));
+    }
+    let description = rest
+        .strip_prefix(['–', '—', '-', ',', '，', ':', '：', '|'])?
+        .trim();
+    if description.is_empty() {
+        // `**潘娟**：` over a paragraph about them introduces, it does not credit.
+        return None;
+    }
+    Some(Speaker {
+        name: name.to_string(),
+        company: organisation::of_description(description),
+        ..Speaker::default()
+    })
 }
 
 pub(super) fn rich(lines: &[String]) -> Option<Rich> {

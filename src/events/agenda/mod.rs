@@ -828,6 +828,16 @@ impl<'a> Reader<'a> {
                     talk.abstract_ = talk.abstract_.take().or(extra.abstract_);
                 }
             }
+            // A timed heading is a programme item: `### 6:30 PM – Doors
+            // open`, with nobody under it, is the day's running, as the same
+            // line in a list would be.
+            Origin::Heading if is_running(&draft.talk) => {
+                self.items.push(Pending::Break(Break {
+                    title: draft.talk.title.plain(),
+                    slot: draft.talk.slot,
+                    line: draft.talk.line,
+                }));
+            }
             _ if draft.confirmed
                 || !draft.talk.speakers.is_empty()
                 || self.titles_count(&draft) =>
@@ -884,6 +894,19 @@ impl<'a> Reader<'a> {
         agenda.complete_talks(&self.prose);
         agenda
     }
+}
+
+/// A timed talk that names nobody and whose title is the day's running:
+/// a pause, or a break word with no title of its own after it (`Session 1:
+/// Graphical Models` is a session someone gives).
+fn is_running(talk: &Talk) -> bool {
+    let title = talk.title.plain();
+    let own_title = title
+        .split_once([':', '：'])
+        .is_some_and(|(_, rest)| rest.chars().filter(|c| c.is_alphanumeric()).count() >= 2);
+    talk.slot.is_some()
+        && talk.speakers.is_empty()
+        && (labels::is_pause(&title) || labels::is_break(&title) && !own_title)
 }
 
 /// `Retro: feedback collected in the pad and offline. The most recurring

@@ -266,6 +266,21 @@ fn a_programme_in_an_html_table() {
     assert_eq!(talk(&agenda, 1).line, 5);
 }
 
+#[test]
+fn timed_headings_with_a_bold_name_under_each() {
+    let body = "### 6:30 PM – Doors open\n\n### 7:00 PM – Generics one year later\n\n**Jane Doe** – Staff Engineer at Stripe\n\n### 7:45 PM – Profiling with pprof\n\n**Bob Stone** (Datadog)\n\n### 8:30 PM – Session 2: Hallway track\n";
+    let agenda = read_with(body, "2024-03-05T18:30:00-08:00", "Go", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "break 18:30 Doors open",
+            "19:00 Generics one year later / Jane Doe(Stripe)",
+            "19:45 Profiling with pprof / Bob Stone(Datadog)",
+            "20:30 Session 2: Hallway track / "
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
