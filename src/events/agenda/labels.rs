@@ -135,6 +135,20 @@ pub fn label(line: &str) -> Option<(Field, &str)> {
     field(name).map(|f| (f, line[at + separator.len_utf8()..].trim()))
 }
 
+/// `议题一：Kotlin 协程`, `主题：…`, `Topic 2: …`: the title after a title
+/// label, numbered or not. Not `Session 1: …` nor `Talk 1: …`, which name
+/// the item as the page's own title does.
+pub fn after_title_label(text: &str) -> Option<&str> {
+    let (name, value) = text.split_once(['：', ':'])?;
+    let name = lowercase(name.trim());
+    let name =
+        name.trim_end_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    let value = value.trim();
+    let titles = LABELS.iter().find(|(field, _)| *field == Field::Title);
+    let labelled = titles.is_some_and(|(_, names)| names.contains(&name.trim()));
+    (labelled && !value.is_empty()).then_some(value)
+}
+
 /// `Talk starts`, `Presentation`, `主题分享`: a programme line that only says
 /// a talk happens then, not which.
 pub fn is_talk_slot(text: &str) -> bool {

@@ -227,6 +227,10 @@ impl<'a> Reader<'a> {
 
     fn heading(&mut self, level: u8, text: &str, line: usize) {
         let title = plain(text);
+        let title = match labels::after_title_label(&title) {
+            Some(value) => value.to_string(),
+            None => title,
+        };
         // `#### Speaker: [Guillaume Claret](…)` under the talk's own heading.
         if let Some((field @ (Field::Speaker | Field::Time), value)) = labels::label(&title) {
             match &mut self.draft {

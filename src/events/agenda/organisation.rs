@@ -379,12 +379,15 @@ fn before(clause: &str, role: usize) -> Option<String> {
     with_suffix(org).or_else(|| short(without_skill(org)))
 }
 
-/// `唯品会 Java 资深开发工程师`: a Latin word between a Chinese employer and
-/// the title is the title's skill, not part of the employer.
+/// `唯品会 Java 资深开发工程师`, `字节跳动 客户端工程师`: a word between a
+/// Chinese employer and the title is the title's skill, not part of the
+/// employer.
 fn without_skill(org: &str) -> &str {
     match org.rsplit_once(' ') {
         Some((head, skill))
-            if skill.chars().all(|c| c.is_ascii_alphanumeric())
+            if skill
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || is_han(c))
                 && head.chars().any(is_han)
                 && !head.contains(|c: char| c.is_ascii_alphabetic()) =>
         {
@@ -566,6 +569,15 @@ mod tests {
     #[test]
     fn a_description_without_its_job_title() {
         assert_eq!(of_description("NixOS 开发者").as_deref(), Some("NixOS"));
+        assert_eq!(
+            of_description("星环科技 Android 架构师").as_deref(),
+            Some("星环科技")
+        );
+        // A word of the job before its title is not part of the employer.
+        assert_eq!(
+            of_description("字节跳动 客户端工程师").as_deref(),
+            Some("字节跳动")
+        );
         assert_eq!(
             of_description("Arch Linux 开发者").as_deref(),
             Some("Arch Linux")

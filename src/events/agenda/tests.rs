@@ -281,6 +281,20 @@ fn timed_headings_with_a_bold_name_under_each() {
     );
 }
 
+#[test]
+fn numbered_title_labels_in_headings_are_not_the_title() {
+    let body = "#### 议题一：Kotlin 协程原理剖析\n\n**分享嘉宾**：张伟，星环科技 Android 架构师\n\n#### 议题二：KMP 跨平台实战\n\n**分享嘉宾**：李娜，字节跳动 客户端工程师\n\n### Session 1: Graphical models\n\n**Speaker:** Ana Lopes\n";
+    let agenda = read_with(body, "2024-07-20T14:00:00+08:00", "Kotlin", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "Kotlin 协程原理剖析 / 张伟(星环科技)",
+            "KMP 跨平台实战 / 李娜(字节跳动)",
+            "Session 1: Graphical models / Ana Lopes"
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
