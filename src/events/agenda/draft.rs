@@ -102,7 +102,14 @@ impl Draft {
             }
             Field::Time => {
                 if let Some(range) = times::whole(value).or_else(|| times::first(value)) {
-                    self.talk.slot = Some(timeline.slot(range));
+                    // A second time (`Time: 21:00` among the event's details
+                    // after the talk) does not move a talk already timed;
+                    // one that says when it ends does complete it.
+                    let slot = timeline.slot(range);
+                    let same = self.talk.slot.is_none_or(|now| now.start == slot.start);
+                    if same {
+                        self.talk.slot = Some(slot);
+                    }
                 }
             }
             Field::Title => {

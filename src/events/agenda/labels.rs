@@ -360,6 +360,9 @@ pub fn is_agenda_heading(text: &str) -> bool {
         "talks",
         "sessions",
         "draft programme",
+        "line-up",
+        "lineup",
+        "the line-up",
     ];
     let short = lower.chars().count() <= 12 && lower.split_whitespace().count() <= 4;
     let compound = ["议程", "日程", "agenda", "schedule", "programme", "program"]

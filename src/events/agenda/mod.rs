@@ -402,6 +402,11 @@ impl<'a> Reader<'a> {
         }
         let timed =
             |l: &Line| times::leading(&l.text).is_some() && labels::label(&l.text).is_none();
+        if let Some(draft) = self.label_block(lines) {
+            self.finish_draft();
+            self.draft = Some(draft);
+            return;
+        }
         if self.draft.is_none() && self.context != Context::Roster {
             let talks: Vec<Talk> = lines.iter().filter_map(titled_then_speaker).collect();
             if !talks.is_empty() {
@@ -422,6 +427,32 @@ impl<'a> Reader<'a> {
                 self.timed_line(line);
             }
         }
+    }
+
+    /// `Time: 19:00` / `Title: Vapor mode explained` / `Speaker: Lena Berg`:
+    /// a paragraph of labels alone, one a title, is a talk written as a
+    /// record. What follows (its abstract) is its own, as under a heading.
+    fn label_block(&mut self, lines: &[Line]) -> Option<Draft> {
+        if lines.len() < 2 || self.context == Context::Roster {
+            return None;
+        }
+        let labelled: Vec<(Field, &str)> = lines
+            .iter()
+            .map(|l| labels::label(&l.text))
+            .collect::<Option<_>>()?;
+        let has = |wanted: Field| {
+            labelled
+                .iter()
+                .any(|(field, value)| *field == wanted && !value.is_empty())
+        };
+        if !(has(Field::Title) && (has(Field::Speaker) || has(Field::Time))) {
+            return None;
+        }
+        let mut draft = Draft::new(Rich::default(), lines[0].line, Origin::Heading);
+        for (field, value) in labelled {
+            draft.label(field, value, &mut self.timeline);
+        }
+        Some(draft)
     }
 
     /// Under a programme heading, `**Modern C++** by @lancern` alone in its

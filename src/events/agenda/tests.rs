@@ -295,6 +295,21 @@ fn numbered_title_labels_in_headings_are_not_the_title() {
     );
 }
 
+#[test]
+fn talks_written_as_records_of_labels() {
+    let body = "## Line-up\n\nTime: 19:00\nTitle: Vapor mode explained\nSpeaker: Lena Berg (Zalando)\n\nA compiler for Vue templates.\n\nTime: 19:45\nTitle: Nuxt at scale\nSpeaker: Omar Haddad\n\nLocation: Zalando HQ\nTime: 21:00\n";
+    let agenda = read_with(body, "2024-05-14T19:00:00+02:00", "Vue", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "19:00 Vapor mode explained / Lena Berg(Zalando)",
+            "19:45 Nuxt at scale / Omar Haddad"
+        ]
+    );
+    let abstract_ = talk(&agenda, 0).abstract_.as_ref().map(|a| a.plain());
+    assert_eq!(abstract_.as_deref(), Some("A compiler for Vue templates."));
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
