@@ -14,6 +14,8 @@ use super::times::{self, Timeline};
 pub(super) enum Origin {
     Heading,
     BoldLine,
+    /// A paragraph of labels (`Time:`, `Title:`, `Speaker:`).
+    Record,
     /// Adds to the talk at this index of `items`.
     Existing(usize),
 }
@@ -102,13 +104,11 @@ impl Draft {
             }
             Field::Time => {
                 if let Some(range) = times::whole(value).or_else(|| times::first(value)) {
-                    // A second time (`Time: 21:00` among the event's details
-                    // after the talk) does not move a talk already timed;
-                    // one that says when it ends does complete it.
-                    let slot = timeline.slot(range);
-                    let same = self.talk.slot.is_none_or(|now| now.start == slot.start);
-                    if same {
-                        self.talk.slot = Some(slot);
+                    // A record gave its time with its title: a later time
+                    // (`Time: 21:00` among the event's details) is not its.
+                    let recorded = self.origin == Origin::Record && self.talk.slot.is_some();
+                    if !recorded {
+                        self.talk.slot = Some(timeline.slot(range));
                     }
                 }
             }

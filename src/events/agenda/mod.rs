@@ -448,7 +448,7 @@ impl<'a> Reader<'a> {
         if !(has(Field::Title) && (has(Field::Speaker) || has(Field::Time))) {
             return None;
         }
-        let mut draft = Draft::new(Rich::default(), lines[0].line, Origin::Heading);
+        let mut draft = Draft::new(Rich::default(), lines[0].line, Origin::Record);
         for (field, value) in labelled {
             draft.label(field, value, &mut self.timeline);
         }
