@@ -196,7 +196,9 @@ impl Agenda {
         }
         // Many authors, or a list of the event's speakers, are the people of
         // an event with several talks, not the presenters of one.
-        if speakers.is_empty() && frame.authors.len() <= 3 && self.roster.is_empty() {
+        // A recap's authors wrote about the event; they did not present it.
+        let recap = labels::is_recap(frame.title);
+        if speakers.is_empty() && frame.authors.len() <= 3 && self.roster.is_empty() && !recap {
             speakers = frame
                 .authors
                 .iter()

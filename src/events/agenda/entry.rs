@@ -69,11 +69,21 @@ pub fn entry(text: &str, authors: &[String]) -> Entry {
 pub fn timed_entry(text: &str, authors: &[String]) -> Entry {
     let plain_text = plain(text.trim());
     if let Some((who, title)) = split_colon(&plain_text) {
-        if !title.is_empty() && looks_like_name(who) && !is_break(who) {
+        if !title.is_empty() && looks_like_name(who) && !is_break(who) && !is_kind_of_item(who) {
             return talk(title.to_string(), vec![speaker(who)]);
         }
     }
     entry(text, authors)
+}
+
+/// `实战：部署一个应用`, `案例：…`: two characters before a colon that say
+/// what kind of item it is, shaped like a name but none.
+fn is_kind_of_item(text: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "实战", "实践", "实操", "案例", "演示", "练习", "总结", "介绍", "答疑", "互动", "动手",
+        "实验", "上机", "分享", "专题", "主题", "议题", "话题", "讲座", "课程", "环节",
+    ];
+    KINDS.contains(&text.trim())
 }
 
 fn talk(title: String, speakers: Vec<Speaker>) -> Entry {

@@ -135,6 +135,17 @@ pub fn label(line: &str) -> Option<(Field, &str)> {
     field(name).map(|f| (f, line[at + separator.len_utf8()..].trim()))
 }
 
+/// `Recap: our first meetup`, `第三期活动回顾`: a page written after the
+/// event, about it.
+pub fn is_recap(title: &str) -> bool {
+    let lower = lowercase(title);
+    has_word(&lower, &["recap", "wrapup", "retrospective", "recapped"])
+        || lower.contains("wrap-up")
+        || ["回顾", "复盘", "纪要", "实录"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
 /// `议题一：Kotlin 协程`, `主题：…`, `Topic 2: …`: the title after a title
 /// label, numbered or not. Not `Session 1: …` nor `Talk 1: …`, which name
 /// the item as the page's own title does.

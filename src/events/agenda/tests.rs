@@ -310,6 +310,20 @@ fn talks_written_as_records_of_labels() {
     assert_eq!(abstract_.as_deref(), Some("A compiler for Vue templates."));
 }
 
+#[test]
+fn a_kind_of_item_before_a_colon_is_not_a_speaker() {
+    let body =
+        "## 课程安排\n\n- 13:30-15:00 续本达：Debian 技术分享\n- 15:15-17:00 实战：部署一个应用\n";
+    let agenda = read_with(body, "2024-04-13T13:30:00+08:00", "K8s", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "13:30-15:00 Debian 技术分享 / 续本达",
+            "15:15-17:00 实战：部署一个应用 / "
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
@@ -428,6 +442,17 @@ fn a_page_without_a_programme_is_one_talk_by_its_labelled_speaker() {
     assert!(
         summit.items.is_empty(),
         "many authors are not one talk's speakers"
+    );
+
+    let recap = read_with(
+        "Thanks to everyone who came!\n",
+        "2024-02-10T18:00:00+01:00",
+        "Recap: our first meetup of 2024",
+        &["Maria Santos".to_string()],
+    );
+    assert!(
+        recap.items.is_empty(),
+        "a recap's author wrote it, not presented it"
     );
 }
 
