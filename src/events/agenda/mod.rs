@@ -316,7 +316,12 @@ impl<'a> Reader<'a> {
             self.draft = Some(draft);
             return true;
         }
-        if self.context != Context::Abstracts {
+        // `### 孙七：大模型推理加速实践`: a whole name with a surname (or
+        // one of the page's authors) before the colon heads their talk.
+        let named = !talk_title.trim().is_empty()
+            && is_person(who, self.frame.authors)
+            && people::is_strong_name(who);
+        if self.context != Context::Abstracts && !named {
             return false;
         }
         let mut draft = Draft::new(Rich::inline(talk_title), line, Origin::Heading);

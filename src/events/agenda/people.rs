@@ -18,9 +18,20 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
         .enumerate()
     {
         // `UW Aeronautics and Astronautics`: an `and` inside an affiliation.
-        if group_index > 0 && !is_strong_name(first_part(group)) {
+        // `张三 / 阿里云`: after a slash, Han characters with no surname are
+        // where the person before works.
+        let first = first_part(group);
+        let slashed = value[..offset(&value, group)]
+            .trim_end()
+            .ends_with(['/', '／']);
+        let employer = slashed && is_cjk_name(first) && !is_person(first, &[]);
+        if group_index > 0 && (!is_strong_name(first) || employer) {
             if let Some(last) = out.last_mut() {
-                append_company(last, group.trim(), " and ");
+                let group = group.trim();
+                let organisation = organisation::has_role(group)
+                    .then(|| organisation::of_description(group))
+                    .flatten();
+                append_company(last, organisation.as_deref().unwrap_or(group), " and ");
                 continue;
             }
         }

@@ -324,6 +324,20 @@ fn a_kind_of_item_before_a_colon_is_not_a_speaker() {
     );
 }
 
+#[test]
+fn a_slash_before_an_employer_and_a_name_heading_a_talk() {
+    let body = "| 时间 | 议题 | 分享嘉宾 |\n| --- | --- | --- |\n| 13:30-14:10 | eBPF 网络观测 | 张三 / 阿里云 |\n| 14:10-14:50 | 冷启动优化 | 李四 / 腾讯云 高级工程师 |\n\n### 孙七：大模型推理加速实践\n\n孙七，华为 2012 实验室 专家。\n\n### Teaching Methodology:\n\nHands-on.\n";
+    let agenda = read_with(body, "2024-06-01T13:30:00+08:00", "沙龙", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "13:30-14:10 eBPF 网络观测 / 张三(阿里云)",
+            "14:10-14:50 冷启动优化 / 李四(腾讯云)",
+            "大模型推理加速实践 / 孙七(华为 2012 实验室)"
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
