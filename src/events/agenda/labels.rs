@@ -310,9 +310,14 @@ pub fn column(header: &str) -> Option<Field> {
     if by_name.is_some() {
         return by_name;
     }
+    // `Track A`, `Room 101`, `分会场一`: one of parallel tracks, each cell a
+    // session's title.
+    let first_word = header.split_whitespace().next().unwrap_or_default();
+    let track = ["track", "room", "hall", "stage"].contains(&first_word) || header.contains("会场");
     match header.as_ref() {
         "talk" | "session" | "演讲" | "演讲主题" | "议题名称" => Some(Field::Title),
         "time slot" | "时段" | "日程" => Some(Field::Time),
+        _ if track => Some(Field::Title),
         _ => None,
     }
 }

@@ -781,8 +781,24 @@ impl<'a> Reader<'a> {
         if !columns.contains(&Some(Field::Title)) {
             return;
         }
+        let titles: Vec<usize> = (0..columns.len())
+            .filter(|&i| columns[i] == Some(Field::Title))
+            .collect();
         for row in body {
-            self.table_row(&columns, &row.cells, row.line);
+            // `| Time | Track A | Track B |`: a talk per track, the row's
+            // other cells shared; a break across the tracks is one break.
+            let mut read: Vec<&str> = Vec::new();
+            for &at in &titles {
+                let text = row.cells.get(at).map_or("", |cell| cell.trim());
+                if titles.len() > 1 && (text.is_empty() || read.contains(&text)) {
+                    continue;
+                }
+                read.push(text);
+                let track: Vec<Option<Field>> = (0..columns.len())
+                    .map(|i| columns[i].filter(|f| *f != Field::Title || i == at))
+                    .collect();
+                self.table_row(&track, &row.cells, row.line);
+            }
         }
     }
 

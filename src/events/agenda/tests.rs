@@ -338,6 +338,21 @@ fn a_slash_before_an_employer_and_a_name_heading_a_talk() {
     );
 }
 
+#[test]
+fn a_table_of_parallel_tracks_is_a_talk_per_track() {
+    let body = "| Time | Track A | Track B |\n|---|---|---|\n| 09:00 | Opening keynote — Li Wei (Alibaba) | |\n| 10:00 | GitOps at scale — Jane Doe (Weaveworks) | Chaos 101 — Bob Stone (Gremlin) |\n| 12:00 | Lunch | Lunch |\n";
+    let agenda = read_with(body, "2024-05-18T09:00:00+08:00", "DevOpsDays", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "09:00 Opening keynote / Li Wei(Alibaba)",
+            "10:00 GitOps at scale / Jane Doe(Weaveworks)",
+            "10:00 Chaos 101 / Bob Stone(Gremlin)",
+            "break 12:00 Lunch"
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
