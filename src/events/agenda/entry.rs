@@ -12,10 +12,10 @@
 use crate::events::model::Speaker;
 use crate::events::rich::Rich;
 
-use super::labels::{is_break, is_titled_panel};
+use super::labels::{is_break, is_titled_panel, label, Field};
 use super::people::{
-    first_part, is_latin_name, is_person, looks_like_name, parenthesised, plain, speaker, speakers,
-    trailing_speakers,
+    self, first_part, is_latin_name, is_person, looks_like_name, parenthesised, plain, speaker,
+    speakers, trailing_speakers,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,12 +68,63 @@ pub fn entry(text: &str, authors: &[String]) -> Entry {
 /// surname, as long as the part before the colon is shaped like a name.
 pub fn timed_entry(text: &str, authors: &[String]) -> Entry {
     let plain_text = plain(text.trim());
+    if let Some(talk) = labelled_parts(&plain_text) {
+        return talk;
+    }
+    if let Some((kind, rest)) = split_colon(&plain_text) {
+        // `Talk: "Typing in practice" by Sara Kim`: what kind of item it is,
+        // then the item.
+        if is_kind_of_talk(kind) && !rest.trim().is_empty() {
+            return entry(rest, authors);
+        }
+    }
     if let Some((who, title)) = split_colon(&plain_text) {
         if !title.is_empty() && looks_like_name(who) && !is_break(who) && !is_kind_of_item(who) {
             return talk(title.to_string(), vec![speaker(who)]);
         }
     }
     entry(text, authors)
+}
+
+/// `Talk:`, `Keynote:` before a programme item's title.
+fn is_kind_of_talk(text: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "talk",
+        "keynote",
+        "lightning talk",
+        "presentation",
+        "workshop",
+        "tutorial",
+        "demo",
+    ];
+    KINDS.contains(&text.trim().to_lowercase().as_str())
+}
+
+/// `Rust 嵌入式开发入门 | 讲师：陈晨（大疆）`: a line in parts, a speaker
+/// label among them; the parts that are not labels are the title.
+fn labelled_parts(text: &str) -> Option<Entry> {
+    let parts: Vec<&str> = text.split(['|', '｜']).map(str::trim).collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    let mut speakers = Vec::new();
+    let mut title = Vec::new();
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        match label(part) {
+            Some((Field::Speaker, value)) => speakers.extend(people::speakers(value)),
+            Some((Field::Company, value)) => {
+                for speaker in speakers
+                    .iter_mut()
+                    .filter(|s: &&mut Speaker| s.company.is_none())
+                {
+                    speaker.company = Some(value.to_string());
+                }
+            }
+            Some((Field::Title, value)) => title.push(value),
+            _ => title.push(part),
+        }
+    }
+    (!speakers.is_empty() && !title.is_empty()).then(|| talk(title.join(" "), speakers))
 }
 
 /// `实战：部署一个应用`, `案例：…`: two characters before a colon that say

@@ -353,6 +353,20 @@ fn a_table_of_parallel_tracks_is_a_talk_per_track() {
     );
 }
 
+#[test]
+fn a_kind_of_talk_before_its_title_and_a_speaker_label_after_a_bar() {
+    let body = "**Agenda:**\n\n6:00 - Networking & food\n6:30 - Talk: \"Typing in practice\" by Sara Kim\n7:15 - 用 Rust 写一个数据库 | 讲师：林峰（Databend）\n";
+    let agenda = read_with(body, "2024-11-14T18:00:00-05:00", "Project Night", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "break 18:00 Networking & food",
+            "18:30 Typing in practice / Sara Kim",
+            "19:15 用 Rust 写一个数据库 / 林峰(Databend)"
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
