@@ -73,9 +73,12 @@ pub fn timed_entry(text: &str, authors: &[String]) -> Entry {
     }
     if let Some((kind, rest)) = split_colon(&plain_text) {
         // `Talk: "Typing in practice" by Sara Kim`: what kind of item it is,
-        // then the item.
-        if is_kind_of_talk(kind) && !rest.trim().is_empty() {
-            return entry(rest, authors);
+        // then the item; a kind that says more (`Keynote: …`) stays in the
+        // title. Neither is who speaks.
+        match kind_of_talk(kind) {
+            Some(Kind::Bare) if !rest.trim().is_empty() => return entry(rest, authors),
+            Some(_) => return entry(text, authors),
+            None => {}
         }
     }
     if let Some((who, title)) = split_colon(&plain_text) {
@@ -86,18 +89,20 @@ pub fn timed_entry(text: &str, authors: &[String]) -> Entry {
     entry(text, authors)
 }
 
-/// `Talk:`, `Keynote:` before a programme item's title.
-fn is_kind_of_talk(text: &str) -> bool {
-    const KINDS: &[&str] = &[
-        "talk",
-        "keynote",
-        "lightning talk",
-        "presentation",
-        "workshop",
-        "tutorial",
-        "demo",
-    ];
-    KINDS.contains(&text.trim().to_lowercase().as_str())
+/// What a word before a programme item's title says of it.
+enum Kind {
+    /// `Talk:`, `Presentation:`: only that it is a talk.
+    Bare,
+    /// `Keynote:`, `Workshop:`: what kind, part of its title.
+    Named,
+}
+
+fn kind_of_talk(text: &str) -> Option<Kind> {
+    match text.trim().to_lowercase().as_str() {
+        "talk" | "presentation" | "lecture" => Some(Kind::Bare),
+        "keynote" | "lightning talk" | "workshop" | "tutorial" | "demo" => Some(Kind::Named),
+        _ => None,
+    }
 }
 
 /// `Rust 嵌入式开发入门 | 讲师：陈晨（大疆）`: a line in parts, a speaker
