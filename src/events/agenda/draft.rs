@@ -118,6 +118,12 @@ impl Draft {
                 let heading = self.talk.title.plain();
                 if self.talk.speakers.is_empty() && people::is_person(&heading, &[]) {
                     self.talk.speakers.push(people::speaker(&heading));
+                    // What the section said of them before naming the talk
+                    // is who they are.
+                    let said = std::mem::take(&mut self.abstract_lines);
+                    if said.iter().any(|line| !line.trim().is_empty()) {
+                        self.bios.push((0, said));
+                    }
                 }
                 self.talk.title = Rich::inline(value);
             }

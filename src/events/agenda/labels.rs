@@ -124,7 +124,10 @@ pub fn label(line: &str) -> Option<(Field, &str)> {
                 return field(bold).map(|f| (f, value.trim()));
             }
             if after.is_empty() {
-                return field(bold).map(|f| (f, ""));
+                // `**Talk: Small models, big wins**`: label and value in bold.
+                return field(bold)
+                    .map(|f| (f, ""))
+                    .or_else(|| label(bold).filter(|(_, value)| !value.is_empty()));
             }
             return None;
         }

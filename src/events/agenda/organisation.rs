@@ -520,10 +520,17 @@ fn with_suffix(clause: &str) -> Option<String> {
 fn short(org: &str) -> Option<String> {
     let org = org.trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"'));
     let count = org.chars().count();
+    // `开源社区`, `技术社区`: a kind of organisation before its suffix, none named.
+    let kind_only = SUFFIXES.iter().any(|suffix| {
+        org.strip_suffix(suffix).is_some_and(|head| {
+            ["开源", "技术", "本", "该", "我们", "国内", "国外"].contains(&head.trim())
+        })
+    });
     let unnamed = ["一家", "一所", "一个", "某"]
         .iter()
         .any(|a| org.starts_with(a))
-        || org.contains("某");
+        || org.contains("某")
+        || kind_only;
     ((2..=40).contains(&count) && org.split_whitespace().count() <= 6 && !unnamed)
         .then(|| org.to_string())
 }

@@ -367,6 +367,24 @@ fn a_kind_of_talk_before_its_title_and_a_speaker_label_after_a_bar() {
     );
 }
 
+#[test]
+fn a_speakers_section_that_names_each_ones_talk() {
+    let body = "## Speakers\n\n### Lena Berg\n\nLena is a research engineer at Hugging Face.\n\n**Talk: Small models, big wins**\n\nDistillation tricks.\n";
+    let agenda = read_with(body, "2024-12-03T19:00:00+01:00", "ML Paris", &[]);
+    assert_eq!(
+        outline(&agenda),
+        ["Small models, big wins / Lena Berg(Hugging Face)"]
+    );
+    let lena = &talk(&agenda, 0).speakers[0];
+    let bio = lena.bio.as_ref().map(|b| b.plain());
+    assert_eq!(
+        bio.as_deref(),
+        Some("Lena is a research engineer at Hugging Face.")
+    );
+    let abstract_ = talk(&agenda, 0).abstract_.as_ref().map(|a| a.plain());
+    assert_eq!(abstract_.as_deref(), Some("Distillation tricks."));
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
