@@ -5,6 +5,8 @@
 //! text before it is parsed and read here as rows of cells, the same rows
 //! a markdown table gives.
 
+use std::borrow::Cow;
+
 /// A table cut out of the text: where it started, and its rows of cells
 /// with where each row starts, each cell its text with `<br>` kept (it
 /// separates people).
@@ -15,8 +17,16 @@ pub struct Cut {
 }
 
 /// `text` with every HTML table blanked (its line breaks kept, so lines
-/// stay true), and the tables.
-pub fn cut(text: &str) -> (String, Vec<Cut>) {
+/// stay true), and the tables. Most pages have none, and are not copied.
+pub fn cut(text: &str) -> (Cow<'_, str>, Vec<Cut>) {
+    let opens_table = |(at, _): (usize, &str)| {
+        text.as_bytes()
+            .get(at + 1..at + 6)
+            .is_some_and(|name| name.eq_ignore_ascii_case(b"table"))
+    };
+    if !text.match_indices('<').any(opens_table) {
+        return (Cow::Borrowed(text), Vec::new());
+    }
     // ASCII lowercasing keeps every byte offset.
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
@@ -38,7 +48,7 @@ pub fn cut(text: &str) -> (String, Vec<Cut>) {
         done = end;
     }
     out.push_str(&text[done..]);
-    (out, tables)
+    (Cow::Owned(out), tables)
 }
 
 /// Where the next `<name` tag opens at or after `from` (`<tr` but not `<track`).
