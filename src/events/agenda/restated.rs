@@ -14,28 +14,42 @@ const MAX_REFERENCE_WORDS: usize = 3;
 impl Agenda {
     /// Folds each talk the page restates into the one it restates.
     pub(super) fn merge_restated(&mut self) {
+        let mut keys = self.keys();
         let mut at = 0;
         while at < self.items.len() {
-            match self.restating(at) {
-                Some(earlier) => self.fold(earlier, at),
+            match self.restating(at, &keys) {
+                Some(earlier) => {
+                    self.fold(earlier, at);
+                    // Rare: most pages restate nothing.
+                    keys = self.keys();
+                }
                 None => at += 1,
             }
         }
     }
 
+    /// Each talk's keys, worked out once: pages compare every pair.
+    fn keys(&self) -> Vec<Option<Keys>> {
+        self.items
+            .iter()
+            .map(|item| match item {
+                AgendaItem::Talk(talk) => Some(Keys::of(talk)),
+                AgendaItem::Break(_) => None,
+            })
+            .collect()
+    }
+
     /// The one earlier talk that the talk at `at` restates, if exactly one.
-    fn restating(&self, at: usize) -> Option<usize> {
-        let AgendaItem::Talk(later) = &self.items[at] else {
+    fn restating(&self, at: usize, keys: &[Option<Keys>]) -> Option<usize> {
+        let (AgendaItem::Talk(later), Some(later_keys)) = (&self.items[at], &keys[at]) else {
             return None;
         };
-        let mut found =
-            self.items[..at]
-                .iter()
-                .enumerate()
-                .filter_map(|(index, item)| match item {
-                    AgendaItem::Talk(talk) if same_talk(talk, later) => Some(index),
-                    _ => None,
-                });
+        let mut found = (0..at).filter(|&index| match (&self.items[index], &keys[index]) {
+            (AgendaItem::Talk(talk), Some(talk_keys)) => {
+                same_talk(talk, talk_keys, later, later_keys)
+            }
+            _ => false,
+        });
         let first = found.next()?;
         found.next().is_none().then_some(first)
     }
@@ -61,9 +75,42 @@ impl Agenda {
     }
 }
 
+/// What two mentions of a talk are compared by.
+struct Keys {
+    title: String,
+    /// The title is a few words, so may refer to a talk (`Talk 1`).
+    short: bool,
+    /// What the title has before a colon or dash, where something follows.
+    heads: Vec<String>,
+    speakers: Vec<String>,
+}
+
+impl Keys {
+    fn of(talk: &Talk) -> Keys {
+        let title = talk.title.plain();
+        let heads = [":", "：", " - ", " — ", " – "]
+            .iter()
+            .filter_map(|separator| title.split_once(separator))
+            .filter(|(_, rest)| !rest.trim().is_empty())
+            .map(|(head, _)| key(head))
+            .collect();
+        Keys {
+            short: title.split_whitespace().count() <= MAX_REFERENCE_WORDS,
+            title: key(&title),
+            heads,
+            speakers: talk.speakers.iter().map(name_key).collect(),
+        }
+    }
+
+    /// `Talk 1` for `Talk 1: Great Expectations in practice`.
+    fn refers_to(&self, other: &Keys) -> bool {
+        self.short && other.heads.contains(&self.title)
+    }
+}
+
 /// `kept` with what it lacks taken from `other`.
 fn combine(mut kept: Talk, other: Talk) -> Talk {
-    if title_key(&kept).chars().count() < title_key(&other).chars().count() {
+    if key(&kept.title.plain()).chars().count() < key(&other.title.plain()).chars().count() {
         kept.title = other.title;
     }
     kept.slot = kept.slot.or(other.slot);
@@ -92,40 +139,16 @@ fn combine(mut kept: Talk, other: Talk) -> Talk {
 /// a short reference that opens the other (`Talk 1` → `Talk 1: Great
 /// Expectations`), and nothing that tells them apart: not two different
 /// times, not two different sets of people.
-fn same_talk(a: &Talk, b: &Talk) -> bool {
-    let (key_a, key_b) = (title_key(a), title_key(b));
-    if key_a.chars().count() < 2 || key_b.chars().count() < 2 {
+fn same_talk(a: &Talk, ka: &Keys, b: &Talk, kb: &Keys) -> bool {
+    if ka.title.chars().count() < 2 || kb.title.chars().count() < 2 {
         return false;
     }
-    let titled = key_a == key_b || refers_to(a, b) || refers_to(b, a);
+    let titled = ka.title == kb.title || ka.refers_to(kb) || kb.refers_to(ka);
     let timed_apart = matches!((a.slot, b.slot), (Some(x), Some(y)) if x != y);
-    let people_apart = !a.speakers.is_empty()
-        && !b.speakers.is_empty()
-        && !a
-            .speakers
-            .iter()
-            .any(|s| b.speakers.iter().any(|t| name_key(s) == name_key(t)));
+    let people_apart = !ka.speakers.is_empty()
+        && !kb.speakers.is_empty()
+        && !ka.speakers.iter().any(|s| kb.speakers.contains(s));
     titled && !timed_apart && !people_apart
-}
-
-/// `Talk 1` for `Talk 1: Great Expectations in practice`: a few words that
-/// are all the other title has before its colon or dash.
-fn refers_to(reference: &Talk, talk: &Talk) -> bool {
-    let reference = reference.title.plain();
-    let reference = reference.trim();
-    if reference.split_whitespace().count() > MAX_REFERENCE_WORDS {
-        return false;
-    }
-    let title = talk.title.plain();
-    [":", "：", " - ", " — ", " – "].iter().any(|separator| {
-        title
-            .split_once(separator)
-            .is_some_and(|(head, rest)| !rest.trim().is_empty() && key(head) == key(reference))
-    })
-}
-
-fn title_key(talk: &Talk) -> String {
-    key(&talk.title.plain())
 }
 
 fn name_key(speaker: &Speaker) -> String {
