@@ -841,8 +841,10 @@ impl<'a> Reader<'a> {
                 speaker.company = Some(plain(company));
             }
         }
-        // A row with nobody in a table that names who presents is a break.
-        let unpeopled = speakers.is_empty() && has_speaker_column;
+        // A row with nobody in a table that names who presents is a break;
+        // one whose speaker is still to be announced (`TBA`) is a talk.
+        let held = cell(Field::Speaker).is_some_and(people::is_placeholder);
+        let unpeopled = speakers.is_empty() && has_speaker_column && !held;
         if title.is_empty()
             || speakers.is_empty() && (unpeopled || labels::is_break(&title.plain()))
         {

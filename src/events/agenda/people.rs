@@ -86,7 +86,29 @@ pub fn speakers(value: &str) -> Vec<Speaker> {
             }
         }
     }
+    out.retain(|speaker| !is_placeholder(&speaker.name));
     out
+}
+
+/// `TBA`, `待定`, `everyone`: a speaker's place held, nobody named.
+pub fn is_placeholder(name: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &[
+        "tba",
+        "tbd",
+        "tbc",
+        "n/a",
+        "na",
+        "-",
+        "?",
+        "everyone",
+        "all",
+        "you",
+        "待定",
+        "待公布",
+        "待确认",
+    ];
+    let name = name.trim().trim_end_matches(['.', '。']).to_lowercase();
+    PLACEHOLDERS.contains(&name.as_str())
 }
 
 /// Where `part`, a slice of `whole`, begins in it.

@@ -385,6 +385,21 @@ fn a_speakers_section_that_names_each_ones_talk() {
     assert_eq!(abstract_.as_deref(), Some("Distillation tricks."));
 }
 
+#[test]
+fn a_speaker_still_to_be_announced_is_nobody() {
+    let body = "| Time | Talk | Speaker |\n|---|---|---|\n| 18:30 | Async Rust | Jane Doe |\n| 19:15 | To be announced | TBA |\n| 20:00 | Drinks | |\n\n### Embedded Rust\n\nSpeaker: 待定\n";
+    let agenda = read_with(body, "2024-09-12T18:30:00+02:00", "Rust", &[]);
+    assert_eq!(
+        outline(&agenda),
+        [
+            "18:30 Async Rust / Jane Doe",
+            "19:15 To be announced / ",
+            "break 20:00 Drinks",
+            "Embedded Rust / "
+        ]
+    );
+}
+
 pub(super) fn read_with(body: &str, start: &str, title: &str, authors: &[String]) -> Agenda {
     let frame = Frame {
         start: Some(DateTime::parse_from_rfc3339(start).unwrap()),
